@@ -1,0 +1,87 @@
+import type { ApplicationInput, ApplicationState } from '../domain/definitions';
+import type { Stage } from '../domain/stages';
+import type { Prisma, PrismaClient } from '../prisma/generated/client';
+
+export interface EventRecord {
+  applicationNo: string;
+  seq: number;
+  stage: Stage;
+  /** ISO instant, from the workflow's clock. */
+  at: string;
+  actor: string;
+  ruleIds: string[];
+  note?: string;
+}
+
+/** The columns of `application` that mirror the workflow's state. */
+function stateColumns(state: ApplicationState) {
+  return {
+    stage: state.stage,
+    stageEnteredAt: new Date(state.stageEnteredAt),
+    stageSeq: state.seq,
+    materialsSupplied: state.materialsSupplied,
+    materialsMissing: state.materialsMissing,
+    correctionDueAt: state.correctionDueAt ? new Date(state.correctionDueAt) : null,
+    decidedAt: state.decision ? new Date(state.decision.decidedAt) : null,
+    decidedBy: state.decision?.decidedBy ?? null,
+    decisionReason: state.decision?.reason ?? null,
+    decisionRequestId: state.decision?.requestId ?? null,
+    closedReason: state.closedReason ?? null,
+  } satisfies Partial<Prisma.ApplicationUncheckedCreateInput>;
+}
+
+function eventRow(event: EventRecord): Prisma.ApplicationStageEventCreateManyInput {
+  return {
+    applicationNo: event.applicationNo,
+    seq: event.seq,
+    stage: event.stage,
+    enteredAt: new Date(event.at),
+    actor: event.actor,
+    ruleIds: event.ruleIds,
+    note: event.note ?? null,
+  };
+}
+
+/**
+ * Activities that keep the stored record of an application in step with its workflow. Every write is idempotent:
+ * a retried activity finds its rows already there (unique application number, unique (application, seq)) and an
+ * event that arrives late never overwrites a newer state (`stage_seq` guard).
+ */
+export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
+  return {
+    async recordApplication({ input, state }: { input: ApplicationInput; state: ApplicationState }): Promise<void> {
+      await prisma.$transaction([
+        prisma.application.createMany({
+          data: [
+            {
+              applicationNo: input.applicationNo,
+              agencyCode: input.agencyCode,
+              channel: input.channel,
+              matterCategory: input.matter.category,
+              applicant: { ...input.applicant },
+              matter: { ...input.matter },
+              economicSituation: { ...input.economicSituation },
+              receivedAt: new Date(input.receivedAt),
+              ...stateColumns(state),
+            },
+          ],
+          skipDuplicates: true,
+        }),
+        prisma.applicationStageEvent.createMany({
+          data: [eventRow({ ...state, at: input.receivedAt, actor: 'system', ruleIds: [] })],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+
+    async recordEvent({ event, state }: { event: EventRecord; state: ApplicationState }): Promise<void> {
+      await prisma.$transaction([
+        prisma.applicationStageEvent.createMany({ data: [eventRow(event)], skipDuplicates: true }),
+        prisma.application.updateMany({
+          where: { applicationNo: event.applicationNo, stageSeq: { lt: state.seq } },
+          data: stateColumns(state),
+        }),
+      ]);
+    },
+  };
+}

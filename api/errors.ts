@@ -1,0 +1,76 @@
+/**
+ * One error middleware: every failure becomes a stable JSON body `{ code, message, details? }` with a Chinese
+ * message for people. Validation -> 400, not found -> 404, conflict -> 409, rejected update -> 422,
+ * a dependency down -> 503. Stack traces go to the log, never to the client.
+ */
+import type { ErrorRequestHandler } from 'express';
+import { ApplicationFailure } from '@temporalio/common';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { ZodError } from 'zod';
+import { ERROR_TYPES } from '../domain/definitions';
+import type { Logger } from '../platform/logger';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (applicationNo: string) =>
+  new ApiError(404, 'APPLICATION_NOT_FOUND', `未找到编号为 ${applicationNo} 的法律援助申请`);
+
+/** Errors that mean a dependency (PostgreSQL, Temporal) cannot be reached right now: the caller may retry. */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001'].includes(code)
+  ) {
+    return true;
+  }
+  const name = (err as { name?: unknown }).name;
+  if (name === 'PrismaClientInitializationError' || name === 'DriverAdapterError') return true;
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause) && [4, 14].includes(err.cause.code)) return true;
+  return isGrpcServiceError(err) && [4, 14].includes(err.code);
+}
+
+function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ZodError) {
+    const details = err.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return new ApiError(
+      400,
+      'VALIDATION_FAILED',
+      `请求内容不符合要求：${details.map((d) => `${d.path} ${d.message}`).join('；')}`,
+      details,
+    );
+  }
+  const httpType = (err as { type?: unknown }).type;
+  if (httpType === 'entity.parse.failed') return new ApiError(400, 'MALFORMED_JSON', '请求内容不是有效的 JSON');
+  if (httpType === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', '请求内容过大');
+  if (err instanceof WorkflowNotFoundError) return new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请');
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const code = err.cause.type === ERROR_TYPES.invalidInput ? 'INVALID_INPUT' : 'INVALID_TRANSITION';
+    return new ApiError(422, code, err.cause.message, err.cause.details?.[0]);
+  }
+  if (isUnavailable(err)) return new ApiError(503, 'SERVICE_UNAVAILABLE', '系统暂时无法处理该请求，请稍后重试');
+  return undefined;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = toApiError(err);
+    const apiError = known ?? new ApiError(500, 'INTERNAL_ERROR', '系统内部错误，请稍后重试或联系管理员');
+    if (apiError.status >= 500) {
+      log.error({ err, method: req.method, path: req.path }, 'request failed');
+    }
+    if (apiError.status === 503) res.setHeader('Retry-After', '5');
+    res.status(apiError.status).json({ code: apiError.code, message: apiError.message, details: apiError.details });
+  };
+}

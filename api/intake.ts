@@ -1,0 +1,113 @@
+/**
+ * Intake: turns a validated request into an application number and its workflow, exactly once per idempotency key.
+ */
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { formatApplicationNo, type AgencyCode } from '../domain/agencies';
+import { applicationWorkflowId, type ApplicationInput } from '../domain/definitions';
+import type { RuleConfig } from '../domain/rule-config';
+import { AGENCY_ATTR, STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
+import { cstYearOf } from '../domain/time';
+import type { PrismaClient } from '../prisma/generated/client';
+import type { applicationWorkflow } from '../workflows';
+import { ApiError } from './errors';
+import type { CreateApplicationBody } from './schemas';
+
+/** Hash of the request body with keys sorted, so the same request in another key order is still "the same". */
+export function requestHash(body: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+          )
+        : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
+}
+
+interface Allocation {
+  applicationNo: string;
+  receivedAt: Date;
+  replayed: boolean;
+}
+
+/**
+ * Allocates the next application number for the agency and year (China time) and binds it to the idempotency key,
+ * in one transaction. The counter row's lock serialises concurrent intakes of one agency, so numbers have no gaps;
+ * a concurrent request with the same key loses on the key's primary key and reads the winner's number.
+ */
+async function allocate(prisma: PrismaClient, key: string, hash: string, agency: AgencyCode): Promise<Allocation> {
+  const existing = await prisma.intakeRequest.findUnique({ where: { idempotencyKey: key } });
+  if (existing) {
+    if (existing.requestHash !== hash) {
+      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一份不同的申请，请换用新的幂等键');
+    }
+    return { applicationNo: existing.applicationNo, receivedAt: existing.createdAt, replayed: true };
+  }
+  const receivedAt = new Date();
+  const year = cstYearOf(receivedAt);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const counter = await tx.applicationNumberCounter.upsert({
+        where: { agencyCode_year: { agencyCode: agency, year } },
+        create: { agencyCode: agency, year, lastValue: 1 },
+        update: { lastValue: { increment: 1 } },
+      });
+      const applicationNo = formatApplicationNo(agency, year, counter.lastValue);
+      await tx.intakeRequest.create({
+        data: { idempotencyKey: key, requestHash: hash, applicationNo, createdAt: receivedAt },
+      });
+      return { applicationNo, receivedAt, replayed: false };
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') return allocate(prisma, key, hash, agency);
+    throw err;
+  }
+}
+
+export interface IntakeDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  rules: RuleConfig;
+}
+
+export async function submitApplication(
+  deps: IntakeDeps,
+  key: string,
+  body: CreateApplicationBody,
+): Promise<Allocation & { workflowId: string }> {
+  const allocation = await allocate(deps.prisma, key, requestHash(body), body.agencyCode);
+  const input: ApplicationInput = {
+    ...body,
+    applicationNo: allocation.applicationNo,
+    receivedAt: allocation.receivedAt.toISOString(),
+    rules: deps.rules,
+  };
+  const workflowId = applicationWorkflowId(allocation.applicationNo);
+  try {
+    // A retry after a crash between allocation and start starts the workflow now; a retry after a successful start
+    // is answered by the running workflow (USE_EXISTING). An application number is never reused (REJECT_DUPLICATE).
+    await deps.temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: STAGE_ATTR, value: 'received' },
+        { key: STAGE_ENTERED_AT_ATTR, value: allocation.receivedAt },
+        { key: AGENCY_ATTR, value: body.agencyCode },
+      ],
+    });
+  } catch (err) {
+    // The workflow ran and closed already: the application exists; answer with it.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return { ...allocation, workflowId };
+}

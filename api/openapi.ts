@@ -1,0 +1,89 @@
+/** The published OpenAPI document, generated from the same zod schemas that validate requests. */
+import { z } from 'zod';
+import { applicationNoParams, createApplicationBody, decisionBody, errorBody, supplyMaterialsBody } from './schemas';
+
+const json = (schema: z.ZodType) => ({
+  'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
+});
+const errors = {
+  '400': {
+    description: '请求内容不符合要求 (VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_REQUIRED)',
+    content: json(errorBody),
+  },
+  '404': { description: '申请不存在 (APPLICATION_NOT_FOUND)', content: json(errorBody) },
+  '409': { description: '申请已办结 (CASE_CLOSED)', content: json(errorBody) },
+  '422': {
+    description: '当前阶段不允许该操作 (INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED)',
+    content: json(errorBody),
+  },
+  '503': { description: '依赖服务暂不可用 (SERVICE_UNAVAILABLE)', content: json(errorBody) },
+};
+const pathParam = {
+  name: 'applicationNo',
+  in: 'path',
+  required: true,
+  schema: z.toJSONSchema(applicationNoParams.shape.applicationNo),
+};
+const keyHeader = (required: boolean) => ({
+  name: 'Idempotency-Key',
+  in: 'header',
+  required,
+  schema: { type: 'string', minLength: 8, maxLength: 200 },
+});
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: '绍兴市法律援助案件流程 API (Shaoxing legal-aid case workflow)', version: '0.1.0' },
+    paths: {
+      '/applications': {
+        post: {
+          summary: '提交法律援助申请 (intake; starts the application workflow)',
+          parameters: [keyHeader(true)],
+          requestBody: { required: true, content: json(createApplicationBody) },
+          responses: {
+            '201': { description: '已受理' },
+            '200': { description: '同一幂等键的重复提交，返回原申请' },
+            ...errors,
+          },
+        },
+      },
+      '/applications/{applicationNo}': {
+        get: {
+          summary: '申请记录及阶段历史',
+          parameters: [pathParam],
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/state': {
+        get: {
+          summary: '工作流实时状态 (query)',
+          parameters: [pathParam],
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/materials': {
+        post: {
+          summary: '补交材料 (S-3.2, L-2)',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(supplyMaterialsBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/decision': {
+        post: {
+          summary: '作出给予或不予法律援助的决定 (L-1)',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(decisionBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/health': {
+        get: {
+          summary: 'Liveness and dependencies',
+          responses: { '200': { description: 'OK' }, '503': { description: 'A dependency is down' } },
+        },
+      },
+    },
+  };
+}

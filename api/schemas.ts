@@ -1,0 +1,94 @@
+/**
+ * Zod schemas for every request body, param and header: the single source for validation and for the published
+ * OpenAPI document (api/openapi.ts). Messages for people are Chinese (zod's zh-CN locale plus our own wording).
+ */
+import { z } from 'zod';
+import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
+import { CHANNELS } from '../domain/definitions';
+import { isValidResidentIdNumber } from '../domain/id-number';
+import { MATERIAL_CODES } from '../domain/materials';
+import { MATTER_CATEGORY_CODES } from '../domain/matters';
+import { STAGES } from '../domain/stages';
+
+z.config(z.locales.zhCN());
+
+export const idempotencyKey = z
+  .string()
+  .min(8, '幂等键至少 8 个字符')
+  .max(200, '幂等键最多 200 个字符')
+  .regex(/^[A-Za-z0-9._:-]+$/, '幂等键只能包含字母、数字和 . _ : -');
+
+/** Staff user id (工作人员编号); until sign-in lands (security issue) the client names it. Never a person's name. */
+const staffId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, '工作人员编号格式不正确');
+
+export const applicationNoParams = z.object({
+  applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
+});
+
+export const createApplicationBody = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).describe('负责审查的法律援助机构'),
+    channel: z.enum(CHANNELS).describe('受理渠道'),
+    applicant: z
+      .object({
+        name: z.string().trim().min(1).max(50),
+        idNumber: z
+          .string()
+          .trim()
+          .toUpperCase()
+          .refine(isValidResidentIdNumber, '公民身份号码不正确（18 位，末位校验码需正确）'),
+        phone: z
+          .string()
+          .regex(/^1\d{10}$/, '手机号码应为 11 位数字')
+          .optional(),
+      })
+      .strict(),
+    matter: z
+      .object({
+        category: z.enum(MATTER_CATEGORY_CODES),
+        summary: z.string().trim().min(1).max(2000),
+      })
+      .strict(),
+    economicSituation: z
+      .object({
+        householdSize: z.int().min(1).max(30).describe('家庭人口数'),
+        monthlyHouseholdIncome: z.number().min(0).max(100_000_000).describe('家庭月收入（元）'),
+        commitmentSigned: z.boolean().describe('是否签署经济困难状况诚信承诺（S-3.1）'),
+      })
+      .strict(),
+    materialsSupplied: z.array(z.enum(MATERIAL_CODES)).max(20).default([]).describe('已提交的材料'),
+  })
+  .strict();
+export type CreateApplicationBody = z.infer<typeof createApplicationBody>;
+
+export const supplyMaterialsBody = z
+  .object({
+    items: z.array(z.enum(MATERIAL_CODES)).min(1, '至少补交一项材料').max(20),
+    receivedBy: staffId.describe('接收材料的工作人员编号'),
+  })
+  .strict();
+
+export const decisionBody = z
+  .object({
+    decision: z.enum(['grant', 'refuse']),
+    reason: z.string().trim().max(2000).optional(),
+    decidedBy: staffId.describe('作出决定的工作人员编号'),
+  })
+  .strict()
+  .refine((body) => body.decision === 'grant' || (body.reason !== undefined && body.reason.length > 0), {
+    path: ['reason'],
+    message: '不予法律援助须书面说明理由（L-1）',
+  });
+
+export const stageSchema = z.enum(Object.keys(STAGES) as [keyof typeof STAGES, ...(keyof typeof STAGES)[]]);
+
+export const errorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});

@@ -1,0 +1,28 @@
+import { addCalendarDays, cstDateOf, startOfCstDay, type CstDate } from './time';
+
+/**
+ * End of a period of `days` calendar days that starts with an event at `from`, in China time.
+ *
+ * PRC Civil Code art. 201: a period counted in days starts on the day after the event; art. 203: it ends at 24:00
+ * of its last day. So a notice served at any time on 2026-11-26 with a 15-day period runs to the end of 2026-12-11,
+ * and the returned instant is 2026-12-12 00:00 China time. (Art. 203 also moves a last day that falls on a public
+ * holiday to the next working day; that needs the holiday calendar, which arrives with working-day rules.)
+ */
+export function endOfDayPeriod(from: Date, days: number): Date {
+  if (!Number.isInteger(days) || days < 1)
+    throw new RangeError(`period must be a positive whole number of days: ${days}`);
+  return startOfCstDay(addCalendarDays(cstDateOf(from), days + 1));
+}
+
+/** The last day (inclusive, China time) of the period that `endOfDayPeriod` ends, for notices: "请于 2026-12-11 前". */
+export function lastDayOfPeriod(from: Date, days: number): CstDate {
+  return addCalendarDays(cstDateOf(from), days);
+}
+
+/**
+ * S-3.2, L-2: the correction deadline (补正期限) for an application accepted with documents missing (容缺受理).
+ * The law sets no number of days; the agency's configured number applies (default 15, see RuleConfig).
+ */
+export function correctionDeadline(noticeAt: Date, correctionDays: number): Date {
+  return endOfDayPeriod(noticeAt, correctionDays);
+}

@@ -1,0 +1,117 @@
+/**
+ * The one definitions module shared by the API, workflows and tests: task queue, workflow ids, every message
+ * (query/update/signal) with its input and output types, and error types. Wire names equal constant names.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AgencyCode } from './agencies';
+import type { MaterialCode } from './materials';
+import type { RuleConfig } from './rule-config';
+import type { Stage } from './stages';
+
+export const DEFAULT_TASK_QUEUE = 'legal-aid';
+
+/** Workflow ids come from the application number, which holds no personal data. */
+export function applicationWorkflowId(applicationNo: string): string {
+  return `application-${applicationNo}`;
+}
+
+export const CHANNELS = ['online', 'walk_in', 'hotline', 'village_agent', 'notification'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface Applicant {
+  name: string;
+  idNumber: string;
+  phone?: string;
+}
+
+export interface Matter {
+  category: string;
+  summary: string;
+}
+
+/** What the applicant declared about their economic situation (S-3.1 honesty commitment). */
+export interface EconomicSituation {
+  householdSize: number;
+  monthlyHouseholdIncome: number;
+  commitmentSigned: boolean;
+}
+
+export interface ApplicationInput {
+  applicationNo: string;
+  agencyCode: AgencyCode;
+  channel: Channel;
+  /** ISO instant the application was received. */
+  receivedAt: string;
+  applicant: Applicant;
+  matter: Matter;
+  economicSituation: EconomicSituation;
+  materialsSupplied: MaterialCode[];
+  /** Rule numbers in force when the case started. */
+  rules: RuleConfig;
+}
+
+export interface Decision {
+  decision: 'grant' | 'refuse';
+  reason?: string;
+  decidedBy: string;
+  decidedAt: string;
+  requestId: string;
+}
+
+/** Live state of an application workflow, returned by the `getState` query. No personal data. */
+export interface ApplicationState {
+  applicationNo: string;
+  agencyCode: AgencyCode;
+  channel: Channel;
+  stage: Stage;
+  stageEnteredAt: string;
+  /** Number of recorded stage events; the next event gets this + 1. */
+  seq: number;
+  materialsSupplied: MaterialCode[];
+  materialsMissing: MaterialCode[];
+  correctionDueAt?: string;
+  decision?: Decision;
+  closedReason?: string;
+}
+
+export interface ApplicationOutcome {
+  applicationNo: string;
+  stage: Stage;
+  closedReason?: string;
+}
+
+export interface SupplyMaterialsInput {
+  items: MaterialCode[];
+  /** Staff user id (or "applicant") who received the materials. */
+  receivedBy: string;
+}
+
+export interface SupplyMaterialsResult {
+  stage: Stage;
+  materialsMissing: MaterialCode[];
+}
+
+export interface DecideInput {
+  decision: 'grant' | 'refuse';
+  /** L-1: a refusal is written and gives reasons. */
+  reason?: string;
+  decidedBy: string;
+  /** Idempotency key of the request; the same key gets the same answer. */
+  requestId: string;
+}
+
+export interface DecideResult {
+  applicationNo: string;
+  stage: Stage;
+  decidedAt: string;
+}
+
+export const getState = defineQuery<ApplicationState>('getState');
+export const supplyMaterials = defineUpdate<SupplyMaterialsResult, [SupplyMaterialsInput]>('supplyMaterials');
+export const decide = defineUpdate<DecideResult, [DecideInput]>('decide');
+
+/** `ApplicationFailure.type` values the API maps to HTTP answers. */
+export const ERROR_TYPES = {
+  invalidTransition: 'InvalidTransition',
+  invalidInput: 'InvalidInput',
+} as const;

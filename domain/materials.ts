@@ -1,0 +1,48 @@
+import { cstDateOf } from './time';
+
+/**
+ * Materials an application needs (申请材料). Codes are stable identifiers; labels are what applicants read.
+ * The skeleton's catalogue is the common core of every application (Law art. 41, Procedures art. 13); matter- and
+ * channel-specific lists arrive with the intake issue.
+ */
+export const MATERIALS = {
+  identity_proof: '申请人身份证明',
+  economic_statement: '经济困难状况说明表（诚信承诺）',
+  matter_evidence: '与所申请法律援助事项有关的材料',
+} as const;
+
+export type MaterialCode = keyof typeof MATERIALS;
+export const MATERIAL_CODES = Object.keys(MATERIALS) as [MaterialCode, ...MaterialCode[]];
+
+export function requiredMaterials(): MaterialCode[] {
+  return [...MATERIAL_CODES];
+}
+
+/** L-2: everything missing, in catalogue order, so the one notice (一次性告知) lists all of it at once. */
+export function missingMaterials(supplied: readonly string[]): MaterialCode[] {
+  const have = new Set(supplied);
+  return requiredMaterials().filter((code) => !have.has(code));
+}
+
+/**
+ * S-3.2, L-2: the one-time correction notice (补正材料一次性告知书) text, in Chinese, listing every missing material,
+ * the last day, and the consequence the applicant committed to (failing to supply them ends the aid).
+ */
+export function correctionNoticeText(args: {
+  applicationNo: string;
+  missing: readonly MaterialCode[];
+  dueAt: Date;
+}): string {
+  const items = args.missing.map((code, i) => `${i + 1}. ${MATERIALS[code]}`).join('\n');
+  return [
+    `您的法律援助申请（编号 ${args.applicationNo}）已容缺受理，尚缺以下材料：`,
+    items,
+    `请于 ${lastDayText(args.dueAt)}（含当日）前补齐。逾期未补齐的，视为撤回申请，法律援助终止。`,
+  ].join('\n');
+}
+
+/** `2026年12月11日`: the last day of a period that ends at `dueAt` (the following midnight, China time). */
+function lastDayText(dueAt: Date): string {
+  const [y, m, d] = cstDateOf(new Date(dueAt.getTime() - 1)).split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}

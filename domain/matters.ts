@@ -1,0 +1,18 @@
+/** Categories of legal matter (法律援助事项), for routing and statistics; the summary carries the detail. */
+export const MATTER_CATEGORIES = {
+  labour_remuneration: '请求支付劳动报酬',
+  work_injury: '请求工伤事故人身损害赔偿',
+  social_insurance: '请求给予社会保险待遇或社会救助',
+  maintenance: '请求给付赡养费、抚养费、扶养费',
+  family: '婚姻家庭纠纷',
+  personal_injury: '人身损害赔偿',
+  traffic_accident: '交通事故赔偿',
+  medical_dispute: '医疗纠纷',
+  state_compensation: '请求国家赔偿',
+  criminal_defence: '刑事辩护',
+  criminal_victim: '刑事案件被害人代理',
+  other: '其他',
+} as const;
+
+export type MatterCategory = keyof typeof MATTER_CATEGORIES;
+export const MATTER_CATEGORY_CODES = Object.keys(MATTER_CATEGORIES) as [MatterCategory, ...MatterCategory[]];

@@ -1,0 +1,33 @@
+/**
+ * Stages of an application and the transitions between them. The workflow, the database enum
+ * (prisma/schema.prisma `ApplicationStage`) and the API all use these names.
+ */
+export const STAGES = {
+  received: '已接收',
+  awaiting_materials: '待补正材料',
+  under_review: '审查中',
+  granted: '给予法律援助',
+  refused: '不予法律援助',
+  terminated: '已终止',
+} as const;
+
+export type Stage = keyof typeof STAGES;
+
+const TRANSITIONS: Record<Stage, readonly Stage[]> = {
+  received: ['awaiting_materials', 'under_review'],
+  // S-3.2, L-2: materials supplied -> review; deadline passed -> treated as withdrawn, aid terminated.
+  awaiting_materials: ['under_review', 'terminated'],
+  // L-1: review ends in a written decision to grant or refuse.
+  under_review: ['granted', 'refused'],
+  granted: [],
+  refused: [],
+  terminated: [],
+};
+
+export function canTransition(from: Stage, to: Stage): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function isFinal(stage: Stage): boolean {
+  return TRANSITIONS[stage].length === 0;
+}

@@ -1,0 +1,75 @@
+/**
+ * The one place that reads `process.env`. Parsed and validated once at start-up; everything else receives an `Env`.
+ * Every variable is documented in `.env.example` and the README's configuration table.
+ */
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../domain/definitions';
+import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../domain/rule-config';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const schema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_MAX: positiveInt.default(10),
+  EMBEDDED_PG_PORT: port.default(54329),
+  MIGRATE_ON_START: bool.default(true),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_TEST_SERVER_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  WORKFLOW_BUNDLE_PATH: optionalString,
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(20),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(20),
+
+  RULE_CORRECTION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.correctionDays),
+  RULE_REVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.reviewDays),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration:\n${problems}`);
+  }
+  const env = parsed.data;
+  if ((env.TEMPORAL_TLS_CERT_PATH === undefined) !== (env.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    throw new Error('invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  return env;
+}
+
+export function ruleConfig(env: Env): RuleConfig {
+  return { correctionDays: env.RULE_CORRECTION_DAYS, reviewDays: env.RULE_REVIEW_DAYS };
+}
+
+/** The directories the process uses to find executables, for platform/temporal.ts. */
+export function searchPath(source: NodeJS.ProcessEnv = process.env): string[] {
+  return (source.PATH ?? '').split(':').filter(Boolean);
+}

@@ -1,0 +1,46 @@
+/**
+ * `npm run worker`: one worker against TEMPORAL_ADDRESS and DATABASE_URL (a cluster or Temporal Cloud, any number
+ * of workers on the same task queue).
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { installTemporalRuntime, onShutdown, openDatabase } from './bootstrap';
+import { createPrisma } from './database';
+import { loadEnv } from './env';
+import { createLogger } from './logger';
+import { ensureSearchAttributes, temporalConnectionOptions } from './temporal';
+import { createWorker, workflowBundleFor } from './worker';
+import { Connection } from '@temporalio/client';
+
+async function main() {
+  const env = loadEnv();
+  const log = createLogger(env.LOG_LEVEL);
+  installTemporalRuntime(log);
+  if (env.TEMPORAL_ADDRESS === undefined) throw new Error('TEMPORAL_ADDRESS is required for npm run worker');
+  const database = await openDatabase(env, log, false);
+  const prisma = createPrisma(database.value, env.DATABASE_POOL_MAX);
+  const options = await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS);
+  const admin = await Connection.connect(options);
+  await ensureSearchAttributes(admin, env.TEMPORAL_NAMESPACE, log).finally(() => admin.close());
+
+  const connection = await NativeConnection.connect(options);
+  const worker = await createWorker(env, { connection, prisma, workflowBundle: await workflowBundleFor(env) });
+  const run = worker.run();
+  onShutdown(log, [
+    [
+      'worker',
+      async () => {
+        worker.shutdown();
+        await run;
+      },
+    ],
+    ['temporal connection', () => connection.close()],
+    ['prisma', () => prisma.$disconnect()],
+  ]);
+  log.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, 'worker is running');
+  await run;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+/**
+ * The Temporal worker: application workflows (pre-bundled) and their activities over one injected Prisma client.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { PrismaClient } from '../prisma/generated/client';
+import type { Env } from './env';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** Bundles the workflow code once (webpack), as the worker and the replay gate load it. */
+export async function buildWorkflowBundle(): Promise<{ code: string }> {
+  // webpack's report is long and says nothing when the build succeeds; errors are still thrown.
+  const quiet = {
+    log() {},
+    trace() {},
+    debug() {},
+    info() {},
+    warn() {},
+    error: (message: string) => console.error(message),
+  };
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+}
+
+/**
+ * The pre-built bundle at WORKFLOW_BUNDLE_PATH when one is configured (production: `npm run build:workflows`
+ * at deploy time, so workers start fast and all run the very same code); otherwise bundle now from source.
+ */
+export async function workflowBundleFor(env: Pick<Env, 'WORKFLOW_BUNDLE_PATH'>): Promise<WorkflowBundleOption> {
+  if (env.WORKFLOW_BUNDLE_PATH !== undefined) {
+    const codePath = resolve(env.WORKFLOW_BUNDLE_PATH);
+    if (!existsSync(codePath))
+      throw new Error(`WORKFLOW_BUNDLE_PATH ${codePath} does not exist: run npm run build:workflows`);
+    return { codePath };
+  }
+  return buildWorkflowBundle();
+}
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  prisma: PrismaClient;
+  workflowBundle: WorkflowBundleOption;
+}
+
+export async function createWorker(
+  env: Pick<
+    Env,
+    | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'WORKER_MAX_CACHED_WORKFLOWS'
+    | 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'
+    | 'WORKER_MAX_CONCURRENT_ACTIVITIES'
+  >,
+  deps: WorkerDeps,
+): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    workflowBundle: deps.workflowBundle,
+    activities: createActivities({ prisma: deps.prisma }),
+    // One V8 context shared by all cached workflows (isolated by the SDK) instead of one context each: cases wait
+    // for days on timers, so many sit in the cache, and per-context memory would dominate the worker.
+    reuseV8Context: true,
+    // Cached (sticky) workflows avoid replaying history on every task; a case's history is short, so eviction is
+    // cheap, and a bounded cache keeps worker memory flat however many cases are open (configurable).
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    // Activities are short database writes; keep them near the Prisma pool size so they queue in Temporal, not in
+    // the pool.
+    maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    shutdownGraceTime: '10 seconds',
+  });
+}

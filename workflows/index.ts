@@ -1,0 +1,2 @@
+// The workflow barrel: only workflow functions, as the worker's bundle entry point.
+export { applicationWorkflow } from './application-workflow';
