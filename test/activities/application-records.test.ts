@@ -1,0 +1,70 @@
+/** Activities against the real PostgreSQL of this run: idempotent under retries, safe under reordering. */
+import { createActivities } from '../../activities';
+import type { ApplicationState } from '../../domain/definitions';
+import type { PrismaClient } from '../../prisma/generated/client';
+import { applicationInput, testPrisma } from '../support/context';
+
+let prisma: PrismaClient;
+let activities: ReturnType<typeof createActivities>;
+
+beforeAll(() => {
+  prisma = testPrisma();
+  activities = createActivities({ prisma });
+});
+afterAll(() => prisma.$disconnect());
+
+function initialState(applicationNo: string, receivedAt: string): ApplicationState {
+  return {
+    applicationNo,
+    agencyCode: 'KQ',
+    channel: 'walk_in',
+    stage: 'received',
+    stageEnteredAt: receivedAt,
+    seq: 1,
+    materialsSupplied: ['identity_proof'],
+    materialsMissing: ['economic_statement', 'matter_evidence'],
+  };
+}
+
+test('recordApplication retried three times writes one application and one event', async () => {
+  const input = applicationInput();
+  const state = initialState(input.applicationNo, input.receivedAt);
+  for (let i = 0; i < 3; i++) await activities.recordApplication({ input, state });
+  expect(await prisma.application.count({ where: { applicationNo: input.applicationNo } })).toBe(1);
+  expect(await prisma.applicationStageEvent.count({ where: { applicationNo: input.applicationNo } })).toBe(1);
+  const row = await prisma.application.findUniqueOrThrow({ where: { applicationNo: input.applicationNo } });
+  expect(row.applicant).toEqual(input.applicant);
+  expect(row.stage).toBe('received');
+});
+
+test('recordEvent is idempotent and a late, older event never overwrites a newer state', async () => {
+  const input = applicationInput();
+  const base = initialState(input.applicationNo, input.receivedAt);
+  await activities.recordApplication({ input, state: base });
+  const awaiting: ApplicationState = { ...base, stage: 'awaiting_materials', seq: 2, correctionDueAt: '2026-12-11T16:00:00.000Z' };
+  const terminated: ApplicationState = { ...awaiting, stage: 'terminated', seq: 3, closedReason: '逾期未补齐材料' };
+  const event = (state: ApplicationState) => ({
+    applicationNo: state.applicationNo,
+    seq: state.seq,
+    stage: state.stage,
+    at: new Date().toISOString(),
+    actor: 'system',
+    ruleIds: ['S-3.2', 'L-2'],
+  });
+  await activities.recordEvent({ event: event(terminated), state: terminated });
+  await activities.recordEvent({ event: event(awaiting), state: awaiting }); // arrives late
+  await activities.recordEvent({ event: event(terminated), state: terminated }); // retried
+
+  const row = await prisma.application.findUniqueOrThrow({
+    where: { applicationNo: input.applicationNo },
+    include: { stageEvents: { orderBy: { seq: 'asc' } } },
+  });
+  expect(row.stage).toBe('terminated');
+  expect(row.stageSeq).toBe(3);
+  expect(row.closedReason).toBe('逾期未补齐材料');
+  expect(row.stageEvents.map((e) => [e.seq, e.stage])).toEqual([
+    [1, 'received'],
+    [2, 'awaiting_materials'],
+    [3, 'terminated'],
+  ]);
+});

@@ -1,0 +1,274 @@
+/**
+ * The API over real HTTP, against a running worker on the shared Temporal dev server and this run's PostgreSQL.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { applicationWorkflowId } from '../../domain/definitions';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { AGENCY_ATTR, STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
+import { createLogger } from '../../platform/logger';
+import type { PrismaClient } from '../../prisma/generated/client';
+import { createTestWorker, residentIdNumber, testPrisma, testTemporalAddress, uniqueTaskQueue } from '../support/context';
+
+let prisma: PrismaClient;
+let connection: Connection;
+let nativeConnection: NativeConnection;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+let server: Server;
+let base: string;
+const taskQueue = uniqueTaskQueue('api');
+
+beforeAll(async () => {
+  prisma = testPrisma();
+  nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
+  worker = await createTestWorker(nativeConnection, prisma, taskQueue);
+  running = worker.run();
+  connection = await Connection.connect({ address: testTemporalAddress() });
+  client = new Client({ connection });
+  const app = createApp({ prisma, temporal: client, taskQueue, rules: DEFAULT_RULE_CONFIG, log: createLogger('silent') });
+  server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  await nativeConnection?.close();
+  await prisma?.$disconnect();
+});
+
+function body(overrides: Record<string, unknown> = {}) {
+  return {
+    agencyCode: 'SY',
+    channel: 'walk_in',
+    applicant: { name: '王五', idNumber: residentIdNumber('19800315', '456'), phone: '13800000000' },
+    matter: { category: 'labour_remuneration', summary: '某建筑工地拖欠工资三个月' },
+    economicSituation: { householdSize: 4, monthlyHouseholdIncome: 2600, commitmentSigned: true },
+    materialsSupplied: ['identity_proof'],
+    ...overrides,
+  };
+}
+
+const submit = (payload: unknown, key: string | null = `k-${randomUUID()}`) => {
+  const req = request(base).post('/applications').set('Content-Type', 'application/json');
+  return (key ? req.set('Idempotency-Key', key) : req).send(payload as object);
+};
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** What intake itself writes. Applications and events are written only by a workflow, which starts only after these. */
+const rowCounts = async () => ({
+  intake: await prisma.intakeRequest.count(),
+  numbers: (await prisma.applicationNumberCounter.aggregate({ _sum: { lastValue: true } }))._sum.lastValue ?? 0,
+});
+
+describe('POST /applications (intake)', () => {
+  test('S-3.2 L-2 an application with missing materials is created, recorded, and waits for correction', async () => {
+    const res = await submit(body());
+    expect(res.status).toBe(201);
+    expect(res.body.applicationNo).toMatch(/^SY-\d{4}-\d{6}$/);
+    expect(res.headers.location).toBe(`/applications/${res.body.applicationNo}`);
+
+    const record = await eventually(
+      () => request(base).get(`/applications/${res.body.applicationNo}`),
+      (r) => r.status === 200 && r.body.stage === 'awaiting_materials',
+    );
+    expect(record.body.stage).toBe('awaiting_materials');
+    expect(record.body.stageLabel).toBe('待补正材料');
+    expect(record.body.materials.missing.map((m: { code: string }) => m.code)).toEqual(['economic_statement', 'matter_evidence']);
+    expect(record.body.history.map((h: { stage: string }) => h.stage)).toEqual(['received', 'awaiting_materials']);
+    expect(record.body.history[1].ruleIds).toEqual(['S-3.2', 'L-2']);
+    expect(record.body.correctionDueAt).toBeTruthy();
+
+    const live = await request(base).get(`/applications/${res.body.applicationNo}/state`);
+    expect(live.status).toBe(200);
+    expect(live.body.stage).toBe('awaiting_materials');
+    expect(JSON.stringify(live.body)).not.toContain('王五');
+  });
+
+  test('the workflow id and search attributes carry the stage, never personal data', async () => {
+    const payload = body();
+    const res = await submit(payload);
+    const handle = client.workflow.getHandle(applicationWorkflowId(res.body.applicationNo));
+    const description = await eventually(
+      () => handle.describe(),
+      (d) => d.typedSearchAttributes.get(STAGE_ATTR) === 'awaiting_materials',
+    );
+    expect(description.workflowId).toBe(`application-${res.body.applicationNo}`);
+    expect(description.typedSearchAttributes.get(STAGE_ATTR)).toBe('awaiting_materials');
+    expect(description.typedSearchAttributes.get(AGENCY_ATTR)).toBe('SY');
+    expect(description.typedSearchAttributes.get(STAGE_ENTERED_AT_ATTR)).toBeInstanceOf(Date);
+    const attributes = JSON.stringify(description.searchAttributes);
+    expect(attributes).toContain('awaiting_materials');
+    expect(attributes).toContain('SY');
+    for (const secret of [payload.applicant.name, payload.applicant.idNumber, payload.applicant.phone]) {
+      expect(attributes).not.toContain(secret);
+      expect(description.workflowId).not.toContain(secret);
+    }
+  });
+
+  test('the same request twice with one Idempotency-Key gives one application and one workflow', async () => {
+    const key = `dup-${randomUUID()}`;
+    const payload = body();
+    const first = await submit(payload, key);
+    const again = await Promise.all([submit(payload, key), submit(payload, key), submit(payload, key)]);
+    expect(first.status).toBe(201);
+    for (const res of again) {
+      expect(res.status).toBe(200);
+      expect(res.body.applicationNo).toBe(first.body.applicationNo);
+      expect(res.body.replayed).toBe(true);
+    }
+    expect(await prisma.intakeRequest.count({ where: { applicationNo: first.body.applicationNo } })).toBe(1);
+    const listRuns = async () => {
+      const runs: string[] = [];
+      const query = `WorkflowId = '${applicationWorkflowId(first.body.applicationNo)}'`;
+      for await (const wf of client.workflow.list({ query })) runs.push(wf.runId);
+      return runs;
+    };
+    expect(await eventually(listRuns, (runs) => runs.length > 0)).toHaveLength(1);
+  });
+
+  test('concurrent first submissions with one key still make one application', async () => {
+    const key = `race-${randomUUID()}`;
+    const payload = body({ agencyCode: 'XC' });
+    const results = await Promise.all(Array.from({ length: 5 }, () => submit(payload, key)));
+    const numbers = new Set(results.map((r) => r.body.applicationNo));
+    expect(numbers.size).toBe(1);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+  });
+
+  test('application numbers run without gaps per agency and year', async () => {
+    const a = await submit(body({ agencyCode: 'SZ' }));
+    const b = await submit(body({ agencyCode: 'SZ' }));
+    const serial = (no: string) => Number(no.split('-')[2]);
+    expect(serial(b.body.applicationNo)).toBe(serial(a.body.applicationNo) + 1);
+  });
+
+  test('one Idempotency-Key reused for a different application is refused (422) and writes nothing', async () => {
+    const key = `reuse-${randomUUID()}`;
+    await submit(body(), key);
+    const before = await rowCounts();
+    const res = await submit(body({ matter: { category: 'family', summary: '离婚纠纷' } }), key);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(res.body.message).toMatch(/幂等键/);
+    expect((await rowCounts()).intake).toBe(before.intake);
+  });
+
+  test.each([
+    ['no Idempotency-Key', body(), null, 'IDEMPOTENCY_KEY_REQUIRED', /幂等键/],
+    ['a wrong ID number', body({ applicant: { name: '王五', idNumber: '330602198003154560' } }), 'k-idnum-0001', 'VALIDATION_FAILED', /公民身份号码不正确/],
+    ['an unknown agency', body({ agencyCode: 'BJ' }), 'k-agency-0001', 'VALIDATION_FAILED', /agencyCode/],
+    ['an unknown field', body({ extra: 1 }), 'k-extra-0001', 'VALIDATION_FAILED', /extra/],
+    ['a negative income', body({ economicSituation: { householdSize: 1, monthlyHouseholdIncome: -1, commitmentSigned: true } }), 'k-income-0001', 'VALIDATION_FAILED', /monthlyHouseholdIncome/],
+    ['an unknown material', body({ materialsSupplied: ['passport'] }), 'k-material-0001', 'VALIDATION_FAILED', /materialsSupplied/],
+  ])('bad input (%s) gets 400 with a stable code, a Chinese message, and writes nothing', async (_name, payload, key, code, message) => {
+    const before = await rowCounts();
+    const res = await submit(payload, key);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe(code);
+    expect(res.body.message).toMatch(message);
+    expect(res.body.message).toMatch(/[\u4e00-\u9fa5]/);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  test('malformed JSON gets 400 MALFORMED_JSON', async () => {
+    const res = await request(base)
+      .post('/applications')
+      .set('Content-Type', 'application/json')
+      .set('Idempotency-Key', 'k-malformed-01')
+      .send('{"agencyCode":');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('MALFORMED_JSON');
+  });
+});
+
+describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
+  test('L-1 deciding while materials are missing is refused with 422 INVALID_TRANSITION', async () => {
+    const created = await submit(body());
+    const no = created.body.applicationNo;
+    await eventually(() => request(base).get(`/applications/${no}/state`), (r) => r.body.stage === 'awaiting_materials');
+    const res = await request(base).post(`/applications/${no}/decision`).send({ decision: 'grant', decidedBy: 'staff-1' });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('INVALID_TRANSITION');
+    expect(res.body.message).toContain('待补正材料');
+  });
+
+  test('S-3.2 L-1 materials complete the file, a grant closes the case, and repeated requests get the same answer', async () => {
+    const created = await submit(body());
+    const no = created.body.applicationNo;
+    const supplied = await request(base)
+      .post(`/applications/${no}/materials`)
+      .send({ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-2' });
+    expect(supplied.status).toBe(200);
+    expect(supplied.body).toEqual({ stage: 'under_review', materialsMissing: [] });
+
+    const refuseWithoutReason = await request(base).post(`/applications/${no}/decision`).send({ decision: 'refuse', decidedBy: 'staff-2' });
+    expect(refuseWithoutReason.status).toBe(400);
+    expect(refuseWithoutReason.body.message).toContain('L-1');
+
+    const key = `decide-${randomUUID()}`;
+    const grant = await request(base).post(`/applications/${no}/decision`).set('Idempotency-Key', key).send({ decision: 'grant', decidedBy: 'staff-2' });
+    expect(grant.status).toBe(200);
+    expect(grant.body.stage).toBe('granted');
+
+    await eventually(() => client.workflow.getHandle(applicationWorkflowId(no)).describe(), (d) => d.status.name === 'COMPLETED');
+    const repeat = await request(base).post(`/applications/${no}/decision`).set('Idempotency-Key', key).send({ decision: 'grant', decidedBy: 'staff-2' });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toEqual(grant.body);
+
+    const other = await request(base).post(`/applications/${no}/decision`).send({ decision: 'grant', decidedBy: 'staff-3' });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('CASE_CLOSED');
+    const late = await request(base).post(`/applications/${no}/materials`).send({ items: ['identity_proof'], receivedBy: 'staff-3' });
+    expect(late.status).toBe(409);
+
+    const record = await request(base).get(`/applications/${no}`);
+    expect(record.body.history.map((h: { stage: string }) => h.stage)).toEqual(['received', 'awaiting_materials', 'under_review', 'granted']);
+    expect(record.body.decision.decidedBy).toBe('staff-2');
+  });
+
+  test('unknown applications get 404 APPLICATION_NOT_FOUND; malformed numbers get 400', async () => {
+    for (const path of ['/applications/KQ-1999-999999999', '/applications/KQ-1999-999999999/state']) {
+      const res = await request(base).get(path);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('APPLICATION_NOT_FOUND');
+    }
+    const decision = await request(base).post('/applications/KQ-1999-999999998/decision').send({ decision: 'grant', decidedBy: 's' });
+    expect(decision.status).toBe(404);
+    const bad = await request(base).get('/applications/not-a-number');
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('service endpoints', () => {
+  test('health reports both dependencies; OpenAPI is published; unknown routes are 404 with a code', async () => {
+    const health = await request(base).get('/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
+    const doc = await request(base).get('/openapi.json');
+    expect(Object.keys(doc.body.paths)).toContain('/applications/{applicationNo}/decision');
+    expect(doc.body.paths['/applications'].post.requestBody.content['application/json'].schema.properties.agencyCode.enum).toContain('KQ');
+    const missing = await request(base).get('/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('ROUTE_NOT_FOUND');
+  });
+});

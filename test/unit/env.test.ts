@@ -1,0 +1,38 @@
+import { loadEnv, ruleConfig } from '../../platform/env';
+import { resolveExecutable } from '../../platform/temporal';
+
+describe('configuration', () => {
+  test('defaults: embedded mode, the text rule numbers (S-3.2 15 days, L-1 7 days)', () => {
+    const env = loadEnv({});
+    expect(env.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.DATA_DIR).toBe('.data');
+    expect(ruleConfig(env)).toEqual({ correctionDays: 15, reviewDays: 7 });
+  });
+
+  test('rule numbers are configuration', () => {
+    expect(ruleConfig(loadEnv({ RULE_CORRECTION_DAYS: '10' })).correctionDays).toBe(10);
+  });
+
+  test('bad values are refused with the variable named', () => {
+    expect(() => loadEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadEnv({ RULE_CORRECTION_DAYS: '0' })).toThrow(/RULE_CORRECTION_DAYS/);
+    expect(() => loadEnv({ TEMPORAL_TLS_CERT_PATH: '/x.pem' })).toThrow(/TEMPORAL_TLS_KEY_PATH/);
+  });
+
+  test('empty strings count as unset, so `TEMPORAL_ADDRESS=` means embedded', () => {
+    expect(loadEnv({ TEMPORAL_ADDRESS: '' }).TEMPORAL_ADDRESS).toBeUndefined();
+  });
+});
+
+describe('finding the Temporal CLI', () => {
+  test('TEMPORAL_CLI_PATH wins; a wrong path is an error, not a silent download', () => {
+    expect(resolveExecutable('/bin/sh', 'temporal', [])).toEqual({ type: 'existing-path', path: '/bin/sh' });
+    expect(() => resolveExecutable('/nonexistent/temporal', 'temporal', [])).toThrow(/not found/);
+  });
+
+  test('then PATH, then the SDK download', () => {
+    expect(resolveExecutable(undefined, 'sh', ['/nonexistent', '/bin'])).toEqual({ type: 'existing-path', path: '/bin/sh' });
+    expect(resolveExecutable(undefined, 'no-such-binary', ['/bin'])).toEqual({ type: 'cached-download' });
+  });
+});

@@ -1,0 +1,47 @@
+import { formatApplicationNo, APPLICATION_NO_PATTERN } from '../../domain/agencies';
+import { isValidResidentIdNumber } from '../../domain/id-number';
+import { canTransition, isFinal } from '../../domain/stages';
+import { residentIdNumber } from '../support/context';
+
+describe('resident ID number check (GB 11643)', () => {
+  test('a number with the right check character passes; one changed digit fails', () => {
+    const valid = residentIdNumber('19560101', '123');
+    expect(isValidResidentIdNumber(valid)).toBe(true);
+    const tampered = valid.slice(0, 10) + ((Number(valid[10]) + 1) % 10) + valid.slice(11);
+    expect(isValidResidentIdNumber(tampered)).toBe(false);
+  });
+
+  test('X as check character is accepted only where the checksum gives 10', () => {
+    // 11010519491231002X is the standard's own worked example.
+    expect(isValidResidentIdNumber('11010519491231002X')).toBe(true);
+    expect(isValidResidentIdNumber('110105194912310021')).toBe(false);
+  });
+
+  test('an impossible birth date fails even with a matching check character', () => {
+    const body = '33060219560231123'; // 31 February
+    const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const sum = weights.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
+    expect(isValidResidentIdNumber(body + '10X98765432'[sum % 11])).toBe(false);
+  });
+});
+
+describe('stages', () => {
+  test('S-3.2 L-2 waiting for materials ends in review or termination only', () => {
+    expect(canTransition('awaiting_materials', 'under_review')).toBe(true);
+    expect(canTransition('awaiting_materials', 'terminated')).toBe(true);
+    expect(canTransition('awaiting_materials', 'granted')).toBe(false);
+  });
+
+  test('L-1 only a case under review can be decided; decided cases are final in this stage of the system', () => {
+    expect(canTransition('under_review', 'granted')).toBe(true);
+    expect(canTransition('under_review', 'refused')).toBe(true);
+    expect(canTransition('received', 'granted')).toBe(false);
+    expect(isFinal('granted') && isFinal('refused') && isFinal('terminated')).toBe(true);
+  });
+
+  test('application numbers carry agency, year and serial, and nothing personal', () => {
+    const no = formatApplicationNo('KQ', 2026, 123);
+    expect(no).toBe('KQ-2026-000123');
+    expect(APPLICATION_NO_PATTERN.test(no)).toBe(true);
+  });
+});
