@@ -1,0 +1,113 @@
+/**
+ * `npm run replay:record`: records one history per scenario of applicationWorkflow into test/replay/*.json, for the
+ * replay gate (replay.test.ts). Record new histories when a release adds behaviour; never re-record old ones to make
+ * a failing replay pass: a failing replay means running cases would break (use patched() instead; see README).
+ *
+ * Needs DATABASE_URL (a server where it may create and drop a scratch database).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { applicationWorkflowId, decide, supplyMaterials, type ApplicationInput } from '../../domain/definitions';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { createPrisma, dropDatabase, ensureDatabase } from '../../platform/database';
+import { loadEnv } from '../../platform/env';
+import { createLogger } from '../../platform/logger';
+import { applyMigrations } from '../../platform/migrations';
+import { ensureSearchAttributes, temporalCli, temporalTestServer } from '../../platform/temporal';
+import { buildWorkflowBundle } from '../../platform/worker';
+import type { applicationWorkflow } from '../../workflows';
+
+const fixture = (applicationNo: string, receivedAt: string, supplied: ApplicationInput['materialsSupplied']): ApplicationInput => ({
+  applicationNo,
+  agencyCode: 'KQ',
+  channel: 'walk_in',
+  receivedAt,
+  applicant: { name: '回放样例', idNumber: '11010519491231002X' },
+  matter: { category: 'labour_remuneration', summary: '回放样例' },
+  economicSituation: { householdSize: 2, monthlyHouseholdIncome: 1000, commitmentSigned: true },
+  materialsSupplied: supplied,
+  rules: DEFAULT_RULE_CONFIG,
+});
+
+async function main() {
+  const env = loadEnv();
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
+  const url = new URL(env.DATABASE_URL);
+  url.pathname = `/legal_aid_record_${Date.now()}`;
+  await ensureDatabase(url.toString());
+  await applyMigrations(url.toString());
+  const prisma = createPrisma(url.toString(), 2);
+  const testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalTestServer(env) } });
+  await ensureSearchAttributes(testEnv.connection, 'default', createLogger('warn'));
+  const worker = await Worker.create({
+    connection: testEnv.nativeConnection,
+    taskQueue: 'record',
+    workflowBundle: await buildWorkflowBundle(),
+    activities: createActivities({ prisma }),
+  });
+  const now = async () => new Date(await testEnv.currentTimeMs()).toISOString();
+  const start = async (input: ApplicationInput) =>
+    testEnv.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.applicationNo),
+      taskQueue: 'record',
+      args: [input],
+    });
+
+  const scenarios: Record<string, () => Promise<string>> = {
+    // S-3.2, L-2: deadline passes without materials.
+    'deferred-documents-terminated': async () => {
+      const handle = await start(fixture('KQ-1998-000001', await now(), ['identity_proof']));
+      await handle.result();
+      return handle.workflowId;
+    },
+    // S-3.2 then L-1: materials in two parts, a rejected decision, then a grant.
+    'materials-supplied-then-granted': async () => {
+      const handle = await start(fixture('KQ-1998-000002', await now(), []));
+      await handle.executeUpdate(supplyMaterials, { args: [{ items: ['identity_proof'], receivedBy: 'staff-1' }] });
+      await testEnv.sleep('3 days');
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'a' }] }).catch(() => undefined);
+      await handle.executeUpdate(supplyMaterials, {
+        args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
+      });
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'b' }] });
+      await handle.result();
+      return handle.workflowId;
+    },
+    // L-1: complete file, refused with reasons.
+    'complete-then-refused': async () => {
+      const handle = await start(fixture('KQ-1998-000003', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']));
+      await handle.executeUpdate(decide, {
+        args: [{ decision: 'refuse', reason: '不符合经济困难标准', decidedBy: 'staff-2', requestId: 'c' }],
+      });
+      await handle.result();
+      return handle.workflowId;
+    },
+  };
+
+  await worker.runUntil(async () => {
+    for (const [name, run] of Object.entries(scenarios)) {
+      const workflowId = await run();
+      // The Temporal CLI writes the canonical JSON form that historyFromJSON (and the Web UI) read.
+      const cli = temporalCli(env);
+      if (cli.type !== 'existing-path') throw new Error('the Temporal CLI is needed to record histories');
+      const json = execFileSync(cli.path, ['workflow', 'show', '-w', workflowId, '--address', testEnv.address, '-o', 'json'], {
+        encoding: 'utf8',
+      });
+      const file = join(__dirname, `${name}.json`);
+      writeFileSync(file, json);
+      console.log(`recorded ${file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+    }
+  });
+  await testEnv.teardown();
+  await prisma.$disconnect();
+  await dropDatabase(url.toString());
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/**
+ * The replay gate: every history under test/replay/ is replayed against the current workflow code. A change that
+ * would break running cases (non-determinism) fails here, before it is deployed.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../support/context';
+
+const files = readdirSync(__dirname).filter((f) => f.endsWith('.json'));
+
+test('recorded histories exist for the main paths of applicationWorkflow', () => {
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'deferred-documents-terminated.json',
+      'materials-supplied-then-granted.json',
+      'complete-then-refused.json',
+    ]),
+  );
+});
+
+test('every recorded history replays without non-determinism', async () => {
+  const histories = files.map((file) => ({
+    workflowId: file,
+    history: historyFromJSON(JSON.parse(readFileSync(join(__dirname, file), 'utf8'))),
+  }));
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: workflowBundle() }, histories)) {
+    replayed += 1;
+    if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+  }
+  expect(failures).toEqual([]);
+  expect(replayed).toBe(files.length);
+});
