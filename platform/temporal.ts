@@ -113,7 +113,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     const existing = await connection.operatorService.listSearchAttributes({ namespace }).then(
       (response): string[] => Object.keys(response.customAttributes),
       (err: unknown): string[] => {
-        if (isGrpcServiceError(err) && err.code === UNIMPLEMENTED) return [];
+        if (isGrpcServiceError(err) && Number(err.code) === UNIMPLEMENTED) return [];
         throw err;
       },
     );

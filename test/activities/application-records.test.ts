@@ -41,7 +41,12 @@ test('recordEvent is idempotent and a late, older event never overwrites a newer
   const input = applicationInput();
   const base = initialState(input.applicationNo, input.receivedAt);
   await activities.recordApplication({ input, state: base });
-  const awaiting: ApplicationState = { ...base, stage: 'awaiting_materials', seq: 2, correctionDueAt: '2026-12-11T16:00:00.000Z' };
+  const awaiting: ApplicationState = {
+    ...base,
+    stage: 'awaiting_materials',
+    seq: 2,
+    correctionDueAt: '2026-12-11T16:00:00.000Z',
+  };
   const terminated: ApplicationState = { ...awaiting, stage: 'terminated', seq: 3, closedReason: '逾期未补齐材料' };
   const event = (state: ApplicationState) => ({
     applicationNo: state.applicationNo,

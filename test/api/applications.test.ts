@@ -13,7 +13,13 @@ import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { AGENCY_ATTR, STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
 import { createLogger } from '../../platform/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
-import { createTestWorker, residentIdNumber, testPrisma, testTemporalAddress, uniqueTaskQueue } from '../support/context';
+import {
+  createTestWorker,
+  residentIdNumber,
+  testPrisma,
+  testTemporalAddress,
+  uniqueTaskQueue,
+} from '../support/context';
 
 let prisma: PrismaClient;
 let connection: Connection;
@@ -32,7 +38,13 @@ beforeAll(async () => {
   running = worker.run();
   connection = await Connection.connect({ address: testTemporalAddress() });
   client = new Client({ connection });
-  const app = createApp({ prisma, temporal: client, taskQueue, rules: DEFAULT_RULE_CONFIG, log: createLogger('silent') });
+  const app = createApp({
+    prisma,
+    temporal: client,
+    taskQueue,
+    rules: DEFAULT_RULE_CONFIG,
+    log: createLogger('silent'),
+  });
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,7 +104,10 @@ describe('POST /applications (intake)', () => {
     );
     expect(record.body.stage).toBe('awaiting_materials');
     expect(record.body.stageLabel).toBe('待补正材料');
-    expect(record.body.materials.missing.map((m: { code: string }) => m.code)).toEqual(['economic_statement', 'matter_evidence']);
+    expect(record.body.materials.missing.map((m: { code: string }) => m.code)).toEqual([
+      'economic_statement',
+      'matter_evidence',
+    ]);
     expect(record.body.history.map((h: { stage: string }) => h.stage)).toEqual(['received', 'awaiting_materials']);
     expect(record.body.history[1].ruleIds).toEqual(['S-3.2', 'L-2']);
     expect(record.body.correctionDueAt).toBeTruthy();
@@ -174,20 +189,41 @@ describe('POST /applications (intake)', () => {
 
   test.each([
     ['no Idempotency-Key', body(), null, 'IDEMPOTENCY_KEY_REQUIRED', /幂等键/],
-    ['a wrong ID number', body({ applicant: { name: '王五', idNumber: '330602198003154560' } }), 'k-idnum-0001', 'VALIDATION_FAILED', /公民身份号码不正确/],
+    [
+      'a wrong ID number',
+      body({ applicant: { name: '王五', idNumber: '330602198003154560' } }),
+      'k-idnum-0001',
+      'VALIDATION_FAILED',
+      /公民身份号码不正确/,
+    ],
     ['an unknown agency', body({ agencyCode: 'BJ' }), 'k-agency-0001', 'VALIDATION_FAILED', /agencyCode/],
     ['an unknown field', body({ extra: 1 }), 'k-extra-0001', 'VALIDATION_FAILED', /extra/],
-    ['a negative income', body({ economicSituation: { householdSize: 1, monthlyHouseholdIncome: -1, commitmentSigned: true } }), 'k-income-0001', 'VALIDATION_FAILED', /monthlyHouseholdIncome/],
-    ['an unknown material', body({ materialsSupplied: ['passport'] }), 'k-material-0001', 'VALIDATION_FAILED', /materialsSupplied/],
-  ])('bad input (%s) gets 400 with a stable code, a Chinese message, and writes nothing', async (_name, payload, key, code, message) => {
-    const before = await rowCounts();
-    const res = await submit(payload, key);
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe(code);
-    expect(res.body.message).toMatch(message);
-    expect(res.body.message).toMatch(/[\u4e00-\u9fa5]/);
-    expect(await rowCounts()).toEqual(before);
-  });
+    [
+      'a negative income',
+      body({ economicSituation: { householdSize: 1, monthlyHouseholdIncome: -1, commitmentSigned: true } }),
+      'k-income-0001',
+      'VALIDATION_FAILED',
+      /monthlyHouseholdIncome/,
+    ],
+    [
+      'an unknown material',
+      body({ materialsSupplied: ['passport'] }),
+      'k-material-0001',
+      'VALIDATION_FAILED',
+      /materialsSupplied/,
+    ],
+  ])(
+    'bad input (%s) gets 400 with a stable code, a Chinese message, and writes nothing',
+    async (_name, payload, key, code, message) => {
+      const before = await rowCounts();
+      const res = await submit(payload, key);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe(code);
+      expect(res.body.message).toMatch(message);
+      expect(res.body.message).toMatch(/[\u4e00-\u9fa5]/);
+      expect(await rowCounts()).toEqual(before);
+    },
+  );
 
   test('malformed JSON gets 400 MALFORMED_JSON', async () => {
     const res = await request(base)
@@ -204,8 +240,13 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
   test('L-1 deciding while materials are missing is refused with 422 INVALID_TRANSITION', async () => {
     const created = await submit(body());
     const no = created.body.applicationNo;
-    await eventually(() => request(base).get(`/applications/${no}/state`), (r) => r.body.stage === 'awaiting_materials');
-    const res = await request(base).post(`/applications/${no}/decision`).send({ decision: 'grant', decidedBy: 'staff-1' });
+    await eventually(
+      () => request(base).get(`/applications/${no}/state`),
+      (r) => r.body.stage === 'awaiting_materials',
+    );
+    const res = await request(base)
+      .post(`/applications/${no}/decision`)
+      .send({ decision: 'grant', decidedBy: 'staff-1' });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('INVALID_TRANSITION');
     expect(res.body.message).toContain('待补正材料');
@@ -220,28 +261,48 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     expect(supplied.status).toBe(200);
     expect(supplied.body).toEqual({ stage: 'under_review', materialsMissing: [] });
 
-    const refuseWithoutReason = await request(base).post(`/applications/${no}/decision`).send({ decision: 'refuse', decidedBy: 'staff-2' });
+    const refuseWithoutReason = await request(base)
+      .post(`/applications/${no}/decision`)
+      .send({ decision: 'refuse', decidedBy: 'staff-2' });
     expect(refuseWithoutReason.status).toBe(400);
     expect(refuseWithoutReason.body.message).toContain('L-1');
 
     const key = `decide-${randomUUID()}`;
-    const grant = await request(base).post(`/applications/${no}/decision`).set('Idempotency-Key', key).send({ decision: 'grant', decidedBy: 'staff-2' });
+    const grant = await request(base)
+      .post(`/applications/${no}/decision`)
+      .set('Idempotency-Key', key)
+      .send({ decision: 'grant', decidedBy: 'staff-2' });
     expect(grant.status).toBe(200);
     expect(grant.body.stage).toBe('granted');
 
-    await eventually(() => client.workflow.getHandle(applicationWorkflowId(no)).describe(), (d) => d.status.name === 'COMPLETED');
-    const repeat = await request(base).post(`/applications/${no}/decision`).set('Idempotency-Key', key).send({ decision: 'grant', decidedBy: 'staff-2' });
+    await eventually(
+      () => client.workflow.getHandle(applicationWorkflowId(no)).describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
+    const repeat = await request(base)
+      .post(`/applications/${no}/decision`)
+      .set('Idempotency-Key', key)
+      .send({ decision: 'grant', decidedBy: 'staff-2' });
     expect(repeat.status).toBe(200);
     expect(repeat.body).toEqual(grant.body);
 
-    const other = await request(base).post(`/applications/${no}/decision`).send({ decision: 'grant', decidedBy: 'staff-3' });
+    const other = await request(base)
+      .post(`/applications/${no}/decision`)
+      .send({ decision: 'grant', decidedBy: 'staff-3' });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('CASE_CLOSED');
-    const late = await request(base).post(`/applications/${no}/materials`).send({ items: ['identity_proof'], receivedBy: 'staff-3' });
+    const late = await request(base)
+      .post(`/applications/${no}/materials`)
+      .send({ items: ['identity_proof'], receivedBy: 'staff-3' });
     expect(late.status).toBe(409);
 
     const record = await request(base).get(`/applications/${no}`);
-    expect(record.body.history.map((h: { stage: string }) => h.stage)).toEqual(['received', 'awaiting_materials', 'under_review', 'granted']);
+    expect(record.body.history.map((h: { stage: string }) => h.stage)).toEqual([
+      'received',
+      'awaiting_materials',
+      'under_review',
+      'granted',
+    ]);
     expect(record.body.decision.decidedBy).toBe('staff-2');
   });
 
@@ -251,7 +312,9 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('APPLICATION_NOT_FOUND');
     }
-    const decision = await request(base).post('/applications/KQ-1999-999999998/decision').send({ decision: 'grant', decidedBy: 's' });
+    const decision = await request(base)
+      .post('/applications/KQ-1999-999999998/decision')
+      .send({ decision: 'grant', decidedBy: 's' });
     expect(decision.status).toBe(404);
     const bad = await request(base).get('/applications/not-a-number');
     expect(bad.status).toBe(400);
@@ -266,7 +329,9 @@ describe('service endpoints', () => {
     expect(health.body).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
     const doc = await request(base).get('/openapi.json');
     expect(Object.keys(doc.body.paths)).toContain('/applications/{applicationNo}/decision');
-    expect(doc.body.paths['/applications'].post.requestBody.content['application/json'].schema.properties.agencyCode.enum).toContain('KQ');
+    expect(
+      doc.body.paths['/applications'].post.requestBody.content['application/json'].schema.properties.agencyCode.enum,
+    ).toContain('KQ');
     const missing = await request(base).get('/nope');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('ROUTE_NOT_FOUND');

@@ -59,10 +59,14 @@ let fromSchemaUrl: string;
 beforeAll(async () => {
   fromSchemaUrl = databaseUrlFor(testDatabaseServerUrl(), `legal_aid_drift_${Date.now()}_${process.pid}`);
   await ensureDatabase(fromSchemaUrl);
-  const sql = execFileSync(process.execPath, ['scripts/prisma-diff.mjs', '--from', 'empty', '--to', 'prisma/schema.prisma'], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: fromSchemaUrl },
-  });
+  const sql = execFileSync(
+    process.execPath,
+    ['scripts/prisma-diff.mjs', '--from', 'empty', '--to', 'prisma/schema.prisma'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: fromSchemaUrl },
+    },
+  );
   expect(sql).toContain('CREATE TABLE "application"');
   await query(fromSchemaUrl, sql);
 });
@@ -76,7 +80,12 @@ test('the database built by prisma/migrations equals the one schema.prisma descr
 });
 
 test('every migration is recorded in _prisma_migrations with the checksum Prisma would compute', async () => {
-  const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+  const rows = await query<{
+    migration_name: string;
+    checksum: string;
+    finished_at: Date | null;
+    applied_steps_count: number;
+  }>(
     testDatabaseUrl(),
     'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
   );

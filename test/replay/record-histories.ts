@@ -21,7 +21,11 @@ import { ensureSearchAttributes, temporalCli, temporalTestServer } from '../../p
 import { buildWorkflowBundle } from '../../platform/worker';
 import type { applicationWorkflow } from '../../workflows';
 
-const fixture = (applicationNo: string, receivedAt: string, supplied: ApplicationInput['materialsSupplied']): ApplicationInput => ({
+const fixture = (
+  applicationNo: string,
+  receivedAt: string,
+  supplied: ApplicationInput['materialsSupplied'],
+): ApplicationInput => ({
   applicationNo,
   agencyCode: 'KQ',
   channel: 'walk_in',
@@ -69,7 +73,9 @@ async function main() {
       const handle = await start(fixture('KQ-1998-000002', await now(), []));
       await handle.executeUpdate(supplyMaterials, { args: [{ items: ['identity_proof'], receivedBy: 'staff-1' }] });
       await testEnv.sleep('3 days');
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'a' }] }).catch(() => undefined);
+      await handle
+        .executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'a' }] })
+        .catch(() => undefined);
       await handle.executeUpdate(supplyMaterials, {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
@@ -79,7 +85,9 @@ async function main() {
     },
     // L-1: complete file, refused with reasons.
     'complete-then-refused': async () => {
-      const handle = await start(fixture('KQ-1998-000003', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']));
+      const handle = await start(
+        fixture('KQ-1998-000003', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
+      );
       await handle.executeUpdate(decide, {
         args: [{ decision: 'refuse', reason: '不符合经济困难标准', decidedBy: 'staff-2', requestId: 'c' }],
       });
@@ -94,9 +102,13 @@ async function main() {
       // The Temporal CLI writes the canonical JSON form that historyFromJSON (and the Web UI) read.
       const cli = temporalCli(env);
       if (cli.type !== 'existing-path') throw new Error('the Temporal CLI is needed to record histories');
-      const json = execFileSync(cli.path, ['workflow', 'show', '-w', workflowId, '--address', testEnv.address, '-o', 'json'], {
-        encoding: 'utf8',
-      });
+      const json = execFileSync(
+        cli.path,
+        ['workflow', 'show', '-w', workflowId, '--address', testEnv.address, '-o', 'json'],
+        {
+          encoding: 'utf8',
+        },
+      );
       const file = join(__dirname, `${name}.json`);
       writeFileSync(file, json);
       console.log(`recorded ${file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);

@@ -1,6 +1,6 @@
 /** What global-setup.ts prepared for this run, plus helpers every integration test uses. */
 import { randomInt, randomUUID } from 'node:crypto';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import type { ApplicationInput } from '../../domain/definitions';

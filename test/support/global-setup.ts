@@ -17,7 +17,6 @@ import { buildWorkflowBundle } from '../../platform/worker';
 
 type Teardown = () => Promise<void>;
 declare global {
-  // eslint-disable-next-line no-var
   var __legalAidTeardown: Teardown[] | undefined;
 }
 
@@ -47,7 +46,11 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_DATABASE_SERVER_URL = server;
 
   const temporal = await TestWorkflowEnvironment.createLocal({
-    server: { executable: temporalCli(env), searchAttributes: [...SEARCH_ATTRIBUTES], log: { format: 'json', level: 'error' } },
+    server: {
+      executable: temporalCli(env),
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+      log: { format: 'json', level: 'error' },
+    },
   });
   teardown.push(() => temporal.teardown());
   process.env.TEST_TEMPORAL_ADDRESS = temporal.address;

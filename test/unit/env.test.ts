@@ -32,7 +32,10 @@ describe('finding the Temporal CLI', () => {
   });
 
   test('then PATH, then the SDK download', () => {
-    expect(resolveExecutable(undefined, 'sh', ['/nonexistent', '/bin'])).toEqual({ type: 'existing-path', path: '/bin/sh' });
+    expect(resolveExecutable(undefined, 'sh', ['/nonexistent', '/bin'])).toEqual({
+      type: 'existing-path',
+      path: '/bin/sh',
+    });
     expect(resolveExecutable(undefined, 'no-such-binary', ['/bin'])).toEqual({ type: 'cached-download' });
   });
 });

@@ -7,7 +7,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { correctionDeadline } from '../../domain/deadlines';
-import { applicationWorkflowId, decide, getState, supplyMaterials, type ApplicationInput } from '../../domain/definitions';
+import {
+  applicationWorkflowId,
+  decide,
+  getState,
+  supplyMaterials,
+  type ApplicationInput,
+} from '../../domain/definitions';
 import { loadEnv } from '../../platform/env';
 import { createLogger } from '../../platform/logger';
 import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
@@ -147,7 +153,9 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
   test('L-1 a decision while materials are missing is rejected with InvalidTransition and changes nothing', async () => {
     const input = await received({ materialsSupplied: [] });
     const handle = await start(input);
-    const attempt = handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'r2' }] });
+    const attempt = handle.executeUpdate(decide, {
+      args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'r2' }],
+    });
     await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     const failure = await attempt.catch((err: WorkflowUpdateFailedError) => err.cause);
     expect(failure).toBeInstanceOf(ApplicationFailure);
@@ -159,9 +167,14 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
   test('L-1 a refusal without written reasons is rejected; with reasons the application is refused', async () => {
     const input = await received({});
     const handle = await start(input);
-    const attempt = handle.executeUpdate(decide, { args: [{ decision: 'refuse', decidedBy: 'staff-1', requestId: 'r3' }] });
-    const failure = await attempt.catch((err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure);
-    expect(failure.type).toBe('InvalidInput');
+    const attempt = handle.executeUpdate(decide, {
+      args: [{ decision: 'refuse', decidedBy: 'staff-1', requestId: 'r3' }],
+    });
+    const failure = await attempt.then(
+      () => undefined,
+      (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
+    );
+    expect(failure?.type).toBe('InvalidInput');
     const result = await handle.executeUpdate(decide, {
       args: [{ decision: 'refuse', reason: '申请事项不属于法律援助范围', decidedBy: 'staff-1', requestId: 'r4' }],
     });
