@@ -1,14 +1,20 @@
 /**
- * Builds the HTTP app from its dependencies; never listens (platform/api-server.ts does).
+ * Builds the HTTP app from its dependencies; never listens (platform/api-server entry points do).
  */
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { RuleConfig } from '../domain/rule-config';
 import type { Logger } from '../platform/logger';
 import type { PrismaClient } from '../prisma/generated/client';
 import { applicationsRouter } from './applications';
+import { auditRouter, prismaAuditSink } from './audit';
+import { audit, authenticate, requestId } from './auth/middleware';
+import { createTokenVerifier, type AuthConfig } from './auth/tokens';
+import { codecCors, codecRouter } from './codec';
 import { ApiError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
+import { publicRouter } from './public';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -16,12 +22,23 @@ export interface AppDeps {
   taskQueue: string;
   rules: RuleConfig;
   log: Logger;
+  auth: AuthConfig;
+  codec: PayloadCodec;
+  statusCodeSecret: string;
+  codecCorsOrigins: string[];
+  limits: { intakePerMinute: number; actionsPerMinute: number; lookupsPerMinute: number };
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestId);
   app.use(express.json({ limit: '256kb' }));
+
+  const auditSink = prismaAuditSink(deps.prisma);
+  const onAuditError = (err: unknown) => deps.log.error({ err }, 'audit write failed');
+  const authenticated = authenticate(createTokenVerifier(deps.auth));
 
   app.get('/health', async (_req, res) => {
     const [database, temporal] = await Promise.all([
@@ -41,7 +58,21 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(doc);
   });
-  app.use('/applications', applicationsRouter(deps));
+  app.use(
+    '/public',
+    publicRouter({ ...deps, auditSink, onAuditError, lookupsPerMinute: deps.limits.lookupsPerMinute }),
+  );
+  app.use(
+    '/codec',
+    codecCors(deps.codecCorsOrigins),
+    codecRouter(
+      deps.codec,
+      authenticated,
+      audit(auditSink, onAuditError, 'codec.use', 'payloads', () => undefined),
+    ),
+  );
+  app.use('/applications', applicationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  app.use('/audit-events', authenticated, auditRouter(deps));
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
   return app;

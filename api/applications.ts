@@ -1,17 +1,21 @@
 /**
  * /applications: intake, the stored record, the live workflow state, and the staff actions that move a case
  * (updates with validators, so a wrong action gets a clear rejection instead of silently doing nothing).
+ * Every route is authenticated; access is declared per route from the permission table (api/auth/access.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { applicationWorkflowId, decide, getState, supplyMaterials } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
 import type { PrismaClient } from '../prisma/generated/client';
+import { CHANNELS_BY_ROLE, rolesFor, type Action, type ApplicationScope } from './auth/access';
+import { audit, authorize, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError, notFound } from './errors';
 import { submitApplication, type IntakeDeps } from './intake';
+import { perMinute } from './limits';
 import {
   applicationNoParams,
   createApplicationBody,
@@ -19,6 +23,13 @@ import {
   idempotencyKey,
   supplyMaterialsBody,
 } from './schemas';
+import { statusCode } from './status-code';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    applicationNo?: string;
+  }
+}
 
 function requiredKey(req: Request): string {
   const raw = req.header('Idempotency-Key');
@@ -41,9 +52,42 @@ function optionalKey(req: Request): string {
 const materialView = (codes: string[]) =>
   codes.map((code) => ({ code, label: MATERIALS[code as MaterialCode] ?? code }));
 
-export function applicationsRouter(deps: IntakeDeps & { prisma: PrismaClient; temporal: Client }): Router {
+export interface ApplicationsDeps extends IntakeDeps {
+  authenticate: RequestHandler;
+  auditSink: AuditSink;
+  onAuditError: (err: unknown) => void;
+  statusCodeSecret: string;
+  limits: { intakePerMinute: number; actionsPerMinute: number };
+}
+
+export async function loadApplicationScope(
+  prisma: PrismaClient,
+  applicationNo: string,
+): Promise<ApplicationScope | null> {
+  const [intake, app] = await Promise.all([
+    prisma.intakeRequest.findUnique({ where: { applicationNo } }),
+    prisma.application.findUnique({ where: { applicationNo }, select: { agencyCode: true, assignedLawyerId: true } }),
+  ]);
+  const agencyCode = app?.agencyCode ?? intake?.agencyCode;
+  if (!agencyCode) return null;
+  return {
+    agencyCode,
+    filedBy: intake?.filedBy ?? null,
+    applicantSubject: intake?.applicantSubject ?? null,
+    assignedLawyerId: app?.assignedLawyerId ?? null,
+  };
+}
+
+export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClient; temporal: Client }): Router {
   const router = Router();
   const handleFor = (applicationNo: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo));
+  const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
+  const onApplication = (action: Action) => [
+    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
+    audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
+  ];
+  const intakeLimit = perMinute(deps.limits.intakePerMinute);
+  const actionLimit = perMinute(deps.limits.actionsPerMinute);
 
   /** True when the workflow exists but has closed, so it can no longer take updates. */
   async function isClosed(applicationNo: string): Promise<boolean> {
@@ -55,28 +99,54 @@ export function applicationsRouter(deps: IntakeDeps & { prisma: PrismaClient; te
     }
   }
 
-  router.post('/', async (req, res) => {
-    const key = requiredKey(req);
-    const body = createApplicationBody.parse(req.body);
-    const result = await submitApplication(deps, key, body);
-    res
-      .status(result.replayed ? 200 : 201)
-      .setHeader('Location', `/applications/${result.applicationNo}`)
-      .json({
-        applicationNo: result.applicationNo,
-        workflowId: result.workflowId,
-        receivedAt: result.receivedAt,
-        replayed: result.replayed,
-      });
-  });
+  router.use(deps.authenticate);
 
-  router.get('/:applicationNo', async (req, res) => {
-    const { applicationNo } = applicationNoParams.parse(req.params);
+  router.post(
+    '/',
+    intakeLimit,
+    authorize('application.create'),
+    audit(
+      deps.auditSink,
+      deps.onAuditError,
+      'application.create',
+      'application',
+      (_req, res) => res.locals.applicationNo,
+    ),
+    async (req, res) => {
+      const principal = principalOf(res);
+      const key = requiredKey(req);
+      const body = createApplicationBody.parse(req.body);
+      // S-2.1, S-2.2, S-2.7: the filer's role decides the channels they may file through.
+      const role = rolesFor('application.create', principal).find((r) => CHANNELS_BY_ROLE[r]?.includes(body.channel));
+      if (!role) throw new ApiError(403, 'CHANNEL_NOT_ALLOWED', '您的角色不能通过该渠道提交申请');
+      const filer = {
+        userId: principal.userId,
+        role,
+        applicantSubject: role === 'applicant' ? principal.userId : undefined,
+      };
+      const result = await submitApplication(deps, key, body, filer);
+      res.locals.applicationNo = result.applicationNo;
+      res
+        .status(result.replayed ? 200 : 201)
+        .setHeader('Location', `/applications/${result.applicationNo}`)
+        .json({
+          applicationNo: result.applicationNo,
+          workflowId: result.workflowId,
+          receivedAt: result.receivedAt,
+          replayed: result.replayed,
+          // Printed on the intake receipt (受理回执): with the number, it opens the public status lookup.
+          statusCode: statusCode(deps.statusCodeSecret, result.applicationNo),
+        });
+    },
+  );
+
+  router.get('/:applicationNo', ...onApplication('application.read'), async (req, res) => {
+    const applicationNo = paramNo(req);
     const app = await deps.prisma.application.findUnique({
       where: { applicationNo },
       include: { stageEvents: { orderBy: { seq: 'asc' } } },
     });
-    if (!app) throw notFound(applicationNo);
+    if (!app) throw new ApiError(404, 'APPLICATION_NOT_RECORDED_YET', '申请已受理，记录正在生成，请稍后再试');
     res.json({
       applicationNo: app.applicationNo,
       agencyCode: app.agencyCode,
@@ -106,38 +176,51 @@ export function applicationsRouter(deps: IntakeDeps & { prisma: PrismaClient; te
     });
   });
 
-  router.get('/:applicationNo/state', async (req, res) => {
-    const { applicationNo } = applicationNoParams.parse(req.params);
-    try {
-      res.json(await handleFor(applicationNo).query(getState));
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(applicationNo);
-      throw err;
-    }
-  });
+  router.get(
+    '/:applicationNo/state',
+    authorizeApplication('application.read', (no) => loadApplicationScope(deps.prisma, no), paramNo),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      try {
+        res.json(await handleFor(applicationNo).query(getState));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw notFound(applicationNo);
+        throw err;
+      }
+    },
+  );
 
-  router.post('/:applicationNo/materials', async (req, res) => {
-    const { applicationNo } = applicationNoParams.parse(req.params);
-    const body = supplyMaterialsBody.parse(req.body);
-    const key = optionalKey(req);
-    try {
-      res.json(
-        await handleFor(applicationNo).executeUpdate(supplyMaterials, { args: [body], updateId: `materials:${key}` }),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-      throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不再接收补正材料');
-    }
-  });
+  router.post(
+    '/:applicationNo/materials',
+    actionLimit,
+    ...onApplication('application.supplyMaterials'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const body = supplyMaterialsBody.parse(req.body);
+      const key = optionalKey(req);
+      const input = { ...body, receivedBy: principalOf(res).userId };
+      try {
+        res.json(
+          await handleFor(applicationNo).executeUpdate(supplyMaterials, {
+            args: [input],
+            updateId: `materials:${key}`,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
+        throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不再接收补正材料');
+      }
+    },
+  );
 
-  router.post('/:applicationNo/decision', async (req, res) => {
-    const { applicationNo } = applicationNoParams.parse(req.params);
+  router.post('/:applicationNo/decision', actionLimit, ...onApplication('application.decide'), async (req, res) => {
+    const applicationNo = paramNo(req);
     const body = decisionBody.parse(req.body);
     const requestId = optionalKey(req);
+    const input = { ...body, decidedBy: principalOf(res).userId, requestId };
     try {
-      const args = [{ ...body, requestId }] as const;
       res.json(
-        await handleFor(applicationNo).executeUpdate(decide, { args: [...args], updateId: `decision:${requestId}` }),
+        await handleFor(applicationNo).executeUpdate(decide, { args: [input], updateId: `decision:${requestId}` }),
       );
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;

@@ -41,7 +41,13 @@ interface Allocation {
  * in one transaction. The counter row's lock serialises concurrent intakes of one agency, so numbers have no gaps;
  * a concurrent request with the same key loses on the key's primary key and reads the winner's number.
  */
-async function allocate(prisma: PrismaClient, key: string, hash: string, agency: AgencyCode): Promise<Allocation> {
+async function allocate(
+  prisma: PrismaClient,
+  key: string,
+  hash: string,
+  agency: AgencyCode,
+  filer: Filer,
+): Promise<Allocation> {
   const existing = await prisma.intakeRequest.findUnique({ where: { idempotencyKey: key } });
   if (existing) {
     if (existing.requestHash !== hash) {
@@ -60,14 +66,38 @@ async function allocate(prisma: PrismaClient, key: string, hash: string, agency:
       });
       const applicationNo = formatApplicationNo(agency, year, counter.lastValue);
       await tx.intakeRequest.create({
-        data: { idempotencyKey: key, requestHash: hash, applicationNo, createdAt: receivedAt },
+        data: {
+          idempotencyKey: key,
+          requestHash: hash,
+          applicationNo,
+          createdAt: receivedAt,
+          agencyCode: agency,
+          filedBy: filer.userId,
+          filedByRole: filer.role,
+          applicantSubject: filer.applicantSubject ?? null,
+        },
       });
       return { applicationNo, receivedAt, replayed: false };
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') return allocate(prisma, key, hash, agency);
+    if ((err as { code?: string }).code === 'P2002') return allocate(prisma, key, hash, agency, filer);
     throw err;
   }
+}
+
+/** Who files: their user id and the role they file in; an applicant filing for themselves is also the subject. */
+export interface Filer {
+  userId: string;
+  role: string;
+  applicantSubject?: string;
+}
+
+/**
+ * Idempotency keys are scoped to the user who sends them: the same key from two people is two requests, and one
+ * person can never obtain another's application (or its status code) by guessing their key.
+ */
+function scopedKey(userId: string, key: string): string {
+  return createHash('sha256').update(`${userId}\n${key}`).digest('hex');
 }
 
 export interface IntakeDeps {
@@ -81,8 +111,15 @@ export async function submitApplication(
   deps: IntakeDeps,
   key: string,
   body: CreateApplicationBody,
+  filer: Filer,
 ): Promise<Allocation & { workflowId: string }> {
-  const allocation = await allocate(deps.prisma, key, requestHash(body), body.agencyCode);
+  const allocation = await allocate(
+    deps.prisma,
+    scopedKey(filer.userId, key),
+    requestHash(body),
+    body.agencyCode,
+    filer,
+  );
   const input: ApplicationInput = {
     ...body,
     applicationNo: allocation.applicationNo,

@@ -18,14 +18,6 @@ export const idempotencyKey = z
   .max(200, '幂等键最多 200 个字符')
   .regex(/^[A-Za-z0-9._:-]+$/, '幂等键只能包含字母、数字和 . _ : -');
 
-/** Staff user id (工作人员编号); until sign-in lands (security issue) the client names it. Never a person's name. */
-const staffId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._:-]+$/, '工作人员编号格式不正确');
-
 export const applicationNoParams = z.object({
   applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
 });
@@ -69,7 +61,6 @@ export type CreateApplicationBody = z.infer<typeof createApplicationBody>;
 export const supplyMaterialsBody = z
   .object({
     items: z.array(z.enum(MATERIAL_CODES)).min(1, '至少补交一项材料').max(20),
-    receivedBy: staffId.describe('接收材料的工作人员编号'),
   })
   .strict();
 
@@ -77,7 +68,6 @@ export const decisionBody = z
   .object({
     decision: z.enum(['grant', 'refuse']),
     reason: z.string().trim().max(2000).optional(),
-    decidedBy: staffId.describe('作出决定的工作人员编号'),
   })
   .strict()
   .refine((body) => body.decision === 'grant' || (body.reason !== undefined && body.reason.length > 0), {
@@ -92,3 +82,10 @@ export const errorBody = z.object({
   message: z.string(),
   details: z.unknown().optional(),
 });
+
+export const statusLookupBody = z
+  .object({
+    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
+    code: z.string().trim().min(4).max(16).describe('受理回执上的查询码'),
+  })
+  .strict();

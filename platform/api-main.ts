@@ -4,9 +4,11 @@
 import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
-import { installTemporalRuntime, listen, onShutdown, openDatabase } from './bootstrap';
+import { apiConfig, installTemporalRuntime, listen, onShutdown, openDatabase } from './bootstrap';
+import { dataConverter } from './codec';
+import { resolveSecrets } from './secrets';
 import { createPrisma } from './database';
-import { loadEnv, ruleConfig } from './env';
+import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal';
 
@@ -15,13 +17,16 @@ async function main() {
   const log = createLogger(env.LOG_LEVEL);
   installTemporalRuntime(log);
   if (env.TEMPORAL_ADDRESS === undefined) throw new Error('TEMPORAL_ADDRESS is required for npm run api');
+  const secrets = resolveSecrets(env, false);
   const database = await openDatabase(env, log, false);
   const prisma = createPrisma(database.value, env.DATABASE_POOL_MAX);
   const connection = await Connection.connect(await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS));
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const server = createServer(
-    createApp({ prisma, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, rules: ruleConfig(env), log }),
-  );
+  const client = new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter(secrets.codec),
+  });
+  const server = createServer(createApp({ prisma, temporal: client, log, ...apiConfig(env, secrets) }));
   await listen(server, env.HOST, env.PORT);
   onShutdown(log, [
     ['api', () => new Promise((resolve) => server.close(resolve))],

@@ -6,7 +6,8 @@ import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { applyMigrations } from './migrations';
 import { ensureDatabase, startEmbeddedPostgres } from './database';
-import type { Env } from './env';
+import { ruleConfig, type Env } from './env';
+import type { Secrets } from './secrets';
 import type { Logger } from './logger';
 import { ensureSearchAttributes, startEmbeddedTemporal, temporalConnectionOptions } from './temporal';
 
@@ -103,4 +104,23 @@ export function onShutdown(log: Logger, steps: Array<[string, () => Promise<unkn
   };
   process.on('SIGINT', () => void run('SIGINT'));
   process.on('SIGTERM', () => void run('SIGTERM'));
+}
+
+/** The API's dependencies that come from configuration. */
+export function apiConfig(env: Env, secrets: Secrets) {
+  return {
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    rules: ruleConfig(env),
+    auth: secrets.auth,
+    codec: secrets.codec,
+    statusCodeSecret: secrets.statusCodeSecret,
+    codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    limits: {
+      intakePerMinute: env.RATE_LIMIT_INTAKE_PER_MINUTE,
+      actionsPerMinute: env.RATE_LIMIT_ACTIONS_PER_MINUTE,
+      lookupsPerMinute: env.RATE_LIMIT_LOOKUP_PER_MINUTE,
+    },
+  };
 }

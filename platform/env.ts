@@ -46,6 +46,19 @@ const schema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(20),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(20),
 
+  AUTH_ISSUER: z.string().default('shaoxing-legal-aid'),
+  AUTH_AUDIENCE: z.string().default('legal-aid-api'),
+  AUTH_HMAC_KEYS: optionalString,
+  AUTH_SIGNING_KEY_ID: optionalString,
+  AUTH_JWKS_URL: optionalString.pipe(z.url().optional()),
+  PAYLOAD_KEYS: optionalString,
+  PAYLOAD_KEY_ID: optionalString,
+  STATUS_CODE_SECRET: optionalString,
+  CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  RATE_LIMIT_INTAKE_PER_MINUTE: positiveInt.default(30),
+  RATE_LIMIT_ACTIONS_PER_MINUTE: positiveInt.default(120),
+  RATE_LIMIT_LOOKUP_PER_MINUTE: positiveInt.default(10),
+
   RULE_CORRECTION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.correctionDays),
   RULE_REVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.reviewDays),
 });

@@ -6,9 +6,11 @@ import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
-import { installTemporalRuntime, listen, onShutdown, openDatabase, openTemporal } from './bootstrap';
+import { apiConfig, installTemporalRuntime, listen, onShutdown, openDatabase, openTemporal } from './bootstrap';
+import { dataConverter } from './codec';
+import { resolveSecrets } from './secrets';
 import { createPrisma } from './database';
-import { loadEnv, ruleConfig } from './env';
+import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal';
 import { createWorker, workflowBundleFor } from './worker';
@@ -18,6 +20,7 @@ async function main() {
   const log = createLogger(env.LOG_LEVEL);
   installTemporalRuntime(log);
 
+  const secrets = resolveSecrets(env, true);
   const database = await openDatabase(env, log, true);
   const temporal = await openTemporal(env, log, true);
   const prisma = createPrisma(database.value, env.DATABASE_POOL_MAX);
@@ -28,12 +31,17 @@ async function main() {
     connection: nativeConnection,
     prisma,
     workflowBundle: await workflowBundleFor(env),
+    codec: secrets.codec,
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect(options);
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const app = createApp({ prisma, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, rules: ruleConfig(env), log });
+  const client = new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter(secrets.codec),
+  });
+  const app = createApp({ prisma, temporal: client, log, ...apiConfig(env, secrets) });
   const server = createServer(app);
   await listen(server, env.HOST, env.PORT);
 

@@ -95,6 +95,8 @@ export async function startEmbeddedTemporal(env: Env, log: Logger): Promise<Embe
       namespace: env.TEMPORAL_NAMESPACE,
       searchAttributes: [...SEARCH_ATTRIBUTES],
       log: { format: 'json', level: 'warn' },
+      // The Web UI asks our API to decrypt payloads; without a staff token it gets 401 and shows ciphertext.
+      extraArgs: ['--ui-codec-endpoint', `http://${env.HOST}:${env.PORT}/codec`],
     },
   });
   return {

@@ -4,6 +4,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { installTemporalRuntime, onShutdown, openDatabase } from './bootstrap';
+import { resolveSecrets } from './secrets';
 import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
@@ -16,6 +17,7 @@ async function main() {
   const log = createLogger(env.LOG_LEVEL);
   installTemporalRuntime(log);
   if (env.TEMPORAL_ADDRESS === undefined) throw new Error('TEMPORAL_ADDRESS is required for npm run worker');
+  const secrets = resolveSecrets(env, false);
   const database = await openDatabase(env, log, false);
   const prisma = createPrisma(database.value, env.DATABASE_POOL_MAX);
   const options = await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS);
@@ -23,7 +25,12 @@ async function main() {
   await ensureSearchAttributes(admin, env.TEMPORAL_NAMESPACE, log).finally(() => admin.close());
 
   const connection = await NativeConnection.connect(options);
-  const worker = await createWorker(env, { connection, prisma, workflowBundle: await workflowBundleFor(env) });
+  const worker = await createWorker(env, {
+    connection,
+    prisma,
+    workflowBundle: await workflowBundleFor(env),
+    codec: secrets.codec,
+  });
   const run = worker.run();
   onShutdown(log, [
     [

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { PrismaClient } from '../prisma/generated/client';
+import type { PayloadCodec } from '@temporalio/common';
+import { dataConverter, FAILURE_CONVERTER_PATH } from './codec';
 import type { Env } from './env';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -21,7 +23,11 @@ export async function buildWorkflowBundle(): Promise<{ code: string }> {
     warn() {},
     error: (message: string) => console.error(message),
   };
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quiet,
+  });
 }
 
 /**
@@ -42,6 +48,8 @@ export interface WorkerDeps {
   connection: NativeConnection;
   prisma: PrismaClient;
   workflowBundle: WorkflowBundleOption;
+  /** Payload encryption (platform/codec.ts); the bundle must have been built by buildWorkflowBundle. */
+  codec: PayloadCodec;
 }
 
 export async function createWorker(
@@ -60,6 +68,7 @@ export async function createWorker(
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: deps.workflowBundle,
+    dataConverter: dataConverter(deps.codec),
     activities: createActivities({ prisma: deps.prisma }),
     // One V8 context shared by all cached workflows (isolated by the SDK) instead of one context each: cases wait
     // for days on timers, so many sit in the cache, and per-context memory would dominate the worker.

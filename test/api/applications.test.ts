@@ -1,63 +1,32 @@
 /**
  * The API over real HTTP, against a running worker on the shared Temporal dev server and this run's PostgreSQL.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
+import type { Client } from '@temporalio/client';
 import { applicationWorkflowId } from '../../domain/definitions';
-import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { AGENCY_ATTR, STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
-import { createLogger } from '../../platform/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
-import {
-  createTestWorker,
-  residentIdNumber,
-  testPrisma,
-  testTemporalAddress,
-  uniqueTaskQueue,
-} from '../support/context';
+import { eventually, startApi } from '../support/api-harness';
+import { residentIdNumber, tokenFor } from '../support/context';
 
+let api: Awaited<ReturnType<typeof startApi>>;
 let prisma: PrismaClient;
-let connection: Connection;
-let nativeConnection: NativeConnection;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
-let server: Server;
 let base: string;
-const taskQueue = uniqueTaskQueue('api');
+let staff: string; // agency staff of 上虞 (SY), where these applications are filed
+let head: string; // its head, who decides (L-1)
+let cityStaff: string;
 
 beforeAll(async () => {
-  prisma = testPrisma();
-  nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
-  worker = await createTestWorker(nativeConnection, prisma, taskQueue);
-  running = worker.run();
-  connection = await Connection.connect({ address: testTemporalAddress() });
-  client = new Client({ connection });
-  const app = createApp({
-    prisma,
-    temporal: client,
-    taskQueue,
-    rules: DEFAULT_RULE_CONFIG,
-    log: createLogger('silent'),
-  });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startApi();
+  ({ prisma, client, base } = api);
+  staff = `Bearer ${await tokenFor('staff-sy-1', ['agency_staff'], 'SY')}`;
+  head = `Bearer ${await tokenFor('head-sy-1', ['agency_head'], 'SY')}`;
+  cityStaff = `Bearer ${await tokenFor('city-1', ['city_centre'], 'SX')}`;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
-  await prisma?.$disconnect();
-});
+afterAll(() => api?.close());
 
 function body(overrides: Record<string, unknown> = {}) {
   return {
@@ -72,18 +41,12 @@ function body(overrides: Record<string, unknown> = {}) {
 }
 
 const submit = (payload: unknown, key: string | null = `k-${randomUUID()}`) => {
-  const req = request(base).post('/applications').set('Content-Type', 'application/json');
+  const req = request(base)
+    .post('/applications')
+    .set('Content-Type', 'application/json')
+    .set('Authorization', cityStaff);
   return (key ? req.set('Idempotency-Key', key) : req).send(payload as object);
 };
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** What intake itself writes. Applications and events are written only by a workflow, which starts only after these. */
 const rowCounts = async () => ({
@@ -99,7 +62,7 @@ describe('POST /applications (intake)', () => {
     expect(res.headers.location).toBe(`/applications/${res.body.applicationNo}`);
 
     const record = await eventually(
-      () => request(base).get(`/applications/${res.body.applicationNo}`),
+      () => request(base).get(`/applications/${res.body.applicationNo}`).set('Authorization', staff),
       (r) => r.status === 200 && r.body.stage === 'awaiting_materials',
     );
     expect(record.body.stage).toBe('awaiting_materials');
@@ -112,7 +75,7 @@ describe('POST /applications (intake)', () => {
     expect(record.body.history[1].ruleIds).toEqual(['S-3.2', 'L-2']);
     expect(record.body.correctionDueAt).toBeTruthy();
 
-    const live = await request(base).get(`/applications/${res.body.applicationNo}/state`);
+    const live = await request(base).get(`/applications/${res.body.applicationNo}/state`).set('Authorization', staff);
     expect(live.status).toBe(200);
     expect(live.body.stage).toBe('awaiting_materials');
     expect(JSON.stringify(live.body)).not.toContain('王五');
@@ -228,6 +191,7 @@ describe('POST /applications (intake)', () => {
   test('malformed JSON gets 400 MALFORMED_JSON', async () => {
     const res = await request(base)
       .post('/applications')
+      .set('Authorization', staff)
       .set('Content-Type', 'application/json')
       .set('Idempotency-Key', 'k-malformed-01')
       .send('{"agencyCode":');
@@ -241,12 +205,13 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     const created = await submit(body());
     const no = created.body.applicationNo;
     await eventually(
-      () => request(base).get(`/applications/${no}/state`),
+      () => request(base).get(`/applications/${no}/state`).set('Authorization', staff),
       (r) => r.body.stage === 'awaiting_materials',
     );
     const res = await request(base)
       .post(`/applications/${no}/decision`)
-      .send({ decision: 'grant', decidedBy: 'staff-1' });
+      .set('Authorization', head)
+      .send({ decision: 'grant' });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('INVALID_TRANSITION');
     expect(res.body.message).toContain('待补正材料');
@@ -257,21 +222,24 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     const no = created.body.applicationNo;
     const supplied = await request(base)
       .post(`/applications/${no}/materials`)
-      .send({ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-2' });
+      .set('Authorization', staff)
+      .send({ items: ['economic_statement', 'matter_evidence'] });
     expect(supplied.status).toBe(200);
     expect(supplied.body).toEqual({ stage: 'under_review', materialsMissing: [] });
 
     const refuseWithoutReason = await request(base)
       .post(`/applications/${no}/decision`)
-      .send({ decision: 'refuse', decidedBy: 'staff-2' });
+      .set('Authorization', head)
+      .send({ decision: 'refuse' });
     expect(refuseWithoutReason.status).toBe(400);
     expect(refuseWithoutReason.body.message).toContain('L-1');
 
     const key = `decide-${randomUUID()}`;
     const grant = await request(base)
       .post(`/applications/${no}/decision`)
+      .set('Authorization', head)
       .set('Idempotency-Key', key)
-      .send({ decision: 'grant', decidedBy: 'staff-2' });
+      .send({ decision: 'grant' });
     expect(grant.status).toBe(200);
     expect(grant.body.stage).toBe('granted');
 
@@ -281,42 +249,46 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     );
     const repeat = await request(base)
       .post(`/applications/${no}/decision`)
+      .set('Authorization', head)
       .set('Idempotency-Key', key)
-      .send({ decision: 'grant', decidedBy: 'staff-2' });
+      .send({ decision: 'grant' });
     expect(repeat.status).toBe(200);
     expect(repeat.body).toEqual(grant.body);
 
     const other = await request(base)
       .post(`/applications/${no}/decision`)
-      .send({ decision: 'grant', decidedBy: 'staff-3' });
+      .set('Authorization', head)
+      .send({ decision: 'grant' });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('CASE_CLOSED');
     const late = await request(base)
       .post(`/applications/${no}/materials`)
-      .send({ items: ['identity_proof'], receivedBy: 'staff-3' });
+      .set('Authorization', staff)
+      .send({ items: ['identity_proof'] });
     expect(late.status).toBe(409);
 
-    const record = await request(base).get(`/applications/${no}`);
+    const record = await request(base).get(`/applications/${no}`).set('Authorization', staff);
     expect(record.body.history.map((h: { stage: string }) => h.stage)).toEqual([
       'received',
       'awaiting_materials',
       'under_review',
       'granted',
     ]);
-    expect(record.body.decision.decidedBy).toBe('staff-2');
+    expect(record.body.decision.decidedBy).toBe('head-sy-1');
   });
 
   test('unknown applications get 404 APPLICATION_NOT_FOUND; malformed numbers get 400', async () => {
     for (const path of ['/applications/KQ-1999-999999999', '/applications/KQ-1999-999999999/state']) {
-      const res = await request(base).get(path);
+      const res = await request(base).get(path).set('Authorization', cityStaff);
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('APPLICATION_NOT_FOUND');
     }
     const decision = await request(base)
       .post('/applications/KQ-1999-999999998/decision')
-      .send({ decision: 'grant', decidedBy: 's' });
+      .set('Authorization', head)
+      .send({ decision: 'grant' });
     expect(decision.status).toBe(404);
-    const bad = await request(base).get('/applications/not-a-number');
+    const bad = await request(base).get('/applications/not-a-number').set('Authorization', staff);
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
   });

@@ -14,7 +14,7 @@ import { loadEnv } from '../../platform/env';
 import { temporalCli } from '../../platform/temporal';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, createTestWorker, testPrisma, uniqueTaskQueue } from '../support/context';
+import { applicationInput, createTestWorker, testDataConverter, testPrisma, uniqueTaskQueue } from '../support/context';
 
 const dbFilename = join(mkdtempSync(join(tmpdir(), 'temporal-restart-')), 'temporal.db');
 const startServer = () =>
@@ -25,6 +25,7 @@ const startServer = () =>
       searchAttributes: [...SEARCH_ATTRIBUTES],
       log: { format: 'json', level: 'error' },
     },
+    client: { dataConverter: testDataConverter },
   });
 
 let prisma: PrismaClient;

@@ -1,6 +1,9 @@
 /** What global-setup.ts prepared for this run, plus helpers every integration test uses. */
 import { randomInt, randomUUID } from 'node:crypto';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import type { Role } from '../../api/auth/access';
+import { issueToken, type AuthConfig } from '../../api/auth/tokens';
+import { AesGcmCodec, dataConverter } from '../../platform/codec';
 import { createActivities } from '../../activities';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import type { ApplicationInput } from '../../domain/definitions';
@@ -26,11 +29,27 @@ export function testPrisma(): PrismaClient {
 /** A unique task queue per test file, so workers of parallel files never take each other's tasks. */
 export const uniqueTaskQueue = (prefix: string) => `${prefix}-${randomUUID()}`;
 
+/** Fixed keys for tests: a token key with rotation (two ids), and two payload keys (the current one first). */
+export const TEST_AUTH: AuthConfig = {
+  issuer: 'shaoxing-legal-aid',
+  audience: 'legal-aid-api',
+  hmacKeys: { 'test-2026': 'a'.repeat(40), 'test-2025': 'b'.repeat(40) },
+  signingKeyId: 'test-2026',
+};
+export const testCodec = new AesGcmCodec({ 'p-2026': Buffer.alloc(32, 7), 'p-2025': Buffer.alloc(32, 5) }, 'p-2026');
+export const testDataConverter = dataConverter(testCodec);
+export const TEST_STATUS_SECRET = 'status-secret-for-tests-0123456789';
+
+export function tokenFor(userId: string, roles: Role[], agency?: string): Promise<string> {
+  return issueToken(TEST_AUTH, { userId, roles, agency });
+}
+
 export async function createTestWorker(connection: NativeConnection, prisma: PrismaClient, taskQueue: string) {
   return Worker.create({
     connection,
     taskQueue,
     workflowBundle: workflowBundle(),
+    dataConverter: testDataConverter,
     activities: createActivities({ prisma }),
     reuseV8Context: true,
   });

@@ -19,7 +19,7 @@ import { createLogger } from '../../platform/logger';
 import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, createTestWorker, testPrisma, uniqueTaskQueue } from '../support/context';
+import { applicationInput, createTestWorker, testDataConverter, testPrisma, uniqueTaskQueue } from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -28,7 +28,10 @@ let running: Promise<void>;
 const taskQueue = uniqueTaskQueue('wf');
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalTestServer(loadEnv()) } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: temporalTestServer(loadEnv()) },
+    client: { dataConverter: testDataConverter },
+  });
   await ensureSearchAttributes(env.connection, 'default', createLogger('silent'));
   prisma = testPrisma();
   worker = await createTestWorker(env.nativeConnection, prisma, taskQueue);

@@ -1,0 +1,49 @@
+/** The audit trail in PostgreSQL (append-only table `audit_event`) and its read API for auditors. */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { PrismaClient } from '../prisma/generated/client';
+import { audit, authorize, type AuditSink } from './auth/middleware';
+import type { Logger } from '../platform/logger';
+
+export function prismaAuditSink(prisma: PrismaClient): AuditSink {
+  return async (record) => {
+    await prisma.auditEvent.create({ data: record });
+  };
+}
+
+const auditQuery = z
+  .object({
+    targetId: z.string().max(64).optional(),
+    actorId: z.string().max(128).optional(),
+    action: z.string().max(64).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export function auditRouter(deps: { prisma: PrismaClient; log: Logger }): Router {
+  const router = Router();
+  const sink = prismaAuditSink(deps.prisma);
+  const onError = (err: unknown) => deps.log.error({ err }, 'audit write failed');
+  router.get(
+    '/',
+    authorize('audit.read'),
+    audit(sink, onError, 'audit.read', 'audit', () => undefined),
+    async (req, res) => {
+      const q = auditQuery.parse(req.query);
+      const rows = await deps.prisma.auditEvent.findMany({
+        where: {
+          targetId: q.targetId,
+          actorId: q.actorId,
+          action: q.action,
+          at: { gte: q.from ? new Date(q.from) : undefined, lte: q.to ? new Date(q.to) : undefined },
+        },
+        orderBy: { id: 'desc' },
+        take: q.limit,
+      });
+      res.json({ events: rows.map((row) => ({ ...row, id: row.id.toString() })) });
+    },
+  );
+  return router;
+}

@@ -1,0 +1,127 @@
+/**
+ * Who may do what: one declarative table from action to the roles allowed, and one rule for which applications
+ * each role may touch (object-level authorisation, OWASP API1). Handlers never test roles themselves.
+ */
+import type { AgencyCode } from '../../domain/agencies';
+import type { Channel } from '../../domain/definitions';
+
+export const ROLES = {
+  applicant: '申请人',
+  village_agent: '村居代办人',
+  village_advisor: '村居法律顾问',
+  hotline_officer: '12348 热线值班人员',
+  agency_staff: '法律援助机构工作人员（受理/审查）',
+  agency_head: '法律援助机构负责人',
+  institution: '法律服务机构（律师事务所/基层法律服务所）',
+  quality_manager: '法律服务机构质量管理员',
+  lawyer: '法律援助人员',
+  evaluator: '评估人员',
+  expert: '评估专家',
+  city_centre: '市法律援助中心',
+  manager: '管理人员（只读）',
+  auditor: '审计人员（只读）',
+} as const;
+export type Role = keyof typeof ROLES;
+export const ROLE_NAMES = Object.keys(ROLES) as [Role, ...Role[]];
+
+/** The agency code of the city centre (市法律援助中心): its people see the whole city. */
+export const CITY_AGENCY: AgencyCode = 'SX';
+
+export interface Principal {
+  userId: string;
+  roles: Role[];
+  /** Agency (or, for institutions and lawyers, the agency whose pool they belong to). */
+  agency?: AgencyCode;
+  institution?: string;
+}
+
+export const ACCESS = {
+  'application.create': [
+    'applicant',
+    'village_agent',
+    'village_advisor',
+    'hotline_officer',
+    'agency_staff',
+    'agency_head',
+    'city_centre',
+  ],
+  'application.read': [
+    'applicant',
+    'village_agent',
+    'village_advisor',
+    'hotline_officer',
+    'agency_staff',
+    'agency_head',
+    'lawyer',
+    'city_centre',
+    'manager',
+    'auditor',
+  ],
+  // S-3.2: materials come from the applicant, via the agent, or via the aid lawyer, or are handed in at the agency.
+  'application.supplyMaterials': [
+    'applicant',
+    'village_agent',
+    'village_advisor',
+    'agency_staff',
+    'agency_head',
+    'lawyer',
+  ],
+  // L-1: the grant or refusal is the agency's decision, signed by its head.
+  'application.decide': ['agency_head'],
+  'audit.read': ['auditor', 'city_centre'],
+  // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
+  'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Action = keyof typeof ACCESS;
+
+/** S-2.1, S-2.2, S-2.7: the channel follows from who files; agency staff take every channel at the window. */
+export const CHANNELS_BY_ROLE: Partial<Record<Role, readonly Channel[]>> = {
+  applicant: ['online'],
+  village_agent: ['village_agent'],
+  village_advisor: ['village_agent'],
+  hotline_officer: ['hotline'],
+  agency_staff: ['online', 'walk_in', 'hotline', 'village_agent', 'notification'],
+  agency_head: ['online', 'walk_in', 'hotline', 'village_agent', 'notification'],
+  city_centre: ['online', 'walk_in', 'hotline', 'village_agent', 'notification'],
+};
+
+/** The facts about an application that decide who may touch it. */
+export interface ApplicationScope {
+  agencyCode: string;
+  filedBy: string | null;
+  applicantSubject: string | null;
+  assignedLawyerId: string | null;
+}
+
+function roleSees(role: Role, p: Principal, app: ApplicationScope): boolean {
+  switch (role) {
+    case 'city_centre':
+      return true;
+    case 'manager':
+    case 'auditor':
+      return p.agency === CITY_AGENCY || p.agency === app.agencyCode;
+    case 'agency_staff':
+    case 'agency_head':
+      return p.agency === app.agencyCode;
+    case 'lawyer':
+      return app.assignedLawyerId !== null && app.assignedLawyerId === p.userId;
+    case 'applicant':
+      return app.applicantSubject !== null && app.applicantSubject === p.userId;
+    case 'village_agent':
+    case 'village_advisor':
+    case 'hotline_officer':
+      return app.filedBy !== null && app.filedBy === p.userId;
+    default:
+      return false;
+  }
+}
+
+export function rolesFor(action: Action, p: Principal): Role[] {
+  const allowed: readonly Role[] = ACCESS[action];
+  return p.roles.filter((role) => allowed.includes(role));
+}
+
+/** May `p` perform `action` on this application? True if one of their roles both has the action and sees the case. */
+export function mayActOn(action: Action, p: Principal, app: ApplicationScope): boolean {
+  return rolesFor(action, p).some((role) => roleSees(role, p, app));
+}

@@ -1,0 +1,119 @@
+/**
+ * Request plumbing for security: request ids, authentication, the permission table, object-level checks, and the
+ * audit trail. Routers declare what they need (`authorize('application.decide')`); nothing else tests roles.
+ */
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ApiError } from '../errors';
+import { mayActOn, rolesFor, type Action, type ApplicationScope, type Principal } from './access';
+import { TokenError, type TokenVerifier } from './tokens';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    requestId: string;
+    principal?: Principal;
+  }
+}
+
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal;
+  if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', '请先登录（缺少身份令牌）');
+  return principal;
+}
+
+/** A request id for logs and the audit trail: the caller's `X-Request-Id` when well-formed, else a new one. */
+export const requestId: RequestHandler = (req, res, next) => {
+  const given = req.header('X-Request-Id');
+  res.locals.requestId = given && /^[A-Za-z0-9._:-]{8,64}$/.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', res.locals.requestId);
+  next();
+};
+
+export function authenticate(verify: TokenVerifier): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.header('Authorization');
+    if (!header) return next(new ApiError(401, 'UNAUTHENTICATED', '请先登录（缺少身份令牌）'));
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) return next(new ApiError(401, 'INVALID_TOKEN', '身份令牌格式不正确'));
+    try {
+      res.locals.principal = await verify(match[1]);
+      next();
+    } catch (err) {
+      if (err instanceof TokenError) {
+        res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+        return next(new ApiError(401, 'INVALID_TOKEN', '身份令牌无效或已过期，请重新登录'));
+      }
+      next(err);
+    }
+  };
+}
+
+const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此操作');
+
+/** Role check from the permission table (ACCESS). */
+export function authorize(action: Action): RequestHandler {
+  return (_req, res, next) => {
+    const principal = principalOf(res);
+    next(rolesFor(action, principal).length > 0 ? undefined : forbidden());
+  };
+}
+
+/** Role check plus object-level check on the application named in the path (agency, assigned lawyer, filer...). */
+export function authorizeApplication(
+  action: Action,
+  loadScope: (applicationNo: string) => Promise<ApplicationScope | null>,
+  applicationNoOf: (req: Request) => string,
+): RequestHandler {
+  return async (req, res, next) => {
+    const principal = principalOf(res);
+    if (rolesFor(action, principal).length === 0) return next(forbidden());
+    const applicationNo = applicationNoOf(req);
+    const scope = await loadScope(applicationNo);
+    if (!scope) return next(new ApiError(404, 'APPLICATION_NOT_FOUND', `未找到编号为 ${applicationNo} 的法律援助申请`));
+    next(mayActOn(action, principal, scope) ? undefined : forbidden());
+  };
+}
+
+export interface AuditRecord {
+  at: Date;
+  actorId: string;
+  roles: string[];
+  agencyCode: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  requestId: string;
+  outcome: number;
+}
+
+export type AuditSink = (record: AuditRecord) => Promise<void>;
+
+/**
+ * Records the request in the audit trail once the answer is sent (with its status, so refusals are audited too).
+ * Ids only: the actor's user id, roles and agency, the action and the target's id.
+ */
+export function audit(
+  sink: AuditSink,
+  onError: (err: unknown) => void,
+  action: Action | 'public.statusLookup',
+  targetType: string,
+  targetIdOf: (req: Request, res: Response) => string | undefined,
+): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.on('finish', () => {
+      const principal = res.locals.principal;
+      sink({
+        at: new Date(),
+        actorId: principal?.userId ?? 'anonymous',
+        roles: principal?.roles ?? [],
+        agencyCode: principal?.agency ?? null,
+        action,
+        targetType,
+        targetId: targetIdOf(req, res) ?? null,
+        requestId: res.locals.requestId,
+        outcome: res.statusCode,
+      }).catch(onError);
+    });
+    next();
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Public, unauthenticated: an applicant's own status, by application number plus the status code from the intake
+ * receipt. Rate-limited per client address; a wrong code and an unknown number get the same answer, so numbers
+ * cannot be probed. Shows stage, what is still owed and by when, and the notices sent: no personal data.
+ */
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { MATERIALS, type MaterialCode } from '../domain/materials';
+import { STAGES } from '../domain/stages';
+import { cstDateOf, formatCst } from '../domain/time';
+import type { PrismaClient } from '../prisma/generated/client';
+import { audit, type AuditSink } from './auth/middleware';
+import { ApiError } from './errors';
+import { perMinute } from './limits';
+import { statusLookupBody } from './schemas';
+import { statusCodeMatches } from './status-code';
+
+export interface PublicDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  statusCodeSecret: string;
+  auditSink: AuditSink;
+  onAuditError: (err: unknown) => void;
+  lookupsPerMinute: number;
+}
+
+export function publicRouter(deps: PublicDeps): Router {
+  const router = Router();
+  router.post(
+    '/applications/status',
+    perMinute(deps.lookupsPerMinute),
+    audit(
+      deps.auditSink,
+      deps.onAuditError,
+      'public.statusLookup',
+      'application',
+      (_req, res) => res.locals.applicationNo,
+    ),
+    async (req, res) => {
+      const { applicationNo, code } = statusLookupBody.parse(req.body);
+      const app = await deps.prisma.application.findUnique({
+        where: { applicationNo },
+        include: { stageEvents: { orderBy: { seq: 'asc' } } },
+      });
+      if (!app || !statusCodeMatches(deps.statusCodeSecret, applicationNo, code)) {
+        throw new ApiError(404, 'STATUS_NOT_FOUND', '申请编号或查询码不正确');
+      }
+      res.locals.applicationNo = applicationNo;
+      const owes =
+        app.stage === 'awaiting_materials' && app.correctionDueAt
+          ? {
+              materials: app.materialsMissing.map((c) => MATERIALS[c as MaterialCode] ?? c),
+              dueAt: app.correctionDueAt,
+              lastDay: cstDateOf(new Date(app.correctionDueAt.getTime() - 1)),
+              message: `请于 ${cstDateOf(new Date(app.correctionDueAt.getTime() - 1))}（含当日）前补齐上述材料，逾期视为撤回申请。`,
+            }
+          : null;
+      res.json({
+        applicationNo,
+        stage: app.stage,
+        stageLabel: STAGES[app.stage],
+        since: formatCst(app.stageEnteredAt),
+        owes,
+        closedReason: app.closedReason,
+        notices: app.stageEvents
+          .filter((e) => e.note)
+          .map((e) => ({ at: formatCst(e.enteredAt), stageLabel: STAGES[e.stage], text: e.note })),
+      });
+    },
+  );
+  return router;
+}

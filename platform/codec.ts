@@ -1,0 +1,89 @@
+/**
+ * Personal data out of Temporal's clear text: an AES-256-GCM payload codec on every client and worker, so workflow
+ * inputs, results, updates, queries, memos and (with domain/failure-converter.ts) failure messages are stored
+ * encrypted in Temporal. Each payload names the key it was sealed with; several keys are accepted for decryption,
+ * so keys rotate by adding a new key, making it current, and retiring the old one once no open case needs it.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+export const KEY_ID_METADATA = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
+
+export class AesGcmCodec implements PayloadCodec {
+  private readonly keys: Map<string, Buffer>;
+
+  constructor(
+    keys: Record<string, Buffer>,
+    private readonly currentKeyId: string,
+  ) {
+    this.keys = new Map(Object.entries(keys));
+    for (const [kid, key] of this.keys) {
+      if (key.length !== 32) throw new Error(`payload key ${kid} must be 32 bytes (AES-256), got ${key.length}`);
+    }
+    if (!this.keys.has(currentKeyId)) throw new Error(`current payload key ${currentKeyId} is not among the keys`);
+  }
+
+  encode(payloads: Payload[]): Promise<Payload[]> {
+    const key = this.keys.get(this.currentKeyId)!;
+    return Promise.resolve(
+      payloads.map((payload) => {
+        const iv = randomBytes(IV_BYTES);
+        const cipher = createCipheriv('aes-256-gcm', key, iv);
+        const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+        const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+        return {
+          metadata: { encoding: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(this.currentKeyId) },
+          data: sealed,
+        };
+      }),
+    );
+  }
+
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    return Promise.resolve(
+      payloads.map((payload) => {
+        if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
+        const kid = text(payload.metadata?.[KEY_ID_METADATA]);
+        const key = kid === undefined ? undefined : this.keys.get(kid);
+        if (!key) throw new Error(`no key to decrypt payload sealed with key id ${String(kid)}`);
+        const data = Buffer.from(payload.data ?? new Uint8Array());
+        const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+        decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+        const plain = Buffer.concat([
+          decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
+        return temporal.api.common.v1.Payload.decode(plain);
+      }),
+    );
+  }
+}
+
+export const FAILURE_CONVERTER_PATH = require.resolve('../domain/failure-converter');
+
+/** The data converter every client and worker of this system uses. */
+export function dataConverter(codec: PayloadCodec): DataConverter {
+  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
+}
+
+/** Parses `kid:base64,kid2:base64` (PAYLOAD_KEYS). */
+export function parsePayloadKeys(spec: string): Record<string, Buffer> {
+  return Object.fromEntries(
+    spec
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => {
+        const at = part.indexOf(':');
+        if (at < 1) throw new Error('PAYLOAD_KEYS must look like kid:base64key[,kid2:base64key]');
+        return [part.slice(0, at), Buffer.from(part.slice(at + 1), 'base64')];
+      }),
+  );
+}

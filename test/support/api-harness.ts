@@ -1,0 +1,67 @@
+/** The API on a real HTTP port, with a running worker on this run's Temporal dev server and PostgreSQL. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createApp, type AppDeps } from '../../api/app';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { createLogger } from '../../platform/logger';
+import {
+  createTestWorker,
+  TEST_AUTH,
+  TEST_STATUS_SECRET,
+  testCodec,
+  testDataConverter,
+  testPrisma,
+  testTemporalAddress,
+  uniqueTaskQueue,
+} from './context';
+
+export async function startApi(overrides: Partial<AppDeps> = {}) {
+  const prisma = testPrisma();
+  const taskQueue = uniqueTaskQueue('api');
+  const nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
+  const worker = await createTestWorker(nativeConnection, prisma, taskQueue);
+  const running = worker.run();
+  const connection = await Connection.connect({ address: testTemporalAddress() });
+  const client = new Client({ connection, dataConverter: testDataConverter });
+  const app = createApp({
+    prisma,
+    temporal: client,
+    taskQueue,
+    rules: DEFAULT_RULE_CONFIG,
+    log: createLogger('silent'),
+    auth: TEST_AUTH,
+    codec: testCodec,
+    statusCodeSecret: TEST_STATUS_SECRET,
+    codecCorsOrigins: ['http://localhost:8233'],
+    limits: { intakePerMinute: 10_000, actionsPerMinute: 10_000, lookupsPerMinute: 10_000 },
+    ...overrides,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    prisma,
+    client,
+    connection,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
