@@ -82,9 +82,10 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
   const router = Router();
   const handleFor = (applicationNo: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo));
   const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
+  // Audit first, so refused attempts (403, 404) are in the trail too.
   const onApplication = (action: Action) => [
-    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
     audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
+    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
   ];
   const intakeLimit = perMinute(deps.limits.intakePerMinute);
   const actionLimit = perMinute(deps.limits.actionsPerMinute);
@@ -104,7 +105,6 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
   router.post(
     '/',
     intakeLimit,
-    authorize('application.create'),
     audit(
       deps.auditSink,
       deps.onAuditError,
@@ -112,6 +112,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       'application',
       (_req, res) => res.locals.applicationNo,
     ),
+    authorize('application.create'),
     async (req, res) => {
       const principal = principalOf(res);
       const key = requiredKey(req);

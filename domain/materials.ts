@@ -35,6 +35,7 @@ export function correctionNoticeText(args: {
 }): string {
   const items = args.missing.map((code, i) => `${i + 1}. ${MATERIALS[code]}`).join('\n');
   return [
+    '【补正材料一次性告知】',
     `您的法律援助申请（编号 ${args.applicationNo}）已容缺受理，尚缺以下材料：`,
     items,
     `请于 ${lastDayText(args.dueAt)}（含当日）前补齐。逾期未补齐的，视为撤回申请，法律援助终止。`,

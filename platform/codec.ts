@@ -30,9 +30,11 @@ export class AesGcmCodec implements PayloadCodec {
     if (!this.keys.has(currentKeyId)) throw new Error(`current payload key ${currentKeyId} is not among the keys`);
   }
 
+  // Work runs inside .then(), so a failure (an unknown key, a tampered payload) is a rejected promise, never a
+  // synchronous throw out of encode/decode.
   encode(payloads: Payload[]): Promise<Payload[]> {
     const key = this.keys.get(this.currentKeyId)!;
-    return Promise.resolve(
+    return Promise.resolve().then(() =>
       payloads.map((payload) => {
         const iv = randomBytes(IV_BYTES);
         const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -47,7 +49,7 @@ export class AesGcmCodec implements PayloadCodec {
   }
 
   decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(
+    return Promise.resolve().then(() =>
       payloads.map((payload) => {
         if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
         const kid = text(payload.metadata?.[KEY_ID_METADATA]);

@@ -74,6 +74,19 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return record(meta);
   }
 
+  // The first stage is entered before any handler exists: an update buffered with the start is delivered the moment
+  // its handler is registered, and its validator must already see the stage it is meant for.
+  let dueAt: Date | undefined;
+  if (state.materialsMissing.length > 0) {
+    // S-3.2, L-2: accepted with documents missing; one notice lists all of them with the deadline.
+    dueAt = correctionDeadline(receivedAt, input.rules.correctionDays);
+    state.correctionDueAt = dueAt.toISOString();
+    const note = correctionNoticeText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt });
+    void transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note });
+  } else {
+    void transition('under_review', { actor: 'system', ruleIds: ['L-1'] });
+  }
+
   setHandler(getState, () => state);
 
   setHandler(
@@ -135,12 +148,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
   );
 
-  if (state.materialsMissing.length > 0) {
-    // S-3.2, L-2: accepted with documents missing; one notice lists all of them with the deadline.
-    const dueAt = correctionDeadline(receivedAt, input.rules.correctionDays);
-    state.correctionDueAt = dueAt.toISOString();
-    const note = correctionNoticeText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt });
-    void transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note });
+  if (dueAt) {
     const remaining = dueAt.getTime() - Date.now();
     const supplied = remaining > 0 && (await condition(() => state.stage !== 'awaiting_materials', remaining));
     if (!supplied && state.stage === 'awaiting_materials') {
@@ -151,8 +159,6 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         note: TERMINATED_FOR_MISSING_MATERIALS,
       });
     }
-  } else {
-    void transition('under_review', { actor: 'system', ruleIds: ['L-1'] });
   }
 
   await condition(() => isFinal(state.stage));

@@ -100,6 +100,8 @@ export function audit(
   targetIdOf: (req: Request, res: Response) => string | undefined,
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    // Read the target now: Express restores req.params when an error leaves the router, before 'finish'.
+    const targetNow = targetIdOf(req, res);
     res.on('finish', () => {
       const principal = res.locals.principal;
       sink({
@@ -109,7 +111,7 @@ export function audit(
         agencyCode: principal?.agency ?? null,
         action,
         targetType,
-        targetId: targetIdOf(req, res) ?? null,
+        targetId: targetNow ?? targetIdOf(req, res) ?? null,
         requestId: res.locals.requestId,
         outcome: res.statusCode,
       }).catch(onError);

@@ -48,10 +48,20 @@ const submit = (payload: unknown, key: string | null = `k-${randomUUID()}`) => {
   return (key ? req.set('Idempotency-Key', key) : req).send(payload as object);
 };
 
-/** What intake itself writes. Applications and events are written only by a workflow, which starts only after these. */
+/**
+ * What intake itself writes, for the agencies this file files into (other test files, running in parallel, use other
+ * agencies). Applications and events are written only by a workflow, which starts only after these rows.
+ */
+const OUR_AGENCIES = ['SY', 'XC', 'SZ'];
 const rowCounts = async () => ({
-  intake: await prisma.intakeRequest.count(),
-  numbers: (await prisma.applicationNumberCounter.aggregate({ _sum: { lastValue: true } }))._sum.lastValue ?? 0,
+  intake: await prisma.intakeRequest.count({ where: { agencyCode: { in: OUR_AGENCIES } } }),
+  numbers:
+    (
+      await prisma.applicationNumberCounter.aggregate({
+        where: { agencyCode: { in: OUR_AGENCIES } },
+        _sum: { lastValue: true },
+      })
+    )._sum.lastValue ?? 0,
 });
 
 describe('POST /applications (intake)', () => {

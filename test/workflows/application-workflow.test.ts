@@ -2,7 +2,7 @@
  * applicationWorkflow on the real time-skipping test server (temporal-test-server): a 15-day correction deadline
  * passes in seconds. Activities write to the real PostgreSQL of this run.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -134,6 +134,22 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
     ]);
     expect(record.correctionDueAt).toBeNull();
     expect(record.decidedBy).toBe('staff-7');
+  });
+
+  test('S-3.2 materials delivered together with the start are validated against the first stage', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'] });
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.applicationNo),
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    const result = await env.client.workflow.executeUpdateWithStart(supplyMaterials, {
+      args: [{ items: ['economic_statement'], receivedBy: 'agent-1' }],
+      startWorkflowOperation,
+    });
+    expect(result).toEqual({ stage: 'awaiting_materials', materialsMissing: ['matter_evidence'] });
+    await (await startWorkflowOperation.workflowHandle()).terminate('test cleanup');
   });
 
   test('L-2 materials sent twice with the same update id are recorded once', async () => {

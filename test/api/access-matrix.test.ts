@@ -1,0 +1,228 @@
+/**
+ * Role x endpoint matrix (security baseline): every route, every role: 2xx where the permission table allows it,
+ * 401 without a valid token, 403 where the role or the object (another agency's case, another lawyer's case,
+ * another applicant's case) is not theirs (OWASP API1 object-level authorisation).
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Role } from '../../api/auth/access';
+import { issueToken } from '../../api/auth/tokens';
+import { eventually, startApi } from '../support/api-harness';
+import { residentIdNumber, TEST_AUTH, tokenFor } from '../support/context';
+
+type Api = Awaited<ReturnType<typeof startApi>>;
+let api: Api;
+
+const PEOPLE = {
+  applicant: ['app-1', ['applicant'], undefined],
+  otherApplicant: ['app-2', ['applicant'], undefined],
+  villageAgent: ['agent-1', ['village_agent'], 'KQ'],
+  otherVillageAgent: ['agent-2', ['village_agent'], 'KQ'],
+  hotlineOfficer: ['hotline-1', ['hotline_officer'], 'KQ'],
+  staff: ['staff-kq', ['agency_staff'], 'KQ'],
+  otherAgencyStaff: ['staff-yc', ['agency_staff'], 'YC'],
+  head: ['head-kq', ['agency_head'], 'KQ'],
+  otherAgencyHead: ['head-yc', ['agency_head'], 'YC'],
+  lawyer: ['lawyer-1', ['lawyer'], 'KQ'],
+  otherLawyer: ['lawyer-2', ['lawyer'], 'KQ'],
+  institution: ['firm-1', ['institution'], 'KQ'],
+  qualityManager: ['qm-1', ['quality_manager'], 'KQ'],
+  evaluator: ['eval-1', ['evaluator'], 'KQ'],
+  expert: ['expert-1', ['expert'], 'KQ'],
+  city: ['city-1', ['city_centre'], 'SX'],
+  manager: ['mgr-kq', ['manager'], 'KQ'],
+  cityManager: ['mgr-sx', ['manager'], 'SX'],
+  auditor: ['aud-kq', ['auditor'], 'KQ'],
+  otherAgencyAuditor: ['aud-yc', ['auditor'], 'YC'],
+} as const satisfies Record<string, readonly [string, readonly Role[], string | undefined]>;
+type Person = keyof typeof PEOPLE | 'anonymous' | 'forged';
+const everyone = [...Object.keys(PEOPLE), 'anonymous', 'forged'] as Person[];
+
+const tokens: Partial<Record<Person, string>> = {};
+const as = (who: Person) => (who === 'anonymous' ? {} : { Authorization: `Bearer ${tokens[who]}` });
+
+function body(channel: string) {
+  return {
+    agencyCode: 'KQ',
+    channel,
+    applicant: { name: '赵六', idNumber: residentIdNumber('19700101', '789') },
+    matter: { category: 'labour_remuneration', summary: '工资' },
+    economicSituation: { householdSize: 2, monthlyHouseholdIncome: 1500, commitmentSigned: true },
+    materialsSupplied: ['identity_proof'],
+  };
+}
+
+/** A fresh application filed by `who`, recorded, optionally with a lawyer assigned and its materials complete. */
+async function fileAs(
+  who: Person,
+  channel: string,
+  opts: { lawyer?: string; complete?: boolean } = {},
+): Promise<string> {
+  const res = await request(api.base)
+    .post('/applications')
+    .set(as(who))
+    .set('Idempotency-Key', randomUUID())
+    .send(body(channel));
+  expect(res.status).toBe(201);
+  const no = res.body.applicationNo as string;
+  await eventually(
+    () => api.prisma.application.findUnique({ where: { applicationNo: no } }),
+    (row) => row?.stage === 'awaiting_materials',
+  );
+  if (opts.lawyer)
+    await api.prisma.application.update({ where: { applicationNo: no }, data: { assignedLawyerId: opts.lawyer } });
+  if (opts.complete) {
+    const done = await request(api.base)
+      .post(`/applications/${no}/materials`)
+      .set(as('staff'))
+      .send({ items: ['economic_statement', 'matter_evidence'] });
+    expect(done.status).toBe(200);
+  }
+  return no;
+}
+
+let caseA: string; // filed online by the applicant, lawyer-1 assigned
+let caseB: string; // filed by village agent-1
+
+beforeAll(async () => {
+  api = await startApi();
+  for (const [name, [userId, roles, agency]] of Object.entries(PEOPLE)) {
+    tokens[name as Person] = await tokenFor(userId, [...roles], agency);
+  }
+  tokens.forged = await issueToken(
+    { ...TEST_AUTH, hmacKeys: { 'test-2026': 'x'.repeat(40) } },
+    { userId: 'staff-kq', roles: ['city_centre'] },
+  );
+  caseA = await fileAs('applicant', 'online', { lawyer: 'lawyer-1' });
+  caseB = await fileAs('villageAgent', 'village_agent');
+});
+afterAll(() => api?.close());
+
+const expectation = (who: Person, allowed: readonly Person[]) =>
+  who === 'anonymous' || who === 'forged' ? 401 : allowed.includes(who) ? 'allow' : 403;
+
+function check(status: number, expected: number | 'allow') {
+  if (expected === 'allow') expect([200, 201]).toContain(status);
+  else expect(status).toBe(expected);
+}
+
+describe('POST /applications', () => {
+  const allowed: Person[] = [
+    'applicant',
+    'otherApplicant',
+    'villageAgent',
+    'otherVillageAgent',
+    'hotlineOfficer',
+    'staff',
+    'otherAgencyStaff',
+    'head',
+    'otherAgencyHead',
+    'city',
+  ];
+  const channelOf = (who: Person) =>
+    who.toLowerCase().includes('applicant')
+      ? 'online'
+      : who.toLowerCase().includes('village')
+        ? 'village_agent'
+        : who === 'hotlineOfficer'
+          ? 'hotline'
+          : 'walk_in';
+  test.each(everyone)('%s', async (who) => {
+    const res = await request(api.base)
+      .post('/applications')
+      .set(as(who))
+      .set('Idempotency-Key', randomUUID())
+      .send(body(channelOf(who)));
+    check(res.status, expectation(who, allowed));
+  });
+
+  test('S-2.7 a role may file only through its own channel: an applicant cannot file as a walk-in', async () => {
+    const res = await request(api.base)
+      .post('/applications')
+      .set(as('applicant'))
+      .set('Idempotency-Key', randomUUID())
+      .send(body('walk_in'));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('CHANNEL_NOT_ALLOWED');
+  });
+});
+
+describe.each([
+  ['GET /applications/:no', (no: string) => `/applications/${no}`],
+  ['GET /applications/:no/state', (no: string) => `/applications/${no}/state`],
+])('%s', (_name, path) => {
+  const allowedA: Person[] = ['applicant', 'staff', 'head', 'lawyer', 'city', 'manager', 'cityManager', 'auditor'];
+  test.each(everyone)('case filed online by the applicant, lawyer-1 assigned: %s', async (who) => {
+    const res = await request(api.base).get(path(caseA)).set(as(who));
+    check(res.status, expectation(who, allowedA));
+  });
+  test.each(['villageAgent', 'otherVillageAgent', 'hotlineOfficer', 'applicant'] as Person[])(
+    'case filed by village agent-1: %s',
+    async (who) => {
+      const res = await request(api.base).get(path(caseB)).set(as(who));
+      check(res.status, expectation(who, ['villageAgent']));
+    },
+  );
+});
+
+describe('POST /applications/:no/materials', () => {
+  const allowed: Person[] = ['applicant', 'villageAgent', 'staff', 'head', 'lawyer'];
+  test.each(everyone)('%s', async (who) => {
+    // Each allowed person acts on a case that is theirs: the applicant's own, the agent's own, lawyer-1's.
+    const no =
+      who === 'villageAgent' || who === 'otherVillageAgent'
+        ? await fileAs('villageAgent', 'village_agent')
+        : await fileAs('applicant', 'online', { lawyer: 'lawyer-1' });
+    const res = await request(api.base)
+      .post(`/applications/${no}/materials`)
+      .set(as(who))
+      .send({ items: ['economic_statement'] });
+    check(res.status, expectation(who, allowed));
+  });
+});
+
+describe('POST /applications/:no/decision (L-1: the agency head decides)', () => {
+  test.each(everyone)('%s', async (who) => {
+    const no = await fileAs('applicant', 'online', { lawyer: 'lawyer-1', complete: true });
+    const res = await request(api.base).post(`/applications/${no}/decision`).set(as(who)).send({ decision: 'grant' });
+    check(res.status, expectation(who, ['head']));
+  });
+});
+
+describe('GET /audit-events', () => {
+  test.each(everyone)('%s', async (who) => {
+    const res = await request(api.base).get('/audit-events').set(as(who));
+    check(res.status, expectation(who, ['auditor', 'otherAgencyAuditor', 'city']));
+  });
+});
+
+describe.each(['decode', 'encode'])('POST /codec/%s', (op) => {
+  test.each(everyone)('%s', async (who) => {
+    const res = await request(api.base).post(`/codec/${op}`).set(as(who)).send({ payloads: [] });
+    check(
+      res.status,
+      expectation(who, [
+        'staff',
+        'otherAgencyStaff',
+        'head',
+        'otherAgencyHead',
+        'city',
+        'auditor',
+        'otherAgencyAuditor',
+      ]),
+    );
+  });
+});
+
+describe('public routes need no token', () => {
+  test.each(['/health', '/openapi.json'])('GET %s', async (path) => {
+    expect((await request(api.base).get(path)).status).toBe(200);
+  });
+  test('POST /public/applications/status answers without a token (404 for a wrong code)', async () => {
+    const res = await request(api.base)
+      .post('/public/applications/status')
+      .send({ applicationNo: caseA, code: 'WRONGCODE' });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('STATUS_NOT_FOUND');
+  });
+});

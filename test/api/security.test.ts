@@ -1,0 +1,257 @@
+/**
+ * Security baseline: personal data encrypted in Temporal's history, the codec endpoint for the Web UI, the audit
+ * trail, the public status lookup, rate limits, and token verification with key rotation.
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { Client } from '@temporalio/client';
+import { createTokenVerifier, issueToken } from '../../api/auth/tokens';
+import { statusCode } from '../../api/status-code';
+import { applicationWorkflowId } from '../../domain/definitions';
+import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../platform/codec';
+import { eventually, startApi } from '../support/api-harness';
+import { residentIdNumber, TEST_AUTH, TEST_STATUS_SECRET, testCodec, tokenFor } from '../support/context';
+
+type Api = Awaited<ReturnType<typeof startApi>>;
+let api: Api;
+let staff: string;
+let head: string;
+let auditor: string;
+
+const applicant = { name: '钱七', idNumber: residentIdNumber('19880808', '321'), phone: '13912345678' };
+const payload = (materials: string[] = ['identity_proof']) => ({
+  agencyCode: 'ZJ',
+  channel: 'walk_in',
+  applicant,
+  matter: { category: 'work_injury', summary: '工伤赔偿' },
+  economicSituation: { householdSize: 3, monthlyHouseholdIncome: 2345.67, commitmentSigned: true },
+  materialsSupplied: materials,
+});
+
+async function file(materials?: string[]) {
+  const res = await request(api.base)
+    .post('/applications')
+    .set('Authorization', staff)
+    .set('Idempotency-Key', randomUUID())
+    .send(payload(materials));
+  expect(res.status).toBe(201);
+  await eventually(
+    () => api.prisma.application.findUnique({ where: { applicationNo: res.body.applicationNo } }),
+    (row) => row !== null && row.stageSeq >= 2,
+  );
+  return res.body as { applicationNo: string; statusCode: string };
+}
+
+beforeAll(async () => {
+  api = await startApi();
+  staff = `Bearer ${await tokenFor('staff-zj', ['agency_staff'], 'ZJ')}`;
+  head = `Bearer ${await tokenFor('head-zj', ['agency_head'], 'ZJ')}`;
+  auditor = `Bearer ${await tokenFor('aud-zj', ['auditor'], 'ZJ')}`;
+});
+afterAll(() => api?.close());
+
+describe('personal data encrypted in workflow history', () => {
+  test('a real history read without the key holds no name, ID number, phone or income; with the key it does', async () => {
+    const { applicationNo } = await file();
+    // A decision that fails validation puts a failure into history too; and a grant completes the case.
+    await request(api.base)
+      .post(`/applications/${applicationNo}/materials`)
+      .set('Authorization', staff)
+      .send({ items: ['economic_statement', 'matter_evidence'] });
+    await request(api.base)
+      .post(`/applications/${applicationNo}/decision`)
+      .set('Authorization', head)
+      .send({ decision: 'grant' });
+    const workflowId = applicationWorkflowId(applicationNo);
+
+    const keyless = new Client({ connection: api.connection }); // no codec: what Temporal stores
+    const raw = JSON.stringify(await keyless.workflow.getHandle(workflowId).fetchHistory());
+    for (const secret of [applicant.name, applicant.idNumber, applicant.phone, '2345.67', '工伤赔偿']) {
+      expect(raw).not.toContain(secret);
+    }
+    expect(raw).toContain(Buffer.from(ENCRYPTED_ENCODING).toString('base64'));
+
+    const history = await api.client.workflow.getHandle(workflowId).fetchHistory();
+    const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    const decoded = await testCodec.decode(input);
+    const text = Buffer.from(decoded[0]!.data!).toString('utf8');
+    expect(text).toContain(applicant.idNumber);
+    expect(text).toContain(applicant.name);
+  });
+
+  test('payloads sealed with an older key still decrypt after rotation; a foreign key is refused', async () => {
+    const old = new AesGcmCodec({ 'p-2025': Buffer.alloc(32, 5) }, 'p-2025');
+    const sealed = await old.encode([
+      { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"秘密"') },
+    ]);
+    const opened = await testCodec.decode(sealed); // testCodec holds p-2026 (current) and p-2025
+    expect(Buffer.from(opened[0]!.data!).toString()).toBe('"秘密"');
+    const stranger = new AesGcmCodec({ other: Buffer.alloc(32, 9) }, 'other');
+    await expect(stranger.decode(sealed)).rejects.toThrow(/no key/);
+  });
+});
+
+describe('codec endpoint for the Web UI', () => {
+  test('decodes for authorised staff, refuses an applicant (403) and a missing token (401)', async () => {
+    const sealed = await testCodec.encode([
+      { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"钱七"}') },
+    ]);
+    const wire = {
+      payloads: sealed.map((p) => ({
+        metadata: Object.fromEntries(
+          Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+        ),
+        data: Buffer.from(p.data!).toString('base64'),
+      })),
+    };
+    const ok = await request(api.base)
+      .post('/codec/decode')
+      .set('Authorization', staff)
+      .set('Origin', 'http://localhost:8233')
+      .send(wire);
+    expect(ok.status).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:8233');
+    expect(Buffer.from(ok.body.payloads[0].data, 'base64').toString()).toBe('{"name":"钱七"}');
+
+    const applicantToken = `Bearer ${await tokenFor('app-9', ['applicant'])}`;
+    expect((await request(api.base).post('/codec/decode').set('Authorization', applicantToken).send(wire)).status).toBe(
+      403,
+    );
+    expect((await request(api.base).post('/codec/decode').send(wire)).status).toBe(401);
+    const preflight = await request(api.base).options('/codec/decode').set('Origin', 'http://localhost:8233');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');
+    const foreign = await request(api.base).options('/codec/decode').set('Origin', 'http://evil.example');
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('audit trail', () => {
+  test('state changes and reads of personal data are recorded with actor, role, agency, action, target and request id', async () => {
+    const { applicationNo } = await file();
+    const requestId = `req-${randomUUID()}`;
+    await request(api.base)
+      .get(`/applications/${applicationNo}`)
+      .set('Authorization', staff)
+      .set('X-Request-Id', requestId);
+    const otherAgency = `Bearer ${await tokenFor('staff-kq', ['agency_staff'], 'KQ')}`;
+    await request(api.base).get(`/applications/${applicationNo}`).set('Authorization', otherAgency);
+
+    const events = await eventually(
+      async () =>
+        (await request(api.base).get(`/audit-events?targetId=${applicationNo}`).set('Authorization', auditor)).body
+          .events as Array<Record<string, unknown>>,
+      (rows) => rows.length >= 3,
+    );
+    const read = events.find((e) => e.requestId === requestId);
+    expect(read).toMatchObject({
+      actorId: 'staff-zj',
+      roles: ['agency_staff'],
+      agencyCode: 'ZJ',
+      action: 'application.read',
+      targetType: 'application',
+      targetId: applicationNo,
+      outcome: 200,
+    });
+    expect(events.find((e) => e.action === 'application.create')).toMatchObject({ actorId: 'staff-zj', outcome: 201 });
+    // A refused attempt is audited too.
+    expect(events.find((e) => e.actorId === 'staff-kq')).toMatchObject({ action: 'application.read', outcome: 403 });
+    expect(JSON.stringify(events)).not.toContain(applicant.idNumber);
+  });
+
+  test('the audit table is append-only: updates and deletes are refused by the database', async () => {
+    await expect(api.prisma.auditEvent.updateMany({ data: { outcome: 200 } })).rejects.toThrow(/append-only/);
+    await expect(api.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('public status lookup', () => {
+  test('S-3.2 the applicant sees stage, what is owed and by when, with the code from the receipt; no personal data', async () => {
+    const { applicationNo, statusCode: code } = await file();
+    expect(code).toBe(statusCode(TEST_STATUS_SECRET, applicationNo));
+    const res = await request(api.base)
+      .post('/public/applications/status')
+      .send({ applicationNo, code: code.toLowerCase() });
+    expect(res.status).toBe(200);
+    expect(res.body.stageLabel).toBe('待补正材料');
+    expect(res.body.owes.materials).toEqual(['经济困难状况说明表（诚信承诺）', '与所申请法律援助事项有关的材料']);
+    expect(res.body.owes.message).toContain('逾期视为撤回申请');
+    expect(res.body.notices[0].text).toContain('一次性');
+    const text = JSON.stringify(res.body);
+    for (const secret of [applicant.name, applicant.idNumber, applicant.phone]) expect(text).not.toContain(secret);
+  });
+
+  test('a wrong code and an unknown number get the same 404', async () => {
+    const { applicationNo } = await file();
+    const wrong = await request(api.base).post('/public/applications/status').send({ applicationNo, code: 'AAAAAAAA' });
+    const unknown = await request(api.base)
+      .post('/public/applications/status')
+      .send({ applicationNo: 'ZJ-1999-999999', code: 'AAAAAAAA' });
+    expect(wrong.status).toBe(404);
+    expect(unknown.body).toEqual(wrong.body);
+  });
+
+  test('lookups are rate-limited per client: the 4th in a minute gets 429 RATE_LIMITED', async () => {
+    const limited = await startApi({ limits: { intakePerMinute: 100, actionsPerMinute: 100, lookupsPerMinute: 3 } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push(
+          (
+            await request(limited.base)
+              .post('/public/applications/status')
+              .send({ applicationNo: 'ZJ-1999-000001', code: 'AAAAAAAA' })
+          ).status,
+        );
+      }
+      expect(statuses).toEqual([404, 404, 404, 429]);
+      const last = await request(limited.base)
+        .post('/public/applications/status')
+        .send({ applicationNo: 'ZJ-1999-000001', code: 'AAAAAAAA' });
+      expect(last.body.code).toBe('RATE_LIMITED');
+      expect(last.body.message).toContain('频繁');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('tokens', () => {
+  const verify = createTokenVerifier(TEST_AUTH);
+
+  test('a token signed with the previous key id is still accepted during rotation', async () => {
+    const token = await issueToken(
+      { ...TEST_AUTH, signingKeyId: 'test-2025' },
+      { userId: 'u1', roles: ['agency_staff'], agency: 'KQ' },
+    );
+    await expect(verify(token)).resolves.toEqual({
+      userId: 'u1',
+      roles: ['agency_staff'],
+      agency: 'KQ',
+      institution: undefined,
+    });
+  });
+
+  test('unknown key ids, wrong audience, expired tokens and unknown roles are refused', async () => {
+    const unknownKid = await issueToken(
+      { ...TEST_AUTH, hmacKeys: { retired: 'c'.repeat(40) }, signingKeyId: 'retired' },
+      { userId: 'u', roles: ['auditor'] },
+    );
+    const wrongAudience = await issueToken(
+      { ...TEST_AUTH, audience: 'someone-else' },
+      { userId: 'u', roles: ['auditor'] },
+    );
+    const expired = await issueToken(TEST_AUTH, { userId: 'u', roles: ['auditor'] }, -60);
+    const badRole = await issueToken(TEST_AUTH, { userId: 'u', roles: ['superuser' as never] });
+    for (const token of [unknownKid, wrongAudience, expired, badRole, 'not.a.jwt']) {
+      await expect(verify(token)).rejects.toThrow();
+    }
+  });
+
+  test('an expired token gets 401 INVALID_TOKEN over HTTP', async () => {
+    const expired = await issueToken(TEST_AUTH, { userId: 'u', roles: ['auditor'], agency: 'ZJ' }, -60);
+    const res = await request(api.base).get('/audit-events').set('Authorization', `Bearer ${expired}`);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('INVALID_TOKEN');
+  });
+});
