@@ -5,11 +5,31 @@ export interface ActivityDeps {
   prisma: PrismaClient;
 }
 
+/**
+ * Database errors can quote the values being written (Prisma prints the failed call's arguments), and activity
+ * errors travel into workflow history and worker logs. Re-throw them as a plain error naming only the kind of
+ * failure, so personal data never leaves through an error message. Still a plain Error: Temporal retries it.
+ */
+function withSafeErrors<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        const e = err as { name?: string; code?: string; meta?: { modelName?: string } };
+        throw new Error(`${name} failed: ${e.name ?? 'Error'}${e.code ? ` ${e.code}` : ''}${e.meta?.modelName ? ` on ${e.meta.modelName}` : ''}`);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
 /** All activities, built once per worker over injected dependencies. Workflows import this file as a type only. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withSafeErrors({
     ...createApplicationRecords(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

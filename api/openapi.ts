@@ -1,11 +1,21 @@
 /** The published OpenAPI document, generated from the same zod schemas that validate requests. */
 import { z } from 'zod';
-import { applicationNoParams, createApplicationBody, decisionBody, errorBody, supplyMaterialsBody } from './schemas';
+import {
+  applicationNoParams,
+  createApplicationBody,
+  decisionBody,
+  errorBody,
+  statusLookupBody,
+  supplyMaterialsBody,
+} from './schemas';
 
 const json = (schema: z.ZodType) => ({
   'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
 });
 const errors = {
+  '401': { description: '未登录或身份令牌无效 (UNAUTHENTICATED, INVALID_TOKEN)', content: json(errorBody) },
+  '403': { description: '无权限 (FORBIDDEN, CHANNEL_NOT_ALLOWED)', content: json(errorBody) },
+  '429': { description: '请求过于频繁 (RATE_LIMITED)', content: json(errorBody) },
   '400': {
     description: '请求内容不符合要求 (VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_REQUIRED)',
     content: json(errorBody),
@@ -34,7 +44,10 @@ const keyHeader = (required: boolean) => ({
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: '绍兴市法律援助案件流程 API (Shaoxing legal-aid case workflow)', version: '0.1.0' },
+    info: { title: '绍兴市法律援助案件流程 API (Shaoxing legal-aid case workflow)', version: '0.2.0' },
+    // Every route needs a bearer token except /health, /openapi.json and /public/*; roles: api/auth/access.ts.
+    security: [{ bearerAuth: [] }],
+    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths: {
       '/applications': {
         post: {
@@ -78,9 +91,33 @@ export function openApiDocument() {
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },
+      '/public/applications/status': {
+        post: {
+          summary: '申请人查询办理进度 (public; application number + status code from the receipt)',
+          security: [],
+          requestBody: { required: true, content: json(statusLookupBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/audit-events': {
+        get: { summary: '审计日志 (auditors, city centre)', responses: { '200': { description: 'OK' }, ...errors } },
+      },
+      '/codec/decode': {
+        post: {
+          summary: 'Temporal codec endpoint: decrypt payloads (staff)',
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/codec/encode': {
+        post: {
+          summary: 'Temporal codec endpoint: encrypt payloads (staff)',
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
       '/health': {
         get: {
           summary: 'Liveness and dependencies',
+          security: [],
           responses: { '200': { description: 'OK' }, '503': { description: 'A dependency is down' } },
         },
       },

@@ -73,3 +73,17 @@ test('recordEvent is idempotent and a late, older event never overwrites a newer
     [3, 'terminated'],
   ]);
 });
+
+test('a failing write surfaces without the data it tried to write (no personal data in errors)', async () => {
+  const input = applicationInput({ applicant: { name: '孙八', idNumber: '11010519491231002X', phone: '13700000000' } });
+  // An agency code longer than the column allows makes PostgreSQL refuse the row.
+  const bad = { ...input, agencyCode: 'TOO-LONG-AGENCY-CODE' as never };
+  const state = initialState(input.applicationNo, input.receivedAt);
+  const failure = await activities.recordApplication({ input: bad, state }).then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  expect(failure).toBeInstanceOf(Error);
+  expect(failure!.message).toMatch(/^recordApplication failed/);
+  for (const secret of ['孙八', '11010519491231002X', '13700000000', 'TOO-LONG']) expect(failure!.message).not.toContain(secret);
+});
