@@ -18,7 +18,9 @@ function withSafeErrors<T extends Record<string, (...args: never[]) => Promise<u
         return await fn(...args);
       } catch (err) {
         const e = err as { name?: string; code?: string; meta?: { modelName?: string } };
-        throw new Error(`${name} failed: ${e.name ?? 'Error'}${e.code ? ` ${e.code}` : ''}${e.meta?.modelName ? ` on ${e.meta.modelName}` : ''}`);
+        throw new Error(
+          `${name} failed: ${e.name ?? 'Error'}${e.code ? ` ${e.code}` : ''}${e.meta?.modelName ? ` on ${e.meta.modelName}` : ''}`,
+        );
       }
     };
   }

@@ -85,5 +85,6 @@ test('a failing write surfaces without the data it tried to write (no personal d
   );
   expect(failure).toBeInstanceOf(Error);
   expect(failure!.message).toMatch(/^recordApplication failed/);
-  for (const secret of ['孙八', '11010519491231002X', '13700000000', 'TOO-LONG']) expect(failure!.message).not.toContain(secret);
+  for (const secret of ['孙八', '11010519491231002X', '13700000000', 'TOO-LONG'])
+    expect(failure!.message).not.toContain(secret);
 });
