@@ -3,7 +3,7 @@
  * each role may touch (object-level authorisation, OWASP API1). Handlers never test roles themselves.
  */
 import type { AgencyCode } from '../../domain/agencies';
-import type { Channel } from '../../domain/definitions';
+import { CHANNELS, type Channel } from '../../domain/definitions';
 
 export const ROLES = {
   applicant: '申请人',
@@ -80,9 +80,9 @@ export const CHANNELS_BY_ROLE: Partial<Record<Role, readonly Channel[]>> = {
   village_agent: ['village_agent'],
   village_advisor: ['village_agent'],
   hotline_officer: ['hotline'],
-  agency_staff: ['online', 'walk_in', 'hotline', 'village_agent', 'notification'],
-  agency_head: ['online', 'walk_in', 'hotline', 'village_agent', 'notification'],
-  city_centre: ['online', 'walk_in', 'hotline', 'village_agent', 'notification'],
+  agency_staff: CHANNELS,
+  agency_head: CHANNELS,
+  city_centre: CHANNELS,
 };
 
 /** The facts about an application that decide who may touch it. */
