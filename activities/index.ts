@@ -1,8 +1,12 @@
 import type { PrismaClient } from '../prisma/generated/client';
+import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
+import { createNotificationActivities } from './notifications';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
+  /** Optional: without a gateway, notices go to the in-app inbox only. */
+  sms?: SmsGateway;
 }
 
 /**
@@ -31,6 +35,7 @@ function withSafeErrors<T extends Record<string, (...args: never[]) => Promise<u
 export function createActivities(deps: ActivityDeps) {
   return withSafeErrors({
     ...createApplicationRecords(deps),
+    ...createNotificationActivities(deps),
   });
 }
 

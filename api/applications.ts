@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { applicationWorkflowId, decide, getState, supplyMaterials } from '../domain/definitions';
+import {
+  applicationWorkflowId,
+  decide,
+  extendCorrectionDeadline,
+  getState,
+  supplyMaterials,
+} from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
 import type { PrismaClient } from '../prisma/generated/client';
@@ -20,6 +26,7 @@ import {
   applicationNoParams,
   createApplicationBody,
   decisionBody,
+  extendDeadlineBody,
   idempotencyKey,
   supplyMaterialsBody,
 } from './schemas';
@@ -210,6 +217,28 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
         throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不再接收补正材料');
+      }
+    },
+  );
+
+  router.post(
+    '/:applicationNo/correction-deadline/extension',
+    actionLimit,
+    ...onApplication('application.extendDeadline'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const body = extendDeadlineBody.parse(req.body);
+      const input = { ...body, extendedBy: principalOf(res).userId };
+      try {
+        res.json(
+          await handleFor(applicationNo).executeUpdate(extendCorrectionDeadline, {
+            args: [input],
+            updateId: `extension:${optionalKey(req)}`,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
+        throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不能延长补正期限');
       }
     },
   );

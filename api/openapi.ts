@@ -5,6 +5,7 @@ import {
   createApplicationBody,
   decisionBody,
   errorBody,
+  extendDeadlineBody,
   statusLookupBody,
   supplyMaterialsBody,
 } from './schemas';
@@ -80,6 +81,14 @@ export function openApiDocument() {
           summary: '补交材料 (S-3.2, L-2)',
           parameters: [pathParam, keyHeader(false)],
           requestBody: { required: true, content: json(supplyMaterialsBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/correction-deadline/extension': {
+        post: {
+          summary: '延长补正期限（一次，须说明理由；S-3.2）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(extendDeadlineBody) },
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },

@@ -64,6 +64,13 @@ export const supplyMaterialsBody = z
   })
   .strict();
 
+export const extendDeadlineBody = z
+  .object({
+    days: z.int().min(1).max(60).describe('延长的日数（日历日）'),
+    reason: z.string().trim().min(1, '须说明延长理由').max(500),
+  })
+  .strict();
+
 export const decisionBody = z
   .object({
     decision: z.enum(['grant', 'refuse']),

@@ -1,5 +1,7 @@
 import { addCalendarDays, cstDateOf, startOfCstDay, type CstDate } from './time';
 
+const HOUR_MS = 60 * 60 * 1000;
+
 /**
  * End of a period of `days` calendar days that starts with an event at `from`, in China time.
  *
@@ -25,4 +27,37 @@ export function lastDayOfPeriod(from: Date, days: number): CstDate {
  */
 export function correctionDeadline(noticeAt: Date, correctionDays: number): Date {
   return endOfDayPeriod(noticeAt, correctionDays);
+}
+
+/** The last day (China time) of a period that is over at `dueAt` (the following midnight). */
+export function lastDayBefore(dueAt: Date): CstDate {
+  return cstDateOf(new Date(dueAt.getTime() - 1));
+}
+
+export interface Reminder {
+  /** Stable per deadline: `correction-reminder-3d-2026-12-11`; the outbox sends each key once. */
+  key: string;
+  daysBefore: number;
+  at: Date;
+}
+
+/**
+ * S-3.2: the reminder ladder for a correction deadline: `daysBefore` days before its last day, at `hourCst` China
+ * time (default: 3 days before, 1 day before and on the last day, at 09:00), earliest first.
+ */
+export function reminderSchedule(dueAt: Date, daysBefore: readonly number[], hourCst: number): Reminder[] {
+  const lastDay = lastDayBefore(dueAt);
+  return [...new Set(daysBefore)]
+    .map((days) => ({
+      key: `correction-reminder-${days}d-${lastDay}`,
+      daysBefore: days,
+      at: new Date(startOfCstDay(addCalendarDays(lastDay, -days)).getTime() + hourCst * HOUR_MS),
+    }))
+    .filter((r) => r.at.getTime() < dueAt.getTime())
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** S-3.2: a deadline extended by `days` calendar days ends `days` days later, still at midnight China time. */
+export function extendDeadline(dueAt: Date, days: number): Date {
+  return startOfCstDay(addCalendarDays(cstDateOf(dueAt), days));
 }

@@ -70,6 +70,8 @@ export interface ApplicationState {
   materialsSupplied: MaterialCode[];
   materialsMissing: MaterialCode[];
   correctionDueAt?: string;
+  /** S-3.2: staff extended the correction deadline (once). */
+  correctionExtended?: boolean;
   decision?: Decision;
   closedReason?: string;
 }
@@ -106,7 +108,21 @@ export interface DecideResult {
   decidedAt: string;
 }
 
+export interface ExtendDeadlineInput {
+  /** Calendar days added to the correction deadline. */
+  days: number;
+  reason: string;
+  extendedBy: string;
+}
+
+export interface ExtendDeadlineResult {
+  correctionDueAt: string;
+}
+
 export const getState = defineQuery<ApplicationState>('getState');
+export const extendCorrectionDeadline = defineUpdate<ExtendDeadlineResult, [ExtendDeadlineInput]>(
+  'extendCorrectionDeadline',
+);
 export const supplyMaterials = defineUpdate<SupplyMaterialsResult, [SupplyMaterialsInput]>('supplyMaterials');
 export const decide = defineUpdate<DecideResult, [DecideInput]>('decide');
 

@@ -47,3 +47,23 @@ function lastDayText(dueAt: Date): string {
   const [y, m, d] = cstDateOf(new Date(dueAt.getTime() - 1)).split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
+
+/** S-3.2: a correction reminder, in Chinese. */
+export function correctionReminderText(args: {
+  applicationNo: string;
+  missing: readonly MaterialCode[];
+  dueAt: Date;
+}): string {
+  const items = args.missing.map((code) => MATERIALS[code]).join('、');
+  return `【法律援助补正提醒】您的申请（编号 ${args.applicationNo}）尚缺：${items}。请于 ${lastDayText(args.dueAt)}（含当日）前补齐，逾期视为撤回申请。`;
+}
+
+/** S-3.2: the deadline was extended once by staff, with the reason. */
+export function correctionExtendedText(args: { applicationNo: string; dueAt: Date; reason: string }): string {
+  return `【法律援助补正期限延长】您的申请（编号 ${args.applicationNo}）补正期限延长至 ${lastDayText(args.dueAt)}（含当日）。原因：${args.reason}`;
+}
+
+/** S-3.2, L-2: the application was treated as withdrawn because the materials did not arrive in time. */
+export function correctionTerminatedText(applicationNo: string): string {
+  return `【法律援助申请终止】您的申请（编号 ${applicationNo}）因逾期未补齐材料，视为撤回申请，法律援助终止。如有异议，可依法向司法行政部门提出。`;
+}

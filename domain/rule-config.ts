@@ -1,16 +1,31 @@
 /**
  * Rule numbers are configuration; the text's values are the defaults (rules.md: "Every number below is a default
  * that an administrator can configure per agency"). The values in force when a case starts travel with the case
- * in its workflow input, so a later configuration change never rewrites the clock of a running case.
+ * in its workflow input, so a later configuration change never rewrites the clock of a running case. Optional
+ * fields were added later: cases started before them get the defaults.
  */
 export interface RuleConfig {
   /** S-3.2, L-2: days an applicant has to supply missing materials after the one-time notice. */
   correctionDays: number;
   /** L-1: days to review and decide after the application is received. */
   reviewDays: number;
+  /** S-3.2: correction reminders, in days before the last day (0 = on the last day itself). */
+  reminderDaysBefore?: number[];
+  /** Hour of the day (China time) at which reminders go out. */
+  reminderHourCst?: number;
+  /** S-3.2: staff may extend a correction deadline once, by at most this many days. */
+  maxExtensionDays?: number;
 }
 
-export const DEFAULT_RULE_CONFIG: RuleConfig = {
+export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   correctionDays: 15,
   reviewDays: 7,
+  reminderDaysBefore: [3, 1, 0],
+  reminderHourCst: 9,
+  maxExtensionDays: 15,
 };
+
+/** Rules of a case: what it started with, completed by today's defaults for numbers added since (replay-safe). */
+export function withDefaults(rules: RuleConfig): Required<RuleConfig> {
+  return { ...DEFAULT_RULE_CONFIG, ...rules };
+}

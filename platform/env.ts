@@ -61,6 +61,16 @@ const schema = z.object({
 
   RULE_CORRECTION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.correctionDays),
   RULE_REVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.reviewDays),
+  RULE_REMINDER_DAYS_BEFORE: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'comma-separated whole numbers of days, e.g. 3,1,0')
+    .default(DEFAULT_RULE_CONFIG.reminderDaysBefore.join(','))
+    .transform((v) => v.split(',').map(Number)),
+  RULE_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_RULE_CONFIG.reminderHourCst),
+  RULE_MAX_EXTENSION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.maxExtensionDays),
+
+  SMS_GATEWAY_URL: optionalString.pipe(z.url().optional()),
+  SMS_GATEWAY_API_KEY: optionalString,
 });
 
 export type Env = z.infer<typeof schema>;
@@ -78,8 +88,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return env;
 }
 
-export function ruleConfig(env: Env): RuleConfig {
-  return { correctionDays: env.RULE_CORRECTION_DAYS, reviewDays: env.RULE_REVIEW_DAYS };
+export function ruleConfig(env: Env): Required<RuleConfig> {
+  return {
+    correctionDays: env.RULE_CORRECTION_DAYS,
+    reviewDays: env.RULE_REVIEW_DAYS,
+    reminderDaysBefore: env.RULE_REMINDER_DAYS_BEFORE,
+    reminderHourCst: env.RULE_REMINDER_HOUR,
+    maxExtensionDays: env.RULE_MAX_EXTENSION_DAYS,
+  };
 }
 
 /** The directories the process uses to find executables, for platform/temporal.ts. */

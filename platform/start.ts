@@ -13,7 +13,7 @@ import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal';
-import { createWorker, workflowBundleFor } from './worker';
+import { createWorker, smsGatewayFor, workflowBundleFor } from './worker';
 
 async function main() {
   const env = loadEnv();
@@ -32,6 +32,7 @@ async function main() {
     prisma,
     workflowBundle: await workflowBundleFor(env),
     codec: secrets.codec,
+    sms: smsGatewayFor(env),
   });
   const workerRun = worker.run();
 

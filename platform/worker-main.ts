@@ -9,7 +9,7 @@ import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from './temporal';
-import { createWorker, workflowBundleFor } from './worker';
+import { createWorker, smsGatewayFor, workflowBundleFor } from './worker';
 import { Connection } from '@temporalio/client';
 
 async function main() {
@@ -30,6 +30,7 @@ async function main() {
     prisma,
     workflowBundle: await workflowBundleFor(env),
     codec: secrets.codec,
+    sms: smsGatewayFor(env),
   });
   const run = worker.run();
   onShutdown(log, [

@@ -9,6 +9,12 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './codec';
 import type { Env } from './env';
+import { httpSmsGateway, type SmsGateway } from './sms';
+
+/** The SMS gateway configured by SMS_GATEWAY_URL / SMS_GATEWAY_API_KEY, if any. */
+export function smsGatewayFor(env: Pick<Env, 'SMS_GATEWAY_URL' | 'SMS_GATEWAY_API_KEY'>): SmsGateway | undefined {
+  return env.SMS_GATEWAY_URL ? httpSmsGateway({ url: env.SMS_GATEWAY_URL, apiKey: env.SMS_GATEWAY_API_KEY }) : undefined;
+}
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -50,6 +56,8 @@ export interface WorkerDeps {
   workflowBundle: WorkflowBundleOption;
   /** Payload encryption (platform/codec.ts); the bundle must have been built by buildWorkflowBundle. */
   codec: PayloadCodec;
+  /** SMS gateway for notices (platform/sms.ts); without one, notices go to the in-app inbox only. */
+  sms?: SmsGateway;
 }
 
 export async function createWorker(
@@ -69,7 +77,7 @@ export async function createWorker(
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: deps.workflowBundle,
     dataConverter: dataConverter(deps.codec),
-    activities: createActivities({ prisma: deps.prisma }),
+    activities: createActivities({ prisma: deps.prisma, sms: deps.sms }),
     // One V8 context shared by all cached workflows (isolated by the SDK) instead of one context each: cases wait
     // for days on timers, so many sit in the cache, and per-context memory would dominate the worker.
     reuseV8Context: true,

@@ -2,26 +2,37 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { correctionDeadline } from '../domain/deadlines';
+import { correctionDeadline, extendDeadline, lastDayBefore } from '../domain/deadlines';
 import {
   decide,
   ERROR_TYPES,
+  extendCorrectionDeadline,
   getState,
   supplyMaterials,
   type ApplicationInput,
   type ApplicationOutcome,
   type ApplicationState,
   type DecideInput,
+  type ExtendDeadlineInput,
   type SupplyMaterialsInput,
 } from '../domain/definitions';
-import { correctionNoticeText, MATERIALS, missingMaterials } from '../domain/materials';
+import {
+  correctionExtendedText,
+  correctionNoticeText,
+  correctionTerminatedText,
+  MATERIALS,
+  missingMaterials,
+} from '../domain/materials';
+import { withDefaults } from '../domain/rule-config';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { canTransition, isFinal, STAGES, type Stage } from '../domain/stages';
+import { awaitCorrection } from './correction';
 
 // Unlimited attempts: a database outage must delay a case, never lose it.
 const records = proxyActivities<ReturnType<typeof createActivities>>({
@@ -40,6 +51,9 @@ const TERMINATED_FOR_MISSING_MATERIALS = '逾期未补齐材料，视为撤回�
 /** One application (法律援助申请) from intake to decision. Later stages extend this function; never rename it. */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
   const receivedAt = new Date(input.receivedAt);
+  const rules = withDefaults(input.rules);
+  // Versioning (README, "Changing a workflow"): cases started before the reminder ladder keep their single timer.
+  const withReminders = patched('correction-reminder-ladder');
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     agencyCode: input.agencyCode,
@@ -60,6 +74,18 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     const snapshot = { ...state, materialsSupplied: [...state.materialsSupplied] };
     persisted = persisted.then(() => records.recordEvent({ event, state: snapshot }));
     return persisted;
+  }
+
+  // Notices are queued once the application is recorded, each at most once per obligation (outbox uniqueness), and
+  // delivered on their own chain so a slow SMS gateway never holds up the stage history.
+  const notices: Promise<void>[] = [];
+  function notify(key: string, template: string, body: string): Promise<void> {
+    const sent = persisted
+      .then(() => records.queueNotice({ applicationNo: state.applicationNo, obligationKey: key, template, body }))
+      .then((ids) => Promise.all(ids.map((id) => records.deliverNotice({ id }))))
+      .then(() => undefined);
+    notices.push(sent);
+    return sent;
   }
 
   function transition(to: Stage, meta: EventMeta): Promise<void> {
@@ -83,6 +109,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     state.correctionDueAt = dueAt.toISOString();
     const note = correctionNoticeText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt });
     void transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note });
+    if (withReminders) void notify('correction-notice', 'correction_notice', note);
   } else {
     void transition('under_review', { actor: 'system', ruleIds: ['L-1'] });
   }
@@ -123,6 +150,39 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   );
 
   setHandler(
+    extendCorrectionDeadline,
+    async ({ days, reason, extendedBy }) => {
+      const dueAt = extendDeadline(new Date(state.correctionDueAt!), days);
+      state.correctionDueAt = dueAt.toISOString();
+      state.correctionExtended = true;
+      state.seq += 1;
+      const note = `补正期限延长 ${days} 日，至 ${lastDayBefore(dueAt)}（含当日）。原因：${reason}`;
+      await record({ actor: extendedBy, ruleIds: ['S-3.2'], note });
+      void notify(
+        `correction-extended`,
+        'correction_extended',
+        correctionExtendedText({ applicationNo: state.applicationNo, dueAt, reason }),
+      );
+      return { correctionDueAt: state.correctionDueAt };
+    },
+    {
+      validator: ({ days, reason }: ExtendDeadlineInput) => {
+        const refuse = (message: string, type: string = ERROR_TYPES.invalidTransition) => {
+          throw ApplicationFailure.create({ type, message });
+        };
+        if (state.stage !== 'awaiting_materials')
+          refuse(`申请当前处于「${STAGES[state.stage]}」阶段，不在补正材料期间`);
+        if (!withReminders) refuse('该申请受理于旧版本流程，补正期限不能延长');
+        if (state.correctionExtended) refuse('补正期限只能延长一次（S-3.2）');
+        if (!Number.isInteger(days) || days < 1 || days > rules.maxExtensionDays) {
+          refuse(`延长天数应为 1 至 ${rules.maxExtensionDays} 日`, ERROR_TYPES.invalidInput);
+        }
+        if (!reason.trim()) refuse('延长补正期限须说明理由', ERROR_TYPES.invalidInput);
+      },
+    },
+  );
+
+  setHandler(
     decide,
     async ({ decision, reason, decidedBy, requestId }) => {
       const decidedAt = new Date().toISOString();
@@ -149,8 +209,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   );
 
   if (dueAt) {
-    const remaining = dueAt.getTime() - Date.now();
-    const supplied = remaining > 0 && (await condition(() => state.stage !== 'awaiting_materials', remaining));
+    let supplied: boolean;
+    if (withReminders) {
+      supplied = await awaitCorrection({ state, notify, ...rules });
+    } else {
+      const remaining = dueAt.getTime() - Date.now();
+      supplied = remaining > 0 && (await condition(() => state.stage !== 'awaiting_materials', remaining));
+    }
     if (!supplied && state.stage === 'awaiting_materials') {
       state.closedReason = TERMINATED_FOR_MISSING_MATERIALS;
       await transition('terminated', {
@@ -158,12 +223,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         ruleIds: ['S-3.2', 'L-2'],
         note: TERMINATED_FOR_MISSING_MATERIALS,
       });
+      if (withReminders)
+        void notify('correction-terminated', 'correction_terminated', correctionTerminatedText(state.applicationNo));
     }
   }
 
   await condition(() => isFinal(state.stage));
   await condition(allHandlersFinished);
   await persisted;
+  await Promise.all(notices);
   return { applicationNo: state.applicationNo, stage: state.stage, closedReason: state.closedReason };
 }
 

@@ -66,6 +66,8 @@ export const ACCESS = {
     'agency_head',
     'lawyer',
   ],
+  // S-3.2: the agency may extend a correction deadline once, with a reason.
+  'application.extendDeadline': ['agency_staff', 'agency_head'],
   // L-1: the grant or refusal is the agency's decision, signed by its head.
   'application.decide': ['agency_head'],
   'audit.read': ['auditor', 'city_centre'],

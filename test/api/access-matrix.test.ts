@@ -181,6 +181,17 @@ describe('POST /applications/:no/materials', () => {
   });
 });
 
+describe('POST /applications/:no/correction-deadline/extension (S-3.2: agency staff or head)', () => {
+  test.each(everyone)('%s', async (who) => {
+    const no = await fileAs('applicant', 'online', { lawyer: 'lawyer-1' });
+    const res = await request(api.base)
+      .post(`/applications/${no}/correction-deadline/extension`)
+      .set(as(who))
+      .send({ days: 3, reason: '申请人外出务工' });
+    check(res.status, expectation(who, ['staff', 'head']));
+  });
+});
+
 describe('POST /applications/:no/decision (L-1: the agency head decides)', () => {
   test.each(everyone)('%s', async (who) => {
     const no = await fileAs('applicant', 'online', { lawyer: 'lawyer-1', complete: true });

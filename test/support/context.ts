@@ -1,9 +1,10 @@
 /** What global-setup.ts prepared for this run, plus helpers every integration test uses. */
 import { randomInt, randomUUID } from 'node:crypto';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Role } from '../../api/auth/access';
 import { issueToken, type AuthConfig } from '../../api/auth/tokens';
 import { AesGcmCodec, dataConverter } from '../../platform/codec';
+import type { SmsGateway } from '../../platform/sms';
 import { createActivities } from '../../activities';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import type { ApplicationInput } from '../../domain/definitions';
@@ -44,14 +45,21 @@ export function tokenFor(userId: string, roles: Role[], agency?: string): Promis
   return issueToken(TEST_AUTH, { userId, roles, agency });
 }
 
-export async function createTestWorker(connection: NativeConnection, prisma: PrismaClient, taskQueue: string) {
+export async function createTestWorker(
+  connection: NativeConnection,
+  prisma: PrismaClient,
+  taskQueue: string,
+  sms?: SmsGateway,
+  options: Partial<WorkerOptions> = {},
+) {
   return Worker.create({
     connection,
     taskQueue,
     workflowBundle: workflowBundle(),
     dataConverter: testDataConverter,
-    activities: createActivities({ prisma }),
+    activities: createActivities({ prisma, sms }),
     reuseV8Context: true,
+    ...options,
   });
 }
 

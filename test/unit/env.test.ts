@@ -7,11 +7,19 @@ describe('configuration', () => {
     expect(env.TEMPORAL_ADDRESS).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.DATA_DIR).toBe('.data');
-    expect(ruleConfig(env)).toEqual({ correctionDays: 15, reviewDays: 7 });
+    expect(ruleConfig(env)).toEqual({
+      correctionDays: 15,
+      reviewDays: 7,
+      reminderDaysBefore: [3, 1, 0],
+      reminderHourCst: 9,
+      maxExtensionDays: 15,
+    });
   });
 
   test('rule numbers are configuration', () => {
     expect(ruleConfig(loadEnv({ RULE_CORRECTION_DAYS: '10' })).correctionDays).toBe(10);
+    expect(ruleConfig(loadEnv({ RULE_REMINDER_DAYS_BEFORE: '5,2' })).reminderDaysBefore).toEqual([5, 2]);
+    expect(() => loadEnv({ RULE_REMINDER_DAYS_BEFORE: 'soon' })).toThrow(/RULE_REMINDER_DAYS_BEFORE/);
   });
 
   test('bad values are refused with the variable named', () => {

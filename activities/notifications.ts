@@ -1,0 +1,70 @@
+import type { PrismaClient } from '../prisma/generated/client';
+import type { SmsGateway } from '../platform/sms';
+
+export interface NoticeRequest {
+  applicationNo: string;
+  /** What the notice is about; with the channel, unique per application (see the `notification` table). */
+  obligationKey: string;
+  template: string;
+  body: string;
+}
+
+function applicantPhone(applicant: unknown): string | undefined {
+  const phone = (applicant as { phone?: unknown } | null)?.phone;
+  return typeof phone === 'string' && phone.length > 0 ? phone : undefined;
+}
+
+/**
+ * Notification outbox (通知): `queueNotice` writes one row per channel (in-app inbox always; SMS when a gateway is
+ * configured and the applicant gave a phone number) and is idempotent by (application, obligation, channel), so a
+ * retried activity or a replayed workflow never queues a notice twice. `deliverNotice` sends one row through its
+ * adapter and marks it sent; a row already sent is not sent again.
+ */
+export function createNotificationActivities({ prisma, sms }: { prisma: PrismaClient; sms?: SmsGateway }) {
+  return {
+    async queueNotice(notice: NoticeRequest): Promise<string[]> {
+      const app = await prisma.application.findUnique({
+        where: { applicationNo: notice.applicationNo },
+        select: { applicant: true },
+      });
+      const channels = ['inbox', ...(sms && applicantPhone(app?.applicant) ? ['sms'] : [])];
+      await prisma.notification.createMany({
+        data: channels.map((channel) => ({ ...notice, channel })),
+        skipDuplicates: true,
+      });
+      const rows = await prisma.notification.findMany({
+        where: { applicationNo: notice.applicationNo, obligationKey: notice.obligationKey, status: 'pending' },
+        select: { id: true },
+      });
+      return rows.map((row) => row.id.toString());
+    },
+
+    async deliverNotice({ id }: { id: string }): Promise<void> {
+      const row = await prisma.notification.findUnique({ where: { id: BigInt(id) } });
+      if (!row || row.status === 'sent') return;
+      try {
+        if (row.channel === 'sms') {
+          if (!sms) throw new Error('no SMS gateway configured');
+          const app = await prisma.application.findUnique({
+            where: { applicationNo: row.applicationNo },
+            select: { applicant: true },
+          });
+          const to = applicantPhone(app?.applicant);
+          if (!to) throw new Error('applicant has no phone number');
+          await sms.send({ to, content: row.body, idempotencyKey: `notice-${id}` });
+        }
+        // The in-app inbox is the row itself: marking it sent makes it visible to the applicant.
+        await prisma.notification.update({
+          where: { id: row.id },
+          data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, lastError: null },
+        });
+      } catch (err) {
+        await prisma.notification.update({
+          where: { id: row.id },
+          data: { attempts: { increment: 1 }, lastError: (err as Error).message.slice(0, 500) },
+        });
+        throw err;
+      }
+    },
+  };
+}

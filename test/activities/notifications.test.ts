@@ -1,0 +1,89 @@
+/** The notification outbox and the SMS adapter, against the real PostgreSQL and a local fake SMS gateway. */
+import { createActivities } from '../../activities';
+import type { ApplicationState } from '../../domain/definitions';
+import { httpSmsGateway } from '../../platform/sms';
+import type { PrismaClient } from '../../prisma/generated/client';
+import { applicationInput, testPrisma } from '../support/context';
+import { startFakeSmsGateway } from '../support/fake-sms-gateway';
+
+let prisma: PrismaClient;
+beforeAll(() => {
+  prisma = testPrisma();
+});
+afterAll(() => prisma.$disconnect());
+
+async function recordedApplication(phone?: string) {
+  const input = applicationInput({
+    applicant: { name: '测试', idNumber: '11010519491231002X', ...(phone ? { phone } : {}) },
+  });
+  const state: ApplicationState = {
+    applicationNo: input.applicationNo,
+    agencyCode: 'KQ',
+    channel: 'walk_in',
+    stage: 'received',
+    stageEnteredAt: input.receivedAt,
+    seq: 1,
+    materialsSupplied: [],
+    materialsMissing: [],
+  };
+  await createActivities({ prisma }).recordApplication({ input, state });
+  return input.applicationNo;
+}
+
+test('S-3.2 a notice is queued once per obligation and channel, however often the activity runs', async () => {
+  const gateway = await startFakeSmsGateway();
+  try {
+    const acts = createActivities({ prisma, sms: httpSmsGateway({ url: gateway.url, apiKey: 'k' }) });
+    const applicationNo = await recordedApplication('13800001111');
+    const notice = { applicationNo, obligationKey: 'correction-notice', template: 'correction_notice', body: '请补正' };
+    const first = await acts.queueNotice(notice);
+    const again = await acts.queueNotice(notice);
+    expect(first).toHaveLength(2); // inbox + sms
+    expect(again.sort()).toEqual(first.sort());
+    for (const id of [...first, ...first]) await acts.deliverNotice({ id });
+    const rows = await prisma.notification.findMany({ where: { applicationNo } });
+    expect(rows.map((r) => [r.channel, r.status]).sort()).toEqual([
+      ['inbox', 'sent'],
+      ['sms', 'sent'],
+    ]);
+    expect(gateway.received).toEqual([
+      {
+        to: '13800001111',
+        content: '请补正',
+        idempotencyKey: `notice-${rows.find((r) => r.channel === 'sms')!.id}`,
+        authorization: 'Bearer k',
+      },
+    ]);
+    // Once sent, the pending list is empty: a late retry of queueNotice delivers nothing.
+    expect(await acts.queueNotice(notice)).toEqual([]);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a gateway failure is recorded without personal data and retried; the retry sends once', async () => {
+  const gateway = await startFakeSmsGateway({ failFirst: 1 });
+  try {
+    const acts = createActivities({ prisma, sms: httpSmsGateway({ url: gateway.url }) });
+    const applicationNo = await recordedApplication('13800002222');
+    const ids = await acts.queueNotice({ applicationNo, obligationKey: 'k1', template: 't', body: '提醒' });
+    const smsId = (
+      await prisma.notification.findFirstOrThrow({ where: { applicationNo, channel: 'sms' } })
+    ).id.toString();
+    await expect(acts.deliverNotice({ id: smsId })).rejects.toThrow(/deliverNotice failed/);
+    const failed = await prisma.notification.findUniqueOrThrow({ where: { id: BigInt(smsId) } });
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: 'SMS gateway answered HTTP 503' });
+    for (const id of ids) await acts.deliverNotice({ id });
+    expect(gateway.received).toHaveLength(1);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('without a gateway or a phone number, notices go to the in-app inbox only', async () => {
+  const acts = createActivities({ prisma });
+  const applicationNo = await recordedApplication();
+  const ids = await acts.queueNotice({ applicationNo, obligationKey: 'k2', template: 't', body: '通知' });
+  expect(ids).toHaveLength(1);
+  expect((await prisma.notification.findMany({ where: { applicationNo } })).map((r) => r.channel)).toEqual(['inbox']);
+});
