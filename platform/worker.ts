@@ -13,7 +13,9 @@ import { httpSmsGateway, type SmsGateway } from './sms';
 
 /** The SMS gateway configured by SMS_GATEWAY_URL / SMS_GATEWAY_API_KEY, if any. */
 export function smsGatewayFor(env: Pick<Env, 'SMS_GATEWAY_URL' | 'SMS_GATEWAY_API_KEY'>): SmsGateway | undefined {
-  return env.SMS_GATEWAY_URL ? httpSmsGateway({ url: env.SMS_GATEWAY_URL, apiKey: env.SMS_GATEWAY_API_KEY }) : undefined;
+  return env.SMS_GATEWAY_URL
+    ? httpSmsGateway({ url: env.SMS_GATEWAY_URL, apiKey: env.SMS_GATEWAY_API_KEY })
+    : undefined;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
