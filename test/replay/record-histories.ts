@@ -4,6 +4,7 @@
  * a failing replay pass: a failing replay means running cases would break (use patched() instead; see README).
  *
  * Needs DATABASE_URL (a server where it may create and drop a scratch database).
+ *   npm run replay:record -- <prefix>     writes test/replay/<prefix>-<scenario>.json; never overwrites a file
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +12,13 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { applicationWorkflowId, decide, supplyMaterials, type ApplicationInput } from '../../domain/definitions';
+import {
+  applicationWorkflowId,
+  decide,
+  extendCorrectionDeadline,
+  supplyMaterials,
+  type ApplicationInput,
+} from '../../domain/definitions';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { createPrisma, dropDatabase, ensureDatabase } from '../../platform/database';
 import { loadEnv } from '../../platform/env';
@@ -38,6 +45,8 @@ const fixture = (
 });
 
 async function main() {
+  const prefix = process.argv[2];
+  if (!prefix || !/^[a-z0-9-]+$/.test(prefix)) throw new Error('usage: npm run replay:record -- <prefix, e.g. v2>');
   const env = loadEnv();
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
   const url = new URL(env.DATABASE_URL);
@@ -62,7 +71,7 @@ async function main() {
     });
 
   const scenarios: Record<string, () => Promise<string>> = {
-    // S-3.2, L-2: deadline passes without materials.
+    // S-3.2, L-2: deadline passes without materials (reminders on the way).
     'deferred-documents-terminated': async () => {
       const handle = await start(fixture('KQ-1998-000001', await now(), ['identity_proof']));
       await handle.result();
@@ -80,6 +89,20 @@ async function main() {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
       await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'b' }] });
+      await handle.result();
+      return handle.workflowId;
+    },
+    // S-3.2: the deadline extended once, then the materials arrive.
+    'extended-then-supplied': async () => {
+      const handle = await start(fixture('KQ-1998-000004', await now(), ['identity_proof']));
+      await handle.executeUpdate(extendCorrectionDeadline, {
+        args: [{ days: 5, reason: '回放样例', extendedBy: 'staff-1' }],
+      });
+      await testEnv.sleep('16 days');
+      await handle.executeUpdate(supplyMaterials, {
+        args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
+      });
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'd' }] });
       await handle.result();
       return handle.workflowId;
     },
@@ -109,8 +132,8 @@ async function main() {
           encoding: 'utf8',
         },
       );
-      const file = join(__dirname, `${name}.json`);
-      writeFileSync(file, json);
+      const file = join(__dirname, `${prefix}-${name}.json`);
+      writeFileSync(file, json, { flag: 'wx' }); // never overwrite a recorded history
       console.log(`recorded ${file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
     }
   });

@@ -10,12 +10,18 @@ import { workflowBundle } from '../support/context';
 
 const files = readdirSync(__dirname).filter((f) => f.endsWith('.json'));
 
-test('recorded histories exist for the main paths of applicationWorkflow', () => {
+test('recorded histories exist for the main paths of applicationWorkflow, before and after each patch', () => {
   expect(files).toEqual(
     expect.arrayContaining([
+      // before patched('correction-reminder-ladder')
       'deferred-documents-terminated.json',
       'materials-supplied-then-granted.json',
       'complete-then-refused.json',
+      // after it
+      'v2-deferred-documents-terminated.json',
+      'v2-materials-supplied-then-granted.json',
+      'v2-extended-then-supplied.json',
+      'v2-complete-then-refused.json',
     ]),
   );
 });
