@@ -184,6 +184,24 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     });
   });
 
+  // The in-app inbox of the case: every notice queued for it (S-3.2 correction notice, reminders, termination...).
+  router.get('/:applicationNo/notices', ...onApplication('application.read'), async (req, res) => {
+    const rows = await deps.prisma.notification.findMany({
+      where: { applicationNo: paramNo(req), channel: 'inbox' },
+      orderBy: { id: 'asc' },
+    });
+    res.json({
+      notices: rows.map((n) => ({
+        obligation: n.obligationKey,
+        template: n.template,
+        text: n.body,
+        status: n.status,
+        createdAt: n.createdAt,
+        sentAt: n.sentAt,
+      })),
+    });
+  });
+
   router.get(
     '/:applicationNo/state',
     authorizeApplication('application.read', (no) => loadApplicationScope(deps.prisma, no), paramNo),

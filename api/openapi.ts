@@ -69,6 +69,13 @@ export function openApiDocument() {
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },
+      '/applications/{applicationNo}/notices': {
+        get: {
+          summary: '站内通知（补正通知、提醒、终止通知）',
+          parameters: [pathParam],
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
       '/applications/{applicationNo}/state': {
         get: {
           summary: '工作流实时状态 (query)',

@@ -26,6 +26,22 @@ export interface PublicDeps {
 
 export function publicRouter(deps: PublicDeps): Router {
   const router = Router();
+
+  /** The notices sent to the applicant (in-app inbox); cases from before the outbox show their stage notes. */
+  async function noticesFor(
+    applicationNo: string,
+    events: Array<{ note: string | null; enteredAt: Date; stage: keyof typeof STAGES }>,
+  ) {
+    const inbox = await deps.prisma.notification.findMany({
+      where: { applicationNo, channel: 'inbox', status: 'sent' },
+      orderBy: { id: 'asc' },
+    });
+    if (inbox.length > 0) return inbox.map((n) => ({ at: formatCst(n.sentAt ?? n.createdAt), text: n.body }));
+    return events
+      .filter((e) => e.note)
+      .map((e) => ({ at: formatCst(e.enteredAt), stageLabel: STAGES[e.stage], text: e.note }));
+  }
+
   router.post(
     '/applications/status',
     perMinute(deps.lookupsPerMinute),
@@ -62,9 +78,7 @@ export function publicRouter(deps: PublicDeps): Router {
         since: formatCst(app.stageEnteredAt),
         owes,
         closedReason: app.closedReason,
-        notices: app.stageEvents
-          .filter((e) => e.note)
-          .map((e) => ({ at: formatCst(e.enteredAt), stageLabel: STAGES[e.stage], text: e.note })),
+        notices: await noticesFor(applicationNo, app.stageEvents),
       });
     },
   );

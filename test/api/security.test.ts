@@ -176,7 +176,14 @@ describe('public status lookup', () => {
     expect(res.body.stageLabel).toBe('待补正材料');
     expect(res.body.owes.materials).toEqual(['经济困难状况说明表（诚信承诺）', '与所申请法律援助事项有关的材料']);
     expect(res.body.owes.message).toContain('逾期视为撤回申请');
-    expect(res.body.notices[0].text).toContain('一次性');
+    const notices = await eventually(
+      async () =>
+        (await request(api.base).post('/public/applications/status').send({ applicationNo, code })).body.notices,
+      (n: Array<{ text: string }>) => n.length > 0 && n[0]!.text.includes('一次性'),
+    );
+    expect(notices[0]!.text).toContain('一次性');
+    const inbox = await request(api.base).get(`/applications/${applicationNo}/notices`).set('Authorization', staff);
+    expect(inbox.body.notices[0]).toMatchObject({ obligation: 'correction-notice', status: 'sent' });
     const text = JSON.stringify(res.body);
     for (const secret of [applicant.name, applicant.idNumber, applicant.phone]) expect(text).not.toContain(secret);
   });
