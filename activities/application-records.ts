@@ -1,4 +1,5 @@
 import type { ApplicationInput, ApplicationState } from '../domain/definitions';
+import type { EligibilityDecision } from '../domain/eligibility';
 import type { Stage } from '../domain/stages';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 
@@ -49,7 +50,16 @@ function eventRow(event: EventRecord): Prisma.ApplicationStageEventCreateManyInp
  */
 export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
   return {
-    async recordApplication({ input, state }: { input: ApplicationInput; state: ApplicationState }): Promise<void> {
+    async recordApplication({
+      input,
+      state,
+      eligibility,
+    }: {
+      input: ApplicationInput;
+      state: ApplicationState;
+      /** Absent in histories from before eligibility was decided. */
+      eligibility?: EligibilityDecision;
+    }): Promise<void> {
       await prisma.$transaction([
         prisma.application.createMany({
           data: [
@@ -62,13 +72,22 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
               matter: { ...input.matter },
               economicSituation: { ...input.economicSituation },
               receivedAt: new Date(input.receivedAt),
+              eligibility: eligibility ? (JSON.parse(JSON.stringify(eligibility)) as Prisma.InputJsonValue) : undefined,
               ...stateColumns(state),
             },
           ],
           skipDuplicates: true,
         }),
         prisma.applicationStageEvent.createMany({
-          data: [eventRow({ ...state, at: input.receivedAt, actor: 'system', ruleIds: [] })],
+          data: [
+            eventRow({
+              ...state,
+              at: input.receivedAt,
+              actor: 'system',
+              ruleIds: eligibility?.outcome.ruleIds ?? [],
+              note: eligibility?.summary,
+            }),
+          ],
           skipDuplicates: true,
         }),
       ]);

@@ -169,6 +169,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
         ? { decidedAt: app.decidedAt, decidedBy: app.decidedBy, reason: app.decisionReason }
         : null,
       closedReason: app.closedReason,
+      eligibility: app.eligibility,
       applicant: app.applicant,
       matter: app.matter,
       economicSituation: app.economicSituation,

@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
 import { CHANNELS } from '../domain/definitions';
+import {
+  NO_TEST_GROUNDS,
+  SUPPORTING_DOCUMENTS,
+  type NoTestGround,
+  type SupportingDocument,
+} from '../domain/eligibility';
 import { isValidResidentIdNumber } from '../domain/id-number';
 import { MATERIAL_CODES } from '../domain/materials';
 import { MATTER_CATEGORY_CODES } from '../domain/matters';
@@ -54,6 +60,25 @@ export const createApplicationBody = z
       })
       .strict(),
     materialsSupplied: z.array(z.enum(MATERIAL_CODES)).max(20).default([]).describe('已提交的材料'),
+    eligibilityClaims: z
+      .object({
+        noTestGround: z.enum(Object.keys(NO_TEST_GROUNDS) as [NoTestGround, ...NoTestGround[]]).optional(),
+        migrantWorker: z.boolean().optional(),
+        specialGroup: z.enum(['minor', 'elderly', 'disabled', 'other']).optional(),
+        noFixedIncome: z.boolean().optional(),
+        assistance: z.enum(['social_assistance', 'judicial_assistance', 'preferential_care']).optional(),
+        extremePoverty: z.boolean().optional(),
+        disabledOrSemiDisabled: z.boolean().optional(),
+        seriousIllness: z.boolean().optional(),
+        otherGroup: z.string().max(64).optional(),
+        documentsSeen: z
+          .array(z.enum(Object.keys(SUPPORTING_DOCUMENTS) as [SupportingDocument, ...SupportingDocument[]]))
+          .max(20)
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .describe('申请人主张的免于核查或不受经济困难条件限制的情形（S-1.2，L-8）及工作人员已查验的证明材料'),
   })
   .strict();
 export type CreateApplicationBody = z.infer<typeof createApplicationBody>;

@@ -5,7 +5,24 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AgencyCode } from './agencies';
 import type { MaterialCode } from './materials';
+import type { EligibilityFacts } from './eligibility';
 import type { RuleConfig } from './rule-config';
+
+export type EligibilityClaims = Partial<
+  Pick<
+    EligibilityFacts,
+    | 'noTestGround'
+    | 'migrantWorker'
+    | 'specialGroup'
+    | 'noFixedIncome'
+    | 'assistance'
+    | 'extremePoverty'
+    | 'disabledOrSemiDisabled'
+    | 'seriousIllness'
+    | 'otherGroup'
+    | 'documentsSeen'
+  >
+>;
 import type { Stage } from './stages';
 
 export const DEFAULT_TASK_QUEUE = 'legal-aid';
@@ -46,6 +63,8 @@ export interface ApplicationInput {
   matter: Matter;
   economicSituation: EconomicSituation;
   materialsSupplied: MaterialCode[];
+  /** What the applicant claims for the hardship test (S-1.2, L-8) and the documents staff have seen. */
+  eligibilityClaims?: EligibilityClaims;
   /** Rule numbers in force when the case started. */
   rules: RuleConfig;
 }
@@ -72,6 +91,8 @@ export interface ApplicationState {
   correctionDueAt?: string;
   /** S-3.2: staff extended the correction deadline (once). */
   correctionExtended?: boolean;
+  /** Outcome of the eligibility rules (no facts: those are stored with the case, not in workflow state). */
+  eligibility?: { kind: 'no_test' | 'waived' | 'verify'; ruleIds: string[]; anyMatter: boolean };
   decision?: Decision;
   closedReason?: string;
 }

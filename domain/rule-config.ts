@@ -1,3 +1,5 @@
+import type { HardshipStandard } from './eligibility';
+
 /**
  * Rule numbers are configuration; the text's values are the defaults (rules.md: "Every number below is a default
  * that an administrator can configure per agency"). The values in force when a case starts travel with the case
@@ -15,6 +17,8 @@ export interface RuleConfig {
   reminderHourCst?: number;
   /** S-3.2: staff may extend a correction deadline once, by at most this many days. */
   maxExtensionDays?: number;
+  /** S-1.3: the city's one economic-hardship standard. */
+  hardshipStandard?: HardshipStandard;
 }
 
 export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
@@ -23,6 +27,9 @@ export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   reminderDaysBefore: [3, 1, 0],
   reminderHourCst: 9,
   maxExtensionDays: 15,
+  // Placeholder until the administrator sets the city's published figure (HARDSHIP_STANDARD_* variables): the
+  // texts we have name no amount.
+  hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
 };
 
 /** Rules of a case: what it started with, completed by today's defaults for numbers added since (replay-safe). */

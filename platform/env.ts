@@ -69,6 +69,21 @@ const schema = z.object({
   RULE_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_RULE_CONFIG.reminderHourCst),
   RULE_MAX_EXTENSION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.maxExtensionDays),
 
+  HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
+  HARDSHIP_STANDARD_MONTHLY_PER_CAPITA: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_RULE_CONFIG.hardshipStandard.monthlyIncomePerCapita),
+  HARDSHIP_EXEMPT_GROUPS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean),
+    ),
+
   SMS_GATEWAY_URL: optionalString.pipe(z.url().optional()),
   SMS_GATEWAY_API_KEY: optionalString,
 });
@@ -95,6 +110,11 @@ export function ruleConfig(env: Env): Required<RuleConfig> {
     reminderDaysBefore: env.RULE_REMINDER_DAYS_BEFORE,
     reminderHourCst: env.RULE_REMINDER_HOUR,
     maxExtensionDays: env.RULE_MAX_EXTENSION_DAYS,
+    hardshipStandard: {
+      id: env.HARDSHIP_STANDARD_ID,
+      monthlyIncomePerCapita: env.HARDSHIP_STANDARD_MONTHLY_PER_CAPITA,
+      otherExemptGroups: env.HARDSHIP_EXEMPT_GROUPS,
+    },
   };
 }
 

@@ -30,6 +30,8 @@ import {
   missingMaterials,
 } from '../domain/materials';
 import { withDefaults } from '../domain/rule-config';
+import { birthDateFromIdNumber, decideEligibility } from '../domain/eligibility';
+import { cstDateOf } from '../domain/time';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { canTransition, isFinal, STAGES, type Stage } from '../domain/stages';
 import { awaitCorrection } from './correction';
@@ -65,8 +67,28 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     materialsMissing: missingMaterials(input.materialsSupplied),
   };
 
+  // S-1.x, L-4, L-8: eligibility decided by the pure rules; the full record (with its facts) is stored with the case.
+  const eligibility = decideEligibility(
+    {
+      ...input.eligibilityClaims,
+      applicationDate: cstDateOf(receivedAt),
+      birthDate: birthDateFromIdNumber(input.applicant.idNumber),
+      notification: input.channel === 'notification',
+      matterCategory: input.matter.category,
+      documentsSeen: input.eligibilityClaims?.documentsSeen ?? [],
+      householdSize: input.economicSituation.householdSize,
+      monthlyHouseholdIncome: input.economicSituation.monthlyHouseholdIncome,
+    },
+    rules.hardshipStandard,
+  );
+  state.eligibility = {
+    kind: eligibility.outcome.kind,
+    ruleIds: eligibility.outcome.ruleIds,
+    anyMatter: eligibility.anyMatter,
+  };
+
   // Events are written strictly in order, one after another, so the stored history matches the workflow's.
-  let persisted: Promise<void> = records.recordApplication({ input, state: { ...state } });
+  let persisted: Promise<void> = records.recordApplication({ input, state: { ...state }, eligibility });
 
   function record(meta: EventMeta): Promise<void> {
     const at = new Date().toISOString();

@@ -19,7 +19,14 @@ import { createLogger } from '../../platform/logger';
 import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, createTestWorker, testDataConverter, testPrisma, uniqueTaskQueue } from '../support/context';
+import {
+  applicationInput,
+  createTestWorker,
+  residentIdNumber,
+  testDataConverter,
+  testPrisma,
+  uniqueTaskQueue,
+} from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -56,6 +63,15 @@ function start(input: ApplicationInput) {
     taskQueue,
     args: [input],
   });
+}
+
+/** The stored record once the workflow's first activity has written it. */
+async function recorded(applicationNo: string) {
+  for (let i = 0; i < 100; i++) {
+    if (await prisma.application.findUnique({ where: { applicationNo } })) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return stored(applicationNo);
 }
 
 const stored = (applicationNo: string) =>
@@ -211,5 +227,52 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
     expect(state.stage).toBe('under_review');
     expect(state.correctionDueAt).toBeUndefined();
     await handle.terminate('test cleanup');
+  });
+});
+
+describe('eligibility decided at intake and stored with the case (S-1.x, L-4, L-8)', () => {
+  test('L-4 a notification case skips the hardship test; the decision record is stored and shown in the history', async () => {
+    const input = await received({
+      channel: 'notification',
+      economicSituation: { householdSize: 1, monthlyHouseholdIncome: 99999, commitmentSigned: false },
+    });
+    const handle = await start(input);
+    expect((await handle.query(getState)).eligibility).toEqual({ kind: 'no_test', ruleIds: ['L-4'], anyMatter: false });
+    const record = await recorded(input.applicationNo);
+    expect(record.eligibility).toMatchObject({
+      outcome: { kind: 'no_test', ruleIds: ['L-4'] },
+      version: expect.stringMatching(/^shaoxing-/),
+    });
+    expect(record.stageEvents[0]).toMatchObject({ stage: 'received', ruleIds: ['L-4'] });
+    expect(record.stageEvents[0]!.note).toContain('L-4');
+    await handle.terminate('test cleanup');
+  });
+
+  test('S-1.2(d) an applicant aged 70 or more on the application date is waived from the hardship check', async () => {
+    const input = await received({ applicant: { name: '测试', idNumber: '11010519491231002X' } });
+    const handle = await start(input);
+    const record = await recorded(input.applicationNo);
+    expect(record.eligibility).toMatchObject({ outcome: { kind: 'waived', grounds: ['S-1.2(d)'] }, anyMatter: true });
+    expect(record.stageEvents[0]!.ruleIds).toEqual(['S-1.2(d)', 'S-1.1']);
+    await handle.terminate('test cleanup');
+  });
+
+  test('S-1.3 L-8 a claimed ground of Law art. 32 needs no test; without one the city standard applies', async () => {
+    // Thirty years old on the test server's clock (which runs ahead once tests have skipped time).
+    const thirty = async (serial: string) => {
+      const year = new Date(await env.currentTimeMs()).getUTCFullYear() - 30;
+      return { name: '测试', idNumber: residentIdNumber(`${year}0101`, serial) };
+    };
+    const bravery = await received({ eligibilityClaims: { noTestGround: 'bravery' }, applicant: await thirty('111') });
+    const plain = await received({ applicant: await thirty('222') });
+    for (const input of [bravery, plain]) await start(input);
+    expect((await recorded(bravery.applicationNo)).eligibility).toMatchObject({
+      outcome: { kind: 'no_test', ruleIds: ['L-8'] },
+    });
+    expect((await recorded(plain.applicationNo)).eligibility).toMatchObject({
+      outcome: { kind: 'verify', standardId: 'SX-unset' },
+    });
+    for (const input of [bravery, plain])
+      await env.client.workflow.getHandle(applicationWorkflowId(input.applicationNo)).terminate('cleanup');
   });
 });
