@@ -164,9 +164,14 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       stageEnteredAt: app.stageEnteredAt,
       receivedAt: app.receivedAt,
       correctionDueAt: app.correctionDueAt,
+      review: {
+        dueAt: app.reviewDueAt,
+        paused: app.reviewRemainingMs !== null,
+        remainingMs: app.reviewRemainingMs === null ? null : Number(app.reviewRemainingMs),
+      },
       materials: { supplied: materialView(app.materialsSupplied), missing: materialView(app.materialsMissing) },
       decision: app.decidedAt
-        ? { decidedAt: app.decidedAt, decidedBy: app.decidedBy, reason: app.decisionReason }
+        ? { decidedAt: app.decidedAt, decidedBy: app.decidedBy, reason: app.decisionReason, late: app.decisionLate }
         : null,
       closedReason: app.closedReason,
       eligibility: app.eligibility,

@@ -75,6 +75,8 @@ export interface Decision {
   decidedBy: string;
   decidedAt: string;
   requestId: string;
+  /** L-1: decided after the review period ended (allowed, but flagged). */
+  late?: boolean;
 }
 
 /** Live state of an application workflow, returned by the `getState` query. No personal data. */
@@ -91,6 +93,9 @@ export interface ApplicationState {
   correctionDueAt?: string;
   /** S-3.2: staff extended the correction deadline (once). */
   correctionExtended?: boolean;
+  /** L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused. */
+  reviewDueAt?: string;
+  reviewRemainingMs?: number;
   /** Outcome of the eligibility rules (no facts: those are stored with the case, not in workflow state). */
   eligibility?: { kind: 'no_test' | 'waived' | 'verify'; ruleIds: string[]; anyMatter: boolean };
   decision?: Decision;

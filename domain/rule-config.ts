@@ -17,6 +17,8 @@ export interface RuleConfig {
   reminderHourCst?: number;
   /** S-3.2: staff may extend a correction deadline once, by at most this many days. */
   maxExtensionDays?: number;
+  /** L-1: whether the review clock pauses while missing materials are awaited (the texts leave it open). */
+  reviewPausesForMaterials?: boolean;
   /** S-1.3: the city's one economic-hardship standard. */
   hardshipStandard?: HardshipStandard;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   reminderDaysBefore: [3, 1, 0],
   reminderHourCst: 9,
   maxExtensionDays: 15,
+  reviewPausesForMaterials: true,
   // Placeholder until the administrator sets the city's published figure (HARDSHIP_STANDARD_* variables): the
   // texts we have name no amount.
   hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },

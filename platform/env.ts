@@ -68,6 +68,7 @@ const schema = z.object({
     .transform((v) => v.split(',').map(Number)),
   RULE_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_RULE_CONFIG.reminderHourCst),
   RULE_MAX_EXTENSION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.maxExtensionDays),
+  RULE_REVIEW_PAUSES_FOR_MATERIALS: bool.default(DEFAULT_RULE_CONFIG.reviewPausesForMaterials),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
   HARDSHIP_STANDARD_MONTHLY_PER_CAPITA: z.coerce
@@ -110,6 +111,7 @@ export function ruleConfig(env: Env): Required<RuleConfig> {
     reminderDaysBefore: env.RULE_REMINDER_DAYS_BEFORE,
     reminderHourCst: env.RULE_REMINDER_HOUR,
     maxExtensionDays: env.RULE_MAX_EXTENSION_DAYS,
+    reviewPausesForMaterials: env.RULE_REVIEW_PAUSES_FOR_MATERIALS,
     hardshipStandard: {
       id: env.HARDSHIP_STANDARD_ID,
       monthlyIncomePerCapita: env.HARDSHIP_STANDARD_MONTHLY_PER_CAPITA,

@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { correctionDeadline, extendDeadline, lastDayBefore } from '../domain/deadlines';
+import { correctionDeadline, endOfDayPeriod, extendDeadline, lastDayBefore } from '../domain/deadlines';
 import {
   decide,
   ERROR_TYPES,
@@ -110,8 +110,26 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return sent;
   }
 
+  // L-1: the review clock runs from receipt; by policy it pauses while missing materials are awaited.
+  state.reviewDueAt = endOfDayPeriod(receivedAt, rules.reviewDays).toISOString();
+  function reviewClock(to: Stage): string | undefined {
+    if (to === 'awaiting_materials' && rules.reviewPausesForMaterials && state.reviewDueAt) {
+      state.reviewRemainingMs = Math.max(0, new Date(state.reviewDueAt).getTime() - Date.now());
+      state.reviewDueAt = undefined;
+      return '审查期限暂停（等待补正材料，L-1）';
+    }
+    if (to === 'under_review' && state.reviewRemainingMs !== undefined) {
+      state.reviewDueAt = new Date(Date.now() + state.reviewRemainingMs).toISOString();
+      state.reviewRemainingMs = undefined;
+      return `审查期限恢复计算，至 ${state.reviewDueAt}（L-1）`;
+    }
+    return undefined;
+  }
+
   function transition(to: Stage, meta: EventMeta): Promise<void> {
     assertTransition(state.stage, to);
+    const clock = reviewClock(to);
+    if (clock) meta = { ...meta, note: meta.note ? `${meta.note}\n${clock}` : clock };
     state.stage = to;
     state.stageEnteredAt = new Date().toISOString();
     state.seq += 1;
@@ -208,12 +226,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     decide,
     async ({ decision, reason, decidedBy, requestId }) => {
       const decidedAt = new Date().toISOString();
-      state.decision = { decision, reason, decidedBy, decidedAt, requestId };
+      const late = state.reviewDueAt !== undefined && Date.now() > new Date(state.reviewDueAt).getTime();
+      state.decision = { decision, reason, decidedBy, decidedAt, requestId, late };
       // L-1: the decision closes the review; a refusal carries its written reasons.
       await transition(decision === 'grant' ? 'granted' : 'refused', {
         actor: decidedBy,
         ruleIds: ['L-1'],
-        note: reason,
+        note: late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason,
       });
       return { applicationNo: state.applicationNo, stage: state.stage, decidedAt };
     },

@@ -13,6 +13,7 @@ describe('configuration', () => {
       reminderDaysBefore: [3, 1, 0],
       reminderHourCst: 9,
       maxExtensionDays: 15,
+      reviewPausesForMaterials: true,
       hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
     });
   });

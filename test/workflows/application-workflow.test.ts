@@ -1,4 +1,7 @@
 /**
+ * Workflows are left running at the end of a test rather than terminated: terminating one while its activity is in
+ * flight leaves the time-skipping server's clock locked, and later tests' sleeps would hang.
+ *
  * applicationWorkflow on the real time-skipping test server (temporal-test-server): a 15-day correction deadline
  * passes in seconds. Activities write to the real PostgreSQL of this run.
  */
@@ -6,7 +9,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { correctionDeadline } from '../../domain/deadlines';
+import { correctionDeadline, endOfDayPeriod } from '../../domain/deadlines';
 import {
   applicationWorkflowId,
   decide,
@@ -165,7 +168,6 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
       startWorkflowOperation,
     });
     expect(result).toEqual({ stage: 'awaiting_materials', materialsMissing: ['matter_evidence'] });
-    await (await startWorkflowOperation.workflowHandle()).terminate('test cleanup');
   });
 
   test('L-2 materials sent twice with the same update id are recorded once', async () => {
@@ -226,7 +228,6 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
     const state = await handle.query(getState);
     expect(state.stage).toBe('under_review');
     expect(state.correctionDueAt).toBeUndefined();
-    await handle.terminate('test cleanup');
   });
 });
 
@@ -245,16 +246,14 @@ describe('eligibility decided at intake and stored with the case (S-1.x, L-4, L-
     });
     expect(record.stageEvents[0]).toMatchObject({ stage: 'received', ruleIds: ['L-4'] });
     expect(record.stageEvents[0]!.note).toContain('L-4');
-    await handle.terminate('test cleanup');
   });
 
   test('S-1.2(d) an applicant aged 70 or more on the application date is waived from the hardship check', async () => {
     const input = await received({ applicant: { name: '测试', idNumber: '11010519491231002X' } });
-    const handle = await start(input);
+    await start(input);
     const record = await recorded(input.applicationNo);
     expect(record.eligibility).toMatchObject({ outcome: { kind: 'waived', grounds: ['S-1.2(d)'] }, anyMatter: true });
     expect(record.stageEvents[0]!.ruleIds).toEqual(['S-1.2(d)', 'S-1.1']);
-    await handle.terminate('test cleanup');
   });
 
   test('S-1.3 L-8 a claimed ground of Law art. 32 needs no test; without one the city standard applies', async () => {
@@ -272,7 +271,57 @@ describe('eligibility decided at intake and stored with the case (S-1.x, L-4, L-
     expect((await recorded(plain.applicationNo)).eligibility).toMatchObject({
       outcome: { kind: 'verify', standardId: 'SX-unset' },
     });
-    for (const input of [bravery, plain])
-      await env.client.workflow.getHandle(applicationWorkflowId(input.applicationNo)).terminate('cleanup');
+  });
+});
+
+describe('L-1 the 7-day review clock', () => {
+  test('L-1 the review clock pauses while materials are awaited and resumes with the time that was left', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'] });
+    const handle = await start(input);
+    const fullPeriod = endOfDayPeriod(new Date(input.receivedAt), 7).getTime() - new Date(input.receivedAt).getTime();
+    const paused = await handle.query(getState);
+    expect(paused.reviewDueAt).toBeUndefined();
+    expect(Math.abs(paused.reviewRemainingMs! - fullPeriod)).toBeLessThan(5_000);
+    await env.sleep('10 days');
+    const suppliedAt = await env.currentTimeMs();
+    await handle.executeUpdate(supplyMaterials, {
+      args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
+    });
+    const resumed = await handle.query(getState);
+    expect(Math.abs(new Date(resumed.reviewDueAt!).getTime() - (suppliedAt + paused.reviewRemainingMs!))).toBeLessThan(
+      5_000,
+    );
+    const record = await recorded(input.applicationNo);
+    expect(record.stageEvents.map((e) => e.note ?? '').join('\n')).toMatch(/审查期限暂停[\s\S]*审查期限恢复计算/);
+  });
+
+  test('L-1 with the pause policy off, the clock keeps running while materials are awaited', async () => {
+    const input = await received({
+      materialsSupplied: ['identity_proof'],
+      rules: { correctionDays: 15, reviewDays: 7, reviewPausesForMaterials: false },
+    });
+    const handle = await start(input);
+    const state = await handle.query(getState);
+    expect(state.reviewDueAt).toBe(endOfDayPeriod(new Date(input.receivedAt), 7).toISOString());
+    expect(state.reviewRemainingMs).toBeUndefined();
+  });
+
+  test('L-1 a decision after the review period is still possible but flagged late', async () => {
+    const input = await received({});
+    const handle = await start(input);
+    await env.sleep('8 days');
+    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'late-1' }] });
+    await handle.result();
+    const record = await recorded(input.applicationNo);
+    expect(record.decisionLate).toBe(true);
+    expect(record.stageEvents.at(-1)!.note).toContain('超过审查期限');
+  });
+
+  test('L-1 a decision within the review period is not flagged', async () => {
+    const input = await received({});
+    const handle = await start(input);
+    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'ok-1' }] });
+    await handle.result();
+    expect((await recorded(input.applicationNo)).decisionLate).toBe(false);
   });
 });

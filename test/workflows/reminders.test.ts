@@ -115,7 +115,6 @@ test('S-3.2 no reminder after the materials arrive', async () => {
       'correction-notice/inbox/sent',
       `correction-reminder-3d-${lastDayBefore(due)}/inbox/sent`,
     ]);
-    await handle.terminate('test cleanup');
   });
 });
 
@@ -171,7 +170,6 @@ describe('S-3.2 extension once, with a reason; the last day counts', () => {
       // The old ladder's last-day reminder was replaced by the new ladder's.
       expect(notices).toContain(`correction-reminder-0d-${lastDayBefore(extended)}/inbox/sent`);
       expect(notices).not.toContain(`correction-reminder-0d-${lastDayBefore(due)}/inbox/sent`);
-      await handle.terminate('test cleanup');
     });
   });
 
@@ -207,7 +205,6 @@ describe('S-3.2 extension once, with a reason; the last day counts', () => {
         );
         expect(failure?.type).toBe('InvalidInput');
       }
-      await handle.terminate('test cleanup');
     });
   });
 });
