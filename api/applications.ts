@@ -16,8 +16,8 @@ import {
 } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
-import type { PrismaClient } from '../prisma/generated/client';
-import { CHANNELS_BY_ROLE, rolesFor, type Action, type ApplicationScope } from './auth/access';
+import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type ApplicationScope } from './auth/access';
 import { audit, authorize, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError, notFound } from './errors';
 import { submitApplication, type IntakeDeps } from './intake';
@@ -28,6 +28,7 @@ import {
   decisionBody,
   extendDeadlineBody,
   idempotencyKey,
+  listQuery,
   supplyMaterialsBody,
 } from './schemas';
 import { statusCode } from './status-code';
@@ -147,6 +148,71 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
         });
     },
   );
+
+  // Work queues (admin API): filter by stage, agency, channel and due dates; only cases the caller may read; no
+  // personal data in the rows.
+  router.get('/', authorize('application.list'), async (req, res) => {
+    const q = listQuery.parse(req.query);
+    const scope = listScope(principalOf(res));
+    const me = principalOf(res).userId;
+    const [filed, mine] = await Promise.all([
+      scope.filedBy
+        ? deps.prisma.intakeRequest.findMany({ where: { filedBy: me }, select: { applicationNo: true } })
+        : [],
+      scope.applicant
+        ? deps.prisma.intakeRequest.findMany({ where: { applicantSubject: me }, select: { applicationNo: true } })
+        : [],
+    ]);
+    const visible: Prisma.ApplicationWhereInput[] = scope.all
+      ? [{}]
+      : [
+          ...(scope.agencies.length ? [{ agencyCode: { in: scope.agencies } }] : []),
+          ...(scope.lawyer ? [{ assignedLawyerId: me }] : []),
+          ...(filed.length || mine.length
+            ? [{ applicationNo: { in: [...filed, ...mine].map((r) => r.applicationNo) } }]
+            : []),
+        ];
+    if (visible.length === 0) {
+      res.json({ applications: [], next: null });
+      return;
+    }
+    const rows = await deps.prisma.application.findMany({
+      where: {
+        AND: [
+          { OR: visible },
+          {
+            stage: q.stage,
+            agencyCode: q.agencyCode,
+            channel: q.channel,
+            correctionDueAt: q.correctionDueBefore ? { lt: new Date(q.correctionDueBefore) } : undefined,
+            reviewDueAt: q.reviewDueBefore ? { lt: new Date(q.reviewDueBefore) } : undefined,
+            applicationNo: q.after ? { gt: q.after } : undefined,
+          },
+        ],
+      },
+      orderBy: { applicationNo: 'asc' },
+      take: q.limit,
+      select: {
+        applicationNo: true,
+        agencyCode: true,
+        channel: true,
+        stage: true,
+        stageEnteredAt: true,
+        receivedAt: true,
+        correctionDueAt: true,
+        reviewDueAt: true,
+        reviewRemainingMs: true,
+      },
+    });
+    res.json({
+      applications: rows.map((r) => ({
+        ...r,
+        stageLabel: STAGES[r.stage],
+        reviewRemainingMs: r.reviewRemainingMs === null ? null : Number(r.reviewRemainingMs),
+      })),
+      next: rows.length === q.limit ? rows.at(-1)!.applicationNo : null,
+    });
+  });
 
   router.get('/:applicationNo', ...onApplication('application.read'), async (req, res) => {
     const applicationNo = paramNo(req);

@@ -6,6 +6,7 @@ import {
   decisionBody,
   errorBody,
   extendDeadlineBody,
+  listQuery,
   statusLookupBody,
   supplyMaterialsBody,
 } from './schemas';
@@ -51,6 +52,18 @@ export function openApiDocument() {
     components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths: {
       '/applications': {
+        get: {
+          summary: '工作队列：按阶段、机构、渠道、期限筛选（仅限可查看的案件）',
+          parameters: Object.entries(z.toJSONSchema(listQuery, { io: 'input' }).properties ?? {}).map(
+            ([name, schema]) => ({
+              name,
+              in: 'query',
+              required: false,
+              schema,
+            }),
+          ),
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
         post: {
           summary: '提交法律援助申请 (intake; starts the application workflow)',
           parameters: [keyHeader(true)],

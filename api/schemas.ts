@@ -107,6 +107,18 @@ export const decisionBody = z
     message: '不予法律援助须书面说明理由（L-1）',
   });
 
+export const listQuery = z
+  .object({
+    stage: z.enum(Object.keys(STAGES) as [keyof typeof STAGES, ...(keyof typeof STAGES)[]]).optional(),
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    correctionDueBefore: z.iso.datetime({ offset: true }).optional().describe('补正期限早于此时间'),
+    reviewDueBefore: z.iso.datetime({ offset: true }).optional().describe('审查期限早于此时间'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    after: z.string().regex(APPLICATION_NO_PATTERN).optional().describe('分页：上一页最后一个申请编号'),
+  })
+  .strict();
+
 export const stageSchema = z.enum(Object.keys(STAGES) as [keyof typeof STAGES, ...(keyof typeof STAGES)[]]);
 
 export const errorBody = z.object({

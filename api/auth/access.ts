@@ -57,6 +57,19 @@ export const ACCESS = {
     'manager',
     'auditor',
   ],
+  // Work queues: the list shows only cases the person may read (see listScope).
+  'application.list': [
+    'applicant',
+    'village_agent',
+    'village_advisor',
+    'hotline_officer',
+    'agency_staff',
+    'agency_head',
+    'lawyer',
+    'city_centre',
+    'manager',
+    'auditor',
+  ],
   // S-3.2: materials come from the applicant, via the agent, or via the aid lawyer, or are handed in at the agency.
   'application.supplyMaterials': [
     'applicant',
@@ -116,6 +129,31 @@ function roleSees(role: Role, p: Principal, app: ApplicationScope): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * The same visibility as `mayActOn`, as a filter for lists: per role, the agencies it sees whole, or the cases it sees
+ * as their filer, applicant or assigned lawyer. `all` means the whole city.
+ */
+export function listScope(p: Principal): {
+  all: boolean;
+  agencies: string[];
+  filedBy: boolean;
+  applicant: boolean;
+  lawyer: boolean;
+} {
+  const roles = rolesFor('application.list', p);
+  const cityWide = roles.some(
+    (r) => r === 'city_centre' || ((r === 'manager' || r === 'auditor') && p.agency === CITY_AGENCY),
+  );
+  const agencyWide = roles.some((r) => ['agency_staff', 'agency_head', 'manager', 'auditor'].includes(r));
+  return {
+    all: cityWide,
+    agencies: agencyWide && p.agency ? [p.agency] : [],
+    filedBy: roles.some((r) => r === 'village_agent' || r === 'village_advisor' || r === 'hotline_officer'),
+    applicant: roles.includes('applicant'),
+    lawyer: roles.includes('lawyer'),
+  };
 }
 
 export function rolesFor(action: Action, p: Principal): Role[] {

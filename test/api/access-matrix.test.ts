@@ -237,3 +237,57 @@ describe('public routes need no token', () => {
     expect(res.body.code).toBe('STATUS_NOT_FOUND');
   });
 });
+
+describe('GET /applications (work queues): each person lists only what they may read', () => {
+  const listers: Person[] = [
+    'applicant',
+    'otherApplicant',
+    'villageAgent',
+    'otherVillageAgent',
+    'hotlineOfficer',
+    'staff',
+    'otherAgencyStaff',
+    'head',
+    'otherAgencyHead',
+    'lawyer',
+    'otherLawyer',
+    'city',
+    'manager',
+    'cityManager',
+    'auditor',
+    'otherAgencyAuditor',
+  ];
+  test.each(everyone)('%s', async (who) => {
+    const res = await request(api.base).get('/applications?limit=200').set(as(who));
+    check(res.status, expectation(who, listers));
+    if (res.status !== 200) return;
+    const numbers = (res.body.applications as Array<{ applicationNo: string }>).map((a) => a.applicationNo);
+    const seesA = ['applicant', 'staff', 'head', 'lawyer', 'city', 'manager', 'cityManager', 'auditor'].includes(who);
+    const seesB = ['villageAgent', 'staff', 'head', 'city', 'manager', 'cityManager', 'auditor'].includes(who);
+    expect(numbers.includes(caseA)).toBe(seesA);
+    expect(numbers.includes(caseB)).toBe(seesB);
+    expect(JSON.stringify(res.body)).not.toContain('赵六');
+  });
+
+  test('filters by stage and due date, and pages', async () => {
+    const soon = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const res = await request(api.base)
+      .get(
+        `/applications?stage=awaiting_materials&agencyCode=KQ&correctionDueBefore=${encodeURIComponent(soon)}&limit=1`,
+      )
+      .set(as('staff'));
+    expect(res.status).toBe(200);
+    expect(res.body.applications).toHaveLength(1);
+    expect(res.body.applications[0]).toMatchObject({
+      stage: 'awaiting_materials',
+      stageLabel: '待补正材料',
+      agencyCode: 'KQ',
+    });
+    const page2 = await request(api.base)
+      .get(`/applications?stage=awaiting_materials&agencyCode=KQ&limit=1&after=${res.body.next}`)
+      .set(as('staff'));
+    expect(page2.body.applications[0].applicationNo > res.body.applications[0].applicationNo).toBe(true);
+    const bad = await request(api.base).get('/applications?stage=sleeping').set(as('staff'));
+    expect(bad.status).toBe(400);
+  });
+});
