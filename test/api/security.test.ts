@@ -8,7 +8,11 @@ import { Client } from '@temporalio/client';
 import { createTokenVerifier, issueToken } from '../../api/auth/tokens';
 import { statusCode } from '../../api/status-code';
 import { applicationWorkflowId } from '../../domain/definitions';
+import { createApp } from '../../api/app';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../platform/codec';
+import { createPrisma } from '../../platform/database';
+import { createLogger } from '../../platform/logger';
 import { eventually, startApi } from '../support/api-harness';
 import { residentIdNumber, TEST_AUTH, TEST_STATUS_SECRET, testCodec, tokenFor } from '../support/context';
 
@@ -260,5 +264,36 @@ describe('tokens', () => {
     const res = await request(api.base).get('/audit-events').set('Authorization', `Bearer ${expired}`);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('INVALID_TOKEN');
+  });
+});
+
+describe('a dependency down', () => {
+  test('PostgreSQL unreachable: 503 SERVICE_UNAVAILABLE with Retry-After and a Chinese message, no stack trace', async () => {
+    const unreachable = createPrisma('postgresql://postgres@127.0.0.1:1/nowhere', 1);
+    const app = createApp({
+      prisma: unreachable,
+      temporal: api.client,
+      taskQueue: 'unused',
+      rules: DEFAULT_RULE_CONFIG,
+      log: createLogger('silent'),
+      auth: TEST_AUTH,
+      codec: testCodec,
+      statusCodeSecret: TEST_STATUS_SECRET,
+      codecCorsOrigins: [],
+      limits: { intakePerMinute: 100, actionsPerMinute: 100, lookupsPerMinute: 100 },
+    });
+    try {
+      const res = await request(app).get('/applications/ZJ-2026-000001').set('Authorization', staff);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(res.body.message).toContain('稍后重试');
+      expect(res.headers['retry-after']).toBe('5');
+      expect(JSON.stringify(res.body)).not.toMatch(/at \w+ \(|\.ts:\d+/);
+      const health = await request(app).get('/health');
+      expect(health.status).toBe(503);
+      expect(health.body.database).toBe('down');
+    } finally {
+      await unreachable.$disconnect();
+    }
   });
 });
