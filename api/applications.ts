@@ -274,6 +274,35 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     });
   });
 
+  // The case's full timeline for staff: stage changes and other events with their rule ids and notes (decisions,
+  // clock pauses, extensions, materials received) and every notice sent, in time order.
+  router.get('/:applicationNo/timeline', ...onApplication('application.read'), async (req, res) => {
+    const applicationNo = paramNo(req);
+    const [events, notices] = await Promise.all([
+      deps.prisma.applicationStageEvent.findMany({ where: { applicationNo }, orderBy: { seq: 'asc' } }),
+      deps.prisma.notification.findMany({ where: { applicationNo, channel: 'inbox' }, orderBy: { id: 'asc' } }),
+    ]);
+    const timeline = [
+      ...events.map((e) => ({
+        at: e.enteredAt,
+        kind: 'event' as const,
+        stage: e.stage,
+        stageLabel: STAGES[e.stage],
+        actor: e.actor,
+        ruleIds: e.ruleIds,
+        note: e.note,
+      })),
+      ...notices.map((n) => ({
+        at: n.createdAt,
+        kind: 'notice' as const,
+        obligation: n.obligationKey,
+        text: n.body,
+        status: n.status,
+      })),
+    ].sort((a, b) => a.at.getTime() - b.at.getTime());
+    res.json({ applicationNo, timeline });
+  });
+
   router.get(
     '/:applicationNo/state',
     authorizeApplication('application.read', (no) => loadApplicationScope(deps.prisma, no), paramNo),

@@ -82,6 +82,13 @@ export function openApiDocument() {
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },
+      '/applications/{applicationNo}/timeline': {
+        get: {
+          summary: '案件时间线：阶段、规则编号、决定、期限暂停与延长、通知',
+          parameters: [pathParam],
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
       '/applications/{applicationNo}/notices': {
         get: {
           summary: '站内通知（补正通知、提醒、终止通知）',

@@ -285,6 +285,22 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
       'granted',
     ]);
     expect(record.body.decision.decidedBy).toBe('head-sy-1');
+    expect(record.body.review.paused).toBe(false);
+
+    const timeline = await request(base).get(`/applications/${no}/timeline`).set('Authorization', staff);
+    const entries = timeline.body.timeline as Array<{ kind: string; stage?: string; obligation?: string; at: string }>;
+    expect(entries.filter((t) => t.kind === 'event').map((t) => t.stage)).toEqual([
+      'received',
+      'awaiting_materials',
+      'under_review',
+      'granted',
+    ]);
+    expect(entries.filter((t) => t.kind === 'notice').map((t) => t.obligation)).toEqual(['correction-notice']);
+    const times = entries.map((t) => Date.parse(t.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const notes = timeline.body.timeline.map((t: { note?: string }) => t.note ?? '').join('\n');
+    expect(notes).toContain('审查期限暂停');
+    expect(notes).toContain('审查期限恢复计算');
   });
 
   test('unknown applications get 404 APPLICATION_NOT_FOUND; malformed numbers get 400', async () => {
