@@ -35,6 +35,20 @@ export interface Principal {
   institution?: string;
 }
 
+/** Everyone who may read some cases; which ones is decided per role by `mayActOn` / `listScope`. */
+const READERS = [
+  'applicant',
+  'village_agent',
+  'village_advisor',
+  'hotline_officer',
+  'agency_staff',
+  'agency_head',
+  'lawyer',
+  'city_centre',
+  'manager',
+  'auditor',
+] as const satisfies readonly Role[];
+
 export const ACCESS = {
   'application.create': [
     'applicant',
@@ -45,31 +59,9 @@ export const ACCESS = {
     'agency_head',
     'city_centre',
   ],
-  'application.read': [
-    'applicant',
-    'village_agent',
-    'village_advisor',
-    'hotline_officer',
-    'agency_staff',
-    'agency_head',
-    'lawyer',
-    'city_centre',
-    'manager',
-    'auditor',
-  ],
+  'application.read': READERS,
   // Work queues: the list shows only cases the person may read (see listScope).
-  'application.list': [
-    'applicant',
-    'village_agent',
-    'village_advisor',
-    'hotline_officer',
-    'agency_staff',
-    'agency_head',
-    'lawyer',
-    'city_centre',
-    'manager',
-    'auditor',
-  ],
+  'application.list': READERS,
   // S-3.2: materials come from the applicant, via the agent, or via the aid lawyer, or are handed in at the agency.
   'application.supplyMaterials': [
     'applicant',

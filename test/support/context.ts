@@ -5,6 +5,10 @@ import type { Role } from '../../api/auth/access';
 import { issueToken, type AuthConfig } from '../../api/auth/tokens';
 import { AesGcmCodec, dataConverter } from '../../platform/codec';
 import type { SmsGateway } from '../../platform/sms';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadEnv } from '../../platform/env';
+import { createLogger } from '../../platform/logger';
+import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
 import { createActivities } from '../../activities';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import type { ApplicationInput } from '../../domain/definitions';
@@ -90,4 +94,14 @@ export function applicationInput(overrides: Partial<ApplicationInput> = {}): App
     rules: DEFAULT_RULE_CONFIG,
     ...overrides,
   };
+}
+
+/** A time-skipping test server (temporal-test-server) with our codec and search attributes, one per test file. */
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: temporalTestServer(loadEnv()) },
+    client: { dataConverter: testDataConverter },
+  });
+  await ensureSearchAttributes(env.connection, 'default', createLogger('silent'));
+  return env;
 }

@@ -7,7 +7,7 @@
  */
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { correctionDeadline, endOfDayPeriod } from '../../domain/deadlines';
 import {
@@ -17,16 +17,13 @@ import {
   supplyMaterials,
   type ApplicationInput,
 } from '../../domain/definitions';
-import { loadEnv } from '../../platform/env';
-import { createLogger } from '../../platform/logger';
-import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import {
   applicationInput,
   createTestWorker,
+  startTimeSkipping,
   residentIdNumber,
-  testDataConverter,
   testPrisma,
   uniqueTaskQueue,
 } from '../support/context';
@@ -38,11 +35,7 @@ let running: Promise<void>;
 const taskQueue = uniqueTaskQueue('wf');
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: temporalTestServer(loadEnv()) },
-    client: { dataConverter: testDataConverter },
-  });
-  await ensureSearchAttributes(env.connection, 'default', createLogger('silent'));
+  env = await startTimeSkipping();
   prisma = testPrisma();
   worker = await createTestWorker(env.nativeConnection, prisma, taskQueue);
   running = worker.run();

@@ -4,7 +4,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { correctionDeadline, extendDeadline, lastDayBefore, reminderSchedule } from '../../domain/deadlines';
 import {
   applicationWorkflowId,
@@ -14,13 +14,10 @@ import {
   type ApplicationInput,
 } from '../../domain/definitions';
 import { CST_OFFSET_MS } from '../../domain/time';
-import { loadEnv } from '../../platform/env';
-import { createLogger } from '../../platform/logger';
 import { httpSmsGateway } from '../../platform/sms';
-import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, createTestWorker, testDataConverter, testPrisma, uniqueTaskQueue } from '../support/context';
+import { applicationInput, createTestWorker, startTimeSkipping, testPrisma, uniqueTaskQueue } from '../support/context';
 import { startFakeSmsGateway } from '../support/fake-sms-gateway';
 
 let env: TestWorkflowEnvironment;
@@ -31,11 +28,7 @@ const newWorker = (options = {}) =>
   createTestWorker(env.nativeConnection, prisma, taskQueue, httpSmsGateway({ url: gateway.url }), options);
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: temporalTestServer(loadEnv()) },
-    client: { dataConverter: testDataConverter },
-  });
-  await ensureSearchAttributes(env.connection, 'default', createLogger('silent'));
+  env = await startTimeSkipping();
   prisma = testPrisma();
   gateway = await startFakeSmsGateway();
 });
