@@ -96,6 +96,14 @@ export interface ApplicationState {
   /** L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused. */
   reviewDueAt?: string;
   reviewRemainingMs?: number;
+  /** L-10: an objection to the refusal, and the review's deadline and outcome. */
+  objection?: {
+    filedAt: string;
+    filedBy: string;
+    reason: string;
+    reviewDueAt: string;
+    outcome?: 'upheld' | 'corrected';
+  };
   /** Outcome of the eligibility rules (no facts: those are stored with the case, not in workflow state). */
   eligibility?: { kind: 'no_test' | 'waived' | 'verify'; ruleIds: string[]; anyMatter: boolean };
   decision?: Decision;
@@ -145,7 +153,25 @@ export interface ExtendDeadlineResult {
   correctionDueAt: string;
 }
 
+export interface FileObjectionInput {
+  reason: string;
+  filedBy: string;
+}
+
+export interface DecideObjectionInput {
+  outcome: 'upheld' | 'corrected';
+  reason: string;
+  decidedBy: string;
+}
+
+export interface ObjectionResult {
+  stage: Stage;
+  reviewDueAt?: string;
+}
+
 export const getState = defineQuery<ApplicationState>('getState');
+export const fileObjection = defineUpdate<ObjectionResult, [FileObjectionInput]>('fileObjection');
+export const decideObjection = defineUpdate<ObjectionResult, [DecideObjectionInput]>('decideObjection');
 export const extendCorrectionDeadline = defineUpdate<ExtendDeadlineResult, [ExtendDeadlineInput]>(
   'extendCorrectionDeadline',
 );

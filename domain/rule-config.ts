@@ -19,6 +19,10 @@ export interface RuleConfig {
   maxExtensionDays?: number;
   /** L-1: whether the review clock pauses while missing materials are awaited (the texts leave it open). */
   reviewPausesForMaterials?: boolean;
+  /** L-10: days after a refusal in which the applicant may object (the texts leave the window to configuration). */
+  objectionWindowDays?: number;
+  /** L-10: days the justice bureau has to decide an objection. */
+  objectionReviewDays?: number;
   /** S-1.3: the city's one economic-hardship standard. */
   hardshipStandard?: HardshipStandard;
 }
@@ -30,6 +34,8 @@ export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   reminderHourCst: 9,
   maxExtensionDays: 15,
   reviewPausesForMaterials: true,
+  objectionWindowDays: 15,
+  objectionReviewDays: 5,
   // Placeholder until the administrator sets the city's published figure (HARDSHIP_STANDARD_* variables): the
   // texts we have name no amount.
   hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },

@@ -8,6 +8,7 @@ export const STAGES = {
   under_review: '审查中',
   granted: '给予法律援助',
   refused: '不予法律援助',
+  objection_review: '异议审查中',
   terminated: '已终止',
 } as const;
 
@@ -20,7 +21,9 @@ const TRANSITIONS: Record<Stage, readonly Stage[]> = {
   // L-1: review ends in a written decision to grant or refuse.
   under_review: ['granted', 'refused'],
   granted: [],
-  refused: [],
+  // L-10: a refusal may be objected to; the justice bureau upholds it or orders a new decision.
+  refused: ['objection_review'],
+  objection_review: ['refused', 'under_review'],
   terminated: [],
 };
 
@@ -28,6 +31,7 @@ export function canTransition(from: Stage, to: Stage): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-export function isFinal(stage: Stage): boolean {
-  return TRANSITIONS[stage].length === 0;
+/** Stages that end the first half of a case (a refusal may still be reopened by an objection, L-10). */
+export function isDecidedOrClosed(stage: Stage): boolean {
+  return stage === 'granted' || stage === 'refused' || stage === 'terminated';
 }

@@ -69,6 +69,8 @@ const schema = z.object({
   RULE_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_RULE_CONFIG.reminderHourCst),
   RULE_MAX_EXTENSION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.maxExtensionDays),
   RULE_REVIEW_PAUSES_FOR_MATERIALS: bool.default(DEFAULT_RULE_CONFIG.reviewPausesForMaterials),
+  RULE_OBJECTION_WINDOW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.objectionWindowDays),
+  RULE_OBJECTION_REVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.objectionReviewDays),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
   HARDSHIP_STANDARD_MONTHLY_PER_CAPITA: z.coerce
@@ -112,6 +114,8 @@ export function ruleConfig(env: Env): Required<RuleConfig> {
     reminderHourCst: env.RULE_REMINDER_HOUR,
     maxExtensionDays: env.RULE_MAX_EXTENSION_DAYS,
     reviewPausesForMaterials: env.RULE_REVIEW_PAUSES_FOR_MATERIALS,
+    objectionWindowDays: env.RULE_OBJECTION_WINDOW_DAYS,
+    objectionReviewDays: env.RULE_OBJECTION_REVIEW_DAYS,
     hardshipStandard: {
       id: env.HARDSHIP_STANDARD_ID,
       monthlyIncomePerCapita: env.HARDSHIP_STANDARD_MONTHLY_PER_CAPITA,

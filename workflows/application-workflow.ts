@@ -33,8 +33,9 @@ import { withDefaults } from '../domain/rule-config';
 import { birthDateFromIdNumber, decideEligibility } from '../domain/eligibility';
 import { cstDateOf } from '../domain/time';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
-import { canTransition, isFinal, STAGES, type Stage } from '../domain/stages';
+import { canTransition, isDecidedOrClosed, STAGES, type Stage } from '../domain/stages';
 import { awaitCorrection } from './correction';
+import { objectionPhase, registerObjectionHandlers, type ObjectionContext } from './objection';
 
 // Unlimited attempts: a database outage must delay a case, never lose it.
 const records = proxyActivities<ReturnType<typeof createActivities>>({
@@ -56,6 +57,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const rules = withDefaults(input.rules);
   // Versioning (README, "Changing a workflow"): cases started before the reminder ladder keep their single timer.
   const withReminders = patched('correction-reminder-ladder');
+  // Cases started before objections (L-10) existed end at their refusal.
+  const withObjection = patched('objection-after-refusal');
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     agencyCode: input.agencyCode,
@@ -249,6 +252,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
   );
 
+  const objection: ObjectionContext = {
+    state,
+    windowDays: rules.objectionWindowDays,
+    reviewDays: rules.objectionReviewDays,
+    enabled: withObjection,
+    transition,
+    record: (meta) => {
+      state.seq += 1;
+      return record(meta);
+    },
+    notify,
+  };
+  registerObjectionHandlers(objection);
+
   if (dueAt) {
     let supplied: boolean;
     if (withReminders) {
@@ -269,7 +286,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
   }
 
-  await condition(() => isFinal(state.stage));
+  await condition(() => isDecidedOrClosed(state.stage));
+  // L-10: a refusal stays open to objection; a corrected one goes back to review and needs a new decision.
+  while (withObjection && state.stage === 'refused') {
+    if ((await objectionPhase(objection)) === 'closed') break;
+    await condition(() => isDecidedOrClosed(state.stage));
+  }
   await condition(allHandlersFinished);
   await persisted;
   await Promise.all(notices);

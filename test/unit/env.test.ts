@@ -14,6 +14,8 @@ describe('configuration', () => {
       reminderHourCst: 9,
       maxExtensionDays: 15,
       reviewPausesForMaterials: true,
+      objectionWindowDays: 15,
+      objectionReviewDays: 5,
       hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
     });
   });

@@ -1,6 +1,6 @@
 import { formatApplicationNo, APPLICATION_NO_PATTERN } from '../../domain/agencies';
 import { isValidResidentIdNumber } from '../../domain/id-number';
-import { canTransition, isFinal } from '../../domain/stages';
+import { canTransition, isDecidedOrClosed } from '../../domain/stages';
 import { residentIdNumber } from '../support/context';
 
 describe('resident ID number check (GB 11643)', () => {
@@ -32,11 +32,18 @@ describe('stages', () => {
     expect(canTransition('awaiting_materials', 'granted')).toBe(false);
   });
 
-  test('L-1 only a case under review can be decided; decided cases are final in this stage of the system', () => {
+  test('L-1 only a case under review can be decided', () => {
     expect(canTransition('under_review', 'granted')).toBe(true);
     expect(canTransition('under_review', 'refused')).toBe(true);
     expect(canTransition('received', 'granted')).toBe(false);
-    expect(isFinal('granted') && isFinal('refused') && isFinal('terminated')).toBe(true);
+    expect(isDecidedOrClosed('granted') && isDecidedOrClosed('refused') && isDecidedOrClosed('terminated')).toBe(true);
+  });
+
+  test('L-10 a refusal can go to objection review, which upholds it or sends the case back to review', () => {
+    expect(canTransition('refused', 'objection_review')).toBe(true);
+    expect(canTransition('objection_review', 'refused')).toBe(true);
+    expect(canTransition('objection_review', 'under_review')).toBe(true);
+    expect(canTransition('granted', 'objection_review')).toBe(false);
   });
 
   test('application numbers carry agency, year and serial, and nothing personal', () => {
