@@ -10,7 +10,9 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import {
   applicationWorkflowId,
   decide,
+  decideObjection,
   extendCorrectionDeadline,
+  fileObjection,
   getState,
   supplyMaterials,
 } from '../domain/definitions';
@@ -29,6 +31,8 @@ import {
   extendDeadlineBody,
   idempotencyKey,
   listQuery,
+  objectionBody,
+  objectionDecisionBody,
   supplyMaterialsBody,
 } from './schemas';
 import { statusCode } from './status-code';
@@ -336,6 +340,44 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
         throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不再接收补正材料');
+      }
+    },
+  );
+
+  // L-10: objection to a refusal, and the justice bureau's decision on it.
+  router.post('/:applicationNo/objection', actionLimit, ...onApplication('application.object'), async (req, res) => {
+    const applicationNo = paramNo(req);
+    const input = { ...objectionBody.parse(req.body), filedBy: principalOf(res).userId };
+    try {
+      res.json(
+        await handleFor(applicationNo).executeUpdate(fileObjection, {
+          args: [input],
+          updateId: `objection:${optionalKey(req)}`,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
+      throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，异议期限已过');
+    }
+  });
+
+  router.post(
+    '/:applicationNo/objection/decision',
+    actionLimit,
+    ...onApplication('application.decideObjection'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const input = { ...objectionDecisionBody.parse(req.body), decidedBy: principalOf(res).userId };
+      try {
+        res.json(
+          await handleFor(applicationNo).executeUpdate(decideObjection, {
+            args: [input],
+            updateId: `objection-decision:${optionalKey(req)}`,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
+        throw new ApiError(409, 'CASE_CLOSED', '该申请已办结');
       }
     },
   );

@@ -7,6 +7,8 @@ import {
   errorBody,
   extendDeadlineBody,
   listQuery,
+  objectionBody,
+  objectionDecisionBody,
   statusLookupBody,
   supplyMaterialsBody,
 } from './schemas';
@@ -116,6 +118,22 @@ export function openApiDocument() {
           summary: '延长补正期限（一次，须说明理由；S-3.2）',
           parameters: [pathParam, keyHeader(false)],
           requestBody: { required: true, content: json(extendDeadlineBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/objection': {
+        post: {
+          summary: '对不予法律援助决定提出异议（L-10）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(objectionBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/objection/decision': {
+        post: {
+          summary: '司法行政部门对异议作出审查决定（L-10，5 日内）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(objectionDecisionBody) },
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },

@@ -96,6 +96,15 @@ export const extendDeadlineBody = z
   })
   .strict();
 
+export const objectionBody = z.object({ reason: z.string().trim().min(1, '请写明异议理由').max(2000) }).strict();
+
+export const objectionDecisionBody = z
+  .object({
+    outcome: z.enum(['upheld', 'corrected']).describe('upheld 维持；corrected 责令重新作出决定'),
+    reason: z.string().trim().min(1, '请写明审查意见').max(2000),
+  })
+  .strict();
+
 export const decisionBody = z
   .object({
     decision: z.enum(['grant', 'refuse']),

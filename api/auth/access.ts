@@ -18,6 +18,7 @@ export const ROLES = {
   evaluator: '评估人员',
   expert: '评估专家',
   city_centre: '市法律援助中心',
+  justice_bureau: '司法行政部门（异议审查）',
   manager: '管理人员（只读）',
   auditor: '审计人员（只读）',
 } as const;
@@ -75,6 +76,10 @@ export const ACCESS = {
   'application.extendDeadline': ['agency_staff', 'agency_head'],
   // L-1: the grant or refusal is the agency's decision, signed by its head.
   'application.decide': ['agency_head'],
+  // L-10: the applicant objects (or hands the objection in at the agency, or through the agent who filed for them).
+  'application.object': ['applicant', 'village_agent', 'village_advisor', 'agency_staff', 'agency_head'],
+  // L-10: the justice bureau reviews the objection.
+  'application.decideObjection': ['justice_bureau'],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -106,6 +111,7 @@ function roleSees(role: Role, p: Principal, app: ApplicationScope): boolean {
       return true;
     case 'manager':
     case 'auditor':
+    case 'justice_bureau':
       return p.agency === CITY_AGENCY || p.agency === app.agencyCode;
     case 'agency_staff':
     case 'agency_head':

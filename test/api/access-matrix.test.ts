@@ -34,6 +34,8 @@ const PEOPLE = {
   cityManager: ['mgr-sx', ['manager'], 'SX'],
   auditor: ['aud-kq', ['auditor'], 'KQ'],
   otherAgencyAuditor: ['aud-yc', ['auditor'], 'YC'],
+  bureau: ['bureau-kq', ['justice_bureau'], 'KQ'],
+  otherBureau: ['bureau-yc', ['justice_bureau'], 'YC'],
 } as const satisfies Record<string, readonly [string, readonly Role[], string | undefined]>;
 type Person = keyof typeof PEOPLE | 'anonymous' | 'forged';
 const everyone = [...Object.keys(PEOPLE), 'anonymous', 'forged'] as Person[];
@@ -189,6 +191,46 @@ describe('POST /applications/:no/correction-deadline/extension (S-3.2: agency st
       .set(as(who))
       .send({ days: 3, reason: '申请人外出务工' });
     check(res.status, expectation(who, ['staff', 'head']));
+  });
+});
+
+/** A case filed online by the applicant, complete, and refused by the KQ head; optionally objected to. */
+async function refusedCase(objected = false): Promise<string> {
+  const no = await fileAs('applicant', 'online', { complete: true });
+  const refused = await request(api.base)
+    .post(`/applications/${no}/decision`)
+    .set(as('head'))
+    .send({ decision: 'refuse', reason: '不符合条件' });
+  expect(refused.status).toBe(200);
+  if (objected) {
+    const filed = await request(api.base)
+      .post(`/applications/${no}/objection`)
+      .set(as('applicant'))
+      .send({ reason: '有异议' });
+    expect(filed.status).toBe(200);
+  }
+  return no;
+}
+
+describe('POST /applications/:no/objection (L-10: the applicant, or the agency receiving it)', () => {
+  test.each(everyone)('%s', async (who) => {
+    const no = await refusedCase();
+    const res = await request(api.base)
+      .post(`/applications/${no}/objection`)
+      .set(as(who))
+      .send({ reason: '收入计算有误' });
+    check(res.status, expectation(who, ['applicant', 'staff', 'head']));
+  });
+});
+
+describe('POST /applications/:no/objection/decision (L-10: the justice bureau of that agency)', () => {
+  test.each(everyone)('%s', async (who) => {
+    const no = await refusedCase(true);
+    const res = await request(api.base)
+      .post(`/applications/${no}/objection/decision`)
+      .set(as(who))
+      .send({ outcome: 'upheld', reason: '原决定正确' });
+    check(res.status, expectation(who, ['bureau']));
   });
 });
 
