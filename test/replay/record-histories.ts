@@ -15,7 +15,9 @@ import { createActivities } from '../../activities';
 import {
   applicationWorkflowId,
   decide,
+  decideObjection,
   extendCorrectionDeadline,
+  fileObjection,
   supplyMaterials,
   type ApplicationInput,
 } from '../../domain/definitions';
@@ -103,6 +105,24 @@ async function main() {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
       await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'd' }] });
+      await handle.result();
+      return handle.workflowId;
+    },
+    // L-10: refused, objection, corrected by the justice bureau, then granted.
+    'refused-objection-corrected-granted': async () => {
+      const handle = await start(
+        fixture('KQ-1998-000005', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
+      );
+      await handle.executeUpdate(decide, {
+        args: [{ decision: 'refuse', reason: '回放样例', decidedBy: 'head-1', requestId: 'e' }],
+      });
+      await testEnv.sleep('2 days');
+      await handle.executeUpdate(fileObjection, { args: [{ reason: '回放样例', filedBy: 'app-1' }] });
+      await testEnv.sleep('7 days'); // past the 5-day review: escalated
+      await handle.executeUpdate(decideObjection, {
+        args: [{ outcome: 'corrected', reason: '回放样例', decidedBy: 'bureau-1' }],
+      });
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'f' }] });
       await handle.result();
       return handle.workflowId;
     },

@@ -22,6 +22,9 @@ test('recorded histories exist for the main paths of applicationWorkflow, before
       'v2-materials-supplied-then-granted.json',
       'v2-extended-then-supplied.json',
       'v2-complete-then-refused.json',
+      // after patched('objection-after-refusal')
+      'v3-complete-then-refused.json',
+      'v3-refused-objection-corrected-granted.json',
     ]),
   );
 });
