@@ -1,5 +1,6 @@
 import type { ApplicationInput, ApplicationState } from '../domain/definitions';
 import type { EligibilityDecision } from '../domain/eligibility';
+import type { IntakeCheck } from '../domain/intake';
 import type { Stage } from '../domain/stages';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 
@@ -58,12 +59,15 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
       input,
       state,
       eligibility,
+      checks,
     }: {
       input: ApplicationInput;
       state: ApplicationState;
       /** Absent in histories from before eligibility was decided. */
       eligibility?: EligibilityDecision;
+      checks?: IntakeCheck[];
     }): Promise<void> {
+      const notes = [eligibility?.summary, ...(checks ?? []).map((c) => c.note)].filter(Boolean);
       await prisma.$transaction([
         prisma.application.createMany({
           data: [
@@ -77,6 +81,10 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
               economicSituation: { ...input.economicSituation },
               receivedAt: new Date(input.receivedAt),
               eligibility: eligibility ? (JSON.parse(JSON.stringify(eligibility)) as Prisma.InputJsonValue) : undefined,
+              intakeDetails:
+                input.intake || checks?.length
+                  ? (JSON.parse(JSON.stringify({ ...input.intake, checks: checks ?? [] })) as Prisma.InputJsonValue)
+                  : undefined,
               ...stateColumns(state),
             },
           ],
@@ -88,8 +96,8 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
               ...state,
               at: input.receivedAt,
               actor: 'system',
-              ruleIds: eligibility?.outcome.ruleIds ?? [],
-              note: eligibility?.summary,
+              ruleIds: [...(eligibility?.outcome.ruleIds ?? []), ...(checks ?? []).map((c) => c.ruleId)],
+              note: notes.length ? notes.join('\n') : undefined,
             }),
           ],
           skipDuplicates: true,

@@ -245,6 +245,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
         : null,
       closedReason: app.closedReason,
       eligibility: app.eligibility,
+      intake: app.intakeDetails,
       applicant: app.applicant,
       matter: app.matter,
       economicSituation: app.economicSituation,

@@ -12,6 +12,7 @@ import {
   type SupportingDocument,
 } from '../domain/eligibility';
 import { isValidResidentIdNumber } from '../domain/id-number';
+import { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS, type NotificationGround } from '../domain/intake';
 import { MATERIAL_CODES } from '../domain/materials';
 import { MATTER_CATEGORY_CODES } from '../domain/matters';
 import { STAGES } from '../domain/stages';
@@ -60,6 +61,33 @@ export const createApplicationBody = z
       })
       .strict(),
     materialsSupplied: z.array(z.enum(MATERIAL_CODES)).max(20).default([]).describe('已提交的材料'),
+    intake: z
+      .object({
+        receivingAgencyCode: z.enum(AGENCY_CODES).optional().describe('市域通办：实际收件的机构（与负责机构不同时）'),
+        notification: z
+          .object({
+            organ: z.enum(
+              Object.keys(NOTIFYING_ORGANS) as [keyof typeof NOTIFYING_ORGANS, ...(keyof typeof NOTIFYING_ORGANS)[]],
+            ),
+            organName: z.string().trim().min(1).max(100),
+            noticeDate: z.iso.date(),
+            ground: z.enum(Object.keys(NOTIFICATION_GROUNDS) as [NotificationGround, ...NotificationGround[]]),
+          })
+          .strict()
+          .optional()
+          .describe('通知辩护/代理（L-4）'),
+        custody: z
+          .object({
+            facility: z.string().trim().min(1).max(100),
+            receivedByFacilityAt: z.iso.datetime({ offset: true }),
+          })
+          .strict()
+          .optional()
+          .describe('被羁押人申请：羁押场所收到申请的时间（L-14，24 小时内转交）'),
+        paperMaterialsForwarded: z.boolean().optional().describe('村居代办：纸质材料是否已转交（S-2.2）'),
+      })
+      .strict()
+      .optional(),
     eligibilityClaims: z
       .object({
         noTestGround: z.enum(Object.keys(NO_TEST_GROUNDS) as [NoTestGround, ...NoTestGround[]]).optional(),
@@ -80,7 +108,27 @@ export const createApplicationBody = z
       .optional()
       .describe('申请人主张的免于核查或不受经济困难条件限制的情形（S-1.2，L-8）及工作人员已查验的证明材料'),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    // L-4: a notification case carries the notifying organ, the notice date and the ground; nothing else does.
+    if ((body.channel === 'notification') !== (body.intake?.notification !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intake', 'notification'],
+        message:
+          body.channel === 'notification'
+            ? '通知类案件须填写通知机关、通知日期和通知理由（L-4）'
+            : '只有通知类案件填写通知信息',
+      });
+    }
+    if (body.intake?.paperMaterialsForwarded !== undefined && body.channel !== 'village_agent') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intake', 'paperMaterialsForwarded'],
+        message: '只有村居代办的申请填写纸质材料转交情况',
+      });
+    }
+  });
 export type CreateApplicationBody = z.infer<typeof createApplicationBody>;
 
 export const supplyMaterialsBody = z

@@ -6,6 +6,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AgencyCode } from './agencies';
 import type { MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
+import type { IntakeDetails } from './intake';
 import type { RuleConfig } from './rule-config';
 
 export type EligibilityClaims = Partial<
@@ -63,6 +64,8 @@ export interface ApplicationInput {
   matter: Matter;
   economicSituation: EconomicSituation;
   materialsSupplied: MaterialCode[];
+  /** Channel details: L-4 notification, L-14 custody, 市域通办 receiving office, S-2.2 paper materials. */
+  intake?: IntakeDetails;
   /** What the applicant claims for the hardship test (S-1.2, L-8) and the documents staff have seen. */
   eligibilityClaims?: EligibilityClaims;
   /** Rule numbers in force when the case started. */

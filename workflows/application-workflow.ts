@@ -32,6 +32,7 @@ import {
 import { withDefaults } from '../domain/rule-config';
 import { birthDateFromIdNumber, decideEligibility } from '../domain/eligibility';
 import { cstDateOf } from '../domain/time';
+import { intakeChecks } from '../domain/intake';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { canTransition, isDecidedOrClosed, STAGES, type Stage } from '../domain/stages';
 import { awaitCorrection } from './correction';
@@ -90,8 +91,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     anyMatter: eligibility.anyMatter,
   };
 
+  // L-14 and other checks that come with the channel's details.
+  const checks = intakeChecks(input.intake, receivedAt);
+
   // Events are written strictly in order, one after another, so the stored history matches the workflow's.
-  let persisted: Promise<void> = records.recordApplication({ input, state: { ...state }, eligibility });
+  let persisted: Promise<void> = records.recordApplication({ input, state: { ...state }, eligibility, checks });
 
   function record(meta: EventMeta): Promise<void> {
     const at = new Date().toISOString();

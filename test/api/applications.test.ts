@@ -335,3 +335,50 @@ describe('service endpoints', () => {
     expect(missing.body.code).toBe('ROUTE_NOT_FOUND');
   });
 });
+
+describe('intake details by channel (L-4, L-14, S-2.2, 市域通办)', () => {
+  const notification = {
+    organ: 'court',
+    organName: '绍兴市越城区人民法院',
+    noticeDate: '2026-11-25',
+    ground: 'minor',
+  };
+
+  test('L-4 a notification case needs the organ, the notice date and the ground; with them it skips the hardship test', async () => {
+    const missing = await submit(body({ channel: 'notification' }));
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toContain('L-4');
+    const res = await submit(body({ channel: 'notification', intake: { notification } }));
+    expect(res.status).toBe(201);
+    const record = await eventually(
+      () => request(base).get(`/applications/${res.body.applicationNo}`).set('Authorization', staff),
+      (r) => r.status === 200,
+    );
+    expect(record.body.intake.notification).toEqual(notification);
+    expect(record.body.eligibility.outcome).toMatchObject({ kind: 'no_test', ruleIds: ['L-4'] });
+  });
+
+  test('L-14 an application from custody forwarded after more than 24 hours is flagged in the record and history', async () => {
+    const custody = {
+      facility: '绍兴市看守所',
+      receivedByFacilityAt: new Date(Date.now() - 30 * 3_600_000).toISOString(),
+    };
+    const res = await submit(body({ intake: { custody, receivingAgencyCode: 'YC' } }));
+    expect(res.status).toBe(201);
+    const record = await eventually(
+      () => request(base).get(`/applications/${res.body.applicationNo}`).set('Authorization', staff),
+      (r) => r.status === 200,
+    );
+    expect(record.body.intake.checks).toEqual([expect.objectContaining({ ruleId: 'L-14', ok: false })]);
+    expect(record.body.intake.receivingAgencyCode).toBe('YC'); // received in 越城, handled by 上虞
+    expect(record.body.agencyCode).toBe('SY');
+    expect(record.body.history[0].ruleIds).toContain('L-14');
+    expect(record.body.history[0].note).toContain('超过 24 小时');
+  });
+
+  test('S-2.2 the paper-materials flag belongs to village-agent filings only', async () => {
+    const res = await submit(body({ intake: { paperMaterialsForwarded: true } }));
+    expect(res.status).toBe(400);
+    expect(res.body.details[0].path).toBe('intake.paperMaterialsForwarded');
+  });
+});
