@@ -67,7 +67,12 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
       eligibility?: EligibilityDecision;
       checks?: IntakeCheck[];
     }): Promise<void> {
-      const notes = [eligibility?.summary, ...(checks ?? []).map((c) => c.note)].filter(Boolean);
+      const acceptedFirst = state.acceptedFirst ?? [];
+      const notes = [
+        eligibility?.summary,
+        ...(checks ?? []).map((c) => c.note),
+        ...acceptedFirst.map((g) => `先行受理：${g.label}（${g.ruleId}）`),
+      ].filter(Boolean);
       await prisma.$transaction([
         prisma.application.createMany({
           data: [
@@ -96,7 +101,13 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
               ...state,
               at: input.receivedAt,
               actor: 'system',
-              ruleIds: [...(eligibility?.outcome.ruleIds ?? []), ...(checks ?? []).map((c) => c.ruleId)],
+              ruleIds: [
+                ...new Set([
+                  ...(eligibility?.outcome.ruleIds ?? []),
+                  ...(checks ?? []).map((c) => c.ruleId),
+                  ...acceptedFirst.map((g) => g.ruleId),
+                ]),
+              ],
               note: notes.length ? notes.join('\n') : undefined,
             }),
           ],

@@ -85,6 +85,8 @@ export const createApplicationBody = z
           .optional()
           .describe('被羁押人申请：羁押场所收到申请的时间（L-14，24 小时内转交）'),
         paperMaterialsForwarded: z.boolean().optional().describe('村居代办：纸质材料是否已转交（S-2.2）'),
+        limitationDeadline: z.iso.date().optional().describe('时效或期限届满日（L-7：不足七日的先行受理）'),
+        urgentPreservation: z.boolean().optional().describe('需要立即申请保全或先予执行（L-7）'),
       })
       .strict()
       .optional(),

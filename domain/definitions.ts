@@ -107,6 +107,8 @@ export interface ApplicationState {
     reviewDueAt: string;
     outcome?: 'upheld' | 'corrected';
   };
+  /** S-3.2, L-7: accepted first; missing formalities are obligations, and failing them terminates the aid. */
+  acceptedFirst?: Array<{ ruleId: string; label: string }>;
   /** Outcome of the eligibility rules (no facts: those are stored with the case, not in workflow state). */
   eligibility?: { kind: 'no_test' | 'waived' | 'verify'; ruleIds: string[]; anyMatter: boolean };
   decision?: Decision;

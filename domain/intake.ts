@@ -44,6 +44,10 @@ export interface IntakeDetails {
   custody?: CustodyDetails;
   /** S-2.2: the village agent has forwarded the paper materials to the agency. */
   paperMaterialsForwarded?: boolean;
+  /** L-7: the limitation period or procedural deadline the matter is up against (China date). */
+  limitationDeadline?: string;
+  /** L-7: preservation of property or evidence, or advance execution, must be sought at once. */
+  urgentPreservation?: boolean;
 }
 
 export interface IntakeCheck {
@@ -54,6 +58,38 @@ export interface IntakeCheck {
 
 /** L-14 (Law art. 39): a detained person's application reaches the agency within 24 hours of the facility's receipt. */
 export const FORWARDING_LIMIT_HOURS = 24;
+
+export interface AcceptedFirstGround {
+  ruleId: string;
+  label: string;
+}
+
+/**
+ * S-3.2 green channel and L-7 (Law art. 44): cases accepted first (先行受理) and aided before the decision, with the
+ * missing formalities supplied afterwards: a migrant worker's wage claim; fewer than 7 days (不满七日) to a limitation
+ * period or deadline; urgent preservation or advance execution.
+ */
+export function acceptedFirstGrounds(args: {
+  applicationDate: string;
+  matterCategory: string;
+  migrantWorker?: boolean;
+  details?: IntakeDetails;
+}): AcceptedFirstGround[] {
+  const grounds: AcceptedFirstGround[] = [];
+  if (args.migrantWorker && args.matterCategory === 'labour_remuneration') {
+    grounds.push({ ruleId: 'S-3.2', label: '农民工请求支付劳动报酬（绿色通道）' });
+  }
+  const deadline = args.details?.limitationDeadline;
+  if (deadline) {
+    const days = Math.round(
+      (Date.parse(`${deadline}T00:00:00Z`) - Date.parse(`${args.applicationDate}T00:00:00Z`)) / 86_400_000,
+    );
+    if (days >= 0 && days < 7) grounds.push({ ruleId: 'L-7', label: `距离时效或期限届满不足七日（剩余 ${days} 日）` });
+  }
+  if (args.details?.urgentPreservation)
+    grounds.push({ ruleId: 'L-7', label: '需要立即申请财产保全、证据保全或先予执行' });
+  return grounds;
+}
 
 export function intakeChecks(details: IntakeDetails | undefined, receivedAt: Date): IntakeCheck[] {
   const checks: IntakeCheck[] = [];

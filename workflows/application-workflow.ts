@@ -32,7 +32,7 @@ import {
 import { withDefaults } from '../domain/rule-config';
 import { birthDateFromIdNumber, decideEligibility } from '../domain/eligibility';
 import { cstDateOf } from '../domain/time';
-import { intakeChecks } from '../domain/intake';
+import { acceptedFirstGrounds, intakeChecks } from '../domain/intake';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { canTransition, isDecidedOrClosed, STAGES, type Stage } from '../domain/stages';
 import { awaitCorrection } from './correction';
@@ -51,6 +51,7 @@ interface EventMeta {
 }
 
 const TERMINATED_FOR_MISSING_MATERIALS = '逾期未补齐材料，视为撤回申请，法律援助终止（S-3.2，L-2）';
+const TERMINATED_ACCEPTED_FIRST = '先行受理后逾期未补齐材料，按申请人承诺终止法律援助（S-3.2，L-7）';
 
 /** One application (法律援助申请) from intake to decision. Later stages extend this function; never rename it. */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
@@ -91,8 +92,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     anyMatter: eligibility.anyMatter,
   };
 
-  // L-14 and other checks that come with the channel's details.
+  // L-14 and other checks that come with the channel's details; S-3.2 / L-7 grounds to accept first.
   const checks = intakeChecks(input.intake, receivedAt);
+  const acceptedFirst = acceptedFirstGrounds({
+    applicationDate: cstDateOf(receivedAt),
+    matterCategory: input.matter.category,
+    migrantWorker: input.eligibilityClaims?.migrantWorker,
+    details: input.intake,
+  });
+  if (acceptedFirst.length > 0) state.acceptedFirst = acceptedFirst;
 
   // Events are written strictly in order, one after another, so the stored history matches the workflow's.
   let persisted: Promise<void> = records.recordApplication({ input, state: { ...state }, eligibility, checks });
@@ -279,11 +287,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       supplied = remaining > 0 && (await condition(() => state.stage !== 'awaiting_materials', remaining));
     }
     if (!supplied && state.stage === 'awaiting_materials') {
-      state.closedReason = TERMINATED_FOR_MISSING_MATERIALS;
+      // L-2: an application not yet decided is treated as withdrawn; S-3.2: aid accepted first is terminated.
+      state.closedReason = state.acceptedFirst ? TERMINATED_ACCEPTED_FIRST : TERMINATED_FOR_MISSING_MATERIALS;
       await transition('terminated', {
         actor: 'system',
-        ruleIds: ['S-3.2', 'L-2'],
-        note: TERMINATED_FOR_MISSING_MATERIALS,
+        ruleIds: state.acceptedFirst ? ['S-3.2', 'L-7'] : ['S-3.2', 'L-2'],
+        note: state.closedReason,
       });
       if (withReminders)
         void notify('correction-terminated', 'correction_terminated', correctionTerminatedText(state.applicationNo));

@@ -1,4 +1,30 @@
-import { intakeChecks } from '../../domain/intake';
+import { acceptedFirstGrounds, intakeChecks } from '../../domain/intake';
+
+describe('S-3.2 / L-7 accepted first (先行受理)', () => {
+  const base = { applicationDate: '2026-11-26', matterCategory: 'family' };
+  test('S-3.2 a migrant worker claiming wages goes through the green channel', () => {
+    expect(acceptedFirstGrounds({ ...base, matterCategory: 'labour_remuneration', migrantWorker: true })).toEqual([
+      { ruleId: 'S-3.2', label: expect.stringContaining('绿色通道') },
+    ]);
+    expect(acceptedFirstGrounds({ ...base, migrantWorker: true })).toEqual([]);
+  });
+
+  test.each([
+    ['2026-12-02', true, '6 days left'],
+    ['2026-12-03', false, '7 days left (不满七日 excludes 7)'],
+    ['2026-11-26', true, 'the last day itself'],
+    ['2026-11-25', false, 'already passed'],
+  ])('L-7 limitation deadline %s: accepted first = %s (%s)', (limitationDeadline, expected) => {
+    const grounds = acceptedFirstGrounds({ ...base, details: { limitationDeadline } });
+    expect(grounds.some((g) => g.ruleId === 'L-7')).toBe(expected);
+  });
+
+  test('L-7 urgent preservation', () => {
+    expect(acceptedFirstGrounds({ ...base, details: { urgentPreservation: true } })).toEqual([
+      { ruleId: 'L-7', label: expect.stringContaining('保全') },
+    ]);
+  });
+});
 
 describe('L-14 forwarding from custody within 24 hours', () => {
   const at = (iso: string) => new Date(iso);

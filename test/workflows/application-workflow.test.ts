@@ -318,3 +318,21 @@ describe('L-1 the 7-day review clock', () => {
     expect((await recorded(input.applicationNo)).decisionLate).toBe(false);
   });
 });
+
+describe('S-3.2 / L-7 accepted first (先行受理)', () => {
+  test('S-3.2 L-7 a migrant worker wage claim accepted first, not corrected in time: the aid is terminated, not withdrawn', async () => {
+    const input = await received({
+      materialsSupplied: ['identity_proof'],
+      matter: { category: 'labour_remuneration', summary: '工地欠薪' },
+      eligibilityClaims: { migrantWorker: true },
+    });
+    const handle = await start(input);
+    expect((await handle.query(getState)).acceptedFirst).toEqual([expect.objectContaining({ ruleId: 'S-3.2' })]);
+    const outcome = await handle.result();
+    expect(outcome.closedReason).toContain('终止法律援助');
+    expect(outcome.closedReason).not.toContain('视为撤回');
+    const record = await recorded(input.applicationNo);
+    expect(record.stageEvents[0]!.note).toContain('先行受理');
+    expect(record.stageEvents.at(-1)!.ruleIds).toEqual(['S-3.2', 'L-7']);
+  });
+});
