@@ -27,6 +27,9 @@ function stateColumns(state: ApplicationState) {
     reviewDueAt: state.reviewDueAt ? new Date(state.reviewDueAt) : null,
     reviewRemainingMs: state.reviewRemainingMs === undefined ? null : BigInt(state.reviewRemainingMs),
     decisionLate: state.decision?.late ?? null,
+    verification: state.verification
+      ? (JSON.parse(JSON.stringify(state.verification)) as Prisma.InputJsonValue)
+      : undefined,
     objectionReviewDueAt: state.objection && !state.objection.outcome ? new Date(state.objection.reviewDueAt) : null,
     decidedAt: state.decision ? new Date(state.decision.decidedAt) : null,
     decidedBy: state.decision?.decidedBy ?? null,

@@ -2,11 +2,15 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createNotificationActivities } from './notifications';
+import { createVerificationActivities } from './verification';
+import type { CreditService } from '../platform/credit';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
   /** Optional: without a gateway, notices go to the in-app inbox only. */
   sms?: SmsGateway;
+  /** Optional: without a credit service, staff record credit results by hand (S-3.1). */
+  credit?: CreditService;
 }
 
 /**
@@ -36,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
   return withSafeErrors({
     ...createApplicationRecords(deps),
     ...createNotificationActivities(deps),
+    ...createVerificationActivities(deps),
   });
 }
 

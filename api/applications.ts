@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import {
   applicationWorkflowId,
   decide,
@@ -14,6 +14,9 @@ import {
   extendCorrectionDeadline,
   fileObjection,
   getState,
+  recordVerificationResult,
+  requestVerification,
+  settleVerification,
   supplyMaterials,
 } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
@@ -33,6 +36,10 @@ import {
   listQuery,
   objectionBody,
   objectionDecisionBody,
+  settleVerificationBody,
+  taskIdParams,
+  verificationResultBody,
+  verificationTaskBody,
   supplyMaterialsBody,
 } from './schemas';
 import { statusCode } from './status-code';
@@ -246,6 +253,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       closedReason: app.closedReason,
       eligibility: app.eligibility,
       intake: app.intakeDetails,
+      verification: app.verification,
       applicant: app.applicant,
       matter: app.matter,
       economicSituation: app.economicSituation,
@@ -342,6 +350,55 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
         if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
         throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不再接收补正材料');
       }
+    },
+  );
+
+  /** Sends a staff action to the case as an update; a closed case answers 409. */
+  async function act<Ret, Arg>(
+    applicationNo: string,
+    update: UpdateDefinition<Ret, [Arg]>,
+    args: [Arg],
+    updateId: string,
+  ): Promise<Ret> {
+    try {
+      return await handleFor(applicationNo).executeUpdate(update, { args, updateId });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
+      throw new ApiError(409, 'CASE_CLOSED', '该申请已办结');
+    }
+  }
+
+  // S-3.1: verification tasks, their results, and settling the statement.
+  router.post(
+    '/:applicationNo/verification/tasks',
+    actionLimit,
+    ...onApplication('application.verify'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const input = { ...verificationTaskBody.parse(req.body), requestedBy: principalOf(res).userId };
+      res.json(await act(applicationNo, requestVerification, [input], `verify-task:${optionalKey(req)}`));
+    },
+  );
+
+  router.post(
+    '/:applicationNo/verification/tasks/:taskId/result',
+    actionLimit,
+    ...onApplication('application.reportVerification'),
+    async (req, res) => {
+      const { applicationNo, taskId } = taskIdParams.parse(req.params);
+      const input = { ...verificationResultBody.parse(req.body), taskId, resultBy: principalOf(res).userId };
+      res.json(await act(applicationNo, recordVerificationResult, [input], `verify-result:${optionalKey(req)}`));
+    },
+  );
+
+  router.post(
+    '/:applicationNo/verification/settle',
+    actionLimit,
+    ...onApplication('application.verify'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const input = { ...settleVerificationBody.parse(req.body), settledBy: principalOf(res).userId };
+      res.json(await act(applicationNo, settleVerification, [input], `verify-settle:${optionalKey(req)}`));
     },
   );
 

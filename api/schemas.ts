@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
-import { CHANNELS } from '../domain/definitions';
+import { CHANNELS, VERIFICATION_ROUTES, type VerificationRoute } from '../domain/definitions';
 import {
   NO_TEST_GROUNDS,
   SUPPORTING_DOCUMENTS,
@@ -145,6 +145,38 @@ export const extendDeadlineBody = z
     reason: z.string().trim().min(1, '须说明延长理由').max(500),
   })
   .strict();
+
+export const verificationTaskBody = z
+  .object({
+    route: z
+      .enum(Object.keys(VERIFICATION_ROUTES) as [VerificationRoute, ...VerificationRoute[]])
+      .describe('核查方式（S-3.1）'),
+    dueDays: z.int().min(1).max(30).default(5).describe('核查期限（日）'),
+  })
+  .strict();
+
+export const verificationResultBody = z
+  .object({
+    result: z
+      .enum(['confirmed', 'refuted', 'inconclusive'])
+      .describe('confirmed 属实；refuted 不属实；inconclusive 无确切结果'),
+    note: z.string().trim().min(1, '请写明核查结果').max(2000),
+  })
+  .strict();
+
+export const settleVerificationBody = z
+  .object({
+    basis: z
+      .enum(['no_doubt', 'inference'])
+      .describe('no_doubt 无疑点且信用良好（S-3.1 第一项）；inference 推定采信（第三项）'),
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+
+export const taskIdParams = z.object({
+  applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
+  taskId: z.string().regex(/^[a-z_]+-\d+$/, '核查任务编号格式不正确'),
+});
 
 export const objectionBody = z.object({ reason: z.string().trim().min(1, '请写明异议理由').max(2000) }).strict();
 

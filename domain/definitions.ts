@@ -107,6 +107,8 @@ export interface ApplicationState {
     reviewDueAt: string;
     outcome?: 'upheld' | 'corrected';
   };
+  /** S-3.1: verification of the economic situation, when eligibility says it must be verified. */
+  verification?: VerificationState;
   /** S-3.2, L-7: accepted first; missing formalities are obligations, and failing them terminates the aid. */
   acceptedFirst?: Array<{ ruleId: string; label: string }>;
   /** Outcome of the eligibility rules (no facts: those are stored with the case, not in workflow state). */
@@ -157,6 +159,64 @@ export interface ExtendDeadlineInput {
 export interface ExtendDeadlineResult {
   correctionDueAt: string;
 }
+
+/** S-3.1 verification routes. */
+export const VERIFICATION_ROUTES = {
+  credit_lookup: '信用记录查询',
+  shared_data: '共享数据查询',
+  letter: '发函协查',
+  field_check: '委托村居代办员实地核实',
+  phone: '电话询问知情人',
+} as const;
+export type VerificationRoute = keyof typeof VERIFICATION_ROUTES;
+
+export interface VerificationTask {
+  id: string;
+  route: VerificationRoute;
+  requestedBy: string;
+  requestedAt: string;
+  dueAt: string;
+  result?: 'confirmed' | 'refuted' | 'inconclusive';
+  /** credit_lookup only: the service's rating. */
+  rating?: 'good' | 'bad' | 'none';
+  note?: string;
+  resultBy?: string;
+}
+
+/** S-3.1: how the applicant's statement of economic hardship was settled. */
+export interface VerificationState {
+  status: 'pending' | 'accepted' | 'verified' | 'refuted';
+  /** accepted: 'no_doubt' (S-3.1 item 1) or 'inference' (item 3, with a written reason). */
+  basis?: 'no_doubt' | 'inference' | 'verification';
+  reason?: string;
+  tasks: VerificationTask[];
+}
+
+export interface RequestVerificationInput {
+  route: VerificationRoute;
+  /** Days the task has (calendar days, counted like every period). */
+  dueDays: number;
+  requestedBy: string;
+}
+
+export interface RecordVerificationInput {
+  taskId: string;
+  result: 'confirmed' | 'refuted' | 'inconclusive';
+  note: string;
+  resultBy: string;
+}
+
+export interface SettleVerificationInput {
+  basis: 'no_doubt' | 'inference';
+  reason?: string;
+  settledBy: string;
+}
+
+export const requestVerification = defineUpdate<VerificationState, [RequestVerificationInput]>('requestVerification');
+export const recordVerificationResult = defineUpdate<VerificationState, [RecordVerificationInput]>(
+  'recordVerificationResult',
+);
+export const settleVerification = defineUpdate<VerificationState, [SettleVerificationInput]>('settleVerification');
 
 export interface FileObjectionInput {
   reason: string;

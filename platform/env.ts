@@ -87,6 +87,8 @@ const schema = z.object({
         .filter(Boolean),
     ),
 
+  CREDIT_SERVICE_URL: optionalString.pipe(z.url().optional()),
+  CREDIT_SERVICE_API_KEY: optionalString,
   SMS_GATEWAY_URL: optionalString.pipe(z.url().optional()),
   SMS_GATEWAY_API_KEY: optionalString,
 });

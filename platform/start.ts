@@ -13,7 +13,7 @@ import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal';
-import { createWorker, smsGatewayFor, workflowBundleFor } from './worker';
+import { createWorker, creditServiceFor, smsGatewayFor, workflowBundleFor } from './worker';
 
 async function main() {
   const env = loadEnv();
@@ -33,6 +33,7 @@ async function main() {
     workflowBundle: await workflowBundleFor(env),
     codec: secrets.codec,
     sms: smsGatewayFor(env),
+    credit: creditServiceFor(env),
   });
   const workerRun = worker.run();
 

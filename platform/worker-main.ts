@@ -9,7 +9,7 @@ import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from './temporal';
-import { createWorker, smsGatewayFor, workflowBundleFor } from './worker';
+import { createWorker, creditServiceFor, smsGatewayFor, workflowBundleFor } from './worker';
 import { Connection } from '@temporalio/client';
 
 async function main() {
@@ -31,6 +31,7 @@ async function main() {
     workflowBundle: await workflowBundleFor(env),
     codec: secrets.codec,
     sms: smsGatewayFor(env),
+    credit: creditServiceFor(env),
   });
   const run = worker.run();
   onShutdown(log, [

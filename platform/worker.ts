@@ -10,6 +10,16 @@ import type { PayloadCodec } from '@temporalio/common';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './codec';
 import type { Env } from './env';
 import { httpSmsGateway, type SmsGateway } from './sms';
+import { httpCreditService, type CreditService } from './credit';
+
+/** The credit service configured by CREDIT_SERVICE_URL / CREDIT_SERVICE_API_KEY, if any (S-3.1). */
+export function creditServiceFor(
+  env: Pick<Env, 'CREDIT_SERVICE_URL' | 'CREDIT_SERVICE_API_KEY'>,
+): CreditService | undefined {
+  return env.CREDIT_SERVICE_URL
+    ? httpCreditService({ url: env.CREDIT_SERVICE_URL, apiKey: env.CREDIT_SERVICE_API_KEY })
+    : undefined;
+}
 
 /** The SMS gateway configured by SMS_GATEWAY_URL / SMS_GATEWAY_API_KEY, if any. */
 export function smsGatewayFor(env: Pick<Env, 'SMS_GATEWAY_URL' | 'SMS_GATEWAY_API_KEY'>): SmsGateway | undefined {
@@ -60,6 +70,8 @@ export interface WorkerDeps {
   codec: PayloadCodec;
   /** SMS gateway for notices (platform/sms.ts); without one, notices go to the in-app inbox only. */
   sms?: SmsGateway;
+  /** Credit service for S-3.1 (platform/credit.ts); without one, staff record credit results by hand. */
+  credit?: CreditService;
 }
 
 export async function createWorker(
@@ -79,7 +91,7 @@ export async function createWorker(
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: deps.workflowBundle,
     dataConverter: dataConverter(deps.codec),
-    activities: createActivities({ prisma: deps.prisma, sms: deps.sms }),
+    activities: createActivities({ prisma: deps.prisma, sms: deps.sms, credit: deps.credit }),
     // One V8 context shared by all cached workflows (isolated by the SDK) instead of one context each: cases wait
     // for days on timers, so many sit in the cache, and per-context memory would dominate the worker.
     reuseV8Context: true,

@@ -37,6 +37,7 @@ import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { canTransition, isDecidedOrClosed, STAGES, type Stage } from '../domain/stages';
 import { awaitCorrection } from './correction';
 import { objectionPhase, registerObjectionHandlers, type ObjectionContext } from './objection';
+import { grantBlockedByVerification, registerVerificationHandlers } from './verification';
 
 // Unlimited attempts: a database outage must delay a case, never lose it.
 const records = proxyActivities<ReturnType<typeof createActivities>>({
@@ -86,6 +87,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     rules.hardshipStandard,
   );
+  // S-3.1: a statement to be verified opens the verification.
+  if (eligibility.outcome.kind === 'verify') state.verification = { status: 'pending', tasks: [] };
   state.eligibility = {
     kind: eligibility.outcome.kind,
     ruleIds: eligibility.outcome.ruleIds,
@@ -254,6 +257,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     {
       validator: ({ decision, reason }: DecideInput) => {
         assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused');
+        const blocked = decision === 'grant' ? grantBlockedByVerification(state) : undefined;
+        if (blocked) throw ApplicationFailure.create({ type: ERROR_TYPES.invalidTransition, message: blocked });
         if (decision === 'refuse' && !reason?.trim()) {
           throw ApplicationFailure.create({
             type: ERROR_TYPES.invalidInput,
@@ -277,6 +282,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     notify,
   };
   registerObjectionHandlers(objection);
+  registerVerificationHandlers({
+    state,
+    record: (meta) => record(meta),
+    lookupCredit: (args) => records.lookupCredit(args),
+  });
 
   if (dueAt) {
     let supplied: boolean;

@@ -76,6 +76,9 @@ export const ACCESS = {
   'application.extendDeadline': ['agency_staff', 'agency_head'],
   // L-1: the grant or refusal is the agency's decision, signed by its head.
   'application.decide': ['agency_head'],
+  // S-3.1: agency staff verify the economic situation; village agents report field checks they were commissioned for.
+  'application.verify': ['agency_staff', 'agency_head'],
+  'application.reportVerification': ['agency_staff', 'agency_head', 'village_agent', 'village_advisor'],
   // L-10: the applicant objects (or hands the objection in at the agency, or through the agent who filed for them).
   'application.object': ['applicant', 'village_agent', 'village_advisor', 'agency_staff', 'agency_head'],
   // L-10: the justice bureau reviews the objection.

@@ -79,6 +79,16 @@ async function fileAs(
       .set(as('staff'))
       .send({ items: ['economic_statement', 'matter_evidence'] });
     expect(done.status).toBe(200);
+    // S-3.1: settle the statement so a grant is possible.
+    const task = await request(api.base)
+      .post(`/applications/${no}/verification/tasks`)
+      .set(as('staff'))
+      .send({ route: 'phone' });
+    const settled = await request(api.base)
+      .post(`/applications/${no}/verification/tasks/${task.body.tasks[0].id}/result`)
+      .set(as('staff'))
+      .send({ result: 'confirmed', note: '电话核实属实' });
+    expect(settled.body.status).toBe('verified');
   }
   return no;
 }
@@ -191,6 +201,32 @@ describe('POST /applications/:no/correction-deadline/extension (S-3.2: agency st
       .set(as(who))
       .send({ days: 3, reason: '申请人外出务工' });
     check(res.status, expectation(who, ['staff', 'head']));
+  });
+});
+
+describe('POST /applications/:no/verification/tasks and /settle (S-3.1: agency staff or head)', () => {
+  test.each(everyone)('%s', async (who) => {
+    const no = await fileAs('applicant', 'online');
+    const res = await request(api.base)
+      .post(`/applications/${no}/verification/tasks`)
+      .set(as(who))
+      .send({ route: 'letter', dueDays: 5 });
+    check(res.status, expectation(who, ['staff', 'head']));
+  });
+});
+
+describe('POST /applications/:no/verification/tasks/:id/result (S-3.1: staff, or the village agent of that case)', () => {
+  test.each(everyone)('%s', async (who) => {
+    const no = await fileAs('villageAgent', 'village_agent');
+    const task = await request(api.base)
+      .post(`/applications/${no}/verification/tasks`)
+      .set(as('staff'))
+      .send({ route: 'field_check' });
+    const res = await request(api.base)
+      .post(`/applications/${no}/verification/tasks/${task.body.tasks[0].id}/result`)
+      .set(as(who))
+      .send({ result: 'inconclusive', note: '上门核实，无法确认' });
+    check(res.status, expectation(who, ['staff', 'head', 'villageAgent']));
   });
 });
 

@@ -237,6 +237,24 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     expect(supplied.status).toBe(200);
     expect(supplied.body).toEqual({ stage: 'under_review', materialsMissing: [] });
 
+    // S-3.1: this applicant's statement must be verified before aid can be granted.
+    const blocked = await request(base)
+      .post(`/applications/${no}/decision`)
+      .set('Authorization', head)
+      .send({ decision: 'grant' });
+    expect(blocked.status).toBe(422);
+    expect(blocked.body.message).toContain('S-3.1');
+    const task = await request(base)
+      .post(`/applications/${no}/verification/tasks`)
+      .set('Authorization', staff)
+      .send({ route: 'shared_data', dueDays: 3 });
+    expect(task.status).toBe(200);
+    const verified = await request(base)
+      .post(`/applications/${no}/verification/tasks/${task.body.tasks[0].id}/result`)
+      .set('Authorization', staff)
+      .send({ result: 'confirmed', note: '共享数据显示家庭收入与申报一致' });
+    expect(verified.body.status).toBe('verified');
+
     const refuseWithoutReason = await request(base)
       .post(`/applications/${no}/decision`)
       .set('Authorization', head)
@@ -282,8 +300,11 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
       'received',
       'awaiting_materials',
       'under_review',
+      'under_review', // S-3.1 verification task requested
+      'under_review', // its result recorded
       'granted',
     ]);
+    expect(record.body.verification).toMatchObject({ status: 'verified', basis: 'verification' });
     expect(record.body.decision.decidedBy).toBe('head-sy-1');
     expect(record.body.review.paused).toBe(false);
 
@@ -292,6 +313,8 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     expect(entries.filter((t) => t.kind === 'event').map((t) => t.stage)).toEqual([
       'received',
       'awaiting_materials',
+      'under_review',
+      'under_review',
       'under_review',
       'granted',
     ]);
