@@ -4,7 +4,8 @@
  * a failing replay pass: a failing replay means running cases would break (use patched() instead; see README).
  *
  * Needs DATABASE_URL (a server where it may create and drop a scratch database).
- *   npm run replay:record -- <prefix>     writes test/replay/<prefix>-<scenario>.json; never overwrites a file
+ *   npm run replay:record -- <prefix> [scenario ...]   writes test/replay/<prefix>-<scenario>.json (all scenarios,
+ *   or the ones named); never overwrites a file
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import {
   decideObjection,
   extendCorrectionDeadline,
   fileObjection,
+  recordVerificationResult,
+  requestVerification,
   supplyMaterials,
   type ApplicationInput,
 } from '../../domain/definitions';
@@ -126,6 +129,21 @@ async function main() {
       await handle.result();
       return handle.workflowId;
     },
+    // S-3.1: verification by a field check, then granted.
+    'verified-then-granted': async () => {
+      const input = fixture('KQ-1998-000006', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']);
+      input.applicant = { name: '回放样例', idNumber: '330602198601011230' }; // aged 40: to be verified (S-1.3)
+      const handle = await start(input);
+      const v = await handle.executeUpdate(requestVerification, {
+        args: [{ route: 'field_check', dueDays: 5, requestedBy: 's' }],
+      });
+      await handle.executeUpdate(recordVerificationResult, {
+        args: [{ taskId: v.tasks[0]!.id, result: 'confirmed', note: '回放样例', resultBy: 'agent-1' }],
+      });
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'v' }] });
+      await handle.result();
+      return handle.workflowId;
+    },
     // L-1: complete file, refused with reasons.
     'complete-then-refused': async () => {
       const handle = await start(
@@ -140,7 +158,8 @@ async function main() {
   };
 
   await worker.runUntil(async () => {
-    for (const [name, run] of Object.entries(scenarios)) {
+    const only = process.argv.slice(3);
+    for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
       const workflowId = await run();
       // The Temporal CLI writes the canonical JSON form that historyFromJSON (and the Web UI) read.
       const cli = temporalCli(env);

@@ -25,6 +25,8 @@ test('recorded histories exist for the main paths of applicationWorkflow, before
       // after patched('objection-after-refusal')
       'v3-complete-then-refused.json',
       'v3-refused-objection-corrected-granted.json',
+      // S-3.1 verification (new updates only, no patch needed)
+      'v4-verified-then-granted.json',
     ]),
   );
 });
