@@ -4,11 +4,14 @@ import { createApplicationRecords } from './application-records';
 import { createNotificationActivities } from './notifications';
 import { createVerificationActivities } from './verification';
 import type { CreditService } from '../platform/credit';
+import type { Mailer } from '../platform/mail';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
   /** Optional: without a gateway, notices go to the in-app inbox only. */
   sms?: SmsGateway;
+  /** Optional: without a mail server, no e-mail notices. */
+  mail?: Mailer;
   /** Optional: without a credit service, staff record credit results by hand (S-3.1). */
   credit?: CreditService;
 }

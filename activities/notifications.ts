@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../prisma/generated/client';
+import type { Mailer } from '../platform/mail';
 import type { SmsGateway } from '../platform/sms';
 
 export interface NoticeRequest {
@@ -9,10 +10,12 @@ export interface NoticeRequest {
   body: string;
 }
 
-function applicantPhone(applicant: unknown): string | undefined {
-  const phone = (applicant as { phone?: unknown } | null)?.phone;
-  return typeof phone === 'string' && phone.length > 0 ? phone : undefined;
+function applicantField(applicant: unknown, field: 'phone' | 'email'): string | undefined {
+  const value = (applicant as Record<string, unknown> | null)?.[field];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+const applicantPhone = (applicant: unknown) => applicantField(applicant, 'phone');
+const applicantEmail = (applicant: unknown) => applicantField(applicant, 'email');
 
 /**
  * Notification outbox (通知): `queueNotice` writes one row per channel (in-app inbox always; SMS when a gateway is
@@ -20,14 +23,26 @@ function applicantPhone(applicant: unknown): string | undefined {
  * retried activity or a replayed workflow never queues a notice twice. `deliverNotice` sends one row through its
  * adapter and marks it sent; a row already sent is not sent again.
  */
-export function createNotificationActivities({ prisma, sms }: { prisma: PrismaClient; sms?: SmsGateway }) {
+export function createNotificationActivities({
+  prisma,
+  sms,
+  mail,
+}: {
+  prisma: PrismaClient;
+  sms?: SmsGateway;
+  mail?: Mailer;
+}) {
   return {
     async queueNotice(notice: NoticeRequest): Promise<string[]> {
       const app = await prisma.application.findUnique({
         where: { applicationNo: notice.applicationNo },
         select: { applicant: true },
       });
-      const channels = ['inbox', ...(sms && applicantPhone(app?.applicant) ? ['sms'] : [])];
+      const channels = [
+        'inbox',
+        ...(sms && applicantPhone(app?.applicant) ? ['sms'] : []),
+        ...(mail && applicantEmail(app?.applicant) ? ['email'] : []),
+      ];
       await prisma.notification.createMany({
         data: channels.map((channel) => ({ ...notice, channel })),
         skipDuplicates: true,
@@ -52,6 +67,17 @@ export function createNotificationActivities({ prisma, sms }: { prisma: PrismaCl
           const to = applicantPhone(app?.applicant);
           if (!to) throw new Error('applicant has no phone number');
           await sms.send({ to, content: row.body, idempotencyKey: `notice-${id}` });
+        }
+        if (row.channel === 'email') {
+          if (!mail) throw new Error('no mail server configured');
+          const app = await prisma.application.findUnique({
+            where: { applicationNo: row.applicationNo },
+            select: { applicant: true },
+          });
+          const to = applicantEmail(app?.applicant);
+          if (!to) throw new Error('applicant has no e-mail address');
+          const subject = `法律援助通知（申请编号 ${row.applicationNo}）`;
+          await mail.send({ to, subject, text: row.body, idempotencyKey: `notice-${id}` });
         }
         // The in-app inbox is the row itself: marking it sent makes it visible to the applicant.
         await prisma.notification.update({

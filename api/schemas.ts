@@ -45,6 +45,7 @@ export const createApplicationBody = z
           .string()
           .regex(/^1\d{10}$/, '手机号码应为 11 位数字')
           .optional(),
+        email: z.email('电子邮箱格式不正确').max(200).optional(),
       })
       .strict(),
     matter: z

@@ -40,6 +40,7 @@ export interface Applicant {
   name: string;
   idNumber: string;
   phone?: string;
+  email?: string;
 }
 
 export interface Matter {

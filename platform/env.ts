@@ -89,6 +89,8 @@ const schema = z.object({
 
   CREDIT_SERVICE_URL: optionalString.pipe(z.url().optional()),
   CREDIT_SERVICE_API_KEY: optionalString,
+  SMTP_URL: optionalString,
+  SMTP_FROM: z.string().default('绍兴市法律援助中心 <no-reply@legal-aid.local>'),
   SMS_GATEWAY_URL: optionalString.pipe(z.url().optional()),
   SMS_GATEWAY_API_KEY: optionalString,
 });

@@ -13,7 +13,7 @@ import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal';
-import { createWorker, creditServiceFor, smsGatewayFor, workflowBundleFor } from './worker';
+import { createWorker, creditServiceFor, mailerFor, smsGatewayFor, workflowBundleFor } from './worker';
 
 async function main() {
   const env = loadEnv();
@@ -34,6 +34,7 @@ async function main() {
     codec: secrets.codec,
     sms: smsGatewayFor(env),
     credit: creditServiceFor(env),
+    mail: mailerFor(env),
   });
   const workerRun = worker.run();
 

@@ -9,7 +9,7 @@ import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from './temporal';
-import { createWorker, creditServiceFor, smsGatewayFor, workflowBundleFor } from './worker';
+import { createWorker, creditServiceFor, mailerFor, smsGatewayFor, workflowBundleFor } from './worker';
 import { Connection } from '@temporalio/client';
 
 async function main() {
@@ -32,6 +32,7 @@ async function main() {
     codec: secrets.codec,
     sms: smsGatewayFor(env),
     credit: creditServiceFor(env),
+    mail: mailerFor(env),
   });
   const run = worker.run();
   onShutdown(log, [

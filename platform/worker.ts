@@ -11,6 +11,12 @@ import { dataConverter, FAILURE_CONVERTER_PATH } from './codec';
 import type { Env } from './env';
 import { httpSmsGateway, type SmsGateway } from './sms';
 import { httpCreditService, type CreditService } from './credit';
+import { smtpMailer, type Mailer } from './mail';
+
+/** The SMTP mailer configured by SMTP_URL / SMTP_FROM, if any. */
+export function mailerFor(env: Pick<Env, 'SMTP_URL' | 'SMTP_FROM'>): Mailer | undefined {
+  return env.SMTP_URL ? smtpMailer({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
+}
 
 /** The credit service configured by CREDIT_SERVICE_URL / CREDIT_SERVICE_API_KEY, if any (S-3.1). */
 export function creditServiceFor(
@@ -70,6 +76,8 @@ export interface WorkerDeps {
   codec: PayloadCodec;
   /** SMS gateway for notices (platform/sms.ts); without one, notices go to the in-app inbox only. */
   sms?: SmsGateway;
+  /** SMTP mail for notices (platform/mail.ts); without one, no e-mail. */
+  mail?: Mailer;
   /** Credit service for S-3.1 (platform/credit.ts); without one, staff record credit results by hand. */
   credit?: CreditService;
 }
@@ -91,7 +99,7 @@ export async function createWorker(
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: deps.workflowBundle,
     dataConverter: dataConverter(deps.codec),
-    activities: createActivities({ prisma: deps.prisma, sms: deps.sms, credit: deps.credit }),
+    activities: createActivities({ prisma: deps.prisma, sms: deps.sms, credit: deps.credit, mail: deps.mail }),
     // One V8 context shared by all cached workflows (isolated by the SDK) instead of one context each: cases wait
     // for days on timers, so many sit in the cache, and per-context memory would dominate the worker.
     reuseV8Context: true,

@@ -1,6 +1,9 @@
 /** The notification outbox and the SMS adapter, against the real PostgreSQL and a local fake SMS gateway. */
 import { createActivities } from '../../activities';
 import type { ApplicationState } from '../../domain/definitions';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { smtpMailer } from '../../platform/mail';
 import { httpSmsGateway } from '../../platform/sms';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { applicationInput, testPrisma } from '../support/context';
@@ -86,4 +89,61 @@ test('without a gateway or a phone number, notices go to the in-app inbox only',
   const ids = await acts.queueNotice({ applicationNo, obligationKey: 'k2', template: 't', body: '通知' });
   expect(ids).toHaveLength(1);
   expect((await prisma.notification.findMany({ where: { applicationNo } })).map((r) => r.channel)).toEqual(['inbox']);
+});
+
+test('e-mail notices go through SMTP (nodemailer) to a local SMTP server, once per obligation', async () => {
+  const received: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      stream.on('end', () => {
+        received.push(raw);
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  try {
+    const acts = createActivities({
+      prisma,
+      mail: smtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'aid@legal-aid.local' }),
+    });
+    const input = applicationInput({
+      applicant: { name: '测试', idNumber: '11010519491231002X', email: 'applicant@example.cn' },
+    });
+    const state: ApplicationState = {
+      applicationNo: input.applicationNo,
+      agencyCode: 'KQ',
+      channel: 'walk_in',
+      stage: 'received',
+      stageEnteredAt: input.receivedAt,
+      seq: 1,
+      materialsSupplied: [],
+      materialsMissing: [],
+    };
+    await acts.recordApplication({ input, state });
+    const notice = {
+      applicationNo: input.applicationNo,
+      obligationKey: 'k-mail',
+      template: 't',
+      body: '请于期限内补正材料',
+    };
+    const ids = await acts.queueNotice(notice);
+    expect(ids).toHaveLength(2); // inbox + email
+    for (const id of [...ids, ...ids]) await acts.deliverNotice({ id });
+    expect(received).toHaveLength(1);
+    expect(received[0]).toContain('applicant@example.cn');
+    const rows = await prisma.notification.findMany({ where: { applicationNo: input.applicationNo } });
+    expect(rows.map((r) => [r.channel, r.status]).sort()).toEqual([
+      ['email', 'sent'],
+      ['inbox', 'sent'],
+    ]);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
