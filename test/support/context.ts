@@ -105,3 +105,27 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   await ensureSearchAttributes(env.connection, 'default', createLogger('silent'));
   return env;
 }
+
+export interface WorkflowSuite {
+  env: TestWorkflowEnvironment;
+  prisma: PrismaClient;
+  stop(): Promise<void>;
+}
+
+/** A time-skipping server, this run's PostgreSQL and one running worker on `taskQueue`: a workflow test file's setup. */
+export async function startWorkflowSuite(taskQueue: string, deps: { sms?: SmsGateway } = {}): Promise<WorkflowSuite> {
+  const env = await startTimeSkipping();
+  const prisma = testPrisma();
+  const worker = await createTestWorker(env.nativeConnection, prisma, taskQueue, deps.sms);
+  const running = worker.run();
+  return {
+    env,
+    prisma,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await prisma.$disconnect();
+    },
+  };
+}

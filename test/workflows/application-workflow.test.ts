@@ -8,7 +8,6 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { correctionDeadline, endOfDayPeriod } from '../../domain/deadlines';
 import {
   applicationWorkflowId,
@@ -21,32 +20,22 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import {
   applicationInput,
-  createTestWorker,
-  startTimeSkipping,
+  startWorkflowSuite,
   residentIdNumber,
-  testPrisma,
   uniqueTaskQueue,
+  type WorkflowSuite,
 } from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
-let worker: Worker;
-let running: Promise<void>;
+let suite: WorkflowSuite | undefined;
 const taskQueue = uniqueTaskQueue('wf');
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  prisma = testPrisma();
-  worker = await createTestWorker(env.nativeConnection, prisma, taskQueue);
-  running = worker.run();
+  suite = await startWorkflowSuite(taskQueue);
+  ({ env, prisma } = suite);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await prisma?.$disconnect();
-});
+afterAll(() => suite?.stop());
 
 /** The test server's clock runs ahead of the wall clock once a test has skipped time: take "now" from it. */
 async function received(overrides: Partial<ApplicationInput>): Promise<ApplicationInput> {

@@ -3,7 +3,6 @@
  * and the age boundaries on the birthday, on the real time-skipping server with the record in PostgreSQL.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { applicationWorkflowId, type ApplicationInput, type EligibilityClaims } from '../../domain/definitions';
 import { NO_TEST_GROUNDS, type NoTestGround } from '../../domain/eligibility';
 import { cstDateOf } from '../../domain/time';
@@ -11,31 +10,22 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import {
   applicationInput,
-  createTestWorker,
   residentIdNumber,
-  startTimeSkipping,
-  testPrisma,
+  startWorkflowSuite,
   uniqueTaskQueue,
+  type WorkflowSuite,
 } from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
-let worker: Worker;
-let running: Promise<void>;
+let suite: WorkflowSuite | undefined;
 const taskQueue = uniqueTaskQueue('eligibility');
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  prisma = testPrisma();
-  worker = await createTestWorker(env.nativeConnection, prisma, taskQueue);
-  running = worker.run();
+  suite = await startWorkflowSuite(taskQueue);
+  ({ env, prisma } = suite);
 });
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await prisma?.$disconnect();
-});
+afterAll(() => suite?.stop());
 
 let serial = 100;
 /** Starts a case received "today" (the test server's clock) by someone born `yearsAgo` years ago on `dayOffset`. */

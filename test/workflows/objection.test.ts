@@ -2,7 +2,6 @@
 import { type WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import {
   applicationWorkflowId,
@@ -14,26 +13,18 @@ import {
 } from '../../domain/definitions';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, createTestWorker, startTimeSkipping, testPrisma, uniqueTaskQueue } from '../support/context';
+import { applicationInput, startWorkflowSuite, uniqueTaskQueue, type WorkflowSuite } from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
-let worker: Worker;
-let running: Promise<void>;
+let suite: WorkflowSuite | undefined;
 const taskQueue = uniqueTaskQueue('objection');
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  prisma = testPrisma();
-  worker = await createTestWorker(env.nativeConnection, prisma, taskQueue);
-  running = worker.run();
+  suite = await startWorkflowSuite(taskQueue);
+  ({ env, prisma } = suite);
 });
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await prisma?.$disconnect();
-});
+afterAll(() => suite?.stop());
 
 async function refusedCase() {
   const input: ApplicationInput = applicationInput({ receivedAt: new Date(await env.currentTimeMs()).toISOString() });
