@@ -14,6 +14,7 @@ import {
   extendCorrectionDeadline,
   fileObjection,
   getState,
+  terminateAid,
   recordVerificationResult,
   requestVerification,
   settleVerification,
@@ -21,6 +22,7 @@ import {
 } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
+import { terminable } from '../domain/termination';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type ApplicationScope } from './auth/access';
 import { audit, authorize, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
@@ -38,6 +40,7 @@ import {
   objectionDecisionBody,
   settleVerificationBody,
   taskIdParams,
+  terminationBody,
   verificationResultBody,
   verificationTaskBody,
   supplyMaterialsBody,
@@ -399,6 +402,34 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       const applicationNo = paramNo(req);
       const input = { ...settleVerificationBody.parse(req.body), settledBy: principalOf(res).userId };
       res.json(await act(applicationNo, settleVerification, [input], `verify-settle:${optionalKey(req)}`));
+    },
+  );
+
+  // L-9: terminate legal aid on a statutory ground (a signal; the stage is checked here for a clear answer).
+  router.post(
+    '/:applicationNo/termination',
+    actionLimit,
+    ...onApplication('application.terminate'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const body = terminationBody.parse(req.body);
+      const handle = handleFor(applicationNo);
+      let state;
+      try {
+        state = await handle.query(getState);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw notFound(applicationNo);
+        throw err;
+      }
+      if (!terminable(state) || (await isClosed(applicationNo))) {
+        throw new ApiError(
+          422,
+          'INVALID_TRANSITION',
+          `申请当前处于「${STAGES[state.stage]}」阶段，不能终止法律援助（L-9）`,
+        );
+      }
+      await handle.signal(terminateAid, { ...body, terminatedBy: principalOf(res).userId });
+      res.status(202).json({ applicationNo, accepted: true });
     },
   );
 

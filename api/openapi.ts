@@ -8,6 +8,7 @@ import {
   extendDeadlineBody,
   listQuery,
   objectionBody,
+  terminationBody,
   objectionDecisionBody,
   statusLookupBody,
   supplyMaterialsBody,
@@ -119,6 +120,14 @@ export function openApiDocument() {
           parameters: [pathParam, keyHeader(false)],
           requestBody: { required: true, content: json(extendDeadlineBody) },
           responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/termination': {
+        post: {
+          summary: '终止法律援助（L-9，机构负责人；已给予或先行受理的案件）',
+          parameters: [pathParam],
+          requestBody: { required: true, content: json(terminationBody) },
+          responses: { '202': { description: '已受理' }, ...errors },
         },
       },
       '/applications/{applicationNo}/objection': {

@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
-import { CHANNELS, VERIFICATION_ROUTES, type VerificationRoute } from '../domain/definitions';
+import {
+  CHANNELS,
+  L9_GROUNDS,
+  VERIFICATION_ROUTES,
+  type L9Ground,
+  type VerificationRoute,
+} from '../domain/definitions';
 import {
   NO_TEST_GROUNDS,
   SUPPORTING_DOCUMENTS,
@@ -178,6 +184,13 @@ export const taskIdParams = z.object({
   applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
   taskId: z.string().regex(/^[a-z_]+-\d+$/, '核查任务编号格式不正确'),
 });
+
+export const terminationBody = z
+  .object({
+    ground: z.enum(Object.keys(L9_GROUNDS) as [L9Ground, ...L9Ground[]]).describe('终止理由（L-9）'),
+    reason: z.string().trim().min(1, '请写明终止的事实和理由').max(2000),
+  })
+  .strict();
 
 export const objectionBody = z.object({ reason: z.string().trim().min(1, '请写明异议理由').max(2000) }).strict();
 

@@ -2,7 +2,7 @@
  * The one definitions module shared by the API, workflows and tests: task queue, workflow ids, every message
  * (query/update/signal) with its input and output types, and error types. Wire names equal constant names.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgencyCode } from './agencies';
 import type { MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
@@ -100,12 +100,16 @@ export interface ApplicationState {
   /** L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused. */
   reviewDueAt?: string;
   reviewRemainingMs?: number;
+  /** L-9: why and from which stage aid was terminated (absent for withdrawal at the correction deadline, L-2). */
+  termination?: { ground: L9Ground; reason: string; terminatedBy: string; at: string; fromStage: Stage };
   /** L-10: an objection to the refusal, and the review's deadline and outcome. */
   objection?: {
     filedAt: string;
     filedBy: string;
     reason: string;
     reviewDueAt: string;
+    /** Absent on objections filed before terminations could be objected to: a refusal. */
+    against?: 'refusal' | 'termination';
     outcome?: 'upheld' | 'corrected';
   };
   /** S-3.1: verification of the economic situation, when eligibility says it must be verified. */
@@ -159,6 +163,25 @@ export interface ExtendDeadlineInput {
 
 export interface ExtendDeadlineResult {
   correctionDueAt: string;
+}
+
+/** L-9 (Law art. 48): grounds on which the agency must terminate legal aid. */
+export const L9_GROUNDS = {
+  deception: '以欺骗或者其他不正当手段获得法律援助',
+  concealment_or_false_evidence: '故意隐瞒重要事实或者提供虚假证据',
+  illegal_use: '利用法律援助从事违法活动',
+  no_longer_qualifies: '经济状况发生变化，不再符合法律援助条件',
+  case_ended_or_withdrawn: '案件终止审理或者已经被撤销',
+  own_lawyer: '受援人自行委托律师或者其他代理人',
+  asks_to_end: '受援人有正当理由要求终止法律援助',
+  other_legal_ground: '法律法规规定的其他情形',
+} as const;
+export type L9Ground = keyof typeof L9_GROUNDS;
+
+export interface TerminateAidInput {
+  ground: L9Ground;
+  reason: string;
+  terminatedBy: string;
 }
 
 /** S-3.1 verification routes. */
@@ -236,6 +259,8 @@ export interface ObjectionResult {
 }
 
 export const getState = defineQuery<ApplicationState>('getState');
+/** L-9: a signal, as the issue asks; the API checks the stage first and answers 422 when it cannot apply. */
+export const terminateAid = defineSignal<[TerminateAidInput]>('terminateAid');
 export const fileObjection = defineUpdate<ObjectionResult, [FileObjectionInput]>('fileObjection');
 export const decideObjection = defineUpdate<ObjectionResult, [DecideObjectionInput]>('decideObjection');
 export const extendCorrectionDeadline = defineUpdate<ExtendDeadlineResult, [ExtendDeadlineInput]>(

@@ -18,13 +18,14 @@ const TRANSITIONS: Record<Stage, readonly Stage[]> = {
   received: ['awaiting_materials', 'under_review'],
   // S-3.2, L-2: materials supplied -> review; deadline passed -> treated as withdrawn, aid terminated.
   awaiting_materials: ['under_review', 'terminated'],
-  // L-1: review ends in a written decision to grant or refuse.
-  under_review: ['granted', 'refused'],
-  granted: [],
-  // L-10: a refusal may be objected to; the justice bureau upholds it or orders a new decision.
+  // L-1: review ends in a written decision to grant or refuse; L-9: aid already started (accepted first) may end.
+  under_review: ['granted', 'refused', 'terminated'],
+  // L-9: granted aid is terminated on a statutory ground (later stages arrive with assignment, issue 5).
+  granted: ['terminated'],
+  // L-10: a refusal or a termination may be objected to; the justice bureau upholds it or orders it corrected.
   refused: ['objection_review'],
-  objection_review: ['refused', 'under_review'],
-  terminated: [],
+  objection_review: ['refused', 'under_review', 'terminated', 'granted'],
+  terminated: ['objection_review'],
 };
 
 export function canTransition(from: Stage, to: Stage): boolean {

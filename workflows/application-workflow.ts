@@ -15,6 +15,8 @@ import {
   extendCorrectionDeadline,
   getState,
   supplyMaterials,
+  terminateAid,
+  L9_GROUNDS,
   type ApplicationInput,
   type ApplicationOutcome,
   type ApplicationState,
@@ -35,8 +37,9 @@ import { cstDateOf } from '../domain/time';
 import { acceptedFirstGrounds, intakeChecks } from '../domain/intake';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { canTransition, isDecidedOrClosed, STAGES, type Stage } from '../domain/stages';
+import { terminable } from '../domain/termination';
 import { awaitCorrection } from './correction';
-import { objectionPhase, registerObjectionHandlers, type ObjectionContext } from './objection';
+import { objectable, objectionPhase, registerObjectionHandlers, type ObjectionContext } from './objection';
 import { grantBlockedByVerification, registerVerificationHandlers } from './verification';
 
 // Unlimited attempts: a database outage must delay a case, never lose it.
@@ -62,6 +65,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const withReminders = patched('correction-reminder-ladder');
   // Cases started before objections (L-10) existed end at their refusal.
   const withObjection = patched('objection-after-refusal');
+  // Cases started before this end at their grant; newer ones stay open for what follows and for L-9 termination.
+  const openAfterGrant = patched('open-after-grant');
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     agencyCode: input.agencyCode,
@@ -282,6 +287,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     notify,
   };
   registerObjectionHandlers(objection);
+  setHandler(terminateAid, ({ ground, reason, terminatedBy }) => {
+    // The API checks first and answers 422; a late or repeated signal changes nothing.
+    if (!terminable(state, openAfterGrant) || !(ground in L9_GROUNDS) || !reason.trim()) return;
+    state.termination = { ground, reason, terminatedBy, at: new Date().toISOString(), fromStage: state.stage };
+    state.closedReason = `${L9_GROUNDS[ground]}，终止法律援助（L-9）：${reason}`;
+    void transition('terminated', { actor: terminatedBy, ruleIds: ['L-9'], note: state.closedReason });
+    const text = `【法律援助终止通知】您的法律援助（编号 ${state.applicationNo}）因${L9_GROUNDS[ground]}终止。如有异议，可在 ${rules.objectionWindowDays} 日内提出（L-10）。`;
+    void notify(`aid-terminated-${state.seq}`, 'aid_terminated', text);
+  });
+
   registerVerificationHandlers({
     state,
     record: (meta) => record(meta),
@@ -310,9 +325,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   await condition(() => isDecidedOrClosed(state.stage));
-  // L-10: a refusal stays open to objection; a corrected one goes back to review and needs a new decision.
-  while (withObjection && state.stage === 'refused') {
-    if ((await objectionPhase(objection)) === 'closed') break;
+  for (;;) {
+    if (withObjection && objectable(state)) {
+      // L-10: a refusal or an L-9 termination stays open to objection; corrected, the case goes back.
+      if ((await objectionPhase(objection)) === 'closed') break;
+    } else if (openAfterGrant && state.stage === 'granted') {
+      // Aid granted: the case stays open for what follows (assignment, issue 5) and for an L-9 termination.
+      await condition(() => state.stage !== 'granted');
+    } else {
+      break;
+    }
     await condition(() => isDecidedOrClosed(state.stage));
   }
   await condition(allHandlersFinished);

@@ -1,7 +1,8 @@
 /**
- * L-10 objection to a refusal: the applicant may object within the configured window; the justice bureau decides
- * within 5 days (escalated once when that passes) and either upholds the refusal or orders a new decision.
- * Helpers of applicationWorkflow; not exported from the barrel.
+ * L-10 objection to a refusal or to an L-9 termination: the applicant may object within the configured window; the
+ * justice bureau decides within 5 days (escalated once when that passes) and either upholds the decision or corrects
+ * it (a refusal goes back to review; a terminated aid resumes). Helpers of applicationWorkflow; not exported from the
+ * barrel.
  */
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { endOfDayPeriod } from '../domain/deadlines';
@@ -30,13 +31,19 @@ function refuse(message: string, type: string = ERROR_TYPES.invalidTransition): 
   throw ApplicationFailure.create({ type, message });
 }
 
+/** A refusal, or aid terminated on an L-9 ground (not a withdrawal at the correction deadline). */
+export function objectable(state: ApplicationState): boolean {
+  return state.stage === 'refused' || (state.stage === 'terminated' && state.termination !== undefined);
+}
+
 export function registerObjectionHandlers(ctx: ObjectionContext): void {
   const { state } = ctx;
   setHandler(
     fileObjection,
     async ({ reason, filedBy }) => {
       const reviewDueAt = endOfDayPeriod(new Date(), ctx.reviewDays).toISOString();
-      state.objection = { filedAt: new Date().toISOString(), filedBy, reason, reviewDueAt };
+      const against = state.stage === 'terminated' ? 'termination' : 'refusal';
+      state.objection = { filedAt: new Date().toISOString(), filedBy, reason, reviewDueAt, against };
       await ctx.transition('objection_review', {
         actor: filedBy,
         ruleIds: ['L-10'],
@@ -47,8 +54,7 @@ export function registerObjectionHandlers(ctx: ObjectionContext): void {
     {
       validator: ({ reason }: FileObjectionInput) => {
         if (!ctx.enabled) refuse('该申请受理于旧版本流程，请线下提出异议');
-        if (state.stage !== 'refused') refuse(`申请当前处于「${STAGES[state.stage]}」阶段，不能提出异议（L-10）`);
-        if (state.objection && !state.objection.outcome) refuse('异议正在审查中');
+        if (!objectable(state)) refuse(`申请当前处于「${STAGES[state.stage]}」阶段，不能提出异议（L-10）`);
         if (!reason.trim()) refuse('请写明异议理由', ERROR_TYPES.invalidInput);
       },
     },
@@ -56,12 +62,23 @@ export function registerObjectionHandlers(ctx: ObjectionContext): void {
   setHandler(
     decideObjection,
     async ({ outcome, reason, decidedBy }) => {
-      state.objection!.outcome = outcome;
-      // L-10: upheld -> the refusal stands; corrected -> the agency decides again.
-      await ctx.transition(outcome === 'upheld' ? 'refused' : 'under_review', {
+      const objection = state.objection!;
+      objection.outcome = outcome;
+      // L-10: upheld -> the decision stands; corrected -> a refusal goes back to review, terminated aid resumes.
+      const againstTermination = objection.against === 'termination';
+      let to: Stage = againstTermination ? 'terminated' : 'refused';
+      if (outcome === 'corrected') {
+        to = againstTermination && state.termination?.fromStage === 'granted' ? 'granted' : 'under_review';
+        if (againstTermination) {
+          state.termination = undefined;
+          state.closedReason = undefined;
+        }
+      }
+      const what = againstTermination ? '终止法律援助决定' : '不予法律援助决定';
+      await ctx.transition(to, {
         actor: decidedBy,
         ruleIds: ['L-10'],
-        note: `${outcome === 'upheld' ? '维持不予法律援助决定' : '责令重新作出决定'}：${reason}`,
+        note: `${outcome === 'upheld' ? '维持' : '纠正'}${what}：${reason}`,
       });
       return { stage: state.stage };
     },
@@ -75,8 +92,8 @@ export function registerObjectionHandlers(ctx: ObjectionContext): void {
 }
 
 /**
- * After a refusal: waits for an objection within the window. Returns 'closed' when the refusal became final, or
- * 'reopened' when the justice bureau ordered a new decision (the case is back under review).
+ * After a refusal or termination: waits for an objection within the window. Returns 'closed' when the decision
+ * became final, or 'reopened' when the justice bureau corrected it (back under review, or aid resumed).
  */
 export async function objectionPhase(ctx: ObjectionContext): Promise<'closed' | 'reopened'> {
   const { state } = ctx;
@@ -95,5 +112,5 @@ export async function objectionPhase(ctx: ObjectionContext): Promise<'closed' | 
     );
     await condition(() => state.stage !== 'objection_review');
   }
-  return state.stage === 'under_review' ? 'reopened' : 'closed';
+  return state.stage === 'under_review' || state.stage === 'granted' ? 'reopened' : 'closed';
 }

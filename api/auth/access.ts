@@ -79,6 +79,8 @@ export const ACCESS = {
   // S-3.1: agency staff verify the economic situation; village agents report field checks they were commissioned for.
   'application.verify': ['agency_staff', 'agency_head'],
   'application.reportVerification': ['agency_staff', 'agency_head', 'village_agent', 'village_advisor'],
+  // L-9: terminating legal aid is the agency's decision, like granting it.
+  'application.terminate': ['agency_head'],
   // L-10: the applicant objects (or hands the objection in at the agency, or through the agent who filed for them).
   'application.object': ['applicant', 'village_agent', 'village_advisor', 'agency_staff', 'agency_head'],
   // L-10: the justice bureau reviews the objection.

@@ -270,6 +270,32 @@ describe('POST /applications/:no/objection/decision (L-10: the justice bureau of
   });
 });
 
+describe('POST /applications/:no/termination (L-9: the agency head)', () => {
+  test.each(everyone)('%s', async (who) => {
+    const no = await fileAs('applicant', 'online', { complete: true });
+    const granted = await request(api.base)
+      .post(`/applications/${no}/decision`)
+      .set(as('head'))
+      .send({ decision: 'grant' });
+    expect(granted.status).toBe(200);
+    const res = await request(api.base)
+      .post(`/applications/${no}/termination`)
+      .set(as(who))
+      .send({ ground: 'asks_to_end', reason: '受援人书面要求终止' });
+    check(res.status === 202 ? 200 : res.status, expectation(who, ['head']));
+  });
+
+  test('L-9 a case under review that was not accepted first cannot be terminated: 422', async () => {
+    const no = await fileAs('applicant', 'online', { complete: true });
+    const res = await request(api.base)
+      .post(`/applications/${no}/termination`)
+      .set(as('head'))
+      .send({ ground: 'asks_to_end', reason: '要求' });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('L-9');
+  });
+});
+
 describe('POST /applications/:no/decision (L-1: the agency head decides)', () => {
   test.each(everyone)('%s', async (who) => {
     const no = await fileAs('applicant', 'online', { lawyer: 'lawyer-1', complete: true });

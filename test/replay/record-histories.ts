@@ -19,6 +19,8 @@ import {
   decideObjection,
   extendCorrectionDeadline,
   fileObjection,
+  getState,
+  terminateAid,
   recordVerificationResult,
   requestVerification,
   supplyMaterials,
@@ -75,11 +77,35 @@ async function main() {
       args: [input],
     });
 
+  // Granted cases stay open (for what follows and for L-9): wait for the grant, or for the workflow's end.
+  const settled = async (handle: Awaited<ReturnType<typeof start>>) => {
+    for (;;) {
+      if ((await handle.describe()).status.name !== 'RUNNING') return;
+      if ((await handle.query(getState)).stage === 'granted') return;
+      await testEnv.sleep('1 hour');
+    }
+  };
+
   const scenarios: Record<string, () => Promise<string>> = {
+    // L-9 then L-10: granted, terminated on a ground, objection corrected: the aid resumes.
+    'granted-terminated-objection-corrected': async () => {
+      const handle = await start(
+        fixture('KQ-1998-000007', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
+      );
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'h' }] });
+      await handle.signal(terminateAid, { ground: 'no_longer_qualifies', reason: '回放样例', terminatedBy: 'head-1' });
+      await testEnv.sleep('1 day');
+      await handle.executeUpdate(fileObjection, { args: [{ reason: '回放样例', filedBy: 'app-1' }] });
+      await handle.executeUpdate(decideObjection, {
+        args: [{ outcome: 'corrected', reason: '回放样例', decidedBy: 'bureau-1' }],
+      });
+      await settled(handle);
+      return handle.workflowId;
+    },
     // S-3.2, L-2: deadline passes without materials (reminders on the way).
     'deferred-documents-terminated': async () => {
       const handle = await start(fixture('KQ-1998-000001', await now(), ['identity_proof']));
-      await handle.result();
+      await settled(handle);
       return handle.workflowId;
     },
     // S-3.2 then L-1: materials in two parts, a rejected decision, then a grant.
@@ -94,7 +120,7 @@ async function main() {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
       await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'b' }] });
-      await handle.result();
+      await settled(handle);
       return handle.workflowId;
     },
     // S-3.2: the deadline extended once, then the materials arrive.
@@ -108,7 +134,7 @@ async function main() {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
       await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'd' }] });
-      await handle.result();
+      await settled(handle);
       return handle.workflowId;
     },
     // L-10: refused, objection, corrected by the justice bureau, then granted.
@@ -126,7 +152,7 @@ async function main() {
         args: [{ outcome: 'corrected', reason: '回放样例', decidedBy: 'bureau-1' }],
       });
       await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'f' }] });
-      await handle.result();
+      await settled(handle);
       return handle.workflowId;
     },
     // S-3.1: verification by a field check, then granted.
@@ -141,7 +167,7 @@ async function main() {
         args: [{ taskId: v.tasks[0]!.id, result: 'confirmed', note: '回放样例', resultBy: 'agent-1' }],
       });
       await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'v' }] });
-      await handle.result();
+      await settled(handle);
       return handle.workflowId;
     },
     // L-1: complete file, refused with reasons.
@@ -152,7 +178,7 @@ async function main() {
       await handle.executeUpdate(decide, {
         args: [{ decision: 'refuse', reason: '不符合经济困难标准', decidedBy: 'staff-2', requestId: 'c' }],
       });
-      await handle.result();
+      await settled(handle);
       return handle.workflowId;
     },
   };

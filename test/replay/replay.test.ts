@@ -27,6 +27,9 @@ test('recorded histories exist for the main paths of applicationWorkflow, before
       'v3-refused-objection-corrected-granted.json',
       // S-3.1 verification (new updates only, no patch needed)
       'v4-verified-then-granted.json',
+      // after patched('open-after-grant'): granted cases stay open; L-9 termination and its objection
+      'v5-granted-terminated-objection-corrected.json',
+      'v5-materials-supplied-then-granted.json',
     ]),
   );
 });

@@ -11,7 +11,7 @@ import { createLogger } from '../../platform/logger';
 import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
 import { createActivities } from '../../activities';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
-import type { ApplicationInput } from '../../domain/definitions';
+import { getState, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
 import type { MaterialCode } from '../../domain/materials';
 import { createPrisma } from '../../platform/database';
 import type { PrismaClient } from '../../prisma/generated/client';
@@ -128,4 +128,19 @@ export async function startWorkflowSuite(taskQueue: string, deps: { sms?: SmsGat
       await prisma.$disconnect();
     },
   };
+}
+
+/** Polls the workflow's state, then its stored record, until both show `stage` (granted cases stay open). */
+export async function untilStage(
+  handle: { query: (def: typeof getState) => Promise<ApplicationState> },
+  prisma: PrismaClient,
+  stage: string,
+): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const state = await handle.query(getState);
+    const row = await prisma.application.findUnique({ where: { applicationNo: state.applicationNo } });
+    if (state.stage === stage && row?.stage === stage && row.stageSeq === state.seq) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the case never reached ${stage}`);
 }

@@ -24,6 +24,7 @@ import {
   residentIdNumber,
   uniqueTaskQueue,
   type WorkflowSuite,
+  untilStage,
 } from '../support/context';
 
 let env: TestWorkflowEnvironment;
@@ -124,7 +125,7 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
     expect((await handle.query(getState)).stage).toBe('under_review');
 
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-7', requestId: 'r1' }] });
-    expect(await handle.result()).toEqual({ applicationNo: input.applicationNo, stage: 'granted' });
+    await untilStage(handle, prisma, 'granted'); // granted cases stay open for what follows (and L-9)
     const record = await stored(input.applicationNo);
     expect(record.stageEvents.map((e) => e.stage)).toEqual([
       'received',
@@ -293,7 +294,7 @@ describe('L-1 the 7-day review clock', () => {
     const handle = await start(input);
     await env.sleep('8 days');
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'late-1' }] });
-    await handle.result();
+    await untilStage(handle, prisma, 'granted');
     const record = await recorded(input.applicationNo);
     expect(record.decisionLate).toBe(true);
     expect(record.stageEvents.at(-1)!.note).toContain('超过审查期限');
@@ -303,7 +304,7 @@ describe('L-1 the 7-day review clock', () => {
     const input = await received({});
     const handle = await start(input);
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'ok-1' }] });
-    await handle.result();
+    await untilStage(handle, prisma, 'granted');
     expect((await recorded(input.applicationNo)).decisionLate).toBe(false);
   });
 });

@@ -9,11 +9,18 @@ import {
   decideObjection,
   fileObjection,
   getState,
+  terminateAid,
   type ApplicationInput,
 } from '../../domain/definitions';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, startWorkflowSuite, uniqueTaskQueue, type WorkflowSuite } from '../support/context';
+import {
+  applicationInput,
+  startWorkflowSuite,
+  uniqueTaskQueue,
+  type WorkflowSuite,
+  untilStage,
+} from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -76,7 +83,7 @@ test('L-10 objection corrected: back to review, and a new decision grants aid', 
   });
   expect(corrected.stage).toBe('under_review');
   await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
-  expect((await handle.result()).stage).toBe('granted');
+  await untilStage(handle, prisma, 'granted');
 });
 
 test('L-10 a review past 5 days is escalated once, and the decision still closes it', async () => {
@@ -111,4 +118,63 @@ test('L-10 an objection needs a reason, is only for refusals, and is decided onl
   expect(
     (await failureOf(handle.executeUpdate(fileObjection, { args: [{ reason: '再次', filedBy: 'a' }] })))?.message,
   ).toContain('不能提出异议');
+});
+
+describe('L-9 termination of granted aid, open to objection (L-10)', () => {
+  async function grantedCase() {
+    const input: ApplicationInput = applicationInput({ receivedAt: new Date(await env.currentTimeMs()).toISOString() });
+    const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.applicationNo),
+      taskQueue,
+      args: [input],
+    });
+    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+    return { input, handle };
+  }
+
+  test('L-9 a granted case stays open; terminated on a ground, the ground is recorded and the applicant notified', async () => {
+    const { input, handle } = await grantedCase();
+    expect((await handle.query(getState)).stage).toBe('granted');
+    await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '受援人已自行委托律师', terminatedBy: 'head-1' });
+    await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '重复信号', terminatedBy: 'head-1' }); // no effect
+    await untilStage(handle, prisma, 'terminated');
+    const state = await handle.query(getState);
+    expect(state.termination).toMatchObject({
+      ground: 'own_lawyer',
+      fromStage: 'granted',
+      reason: '受援人已自行委托律师',
+    });
+    expect((await handle.result()).stage).toBe('terminated'); // no objection within the window: final
+    const events = await prisma.applicationStageEvent.findMany({
+      where: { applicationNo: input.applicationNo },
+      orderBy: { seq: 'asc' },
+    });
+    expect(events.map((e) => e.stage)).toEqual(['received', 'under_review', 'granted', 'terminated']);
+    expect(events.at(-1)!.ruleIds).toEqual(['L-9']);
+    const notices = await prisma.notification.findMany({ where: { applicationNo: input.applicationNo } });
+    expect(notices.map((n) => n.body).join('')).toContain('自行委托律师');
+  });
+
+  test('L-9 L-10 an objection to the termination, corrected: the aid resumes', async () => {
+    const { handle } = await grantedCase();
+    await handle.signal(terminateAid, { ground: 'no_longer_qualifies', reason: '收入增加', terminatedBy: 'head-1' });
+    await untilStage(handle, prisma, 'terminated');
+    await handle.executeUpdate(fileObjection, { args: [{ reason: '收入未增加，系误报', filedBy: 'app-1' }] });
+    const corrected = await handle.executeUpdate(decideObjection, {
+      args: [{ outcome: 'corrected', reason: '终止理由不成立', decidedBy: 'bureau-1' }],
+    });
+    expect(corrected.stage).toBe('granted');
+    expect((await handle.query(getState)).termination).toBeUndefined();
+  });
+
+  test('L-9 before a decision only an accepted-first case can be terminated', async () => {
+    const input: ApplicationInput = applicationInput({ receivedAt: new Date(await env.currentTimeMs()).toISOString() });
+    const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.applicationNo),
+      taskQueue,
+      args: [input],
+    });
+    await handle.signal(terminateAid, { ground: 'asks_to_end', reason: '申请人要求', terminatedBy: 'head-1' });
+    expect((await handle.query(getState)).stage).toBe('under_review');
+  });
 });
