@@ -19,7 +19,7 @@ import {
 } from '../domain/eligibility';
 import { isValidResidentIdNumber } from '../domain/id-number';
 import { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS, type NotificationGround } from '../domain/intake';
-import { MATERIAL_CODES } from '../domain/materials';
+import { MATERIAL_CODES, missingMaterials } from '../domain/materials';
 import { MATTER_CATEGORY_CODES } from '../domain/matters';
 import { STAGES } from '../domain/stages';
 
@@ -92,6 +92,10 @@ export const createApplicationBody = z
           .optional()
           .describe('被羁押人申请：羁押场所收到申请的时间（L-14，24 小时内转交）'),
         paperMaterialsForwarded: z.boolean().optional().describe('村居代办：纸质材料是否已转交（S-2.2）'),
+        correctionCommitment: z
+          .boolean()
+          .optional()
+          .describe('材料不全时申请人承诺：逾期未补齐的，视为撤回申请或终止法律援助（S-3.2）'),
         limitationDeadline: z.iso.date().optional().describe('时效或期限届满日（L-7：不足七日的先行受理）'),
         urgentPreservation: z.boolean().optional().describe('需要立即申请保全或先予执行（L-7）'),
       })
@@ -128,6 +132,14 @@ export const createApplicationBody = z
           body.channel === 'notification'
             ? '通知类案件须填写通知机关、通知日期和通知理由（L-4）'
             : '只有通知类案件填写通知信息',
+      });
+    }
+    // S-3.2: accepting with documents missing needs the applicant's commitment, recorded at intake.
+    if (missingMaterials(body.materialsSupplied).length > 0 && body.intake?.correctionCommitment !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intake', 'correctionCommitment'],
+        message: '材料不全时须记录申请人承诺：逾期未补齐的，视为撤回申请或终止法律援助（S-3.2）',
       });
     }
     if (body.intake?.paperMaterialsForwarded !== undefined && body.channel !== 'village_agent') {

@@ -114,6 +114,7 @@ async function main() {
             matter: { category: 'labour_remuneration', summary: '压测' },
             economicSituation: { householdSize: 3, monthlyHouseholdIncome: 2000, commitmentSigned: true },
             materialsSupplied: i % 2 ? ['identity_proof'] : ['identity_proof', 'economic_statement', 'matter_evidence'],
+            intake: { correctionCommitment: true },
           }),
         });
         latencies.push(performance.now() - t0);

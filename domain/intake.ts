@@ -44,6 +44,11 @@ export interface IntakeDetails {
   custody?: CustodyDetails;
   /** S-2.2: the village agent has forwarded the paper materials to the agency. */
   paperMaterialsForwarded?: boolean;
+  /**
+   * S-3.2: the applicant's recorded commitment, when materials are missing, that not supplying them by the deadline
+   * ends the application (treated as withdrawn) or the aid (terminated).
+   */
+  correctionCommitment?: boolean;
   /** L-7: the limitation period or procedural deadline the matter is up against (China date). */
   limitationDeadline?: string;
   /** L-7: preservation of property or evidence, or advance execution, must be sought at once. */

@@ -170,7 +170,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     // S-3.2, L-2: accepted with documents missing; one notice lists all of them with the deadline.
     dueAt = correctionDeadline(receivedAt, input.rules.correctionDays);
     state.correctionDueAt = dueAt.toISOString();
-    const note = correctionNoticeText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt });
+    const commitment = input.intake?.correctionCommitment
+      ? '\n申请人已承诺：逾期未补齐材料的，视为撤回申请或终止法律援助。'
+      : '';
+    const note =
+      correctionNoticeText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt }) + commitment;
     void transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note });
     if (withReminders) void notify('correction-notice', 'correction_notice', note);
   } else {

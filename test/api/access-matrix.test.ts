@@ -51,6 +51,7 @@ function body(channel: string) {
     matter: { category: 'labour_remuneration', summary: '工资' },
     economicSituation: { householdSize: 2, monthlyHouseholdIncome: 1500, commitmentSigned: true },
     materialsSupplied: ['identity_proof'],
+    intake: { correctionCommitment: true },
   };
 }
 

@@ -36,6 +36,7 @@ function body(overrides: Record<string, unknown> = {}) {
     matter: { category: 'labour_remuneration', summary: '某建筑工地拖欠工资三个月' },
     economicSituation: { householdSize: 4, monthlyHouseholdIncome: 2600, commitmentSigned: true },
     materialsSupplied: ['identity_proof'],
+    intake: { correctionCommitment: true },
     ...overrides,
   };
 }
@@ -177,6 +178,13 @@ describe('POST /applications (intake)', () => {
       'k-income-0001',
       'VALIDATION_FAILED',
       /monthlyHouseholdIncome/,
+    ],
+    [
+      "missing materials without the applicant's commitment (S-3.2)",
+      body({ intake: {} }),
+      'k-commit-0001',
+      'VALIDATION_FAILED',
+      /S-3\.2/,
     ],
     [
       'an unknown material',
@@ -372,7 +380,7 @@ describe('intake details by channel (L-4, L-14, S-2.2, 市域通办)', () => {
     const missing = await submit(body({ channel: 'notification' }));
     expect(missing.status).toBe(400);
     expect(missing.body.message).toContain('L-4');
-    const res = await submit(body({ channel: 'notification', intake: { notification } }));
+    const res = await submit(body({ channel: 'notification', intake: { notification, correctionCommitment: true } }));
     expect(res.status).toBe(201);
     const record = await eventually(
       () => request(base).get(`/applications/${res.body.applicationNo}`).set('Authorization', staff),
@@ -387,7 +395,7 @@ describe('intake details by channel (L-4, L-14, S-2.2, 市域通办)', () => {
       facility: '绍兴市看守所',
       receivedByFacilityAt: new Date(Date.now() - 30 * 3_600_000).toISOString(),
     };
-    const res = await submit(body({ intake: { custody, receivingAgencyCode: 'YC' } }));
+    const res = await submit(body({ intake: { custody, receivingAgencyCode: 'YC', correctionCommitment: true } }));
     expect(res.status).toBe(201);
     const record = await eventually(
       () => request(base).get(`/applications/${res.body.applicationNo}`).set('Authorization', staff),
@@ -401,7 +409,7 @@ describe('intake details by channel (L-4, L-14, S-2.2, 市域通办)', () => {
   });
 
   test('S-2.2 the paper-materials flag belongs to village-agent filings only', async () => {
-    const res = await submit(body({ intake: { paperMaterialsForwarded: true } }));
+    const res = await submit(body({ intake: { paperMaterialsForwarded: true, correctionCommitment: true } }));
     expect(res.status).toBe(400);
     expect(res.body.details[0].path).toBe('intake.paperMaterialsForwarded');
   });

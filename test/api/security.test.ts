@@ -30,6 +30,7 @@ const payload = (materials: string[] = ['identity_proof']) => ({
   matter: { category: 'work_injury', summary: '工伤赔偿' },
   economicSituation: { householdSize: 3, monthlyHouseholdIncome: 2345.67, commitmentSigned: true },
   materialsSupplied: materials,
+  intake: { correctionCommitment: true },
 });
 
 async function file(materials?: string[]) {
