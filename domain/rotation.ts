@@ -1,0 +1,160 @@
+/**
+ * Fair rotation (轮流指派, S-2.9) as a pure function: the order, each pick with its priority rule, and the ledger
+ * entry that explains it. Persistence, concurrency and the assignment workflow arrive with issue 5; this module is
+ * what they will call.
+ *
+ * Model: the rotation order interleaves institutions from the agency's institution list (S-2.9: "built from the
+ * institution list and each institution's pooled members"), so firms share cases evenly. Each member has a count of
+ * rotation turns used. The next turn belongs to the eligible member with the fewest turns (weighted, (g)), ties
+ * going to the earlier place in the order. So the order is followed, everyone eligible gets a case before anyone
+ * gets a second, and a member who is skipped (removed, suspended, conflicted, not qualified) keeps their place:
+ * their count stays low and they come first once eligible again.
+ */
+
+export interface Institution {
+  id: string;
+}
+
+export interface PoolMember {
+  id: string;
+  institutionId: string;
+  /** S-2.8: removed (score <= 65, failed assessment, penalty) or suspended (impact period) members get no cases. */
+  status: 'active' | 'removed' | 'suspended';
+  dutyLawyer?: boolean;
+  criminalDefenceYears?: number;
+  juvenileCompetent?: boolean;
+  /** Times rated excellent by the province or city (g). */
+  excellentRatings?: number;
+}
+
+export interface RotationConfig {
+  /** (g) members rated excellent at least this many times get `excellentWeight` times the share of cases. */
+  excellentThreshold: number;
+  excellentWeight: number;
+}
+
+export const DEFAULT_ROTATION_CONFIG: RotationConfig = { excellentThreshold: 3, excellentWeight: 1.5 };
+
+/** Turns used per member id. */
+export type Turns = Record<string, number>;
+
+export type Priority =
+  | { rule: 'S-2.9(a)'; memberId: string } // the aided person's choice: turn deducted
+  | { rule: 'S-2.9(b)'; memberId: string } // same person, same case, later stage: turn deducted
+  | { rule: 'S-2.9(d)'; memberId: string } // hotline officer who handled it: turn kept
+  | { rule: 'S-2.9(e)'; memberId: string } // village legal advisor who filed or visited: turn kept
+  | { rule: 'S-2.9(f)'; memberId: string; discussionRecord: string }; // difficult case, head's choice after discussion
+
+export interface PickRequest {
+  priority?: Priority;
+  /** (c) L-4 notification case: duty lawyers first; L-5 qualifications. */
+  notification?: { lifeOrDeath?: boolean; juvenile?: boolean };
+  /** S-2.10: members who reported a conflict of interest for this case. */
+  conflicted?: string[];
+}
+
+export interface LedgerEntry {
+  /** Who plain rotation would have given the case to (null when nobody is eligible). */
+  next: string | null;
+  chosen: string;
+  rule: string;
+  turn: 'consumed' | 'kept' | 'outside';
+  skipped: Array<{ memberId: string; reason: string }>;
+}
+
+export class RotationError extends Error {}
+
+const L5_CRIMINAL_YEARS = 3;
+
+/** S-2.9: institutions in list order, their members interleaved: A1, B1, C1, A2, B2, ... */
+export function rotationOrder(institutions: readonly Institution[], members: readonly PoolMember[]): string[] {
+  const byInstitution = institutions.map((inst) => members.filter((m) => m.institutionId === inst.id).map((m) => m.id));
+  const order: string[] = [];
+  for (let round = 0; byInstitution.some((list) => list.length > round); round++) {
+    for (const list of byInstitution) if (list[round] !== undefined) order.push(list[round]!);
+  }
+  return order;
+}
+
+function weight(m: PoolMember, config: RotationConfig): number {
+  return (m.excellentRatings ?? 0) >= config.excellentThreshold ? config.excellentWeight : 1;
+}
+
+function ineligibility(m: PoolMember, request: PickRequest): string | undefined {
+  if (m.status === 'removed') return '已移出法律援助人员库（S-2.8）';
+  if (m.status === 'suspended') return '处于影响期，暂停指派（S-2.8(b)）';
+  if (request.conflicted?.includes(m.id)) return '报告存在利益冲突（S-2.10）';
+  if (request.notification?.lifeOrDeath && (m.criminalDefenceYears ?? 0) < L5_CRIMINAL_YEARS) {
+    return '不具有三年以上刑事辩护经历（L-5）';
+  }
+  if (request.notification?.juvenile && !m.juvenileCompetent) return '不熟悉未成年人身心特点（L-5）';
+  return undefined;
+}
+
+/** Picks for one case; returns the ledger entry and the turns after the pick. Pure: the caller persists both. */
+export function pick(
+  order: readonly string[],
+  members: readonly PoolMember[],
+  turns: Readonly<Turns>,
+  request: PickRequest,
+  config: RotationConfig = DEFAULT_ROTATION_CONFIG,
+): { entry: LedgerEntry; turns: Turns } {
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const position = new Map(order.map((id, i) => [id, i]));
+  const score = (id: string) => (turns[id] ?? 0) / weight(byId.get(id)!, config);
+  const queue = [...order]
+    .filter((id) => byId.has(id))
+    .sort((a, b) => score(a) - score(b) || position.get(a)! - position.get(b)!);
+
+  const skipped: LedgerEntry['skipped'] = [];
+  const eligible: string[] = [];
+  for (const id of queue) {
+    const reason = ineligibility(byId.get(id)!, request);
+    if (reason) skipped.push({ memberId: id, reason });
+    else eligible.push(id);
+  }
+  // (c) notification cases: duty lawyers first among the qualified, in rotation order.
+  const candidates = request.notification
+    ? [...eligible.filter((id) => byId.get(id)!.dutyLawyer), ...eligible.filter((id) => !byId.get(id)!.dutyLawyer)]
+    : eligible;
+  const next = candidates[0] ?? null;
+  const consume = (id: string): Turns => ({ ...turns, [id]: (turns[id] ?? 0) + 1 });
+  // Only the members passed over before the chosen one are reported as skipped.
+  const passedOver = (chosen: string) => {
+    const upTo = queue.indexOf(chosen);
+    const before = (id: string) => queue.indexOf(id) < upTo;
+    const notDuty = request.notification
+      ? eligible
+          .filter((id) => before(id) && !byId.get(id)!.dutyLawyer)
+          .map((memberId) => ({ memberId, reason: '通知类案件优先指派值班律师（S-2.9(c)）' }))
+      : [];
+    return [...skipped.filter((x) => before(x.memberId)), ...notDuty];
+  };
+
+  const p = request.priority;
+  if (p) {
+    const member = byId.get(p.memberId);
+    if (!member) throw new RotationError(`成员 ${p.memberId} 不在法律援助人员库中`);
+    const reason = ineligibility(member, request);
+    if (reason) throw new RotationError(`不能指派给 ${p.memberId}：${reason}`);
+    if (p.rule === 'S-2.9(f)' && !p.discussionRecord.trim())
+      throw new RotationError('重大疑难案件须有集体讨论记录（S-2.9(f)）');
+    const turn =
+      p.rule === 'S-2.9(a)' || p.rule === 'S-2.9(b)' ? 'consumed' : p.rule === 'S-2.9(f)' ? 'outside' : 'kept';
+    return {
+      entry: { next, chosen: p.memberId, rule: p.rule, turn, skipped: [] },
+      turns: turn === 'consumed' ? consume(p.memberId) : { ...turns },
+    };
+  }
+  if (!next) throw new RotationError('没有可指派的法律援助人员');
+  return {
+    entry: {
+      next,
+      chosen: next,
+      rule: request.notification ? 'S-2.9(c)' : 'S-2.9',
+      turn: 'consumed',
+      skipped: passedOver(next),
+    },
+    turns: consume(next),
+  };
+}
