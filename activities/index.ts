@@ -2,6 +2,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createNotificationActivities } from './notifications';
+import { createRotationActivities } from './rotation';
 import { createVerificationActivities } from './verification';
 import type { CreditService } from '../platform/credit';
 import type { Mailer } from '../platform/mail';
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createApplicationRecords(deps),
     ...createNotificationActivities(deps),
     ...createVerificationActivities(deps),
+    ...createRotationActivities(deps),
   });
 }
 

@@ -162,6 +162,14 @@ export function openApiDocument() {
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },
+      '/public/rotation/{agencyCode}': {
+        get: {
+          summary: '轮流指派顺序和指派记录（公开，S-2.9）',
+          security: [],
+          parameters: [{ name: 'agencyCode', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
       '/audit-events': {
         get: { summary: '审计日志 (auditors, city centre)', responses: { '200': { description: 'OK' }, ...errors } },
       },

@@ -12,7 +12,12 @@ import type { PrismaClient } from '../prisma/generated/client';
 import { audit, type AuditSink } from './auth/middleware';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
+import { z } from 'zod';
+import { AGENCY_CODES } from '../domain/agencies';
+import { rotationOrder, type PoolMember } from '../domain/rotation';
 import { statusLookupBody } from './schemas';
+
+const rotationParams = z.object({ agencyCode: z.enum(AGENCY_CODES) });
 import { statusCodeMatches } from './status-code';
 
 export interface PublicDeps {
@@ -82,5 +87,46 @@ export function publicRouter(deps: PublicDeps): Router {
       });
     },
   );
+  // S-2.9: the rotation order and its ledger are public to institutions, so any firm can check the rotation was fair.
+  // Staff ids and institution ids only; no case details beyond the application number.
+  router.get('/rotation/:agencyCode', perMinute(deps.lookupsPerMinute), async (req, res) => {
+    const { agencyCode } = rotationParams.parse(req.params);
+    const institutions = await deps.prisma.poolInstitution.findMany({
+      where: { agencyCode },
+      orderBy: { listOrder: 'asc' },
+      include: { members: { orderBy: { id: 'asc' } } },
+    });
+    const members = institutions.flatMap((i) =>
+      i.members.map((m) => ({ ...m, status: m.status as PoolMember['status'] })),
+    );
+    const byId = new Map(members.map((m) => [m.id, m]));
+    const ledger = await deps.prisma.rotationLedger.findMany({
+      where: { agencyCode },
+      orderBy: { seq: 'desc' },
+      take: 100,
+    });
+    res.json({
+      agencyCode,
+      order: rotationOrder(institutions, members).map((id, place) => ({
+        place: place + 1,
+        memberId: id,
+        institutionId: byId.get(id)!.institutionId,
+        status: byId.get(id)!.status,
+        turnsUsed: byId.get(id)!.turns,
+      })),
+      ledger: ledger.map((e) => ({
+        seq: e.seq,
+        at: e.at,
+        applicationNo: e.applicationNo,
+        purpose: e.purpose,
+        next: e.nextMemberId,
+        chosen: e.chosenId,
+        rule: e.rule,
+        turn: e.turn,
+        skipped: e.skipped,
+      })),
+    });
+  });
+
   return router;
 }

@@ -8,6 +8,7 @@ import { Client } from '@temporalio/client';
 import { createTokenVerifier, issueToken } from '../../api/auth/tokens';
 import { statusCode } from '../../api/status-code';
 import { applicationWorkflowId } from '../../domain/definitions';
+import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../platform/codec';
@@ -296,5 +297,38 @@ describe('a dependency down', () => {
     } finally {
       await unreachable.$disconnect();
     }
+  });
+});
+
+describe('S-2.9 the rotation order and ledger are public', () => {
+  test("S-2.9 anyone can read an agency's rotation order and every pick with its rule and skips; no names", async () => {
+    const tag = randomUUID().slice(0, 6);
+    for (const [i, inst] of ['A', 'B'].entries()) {
+      await api.prisma.poolInstitution.create({
+        data: { id: `SZ-${tag}-${inst}`, agencyCode: 'SZ', name: `嵊州律所${inst}`, listOrder: 100 + i },
+      });
+    }
+    for (const id of ['a1', 'b1']) {
+      await api.prisma.poolMember.create({
+        data: { id: `SZ-${tag}-${id}`, institutionId: `SZ-${tag}-${id[0]!.toUpperCase()}` },
+      });
+    }
+    const acts = createActivities({ prisma: api.prisma });
+    await acts.assignByRotation({
+      agencyCode: 'SZ',
+      applicationNo: `SZ-${tag}-1`,
+      purpose: 'assignment',
+      request: { conflicted: [`SZ-${tag}-a1`] },
+    });
+    const res = await request(api.base).get('/public/rotation/SZ');
+    expect(res.status).toBe(200);
+    expect(res.body.order.map((o: { memberId: string }) => o.memberId)).toEqual(
+      expect.arrayContaining([`SZ-${tag}-a1`, `SZ-${tag}-b1`]),
+    );
+    const entry = res.body.ledger.find((e: { applicationNo: string }) => e.applicationNo === `SZ-${tag}-1`);
+    expect(entry).toMatchObject({ chosen: `SZ-${tag}-b1`, rule: 'S-2.9', turn: 'consumed' });
+    expect(entry.skipped).toEqual([{ memberId: `SZ-${tag}-a1`, reason: expect.stringContaining('S-2.10') }]);
+    expect(JSON.stringify(res.body)).not.toContain('嵊州律所');
+    expect((await request(api.base).get('/public/rotation/XX')).status).toBe(400);
   });
 });
