@@ -29,52 +29,55 @@ export function createRotationActivities({ prisma, config }: { prisma: PrismaCli
       purpose: string;
       request: PickRequest;
     }): Promise<RotationPick> {
-      return prisma.$transaction(async (tx) => {
-        await tx.$executeRaw`INSERT INTO rotation_state (agency_code) VALUES (${args.agencyCode}) ON CONFLICT DO NOTHING`;
-        await tx.$queryRaw`SELECT agency_code FROM rotation_state WHERE agency_code = ${args.agencyCode} FOR UPDATE`;
-        const done = await tx.rotationLedger.findUnique({
-          where: { applicationNo_purpose: { applicationNo: args.applicationNo, purpose: args.purpose } },
-        });
-        if (done) return view(done);
+      return prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`INSERT INTO rotation_state (agency_code) VALUES (${args.agencyCode}) ON CONFLICT DO NOTHING`;
+          await tx.$queryRaw`SELECT agency_code FROM rotation_state WHERE agency_code = ${args.agencyCode} FOR UPDATE`;
+          const done = await tx.rotationLedger.findUnique({
+            where: { applicationNo_purpose: { applicationNo: args.applicationNo, purpose: args.purpose } },
+          });
+          if (done) return view(done);
 
-        const institutions = await tx.poolInstitution.findMany({
-          where: { agencyCode: args.agencyCode },
-          orderBy: { listOrder: 'asc' },
-          include: { members: { orderBy: { id: 'asc' } } },
-        });
-        const members: PoolMember[] = institutions.flatMap((i) =>
-          i.members.map((m) => ({ ...m, status: m.status as PoolMember['status'] })),
-        );
-        const turns = Object.fromEntries(institutions.flatMap((i) => i.members.map((m) => [m.id, m.turns])));
-        const { entry, turns: after } = pick(
-          rotationOrder(institutions, members),
-          members,
-          turns,
-          args.request,
-          config,
-        );
-        if (after[entry.chosen] !== turns[entry.chosen]) {
-          await tx.poolMember.update({ where: { id: entry.chosen }, data: { turns: { increment: 1 } } });
-        }
-        const state = await tx.rotationState.update({
-          where: { agencyCode: args.agencyCode },
-          data: { ledgerSeq: { increment: 1 } },
-        });
-        const row = await tx.rotationLedger.create({
-          data: {
-            agencyCode: args.agencyCode,
-            seq: state.ledgerSeq,
-            applicationNo: args.applicationNo,
-            purpose: args.purpose,
-            nextMemberId: entry.next,
-            chosenId: entry.chosen,
-            rule: entry.rule,
-            turn: entry.turn,
-            skipped: entry.skipped,
-          },
-        });
-        return view(row);
-      }, { maxWait: 60_000, timeout: 60_000 }); // picks of one agency queue behind its lock
+          const institutions = await tx.poolInstitution.findMany({
+            where: { agencyCode: args.agencyCode },
+            orderBy: { listOrder: 'asc' },
+            include: { members: { orderBy: { id: 'asc' } } },
+          });
+          const members: PoolMember[] = institutions.flatMap((i) =>
+            i.members.map((m) => ({ ...m, status: m.status as PoolMember['status'] })),
+          );
+          const turns = Object.fromEntries(institutions.flatMap((i) => i.members.map((m) => [m.id, m.turns])));
+          const { entry, turns: after } = pick(
+            rotationOrder(institutions, members),
+            members,
+            turns,
+            args.request,
+            config,
+          );
+          if (after[entry.chosen] !== turns[entry.chosen]) {
+            await tx.poolMember.update({ where: { id: entry.chosen }, data: { turns: { increment: 1 } } });
+          }
+          const state = await tx.rotationState.update({
+            where: { agencyCode: args.agencyCode },
+            data: { ledgerSeq: { increment: 1 } },
+          });
+          const row = await tx.rotationLedger.create({
+            data: {
+              agencyCode: args.agencyCode,
+              seq: state.ledgerSeq,
+              applicationNo: args.applicationNo,
+              purpose: args.purpose,
+              nextMemberId: entry.next,
+              chosenId: entry.chosen,
+              rule: entry.rule,
+              turn: entry.turn,
+              skipped: entry.skipped,
+            },
+          });
+          return view(row);
+        },
+        { maxWait: 60_000, timeout: 60_000 },
+      ); // picks of one agency queue behind its lock
     },
   };
 }
