@@ -333,42 +333,33 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     },
   );
 
-  router.post(
-    '/:applicationNo/materials',
-    actionLimit,
-    ...onApplication('application.supplyMaterials'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const body = supplyMaterialsBody.parse(req.body);
-      const key = optionalKey(req);
-      const input = { ...body, receivedBy: principalOf(res).userId };
-      try {
-        res.json(
-          await handleFor(applicationNo).executeUpdate(supplyMaterials, {
-            args: [input],
-            updateId: `materials:${key}`,
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-        throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不再接收补正材料');
-      }
-    },
-  );
-
   /** Sends a staff action to the case as an update; a closed case answers 409. */
   async function act<Ret, Arg>(
     applicationNo: string,
     update: UpdateDefinition<Ret, [Arg]>,
     args: [Arg],
     updateId: string,
+    closedMessage = '该申请已办结',
   ): Promise<Ret> {
     try {
       return await handleFor(applicationNo).executeUpdate(update, { args, updateId });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-      throw new ApiError(409, 'CASE_CLOSED', '该申请已办结');
+      throw new ApiError(409, 'CASE_CLOSED', closedMessage);
     }
+
+    router.post(
+      '/:applicationNo/materials',
+      actionLimit,
+      ...onApplication('application.supplyMaterials'),
+      async (req, res) => {
+        const applicationNo = paramNo(req);
+        const body = supplyMaterialsBody.parse(req.body);
+        const input = { ...body, receivedBy: principalOf(res).userId };
+        const updateId = `materials:${optionalKey(req)}`;
+        res.json(await act(applicationNo, supplyMaterials, [input], updateId, '该申请已办结，不再接收补正材料'));
+      },
+    );
   }
 
   // S-3.1: verification tasks, their results, and settling the statement.
@@ -437,17 +428,8 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
   router.post('/:applicationNo/objection', actionLimit, ...onApplication('application.object'), async (req, res) => {
     const applicationNo = paramNo(req);
     const input = { ...objectionBody.parse(req.body), filedBy: principalOf(res).userId };
-    try {
-      res.json(
-        await handleFor(applicationNo).executeUpdate(fileObjection, {
-          args: [input],
-          updateId: `objection:${optionalKey(req)}`,
-        }),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-      throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，异议期限已过');
-    }
+    const updateId = `objection:${optionalKey(req)}`;
+    res.json(await act(applicationNo, fileObjection, [input], updateId, '该申请已办结，异议期限已过'));
   });
 
   router.post(
@@ -457,17 +439,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     async (req, res) => {
       const applicationNo = paramNo(req);
       const input = { ...objectionDecisionBody.parse(req.body), decidedBy: principalOf(res).userId };
-      try {
-        res.json(
-          await handleFor(applicationNo).executeUpdate(decideObjection, {
-            args: [input],
-            updateId: `objection-decision:${optionalKey(req)}`,
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-        throw new ApiError(409, 'CASE_CLOSED', '该申请已办结');
-      }
+      res.json(await act(applicationNo, decideObjection, [input], `objection-decision:${optionalKey(req)}`));
     },
   );
 
@@ -479,17 +451,8 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       const applicationNo = paramNo(req);
       const body = extendDeadlineBody.parse(req.body);
       const input = { ...body, extendedBy: principalOf(res).userId };
-      try {
-        res.json(
-          await handleFor(applicationNo).executeUpdate(extendCorrectionDeadline, {
-            args: [input],
-            updateId: `extension:${optionalKey(req)}`,
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-        throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不能延长补正期限');
-      }
+      const updateId = `extension:${optionalKey(req)}`;
+      res.json(await act(applicationNo, extendCorrectionDeadline, [input], updateId, '该申请已办结，不能延长补正期限'));
     },
   );
 

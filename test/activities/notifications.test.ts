@@ -15,10 +15,9 @@ beforeAll(() => {
 });
 afterAll(() => prisma.$disconnect());
 
-async function recordedApplication(phone?: string) {
-  const input = applicationInput({
-    applicant: { name: '测试', idNumber: '11010519491231002X', ...(phone ? { phone } : {}) },
-  });
+/** A recorded application whose applicant gave these contact details. */
+async function recordedApplication(contact: { phone?: string; email?: string } = {}) {
+  const input = applicationInput({ applicant: { name: '测试', idNumber: '11010519491231002X', ...contact } });
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     agencyCode: 'KQ',
@@ -37,7 +36,7 @@ test('S-3.2 a notice is queued once per obligation and channel, however often th
   const gateway = await startFakeSmsGateway();
   try {
     const acts = createActivities({ prisma, sms: httpSmsGateway({ url: gateway.url, apiKey: 'k' }) });
-    const applicationNo = await recordedApplication('13800001111');
+    const applicationNo = await recordedApplication({ phone: '13800001111' });
     const notice = { applicationNo, obligationKey: 'correction-notice', template: 'correction_notice', body: '请补正' };
     const first = await acts.queueNotice(notice);
     const again = await acts.queueNotice(notice);
@@ -68,7 +67,7 @@ test('a gateway failure is recorded without personal data and retried; the retry
   const gateway = await startFakeSmsGateway({ failFirst: 1 });
   try {
     const acts = createActivities({ prisma, sms: httpSmsGateway({ url: gateway.url }) });
-    const applicationNo = await recordedApplication('13800002222');
+    const applicationNo = await recordedApplication({ phone: '13800002222' });
     const ids = await acts.queueNotice({ applicationNo, obligationKey: 'k1', template: 't', body: '提醒' });
     const smsId = (
       await prisma.notification.findFirstOrThrow({ where: { applicationNo, channel: 'sms' } })
@@ -113,22 +112,9 @@ test('e-mail notices go through SMTP (nodemailer) to a local SMTP server, once p
       prisma,
       mail: smtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'aid@legal-aid.local' }),
     });
-    const input = applicationInput({
-      applicant: { name: '测试', idNumber: '11010519491231002X', email: 'applicant@example.cn' },
-    });
-    const state: ApplicationState = {
-      applicationNo: input.applicationNo,
-      agencyCode: 'KQ',
-      channel: 'walk_in',
-      stage: 'received',
-      stageEnteredAt: input.receivedAt,
-      seq: 1,
-      materialsSupplied: [],
-      materialsMissing: [],
-    };
-    await acts.recordApplication({ input, state });
+    const applicationNo = await recordedApplication({ email: 'applicant@example.cn' });
     const notice = {
-      applicationNo: input.applicationNo,
+      applicationNo,
       obligationKey: 'k-mail',
       template: 't',
       body: '请于期限内补正材料',
@@ -138,7 +124,7 @@ test('e-mail notices go through SMTP (nodemailer) to a local SMTP server, once p
     for (const id of [...ids, ...ids]) await acts.deliverNotice({ id });
     expect(received).toHaveLength(1);
     expect(received[0]).toContain('applicant@example.cn');
-    const rows = await prisma.notification.findMany({ where: { applicationNo: input.applicationNo } });
+    const rows = await prisma.notification.findMany({ where: { applicationNo } });
     expect(rows.map((r) => [r.channel, r.status]).sort()).toEqual([
       ['email', 'sent'],
       ['inbox', 'sent'],
