@@ -347,20 +347,20 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
       throw new ApiError(409, 'CASE_CLOSED', closedMessage);
     }
-
-    router.post(
-      '/:applicationNo/materials',
-      actionLimit,
-      ...onApplication('application.supplyMaterials'),
-      async (req, res) => {
-        const applicationNo = paramNo(req);
-        const body = supplyMaterialsBody.parse(req.body);
-        const input = { ...body, receivedBy: principalOf(res).userId };
-        const updateId = `materials:${optionalKey(req)}`;
-        res.json(await act(applicationNo, supplyMaterials, [input], updateId, '该申请已办结，不再接收补正材料'));
-      },
-    );
   }
+
+  router.post(
+    '/:applicationNo/materials',
+    actionLimit,
+    ...onApplication('application.supplyMaterials'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const body = supplyMaterialsBody.parse(req.body);
+      const input = { ...body, receivedBy: principalOf(res).userId };
+      const updateId = `materials:${optionalKey(req)}`;
+      res.json(await act(applicationNo, supplyMaterials, [input], updateId, '该申请已办结，不再接收补正材料'));
+    },
+  );
 
   // S-3.1: verification tasks, their results, and settling the statement.
   router.post(
