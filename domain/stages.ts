@@ -10,6 +10,8 @@ export const STAGES = {
   refused: '不予法律援助',
   objection_review: '异议审查中',
   terminated: '已终止',
+  assigning: '指派中',
+  assigned: '已指派',
 } as const;
 
 export type Stage = keyof typeof STAGES;
@@ -20,8 +22,12 @@ const TRANSITIONS: Record<Stage, readonly Stage[]> = {
   awaiting_materials: ['under_review', 'terminated'],
   // L-1: review ends in a written decision to grant or refuse; L-9: aid already started (accepted first) may end.
   under_review: ['granted', 'refused', 'terminated'],
-  // L-9: granted aid is terminated on a statutory ground (later stages arrive with assignment, issue 5).
-  granted: ['terminated'],
+  // S-3.3, L-3: granted aid is assigned at once; L-9: or terminated on a statutory ground.
+  granted: ['assigning', 'terminated'],
+  // S-2.10: the agency has assigned an institution; the member is confirmed (or the case reassigned) next.
+  assigning: ['assigned', 'terminated'],
+  // S-2.10, L-11: a conflict or a granted replacement sends the case back to assignment; L-9 ends it.
+  assigned: ['assigning', 'terminated'],
   // L-10: a refusal or a termination may be objected to; the justice bureau upholds it or orders it corrected.
   refused: ['objection_review'],
   objection_review: ['refused', 'under_review', 'terminated', 'granted'],
