@@ -36,6 +36,16 @@ function stateColumns(state: ApplicationState) {
     decisionReason: state.decision?.reason ?? null,
     decisionRequestId: state.decision?.requestId ?? null,
     closedReason: state.closedReason ?? null,
+    // S-2.10: who may read the case follows the assignment: the institutions picked, the members confirmed.
+    ...(state.assignment
+      ? {
+          assignment: JSON.parse(JSON.stringify(state.assignment)) as Prisma.InputJsonValue,
+          assignedInstitutionIds: [
+            ...new Set(state.assignment.slots.filter((s) => !s.releasedAt).map((s) => s.institutionId)),
+          ],
+          assignedMemberIds: state.assignment.slots.filter((s) => !s.releasedAt && s.memberId).map((s) => s.memberId!),
+        }
+      : {}),
   } satisfies Partial<Prisma.ApplicationUncheckedCreateInput>;
 }
 

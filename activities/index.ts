@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
@@ -29,6 +30,8 @@ function withSafeErrors<T extends Record<string, (...args: never[]) => Promise<u
       try {
         return await fn(...args);
       } catch (err) {
+        // Business refusals carry their own Chinese message (no personal data) and must not be retried.
+        if (err instanceof ApplicationFailure) throw err;
         const e = err as { name?: string; code?: string; meta?: { modelName?: string } };
         throw new Error(
           `${name} failed: ${e.name ?? 'Error'}${e.code ? ` ${e.code}` : ''}${e.meta?.modelName ? ` on ${e.meta.modelName}` : ''}`,

@@ -8,6 +8,8 @@ export interface NoticeRequest {
   obligationKey: string;
   template: string;
   body: string;
+  /** Absent or `applicant`: the applicant. Otherwise staff or an organ (`agency_head:YC`): in-app inbox only. */
+  recipient?: string;
 }
 
 function applicantField(applicant: unknown, field: 'phone' | 'email'): string | undefined {
@@ -38,11 +40,14 @@ export function createNotificationActivities({
         where: { applicationNo: notice.applicationNo },
         select: { applicant: true },
       });
-      const channels = [
-        'inbox',
-        ...(sms && applicantPhone(app?.applicant) ? ['sms'] : []),
-        ...(mail && applicantEmail(app?.applicant) ? ['email'] : []),
-      ];
+      const toApplicant = !notice.recipient || notice.recipient === 'applicant';
+      const channels = !toApplicant
+        ? ['inbox']
+        : [
+            'inbox',
+            ...(sms && applicantPhone(app?.applicant) ? ['sms'] : []),
+            ...(mail && applicantEmail(app?.applicant) ? ['email'] : []),
+          ];
       await prisma.notification.createMany({
         data: channels.map((channel) => ({ ...notice, channel })),
         skipDuplicates: true,

@@ -9,6 +9,10 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import {
   applicationWorkflowId,
+  assignCase,
+  confirmMember,
+  replaceMember,
+  reportConflict,
   decide,
   decideObjection,
   extendCorrectionDeadline,
@@ -31,6 +35,10 @@ import { submitApplication, type IntakeDeps } from './intake';
 import { perMinute } from './limits';
 import {
   applicationNoParams,
+  assignCaseBody,
+  confirmMemberBody,
+  conflictBody,
+  replacementBody,
   createApplicationBody,
   decisionBody,
   extendDeadlineBody,
@@ -88,7 +96,10 @@ export async function loadApplicationScope(
 ): Promise<ApplicationScope | null> {
   const [intake, app] = await Promise.all([
     prisma.intakeRequest.findUnique({ where: { applicationNo } }),
-    prisma.application.findUnique({ where: { applicationNo }, select: { agencyCode: true, assignedLawyerId: true } }),
+    prisma.application.findUnique({
+      where: { applicationNo },
+      select: { agencyCode: true, assignedMemberIds: true, assignedInstitutionIds: true },
+    }),
   ]);
   const agencyCode = app?.agencyCode ?? intake?.agencyCode;
   if (!agencyCode) return null;
@@ -96,7 +107,8 @@ export async function loadApplicationScope(
     agencyCode,
     filedBy: intake?.filedBy ?? null,
     applicantSubject: intake?.applicantSubject ?? null,
-    assignedLawyerId: app?.assignedLawyerId ?? null,
+    assignedMemberIds: app?.assignedMemberIds ?? [],
+    assignedInstitutionIds: app?.assignedInstitutionIds ?? [],
   };
 }
 
@@ -142,6 +154,12 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       // S-2.1, S-2.2, S-2.7: the filer's role decides the channels they may file through.
       const role = rolesFor('application.create', principal).find((r) => CHANNELS_BY_ROLE[r]?.includes(body.channel));
       if (!role) throw new ApiError(403, 'CHANNEL_NOT_ALLOWED', '您的角色不能通过该渠道提交申请');
+      // S-2.9(d), (e): the duty officer or village legal advisor who files is on record for the assignment.
+      const own =
+        role === 'hotline_officer' ? 'hotlineOfficerId' : role === 'village_advisor' ? 'villageAdvisorId' : undefined;
+      if (own && !body.intake?.assignment?.[own]) {
+        body.intake = { ...body.intake, assignment: { ...body.intake?.assignment, [own]: principal.userId } };
+      }
       const filer = {
         userId: principal.userId,
         role,
@@ -181,7 +199,8 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       ? [{}]
       : [
           ...(scope.agencies.length ? [{ agencyCode: { in: scope.agencies } }] : []),
-          ...(scope.lawyer ? [{ assignedLawyerId: me }] : []),
+          ...(scope.lawyer ? [{ assignedMemberIds: { has: me } }] : []),
+          ...(scope.institution ? [{ assignedInstitutionIds: { has: scope.institution } }] : []),
           ...(filed.length || mine.length
             ? [{ applicationNo: { in: [...filed, ...mine].map((r) => r.applicationNo) } }]
             : []),
@@ -275,7 +294,8 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
   // The in-app inbox of the case: every notice queued for it (S-3.2 correction notice, reminders, termination...).
   router.get('/:applicationNo/notices', ...onApplication('application.read'), async (req, res) => {
     const rows = await deps.prisma.notification.findMany({
-      where: { applicationNo: paramNo(req), channel: 'inbox' },
+      // The applicant's notices; staff escalations and notices to institutions are in the timeline.
+      where: { applicationNo: paramNo(req), channel: 'inbox', recipient: 'applicant' },
       orderBy: { id: 'asc' },
     });
     res.json({
@@ -312,6 +332,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
         at: n.createdAt,
         kind: 'notice' as const,
         obligation: n.obligationKey,
+        recipient: n.recipient,
         text: n.body,
         status: n.status,
       })),
@@ -421,6 +442,88 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       }
       await handle.signal(terminateAid, { ...body, terminatedBy: principalOf(res).userId });
       res.status(202).json({ applicationNo, accepted: true });
+    },
+  );
+
+  // S-2.9, S-2.10, S-3.3: the agency assigns where a person must act (a priority, a major case, nobody eligible).
+  router.post('/:applicationNo/assignment', actionLimit, ...onApplication('application.assign'), async (req, res) => {
+    const applicationNo = paramNo(req);
+    const body = assignCaseBody.parse(req.body);
+    const principal = principalOf(res);
+    if (body.method === 'discussion' && rolesFor('application.assignMajor', principal).length === 0) {
+      throw new ApiError(403, 'FORBIDDEN', '重大疑难案件须由机构负责人在集体讨论后指派（S-2.9(f)）');
+    }
+    const input = { ...body, assignedBy: principal.userId };
+    res.json(await act(applicationNo, assignCase, [input], `assign:${optionalKey(req)}`));
+  });
+
+  /** The live assignment, for checks that depend on who holds which place on the case. */
+  async function assignmentOf(applicationNo: string) {
+    try {
+      return (await handleFor(applicationNo).query(getState)).assignment;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(applicationNo);
+      throw err;
+    }
+  }
+  const notYours = () => new ApiError(403, 'FORBIDDEN', '只能处理本机构或本人承办的指派');
+
+  // S-2.10: the institution confirms its member (the one whose turn it was, or another of its members).
+  router.post(
+    '/:applicationNo/assignment/confirmation',
+    actionLimit,
+    ...onApplication('application.confirmMember'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const body = confirmMemberBody.parse(req.body);
+      const principal = principalOf(res);
+      const agency = rolesFor('application.confirmMember', principal).some((r) => r !== 'institution');
+      if (!agency) {
+        const slot = (await assignmentOf(applicationNo))?.slots.find((s) => s.ledgerSeq === body.ledgerSeq);
+        if (slot && slot.institutionId !== principal.institution) throw notYours();
+      }
+      const input = {
+        ...body,
+        confirmedBy: principal.userId,
+        by: agency ? ('agency' as const) : ('institution' as const),
+      };
+      res.json(await act(applicationNo, confirmMember, [input], `confirm-member:${optionalKey(req)}`));
+    },
+  );
+
+  // S-2.10: conflict of interest or inability, reported by the member, their institution, or agency staff.
+  router.post(
+    '/:applicationNo/assignment/conflict',
+    actionLimit,
+    ...onApplication('application.reportConflict'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const body = conflictBody.parse(req.body);
+      const principal = principalOf(res);
+      const roles = rolesFor('application.reportConflict', principal);
+      if (!roles.some((r) => r === 'agency_staff' || r === 'agency_head')) {
+        const slot = (await assignmentOf(applicationNo))?.slots.find(
+          (s) => !s.releasedAt && (s.memberId ?? s.proposedMemberId) === body.memberId,
+        );
+        const own =
+          (roles.includes('lawyer') && body.memberId === principal.userId && body.scope === 'member') ||
+          (roles.includes('institution') && slot !== undefined && slot.institutionId === principal.institution);
+        if (!own) throw notYours();
+      }
+      const input = { ...body, reportedBy: principal.userId };
+      res.json(await act(applicationNo, reportConflict, [input], `conflict:${optionalKey(req)}`));
+    },
+  );
+
+  // L-11: the agency grants the aided person's request to replace the member.
+  router.post(
+    '/:applicationNo/assignment/replacement',
+    actionLimit,
+    ...onApplication('application.replaceMember'),
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const input = { ...replacementBody.parse(req.body), decidedBy: principalOf(res).userId };
+      res.json(await act(applicationNo, replaceMember, [input], `replace:${optionalKey(req)}`));
     },
   );
 

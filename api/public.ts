@@ -38,7 +38,7 @@ export function publicRouter(deps: PublicDeps): Router {
     events: Array<{ note: string | null; enteredAt: Date; stage: keyof typeof STAGES }>,
   ) {
     const inbox = await deps.prisma.notification.findMany({
-      where: { applicationNo, channel: 'inbox', status: 'sent' },
+      where: { applicationNo, channel: 'inbox', status: 'sent', recipient: 'applicant' },
       orderBy: { id: 'asc' },
     });
     if (inbox.length > 0) return inbox.map((n) => ({ at: formatCst(n.sentAt ?? n.createdAt), text: n.body }));

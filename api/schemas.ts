@@ -35,6 +35,12 @@ export const applicationNoParams = z.object({
   applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
 });
 
+/** Pool member and institution ids: staff ids, never names. */
+const memberId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '人员编号格式不正确');
+
 export const createApplicationBody = z
   .object({
     agencyCode: z.enum(AGENCY_CODES).describe('负责审查的法律援助机构'),
@@ -98,6 +104,22 @@ export const createApplicationBody = z
           .describe('材料不全时申请人承诺：逾期未补齐的，视为撤回申请或终止法律援助（S-3.2）'),
         limitationDeadline: z.iso.date().optional().describe('时效或期限届满日（L-7：不足七日的先行受理）'),
         urgentPreservation: z.boolean().optional().describe('需要立即申请保全或先予执行（L-7）'),
+        assignment: z
+          .object({
+            chosenMemberId: memberId.optional().describe('受援人选择的法律援助人员（S-2.9(a)）'),
+            earlierApplicationNo: z
+              .string()
+              .regex(/^[A-Z]{2,4}-\d{4}-\d{6}$/)
+              .optional()
+              .describe('同一案件前一诉讼阶段的申请编号（S-2.9(b)）'),
+            hotlineOfficerId: memberId.optional().describe('经办的 12348 值班人员（S-2.9(d)）'),
+            villageAdvisorId: memberId.optional().describe('帮助申请或上门服务的村居法律顾问（S-2.9(e)）'),
+            majorCase: z.boolean().optional().describe('重大、疑难、复杂案件，须集体讨论（S-2.9(f)，S-3.3）'),
+            aidedPersons: z.number().int().min(1).max(10_000).optional().describe('受援人数（群体性案件，S-3.3）'),
+          })
+          .strict()
+          .optional()
+          .describe('指派所需情形（S-2.9，S-3.3）'),
       })
       .strict()
       .optional(),
@@ -249,4 +271,46 @@ export const statusLookupBody = z
     applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
     code: z.string().trim().min(4).max(16).describe('受理回执上的查询码'),
   })
+  .strict();
+
+/** S-2.9, S-2.10: the agency assigns by rotation, by a priority naming the member, or after a collective discussion. */
+export const assignCaseBody = z
+  .object({
+    method: z
+      .enum(['rotation', 'priority', 'discussion'])
+      .describe('rotation 轮流；priority 优先指派；discussion 集体讨论'),
+    rule: z.enum(['S-2.9(a)', 'S-2.9(b)', 'S-2.9(d)', 'S-2.9(e)']).optional().describe('优先指派适用的情形'),
+    memberId: memberId.optional(),
+    discussionRecord: z.string().trim().min(1).max(4000).optional().describe('集体讨论记录（S-2.9(f)）'),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.method === 'priority' && !body.rule) {
+      ctx.addIssue({ code: 'custom', path: ['rule'], message: '优先指派须注明适用的 S-2.9 情形' });
+    }
+    if (body.method !== 'rotation' && !body.memberId) {
+      ctx.addIssue({ code: 'custom', path: ['memberId'], message: '须指定法律援助人员（S-2.10）' });
+    }
+    if (body.method === 'discussion' && !body.discussionRecord) {
+      ctx.addIssue({ code: 'custom', path: ['discussionRecord'], message: '须有集体讨论记录（S-2.9(f)）' });
+    }
+  });
+
+export const confirmMemberBody = z
+  .object({
+    ledgerSeq: z.number().int().min(1).describe('轮流指派记录编号'),
+    memberId: memberId.describe('确认承办的本机构人员'),
+  })
+  .strict();
+
+export const conflictBody = z
+  .object({
+    memberId,
+    scope: z.enum(['member', 'institution']).default('member').describe('member 本人；institution 整个机构'),
+    reason: z.string().trim().min(1, '请写明利益冲突或不能承办的原因').max(2000),
+  })
+  .strict();
+
+export const replacementBody = z
+  .object({ memberId, reason: z.string().trim().min(1, '请写明准予更换的理由').max(2000) })
   .strict();

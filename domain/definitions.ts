@@ -119,8 +119,102 @@ export interface ApplicationState {
   /** Outcome of the eligibility rules (no facts: those are stored with the case, not in workflow state). */
   eligibility?: { kind: 'no_test' | 'waived' | 'verify'; ruleIds: string[]; anyMatter: boolean };
   decision?: Decision;
+  /** S-3.3, L-3, L-4, S-2.9, S-2.10: the assignment of the case to institutions and members. */
+  assignment?: AssignmentState;
   closedReason?: string;
 }
+
+/** One member's place on a case: the agency's pick (an institution and its proposed member) and its confirmation. */
+export interface AssignmentSlot {
+  /** Ledger purpose of the pick (unique per case), and its public ledger sequence number. */
+  purpose: string;
+  ledgerSeq: number;
+  institutionId: string;
+  institutionName: string;
+  /** Whose turn the rotation gave (or whom the agency named). */
+  proposedMemberId: string;
+  /** S-2.9 rule of the pick, and what happened to the turn. */
+  rule: string;
+  turn: string;
+  pickedAt: string;
+  /** S-2.10: the institution confirms the member by then (absent when the agency named the member). */
+  confirmDueAt?: string;
+  confirmEscalated?: boolean;
+  /** The member confirmed on the case, who and when. */
+  memberId?: string;
+  confirmedBy?: string;
+  confirmedAt?: string;
+  /** S-2.10 conflict or L-11 replacement: the slot was released. */
+  releasedAt?: string;
+  releaseReason?: string;
+}
+
+export interface AssignmentState {
+  /** picking: a pick is running; awaiting_agency: a person must assign (priority, discussion, nobody eligible). */
+  status: 'picking' | 'awaiting_agency' | 'awaiting_institution' | 'assigned';
+  /** When the duty to assign arose: the grant, or for notification cases the receipt of the notice (S-3.3, L-4). */
+  since: string;
+  /** S-3.3: the same day (China time); L-3/L-4: the statutory limit. */
+  sameDayDueAt: string;
+  statutoryDueAt: string;
+  sameDayEscalated?: boolean;
+  statutoryOverdue?: boolean;
+  /** Why a person must act, in Chinese, with the rule. */
+  needs?: string;
+  /** S-3.3 group cases: members the case needs. */
+  membersNeeded: number;
+  /** Picks made so far (the next ledger purpose is assignment-<picks + 1>). */
+  picks: number;
+  slots: AssignmentSlot[];
+  /** S-2.10, L-11: members and institutions out of this case, with the reason. */
+  excluded: Array<{ memberId?: string; institutionId?: string; reason: string }>;
+  completedAt?: string;
+  /** Assigned after the same day (S-3.3) or after the statutory limit (L-3). */
+  late?: 'same_day' | 'statutory';
+}
+
+export const ASSIGNMENT_PRIORITY_RULES = ['S-2.9(a)', 'S-2.9(b)', 'S-2.9(d)', 'S-2.9(e)'] as const;
+
+/** S-2.9, S-2.10: the agency assigns: by rotation, by a priority naming the member, or (f) after a discussion. */
+export interface AssignCaseInput {
+  method: 'rotation' | 'priority' | 'discussion';
+  /** priority: which S-2.9 priority applies. */
+  rule?: (typeof ASSIGNMENT_PRIORITY_RULES)[number];
+  /** priority, discussion: the member the agency names (S-2.10). */
+  memberId?: string;
+  /** discussion: the record of the collective discussion (S-2.9(f), S-3.3). */
+  discussionRecord?: string;
+  assignedBy: string;
+}
+
+/** S-2.10: the institution (or, where it does not, the agency) confirms the member for a pick. */
+export interface ConfirmMemberInput {
+  ledgerSeq: number;
+  memberId: string;
+  confirmedBy: string;
+  /** institution: the institution's own confirmation; agency: the agency names the member. */
+  by: 'institution' | 'agency';
+}
+
+/** S-2.10: a member or the whole institution has a conflict of interest or cannot act for an objective reason. */
+export interface ReportConflictInput {
+  memberId: string;
+  scope: 'member' | 'institution';
+  reason: string;
+  reportedBy: string;
+}
+
+/** L-11: the agency grants the aided person's request to replace the member. */
+export interface ReplaceMemberInput {
+  memberId: string;
+  reason: string;
+  decidedBy: string;
+}
+
+export const assignCase = defineUpdate<AssignmentState, [AssignCaseInput]>('assignCase');
+export const confirmMember = defineUpdate<AssignmentState, [ConfirmMemberInput]>('confirmMember');
+export const reportConflict = defineUpdate<AssignmentState, [ReportConflictInput]>('reportConflict');
+export const replaceMember = defineUpdate<AssignmentState, [ReplaceMemberInput]>('replaceMember');
 
 export interface ApplicationOutcome {
   applicationNo: string;
@@ -273,4 +367,6 @@ export const decide = defineUpdate<DecideResult, [DecideInput]>('decide');
 export const ERROR_TYPES = {
   invalidTransition: 'InvalidTransition',
   invalidInput: 'InvalidInput',
+  /** S-2.9, S-2.10: nobody (or not the named member) can be assigned; the message says why. */
+  unassignable: 'Unassignable',
 } as const;

@@ -53,6 +53,24 @@ export interface IntakeDetails {
   limitationDeadline?: string;
   /** L-7: preservation of property or evidence, or advance execution, must be sought at once. */
   urgentPreservation?: boolean;
+  /** S-2.9 priorities known at intake and the S-3.3 group size: what the assignment stage starts from. */
+  assignment?: AssignmentHints;
+}
+
+/** S-2.9, S-3.3: facts the assignment needs. Member ids are pool ids (staff ids), never names. */
+export interface AssignmentHints {
+  /** S-2.9(a): the pool member the aided person chose. */
+  chosenMemberId?: string;
+  /** S-2.9(b): the application of the same case's earlier stage; its member takes this stage. */
+  earlierApplicationNo?: string;
+  /** S-2.9(d): the hotline or online duty officer (a pool member) who guided, helped or filed the application. */
+  hotlineOfficerId?: string;
+  /** S-2.9(e): the village legal advisor (a pool member) who helped, filed or made a home visit. */
+  villageAdvisorId?: string;
+  /** S-2.9(f), S-3.3: difficult, complex or major case: the agency head assigns after a collective discussion. */
+  majorCase?: boolean;
+  /** S-3.3: number of aided persons (group case). */
+  aidedPersons?: number;
 }
 
 export interface IntakeCheck {

@@ -19,7 +19,7 @@ export interface PoolMember {
   id: string;
   institutionId: string;
   /** S-2.8: removed (score <= 65, failed assessment, penalty) or suspended (impact period) members get no cases. */
-  status: 'active' | 'removed' | 'suspended';
+  status: 'pending' | 'active' | 'removed' | 'suspended';
   dutyLawyer?: boolean;
   criminalDefenceYears?: number;
   juvenileCompetent?: boolean;
@@ -43,7 +43,8 @@ export type Priority =
   | { rule: 'S-2.9(b)'; memberId: string } // same person, same case, later stage: turn deducted
   | { rule: 'S-2.9(d)'; memberId: string } // hotline officer who handled it: turn kept
   | { rule: 'S-2.9(e)'; memberId: string } // village legal advisor who filed or visited: turn kept
-  | { rule: 'S-2.9(f)'; memberId: string; discussionRecord: string }; // difficult case, head's choice after discussion
+  | { rule: 'S-2.9(f)'; memberId: string; discussionRecord: string } // difficult case, head's choice after discussion
+  | { rule: 'S-2.10'; memberId: string }; // the institution names another of its members: turn deducted
 
 export interface PickRequest {
   priority?: Priority;
@@ -51,6 +52,10 @@ export interface PickRequest {
   notification?: { lifeOrDeath?: boolean; juvenile?: boolean };
   /** S-2.10: members who reported a conflict of interest for this case. */
   conflicted?: string[];
+  /** S-2.10, L-11: members and whole institutions out of this case, each with the reason the ledger shows. */
+  excluded?: Array<{ memberId?: string; institutionId?: string; reason: string }>;
+  /** S-3.3 group cases: members already chosen for this case in the same assignment. */
+  alreadyChosen?: string[];
 }
 
 export interface LedgerEntry {
@@ -80,10 +85,14 @@ function weight(m: PoolMember, config: RotationConfig): number {
   return (m.excellentRatings ?? 0) >= config.excellentThreshold ? config.excellentWeight : 1;
 }
 
-function ineligibility(m: PoolMember, request: PickRequest): string | undefined {
+export function ineligibility(m: PoolMember, request: PickRequest): string | undefined {
+  if (m.status === 'pending') return '尚未经法律援助机构确认入库（S-2.8）';
   if (m.status === 'removed') return '已移出法律援助人员库（S-2.8）';
   if (m.status === 'suspended') return '处于影响期，暂停指派（S-2.8(b)）';
   if (request.conflicted?.includes(m.id)) return '报告存在利益冲突（S-2.10）';
+  const out = request.excluded?.find((x) => x.memberId === m.id || x.institutionId === m.institutionId);
+  if (out) return out.reason;
+  if (request.alreadyChosen?.includes(m.id)) return '已指派承办本案（群体性案件，S-3.3）';
   if (request.notification?.lifeOrDeath && (m.criminalDefenceYears ?? 0) < L5_CRIMINAL_YEARS) {
     return '不具有三年以上刑事辩护经历（L-5）';
   }
@@ -140,7 +149,11 @@ export function pick(
     if (p.rule === 'S-2.9(f)' && !p.discussionRecord.trim())
       throw new RotationError('重大疑难案件须有集体讨论记录（S-2.9(f)）');
     const turn =
-      p.rule === 'S-2.9(a)' || p.rule === 'S-2.9(b)' ? 'consumed' : p.rule === 'S-2.9(f)' ? 'outside' : 'kept';
+      p.rule === 'S-2.9(a)' || p.rule === 'S-2.9(b)' || p.rule === 'S-2.10'
+        ? 'consumed'
+        : p.rule === 'S-2.9(f)'
+          ? 'outside'
+          : 'kept';
     return {
       entry: { next, chosen: p.memberId, rule: p.rule, turn, skipped: [] },
       turns: turn === 'consumed' ? consume(p.memberId) : { ...turns },

@@ -25,6 +25,16 @@ export interface RuleConfig {
   objectionReviewDays?: number;
   /** S-1.3: the city's one economic-hardship standard. */
   hardshipStandard?: HardshipStandard;
+  /** L-3, L-4: days after the grant or the notice letter within which the case must be assigned (law: 3). */
+  assignmentDays?: number;
+  /** S-2.10: hours an institution has to confirm the member after the agency assigns it the case. */
+  memberConfirmHours?: number;
+  /** S-3.3 group cases: one member per this many aided persons, up to `maxMembersPerCase`. */
+  personsPerMember?: number;
+  maxMembersPerCase?: number;
+  /** S-2.9(g): members rated excellent at least this many times get `excellentWeight` times the share of cases. */
+  excellentThreshold?: number;
+  excellentWeight?: number;
 }
 
 export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
@@ -39,6 +49,13 @@ export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   // Placeholder until the administrator sets the city's published figure (HARDSHIP_STANDARD_* variables): the
   // texts we have name no amount.
   hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
+  assignmentDays: 3,
+  // The texts set no number for S-2.10's confirmation, nor for group cases: our defaults, configurable per agency.
+  memberConfirmHours: 24,
+  personsPerMember: 10,
+  maxMembersPerCase: 3,
+  excellentThreshold: 3,
+  excellentWeight: 1.5,
 };
 
 /** Rules of a case: what it started with, completed by today's defaults for numbers added since (replay-safe). */

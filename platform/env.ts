@@ -71,6 +71,12 @@ const schema = z.object({
   RULE_REVIEW_PAUSES_FOR_MATERIALS: bool.default(DEFAULT_RULE_CONFIG.reviewPausesForMaterials),
   RULE_OBJECTION_WINDOW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.objectionWindowDays),
   RULE_OBJECTION_REVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.objectionReviewDays),
+  RULE_ASSIGNMENT_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.assignmentDays),
+  RULE_MEMBER_CONFIRM_HOURS: positiveInt.default(DEFAULT_RULE_CONFIG.memberConfirmHours),
+  RULE_PERSONS_PER_MEMBER: positiveInt.default(DEFAULT_RULE_CONFIG.personsPerMember),
+  RULE_MAX_MEMBERS_PER_CASE: positiveInt.default(DEFAULT_RULE_CONFIG.maxMembersPerCase),
+  RULE_EXCELLENT_THRESHOLD: positiveInt.default(DEFAULT_RULE_CONFIG.excellentThreshold),
+  RULE_EXCELLENT_WEIGHT: z.coerce.number().min(1).max(10).default(DEFAULT_RULE_CONFIG.excellentWeight),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
   HARDSHIP_STANDARD_MONTHLY_PER_CAPITA: z.coerce
@@ -120,6 +126,12 @@ export function ruleConfig(env: Env): Required<RuleConfig> {
     reviewPausesForMaterials: env.RULE_REVIEW_PAUSES_FOR_MATERIALS,
     objectionWindowDays: env.RULE_OBJECTION_WINDOW_DAYS,
     objectionReviewDays: env.RULE_OBJECTION_REVIEW_DAYS,
+    assignmentDays: env.RULE_ASSIGNMENT_DAYS,
+    memberConfirmHours: env.RULE_MEMBER_CONFIRM_HOURS,
+    personsPerMember: env.RULE_PERSONS_PER_MEMBER,
+    maxMembersPerCase: env.RULE_MAX_MEMBERS_PER_CASE,
+    excellentThreshold: env.RULE_EXCELLENT_THRESHOLD,
+    excellentWeight: env.RULE_EXCELLENT_WEIGHT,
     hardshipStandard: {
       id: env.HARDSHIP_STANDARD_ID,
       monthlyIncomePerCapita: env.HARDSHIP_STANDARD_MONTHLY_PER_CAPITA,

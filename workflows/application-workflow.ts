@@ -38,6 +38,7 @@ import { acceptedFirstGrounds, intakeChecks } from '../domain/intake';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { canTransition, isDecidedOrClosed, STAGES, type Stage } from '../domain/stages';
 import { terminable } from '../domain/termination';
+import { assignmentPhase, registerAssignmentHandlers, type AssignmentContext } from './assignment';
 import { awaitCorrection } from './correction';
 import { objectable, objectionPhase, registerObjectionHandlers, type ObjectionContext } from './objection';
 import { grantBlockedByVerification, registerVerificationHandlers } from './verification';
@@ -67,6 +68,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const withObjection = patched('objection-after-refusal');
   // Cases started before this end at their grant; newer ones stay open for what follows and for L-9 termination.
   const openAfterGrant = patched('open-after-grant');
+  // Cases granted before the assignment stage existed wait at `granted` (terminable, L-9) as they did.
+  const withAssignment = patched('assignment-stage');
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     agencyCode: input.agencyCode,
@@ -124,9 +127,17 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   // Notices are queued once the application is recorded, each at most once per obligation (outbox uniqueness), and
   // delivered on their own chain so a slow SMS gateway never holds up the stage history.
   const notices: Promise<void>[] = [];
-  function notify(key: string, template: string, body: string): Promise<void> {
+  function notify(key: string, template: string, body: string, recipient?: string): Promise<void> {
     const sent = persisted
-      .then(() => records.queueNotice({ applicationNo: state.applicationNo, obligationKey: key, template, body }))
+      .then(() =>
+        records.queueNotice({
+          applicationNo: state.applicationNo,
+          obligationKey: key,
+          template,
+          body,
+          ...(recipient ? { recipient } : {}),
+        }),
+      )
       .then((ids) => Promise.all(ids.map((id) => records.deliverNotice({ id }))))
       .then(() => undefined);
     notices.push(sent);
@@ -256,12 +267,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       const late = state.reviewDueAt !== undefined && Date.now() > new Date(state.reviewDueAt).getTime();
       state.decision = { decision, reason, decidedBy, decidedAt, requestId, late };
       // L-1: the decision closes the review; a refusal carries its written reasons.
-      await transition(decision === 'grant' ? 'granted' : 'refused', {
+      const decided = decision === 'grant' ? 'granted' : 'refused';
+      await transition(decided, {
         actor: decidedBy,
         ruleIds: ['L-1'],
         note: late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason,
       });
-      return { applicationNo: state.applicationNo, stage: state.stage, decidedAt };
+      // The decision's own stage: a granted case has usually moved on to assignment by now (S-3.3).
+      return { applicationNo: state.applicationNo, stage: decided, decidedAt };
     },
     {
       validator: ({ decision, reason }: DecideInput) => {
@@ -301,6 +314,19 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     void notify(`aid-terminated-${state.seq}`, 'aid_terminated', text);
   });
 
+  const assignment: AssignmentContext = {
+    state,
+    input,
+    rules,
+    transition,
+    record: (meta) => {
+      state.seq += 1;
+      return record(meta);
+    },
+    notify,
+  };
+  registerAssignmentHandlers(assignment);
+
   registerVerificationHandlers({
     state,
     record: (meta) => record(meta),
@@ -333,8 +359,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (withObjection && objectable(state)) {
       // L-10: a refusal or an L-9 termination stays open to objection; corrected, the case goes back.
       if ((await objectionPhase(objection)) === 'closed') break;
+    } else if (openAfterGrant && state.stage === 'granted' && withAssignment) {
+      // S-3.3, L-3, L-4: aid granted (or a notice received): assigned at once; returns when the case leaves it.
+      await assignmentPhase(assignment);
     } else if (openAfterGrant && state.stage === 'granted') {
-      // Aid granted: the case stays open for what follows (assignment, issue 5) and for an L-9 termination.
+      // Aid granted (older cases): the case stays open for an L-9 termination.
       await condition(() => state.stage !== 'granted');
     } else {
       break;

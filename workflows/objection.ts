@@ -68,7 +68,10 @@ export function registerObjectionHandlers(ctx: ObjectionContext): void {
       const againstTermination = objection.against === 'termination';
       let to: Stage = againstTermination ? 'terminated' : 'refused';
       if (outcome === 'corrected') {
-        to = againstTermination && state.termination?.fromStage === 'granted' ? 'granted' : 'under_review';
+        // Aid resumed after the grant goes back to `granted` and is assigned again (S-3.3).
+        const fromStage = state.termination?.fromStage;
+        const afterGrant = fromStage === 'granted' || fromStage === 'assigning' || fromStage === 'assigned';
+        to = againstTermination && afterGrant ? 'granted' : 'under_review';
         if (againstTermination) {
           state.termination = undefined;
           state.closedReason = undefined;
@@ -80,7 +83,8 @@ export function registerObjectionHandlers(ctx: ObjectionContext): void {
         ruleIds: ['L-10'],
         note: `${outcome === 'upheld' ? '维持' : '纠正'}${what}：${reason}`,
       });
-      return { stage: state.stage };
+      // The decision's own stage: resumed aid has usually moved on to assignment by now (S-3.3).
+      return { stage: to };
     },
     {
       validator: ({ reason }: DecideObjectionInput) => {

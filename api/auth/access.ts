@@ -45,6 +45,8 @@ const READERS = [
   'agency_staff',
   'agency_head',
   'lawyer',
+  'institution',
+  'quality_manager',
   'city_centre',
   'manager',
   'auditor',
@@ -85,6 +87,15 @@ export const ACCESS = {
   'application.object': ['applicant', 'village_agent', 'village_advisor', 'agency_staff', 'agency_head'],
   // L-10: the justice bureau reviews the objection.
   'application.decideObjection': ['justice_bureau'],
+  // S-2.9, S-2.10: the agency assigns (rotation or a priority); S-2.9(f) major cases: the agency head only.
+  'application.assign': ['agency_staff', 'agency_head'],
+  'application.assignMajor': ['agency_head'],
+  // S-2.10: the institution confirms its member; where it does not, the agency names one.
+  'application.confirmMember': ['institution', 'agency_staff', 'agency_head'],
+  // S-2.10: a member or institution reports a conflict of interest or inability; agency staff may record it for them.
+  'application.reportConflict': ['lawyer', 'institution', 'agency_staff', 'agency_head'],
+  // L-11: the agency grants the aided person's request to replace the member.
+  'application.replaceMember': ['agency_staff', 'agency_head'],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -107,7 +118,9 @@ export interface ApplicationScope {
   agencyCode: string;
   filedBy: string | null;
   applicantSubject: string | null;
-  assignedLawyerId: string | null;
+  /** S-2.10: members confirmed on the case, and the institutions it was assigned to. */
+  assignedMemberIds: string[];
+  assignedInstitutionIds: string[];
 }
 
 function roleSees(role: Role, p: Principal, app: ApplicationScope): boolean {
@@ -122,7 +135,10 @@ function roleSees(role: Role, p: Principal, app: ApplicationScope): boolean {
     case 'agency_head':
       return p.agency === app.agencyCode;
     case 'lawyer':
-      return app.assignedLawyerId !== null && app.assignedLawyerId === p.userId;
+      return app.assignedMemberIds.includes(p.userId);
+    case 'institution':
+    case 'quality_manager':
+      return p.institution !== undefined && app.assignedInstitutionIds.includes(p.institution);
     case 'applicant':
       return app.applicantSubject !== null && app.applicantSubject === p.userId;
     case 'village_agent':
@@ -144,6 +160,7 @@ export function listScope(p: Principal): {
   filedBy: boolean;
   applicant: boolean;
   lawyer: boolean;
+  institution: string | undefined;
 } {
   const roles = rolesFor('application.list', p);
   const cityWide = roles.some(
@@ -156,6 +173,7 @@ export function listScope(p: Principal): {
     filedBy: roles.some((r) => r === 'village_agent' || r === 'village_advisor' || r === 'hotline_officer'),
     applicant: roles.includes('applicant'),
     lawyer: roles.includes('lawyer'),
+    institution: roles.some((r) => r === 'institution' || r === 'quality_manager') ? p.institution : undefined,
   };
 }
 

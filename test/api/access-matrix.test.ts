@@ -73,7 +73,7 @@ async function fileAs(
     (row) => row?.stage === 'awaiting_materials',
   );
   if (opts.lawyer)
-    await api.prisma.application.update({ where: { applicationNo: no }, data: { assignedLawyerId: opts.lawyer } });
+    await api.prisma.application.update({ where: { applicationNo: no }, data: { assignedMemberIds: [opts.lawyer] } });
   if (opts.complete) {
     const done = await request(api.base)
       .post(`/applications/${no}/materials`)
@@ -356,6 +356,8 @@ describe('GET /applications (work queues): each person lists only what they may 
     'otherAgencyHead',
     'lawyer',
     'otherLawyer',
+    'institution', // S-2.10: cases assigned to their institution (none here)
+    'qualityManager',
     'city',
     'manager',
     'cityManager',

@@ -277,7 +277,7 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
       .set('Idempotency-Key', key)
       .send({ decision: 'grant' });
     expect(grant.status).toBe(200);
-    expect(grant.body.stage).toBe('granted');
+    expect(grant.body.stage).toBe('granted'); // the decision's stage; S-3.3 assignment follows at once
 
     // A granted case stays open (for assignment and L-9): the repeat is answered by Temporal's update dedupe.
     const repeat = await request(base)
@@ -301,7 +301,7 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     expect(late.status).toBe(422);
     await eventually(
       () => request(base).get(`/applications/${no}`).set('Authorization', staff),
-      (r) => r.body.stage === 'granted',
+      (r) => r.body.stage === 'assigning' && r.body.history.length === 8,
     );
 
     const record = await request(base).get(`/applications/${no}`).set('Authorization', staff);
@@ -312,12 +312,18 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
       'under_review', // S-3.1 verification task requested
       'under_review', // its result recorded
       'granted',
+      'assigning', // S-3.3: assigned at once; this agency's pool is empty, so it waits for the agency
+      'assigning',
     ]);
     expect(record.body.verification).toMatchObject({ status: 'verified', basis: 'verification' });
     expect(record.body.decision.decidedBy).toBe('head-sy-1');
     expect(record.body.review.paused).toBe(false);
 
-    const timeline = await request(base).get(`/applications/${no}/timeline`).set('Authorization', staff);
+    // The staff notice (no pool in this agency: S-2.10, the agency must assign) is queued after its event.
+    const timeline = await eventually(
+      () => request(base).get(`/applications/${no}/timeline`).set('Authorization', staff),
+      (r) => (r.body.timeline as Array<{ kind: string }>).filter((t) => t.kind === 'notice').length === 2,
+    );
     const entries = timeline.body.timeline as Array<{ kind: string; stage?: string; obligation?: string; at: string }>;
     expect(entries.filter((t) => t.kind === 'event').map((t) => t.stage)).toEqual([
       'received',
@@ -326,8 +332,13 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
       'under_review',
       'under_review',
       'granted',
+      'assigning',
+      'assigning',
     ]);
-    expect(entries.filter((t) => t.kind === 'notice').map((t) => t.obligation)).toEqual(['correction-notice']);
+    expect(entries.filter((t) => t.kind === 'notice').map((t) => t.obligation)).toEqual([
+      'correction-notice',
+      'assignment-needs-agency-1',
+    ]);
     const times = entries.map((t) => Date.parse(t.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const notes = timeline.body.timeline.map((t: { note?: string }) => t.note ?? '').join('\n');

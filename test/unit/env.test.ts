@@ -17,11 +17,18 @@ describe('configuration', () => {
       objectionWindowDays: 15,
       objectionReviewDays: 5,
       hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
+      assignmentDays: 3, // L-3, L-4
+      memberConfirmHours: 24, // S-2.10 (our default)
+      personsPerMember: 10, // S-3.3 group cases (our default)
+      maxMembersPerCase: 3,
+      excellentThreshold: 3, // S-2.9(g)
+      excellentWeight: 1.5,
     });
   });
 
   test('rule numbers are configuration', () => {
     expect(ruleConfig(loadEnv({ RULE_CORRECTION_DAYS: '10' })).correctionDays).toBe(10);
+    expect(ruleConfig(loadEnv({ RULE_ASSIGNMENT_DAYS: '2' })).assignmentDays).toBe(2);
     expect(ruleConfig(loadEnv({ RULE_REMINDER_DAYS_BEFORE: '5,2' })).reminderDaysBefore).toEqual([5, 2]);
     expect(() => loadEnv({ RULE_REMINDER_DAYS_BEFORE: 'soon' })).toThrow(/RULE_REMINDER_DAYS_BEFORE/);
   });

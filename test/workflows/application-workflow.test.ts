@@ -125,14 +125,15 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
     expect((await handle.query(getState)).stage).toBe('under_review');
 
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-7', requestId: 'r1' }] });
-    await untilStage(handle, prisma, 'granted'); // granted cases stay open for what follows (and L-9)
+    await untilStage(handle, prisma, 'assigning'); // S-3.3: granted aid goes straight on to assignment
     const record = await stored(input.applicationNo);
-    expect(record.stageEvents.map((e) => e.stage)).toEqual([
+    expect(record.stageEvents.map((e) => e.stage).slice(0, 6)).toEqual([
       'received',
       'awaiting_materials',
       'awaiting_materials',
       'under_review',
       'granted',
+      'assigning',
     ]);
     expect(record.correctionDueAt).toBeNull();
     expect(record.decidedBy).toBe('staff-7');
@@ -294,17 +295,17 @@ describe('L-1 the 7-day review clock', () => {
     const handle = await start(input);
     await env.sleep('8 days');
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'late-1' }] });
-    await untilStage(handle, prisma, 'granted');
+    await untilStage(handle, prisma, 'assigning');
     const record = await recorded(input.applicationNo);
     expect(record.decisionLate).toBe(true);
-    expect(record.stageEvents.at(-1)!.note).toContain('超过审查期限');
+    expect(record.stageEvents.find((e) => e.stage === 'granted')!.note).toContain('超过审查期限');
   });
 
   test('L-1 a decision within the review period is not flagged', async () => {
     const input = await received({});
     const handle = await start(input);
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'ok-1' }] });
-    await untilStage(handle, prisma, 'granted');
+    await untilStage(handle, prisma, 'assigning');
     expect((await recorded(input.applicationNo)).decisionLate).toBe(false);
   });
 });

@@ -83,7 +83,7 @@ test('L-10 objection corrected: back to review, and a new decision grants aid', 
   });
   expect(corrected.stage).toBe('under_review');
   await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
-  await untilStage(handle, prisma, 'granted');
+  await untilStage(handle, prisma, 'assigning');
 });
 
 test('L-10 a review past 5 days is escalated once, and the decision still closes it', async () => {
@@ -129,19 +129,24 @@ describe('L-9 termination of granted aid, open to objection (L-10)', () => {
       args: [input],
     });
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+    await untilStage(handle, prisma, 'assigning'); // S-3.3: on to assignment (this agency has no pool: waits)
+    for (let i = 0; i < 200 && (await handle.query(getState)).assignment?.status !== 'awaiting_agency'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await untilStage(handle, prisma, 'assigning');
     return { input, handle };
   }
 
   test('L-9 a granted case stays open; terminated on a ground, the ground is recorded and the applicant notified', async () => {
     const { input, handle } = await grantedCase();
-    expect((await handle.query(getState)).stage).toBe('granted');
+    expect((await handle.query(getState)).stage).toBe('assigning');
     await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '受援人已自行委托律师', terminatedBy: 'head-1' });
     await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '重复信号', terminatedBy: 'head-1' }); // no effect
     await untilStage(handle, prisma, 'terminated');
     const state = await handle.query(getState);
     expect(state.termination).toMatchObject({
       ground: 'own_lawyer',
-      fromStage: 'granted',
+      fromStage: 'assigning',
       reason: '受援人已自行委托律师',
     });
     expect((await handle.result()).stage).toBe('terminated'); // no objection within the window: final
@@ -149,7 +154,14 @@ describe('L-9 termination of granted aid, open to objection (L-10)', () => {
       where: { applicationNo: input.applicationNo },
       orderBy: { seq: 'asc' },
     });
-    expect(events.map((e) => e.stage)).toEqual(['received', 'under_review', 'granted', 'terminated']);
+    expect(events.map((e) => e.stage)).toEqual([
+      'received',
+      'under_review',
+      'granted',
+      'assigning',
+      'assigning',
+      'terminated',
+    ]);
     expect(events.at(-1)!.ruleIds).toEqual(['L-9']);
     const notices = await prisma.notification.findMany({ where: { applicationNo: input.applicationNo } });
     expect(notices.map((n) => n.body).join('')).toContain('自行委托律师');
@@ -163,7 +175,8 @@ describe('L-9 termination of granted aid, open to objection (L-10)', () => {
     const corrected = await handle.executeUpdate(decideObjection, {
       args: [{ outcome: 'corrected', reason: '终止理由不成立', decidedBy: 'bureau-1' }],
     });
-    expect(corrected.stage).toBe('granted');
+    expect(corrected.stage).toBe('granted'); // and assigned again (S-3.3)
+    await untilStage(handle, prisma, 'assigning');
     expect((await handle.query(getState)).termination).toBeUndefined();
   });
 

@@ -110,7 +110,7 @@ test('S-3.1 item 1: good credit from the credit service and no doubt: the commit
   });
   expect(settled).toMatchObject({ status: 'accepted', basis: 'no_doubt' });
   await handle.executeUpdate(decide, grant('g1'));
-  await untilStage(handle, prisma, 'granted');
+  await untilStage(handle, prisma, 'assigning');
 });
 
 test('S-3.1 item 2: a bad credit record means verification; a field check by the village agent confirms it', async () => {
@@ -135,7 +135,7 @@ test('S-3.1 item 2: a bad credit record means verification; a field check by the
   });
   expect(done).toMatchObject({ status: 'verified', basis: 'verification' });
   await handle.executeUpdate(decide, grant('g2'));
-  await untilStage(handle, prisma, 'granted');
+  await untilStage(handle, prisma, 'assigning');
 });
 
 test('S-3.1 item 3: a letter without an exact answer; inference needs a written reason', async () => {

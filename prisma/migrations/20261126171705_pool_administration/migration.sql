@@ -9,9 +9,17 @@
 ALTER TYPE "ApplicationStage" ADD VALUE 'assigning';
 ALTER TYPE "ApplicationStage" ADD VALUE 'assigned';
 
+-- DropIndex
+DROP INDEX "application_assigned_lawyer_id_idx";
+
 -- AlterTable
-ALTER TABLE "application" ADD COLUMN     "assigned_institution_id" VARCHAR(64),
+ALTER TABLE "application" DROP COLUMN "assigned_lawyer_id",
+ADD COLUMN     "assigned_institution_ids" TEXT[] DEFAULT ARRAY[]::TEXT[],
+ADD COLUMN     "assigned_member_ids" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "assignment" JSONB;
+
+-- AlterTable
+ALTER TABLE "notification" ADD COLUMN     "recipient" VARCHAR(96) NOT NULL DEFAULT 'applicant';
 
 -- AlterTable
 ALTER TABLE "pool_institution" ADD COLUMN     "kind" VARCHAR(24) NOT NULL DEFAULT 'law_firm';
@@ -55,7 +63,10 @@ CREATE UNIQUE INDEX "pool_member_event_request_id_key" ON "pool_member_event"("r
 CREATE INDEX "pool_member_event_member_id_id_idx" ON "pool_member_event"("member_id", "id");
 
 -- CreateIndex
-CREATE INDEX "application_assigned_institution_id_idx" ON "application"("assigned_institution_id");
+CREATE INDEX "application_assigned_member_ids_idx" ON "application" USING GIN ("assigned_member_ids");
+
+-- CreateIndex
+CREATE INDEX "application_assigned_institution_ids_idx" ON "application" USING GIN ("assigned_institution_ids");
 
 -- Pool status history is append-only (hand-written: Prisma's schema language cannot express triggers).
 CREATE TRIGGER "pool_member_event_no_update_delete_truncate"
