@@ -15,7 +15,11 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import {
   applicationWorkflowId,
+  assignCase,
+  confirmMember,
   decide,
+  replaceMember,
+  reportConflict,
   decideObjection,
   extendCorrectionDeadline,
   fileObjection,
@@ -77,16 +81,74 @@ async function main() {
       args: [input],
     });
 
-  // Granted cases stay open (for what follows and for L-9): wait for the grant, or for the workflow's end.
+  // Granted cases stay open (for what follows and for L-9): wait for the assignment to settle, or for the end.
   const settled = async (handle: Awaited<ReturnType<typeof start>>) => {
     for (;;) {
       if ((await handle.describe()).status.name !== 'RUNNING') return;
-      if ((await handle.query(getState)).stage === 'granted') return;
+      const state = await handle.query(getState);
+      if (state.stage === 'granted' && !state.assignment) return; // histories from before the assignment stage
+      if ((state.stage === 'assigning' || state.stage === 'assigned') && state.assignment?.status !== 'picking') return;
       await testEnv.sleep('1 hour');
     }
   };
 
+  // S-2.8, S-2.9: a pool for KQ (two institutions, three members) so the assignment scenarios can pick.
+  for (const [i, inst] of ['KQ-A', 'KQ-B'].entries()) {
+    await prisma.poolInstitution.create({ data: { id: inst, agencyCode: 'KQ', name: `回放样例${i}`, listOrder: i } });
+  }
+  for (const [id, institutionId] of [
+    ['kq-a1', 'KQ-A'],
+    ['kq-a2', 'KQ-A'],
+    ['kq-b1', 'KQ-B'],
+  ] as const) {
+    await prisma.poolMember.create({ data: { id, institutionId } });
+  }
+
   const scenarios: Record<string, () => Promise<string>> = {
+    // S-3.3, S-2.10, L-11: granted, assigned by rotation, the institution names another member, a conflict is
+    // reported, the replacement confirmed by the agency, and then replaced at the aided person's request.
+    'assigned-conflict-replaced': async () => {
+      const handle = await start(
+        fixture('KQ-1998-000008', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
+      );
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'i' }] });
+      await settled(handle);
+      let state = await handle.query(getState);
+      const slot = state.assignment!.slots[0]!;
+      const sibling = slot.proposedMemberId === 'kq-a1' ? 'kq-a2' : slot.proposedMemberId;
+      await handle.executeUpdate(confirmMember, {
+        args: [{ ledgerSeq: slot.ledgerSeq, memberId: sibling, confirmedBy: 'inst', by: 'institution' }],
+      });
+      await handle.executeUpdate(reportConflict, {
+        args: [{ memberId: sibling, scope: 'member', reason: '回放样例', reportedBy: sibling }],
+      });
+      await settled(handle);
+      await testEnv.sleep('2 days'); // past the institution's confirmation deadline: escalated
+      state = await handle.query(getState);
+      const next = state.assignment!.slots.at(-1)!;
+      await handle.executeUpdate(confirmMember, {
+        args: [{ ledgerSeq: next.ledgerSeq, memberId: next.proposedMemberId, confirmedBy: 'staff-1', by: 'agency' }],
+      });
+      await handle.executeUpdate(replaceMember, {
+        args: [{ memberId: next.proposedMemberId, reason: '回放样例', decidedBy: 'staff-1' }],
+      });
+      await settled(handle);
+      return handle.workflowId;
+    },
+    // S-2.9(f), S-3.3, L-3: a major case waits for the head past the day's end and the statutory limit.
+    'major-case-discussed': async () => {
+      const input = fixture('KQ-1998-000009', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']);
+      input.intake = { assignment: { majorCase: true, aidedPersons: 12 } };
+      const handle = await start(input);
+      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'j' }] });
+      await settled(handle);
+      await testEnv.sleep('4 days');
+      await handle.executeUpdate(assignCase, {
+        args: [{ method: 'discussion', memberId: 'kq-b1', discussionRecord: '回放样例', assignedBy: 'head-1' }],
+      });
+      await settled(handle);
+      return handle.workflowId;
+    },
     // L-9 then L-10: granted, terminated on a ground, objection corrected: the aid resumes.
     'granted-terminated-objection-corrected': async () => {
       const handle = await start(
