@@ -124,6 +124,11 @@ export function publicRouter(deps: PublicDeps): Router {
         rule: e.rule,
         turn: e.turn,
         skipped: e.skipped,
+        // S-2.10, L-11: releases and reassignments say why, whom they released and what happened to the turn.
+        institutionId: e.institutionId,
+        reason: e.reason,
+        released: e.releasedId,
+        releasedTurn: e.releasedTurn,
       })),
     });
   });

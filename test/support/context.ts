@@ -45,8 +45,8 @@ export const testCodec = new AesGcmCodec({ 'p-2026': Buffer.alloc(32, 7), 'p-202
 export const testDataConverter = dataConverter(testCodec);
 export const TEST_STATUS_SECRET = 'status-secret-for-tests-0123456789';
 
-export function tokenFor(userId: string, roles: Role[], agency?: string): Promise<string> {
-  return issueToken(TEST_AUTH, { userId, roles, agency });
+export function tokenFor(userId: string, roles: Role[], agency?: string, institution?: string): Promise<string> {
+  return issueToken(TEST_AUTH, { userId, roles, agency, institution });
 }
 
 export async function createTestWorker(
