@@ -18,8 +18,11 @@ export interface Institution {
 export interface PoolMember {
   id: string;
   institutionId: string;
-  /** S-2.8: removed (score <= 65, failed assessment, penalty) or suspended (impact period) members get no cases. */
-  status: 'active' | 'removed' | 'suspended';
+  /**
+   * S-2.8: removed (score <= 65) or suspended (impact period) members get no cases; nor do pending members, whom the
+   * agency has not confirmed yet.
+   */
+  status: 'pending' | 'active' | 'removed' | 'suspended';
   dutyLawyer?: boolean;
   criminalDefenceYears?: number;
   juvenileCompetent?: boolean;
@@ -83,6 +86,7 @@ function weight(m: PoolMember, config: RotationConfig): number {
 function ineligibility(m: PoolMember, request: PickRequest): string | undefined {
   if (m.status === 'removed') return '已移出法律援助人员库（S-2.8）';
   if (m.status === 'suspended') return '处于影响期，暂停指派（S-2.8(b)）';
+  if (m.status !== 'active') return '尚未确认入库（S-2.8）';
   if (request.conflicted?.includes(m.id)) return '报告存在利益冲突（S-2.10）';
   if (request.notification?.lifeOrDeath && (m.criminalDefenceYears ?? 0) < L5_CRIMINAL_YEARS) {
     return '不具有三年以上刑事辩护经历（L-5）';
