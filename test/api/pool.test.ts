@@ -340,4 +340,31 @@ describe('S-2.8(b) suspension for an impact period', () => {
     expect(training.status).toBe(422);
     expect(training.body.code).toBe('POOL_MEMBER_NOT_REMOVED');
   });
+
+  test('S-2.8(a) during a (b) suspension: re-admitted before the period ends -> suspended again, with a new timer', async () => {
+    const memberId = await activeMember();
+    const until = new Date(Date.now() + 20 * 86_400_000).toISOString();
+    const suspended = await post(`/pool/members/${memberId}/removal`, 'staff', {
+      kind: 'assessment',
+      reason: '年度考核不合格',
+      impactUntil: until,
+    });
+    const removed = await post(`/pool/members/${memberId}/removal`, 'staff', {
+      kind: 'score',
+      reason: '案件评分 50 分',
+      score: 50,
+    });
+    expect(removed.body.member).toMatchObject({ status: 'removed', removalKind: 'score', impactUntil: until });
+    expect(removed.body.impactTimer).toBeNull();
+    await post(`/pool/members/${memberId}/re-review`, 'staff', { reason: '重新审核通过' });
+    const back = await post(`/pool/members/${memberId}/training`, 'staff', { reason: '培训合格' });
+    expect(back.status).toBe(200);
+    expect(back.body.member).toMatchObject({ status: 'suspended', removalKind: 'assessment', impactUntil: until });
+    const readmitted = back.body.events[1];
+    expect(readmitted).toMatchObject({ kind: 'readmitted', effectiveUntil: until });
+    expect(back.body.impactTimer).toEqual({ workflowId: poolImpactWorkflowId(readmitted.id), until });
+    expect(back.body.impactTimer.workflowId).not.toBe(suspended.body.impactTimer.workflowId);
+    const described = await api.client.workflow.getHandle(back.body.impactTimer.workflowId).describe();
+    expect(described.status.name).toBe('RUNNING');
+  });
 });
