@@ -3,6 +3,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createNotificationActivities } from './notifications';
+import { createPoolActivities } from './pool';
 import { createRotationActivities } from './rotation';
 import { createVerificationActivities } from './verification';
 import type { CreditService } from '../platform/credit';
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createVerificationActivities(deps),
     ...createRotationActivities(deps),
+    ...createPoolActivities(deps),
   });
 }
 

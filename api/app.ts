@@ -14,6 +14,7 @@ import { createTokenVerifier, type AuthConfig } from './auth/tokens';
 import { codecCors, codecRouter } from './codec';
 import { ApiError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
+import { poolRouter } from './pool';
 import { publicRouter } from './public';
 
 export interface AppDeps {
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
     ),
   );
   app.use('/applications', applicationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  app.use('/pool', poolRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/audit-events', authenticated, auditRouter(deps));
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

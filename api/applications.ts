@@ -36,7 +36,7 @@ import { perMinute } from './limits';
 import {
   applicationNoParams,
   assignCaseBody,
-  confirmMemberBody,
+  confirmAssignedMemberBody,
   conflictBody,
   replacementBody,
   createApplicationBody,
@@ -475,7 +475,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     ...onApplication('application.confirmMember'),
     async (req, res) => {
       const applicationNo = paramNo(req);
-      const body = confirmMemberBody.parse(req.body);
+      const body = confirmAssignedMemberBody.parse(req.body);
       const principal = principalOf(res);
       const agency = rolesFor('application.confirmMember', principal).some((r) => r !== 'institution');
       if (!agency) {

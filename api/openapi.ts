@@ -3,8 +3,19 @@ import { z } from 'zod';
 import {
   applicationNoParams,
   createApplicationBody,
+  assignCaseBody,
+  confirmAssignedMemberBody,
+  conflictBody,
+  replacementBody,
+  confirmMemberBody,
+  createInstitutionBody,
+  createMemberBody,
   decisionBody,
   errorBody,
+  institutionsQuery,
+  membersQuery,
+  poolStepBody,
+  removalBody,
   extendDeadlineBody,
   listQuery,
   objectionBody,
@@ -39,6 +50,43 @@ const pathParam = {
   required: true,
   schema: z.toJSONSchema(applicationNoParams.shape.applicationNo),
 };
+const queryParams = (schema: z.ZodType) =>
+  Object.entries(z.toJSONSchema(schema, { io: 'input' }).properties ?? {}).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: s,
+  }));
+const memberParam = {
+  name: 'memberId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' },
+};
+/** S-2.8 pool errors on top of the common ones. */
+const poolErrors = {
+  ...errors,
+  '404': {
+    description: '人员或机构不存在 (POOL_MEMBER_NOT_FOUND, POOL_INSTITUTION_NOT_FOUND)',
+    content: json(errorBody),
+  },
+  '409': { description: '已经登记 (POOL_MEMBER_EXISTS, POOL_INSTITUTION_EXISTS)', content: json(errorBody) },
+  '422': {
+    description:
+      '当前状态不允许该操作 (POOL_MEMBER_NOT_PENDING, POOL_MEMBER_PENDING, POOL_MEMBER_NOT_REMOVED, ' +
+      'POOL_ALREADY_RE_REVIEWED, POOL_ALREADY_TRAINED, POOL_IMPACT_UNTIL_REQUIRED, POOL_IMPACT_UNTIL_NOT_ALLOWED, ' +
+      'IDEMPOTENCY_KEY_REUSED)',
+    content: json(errorBody),
+  },
+};
+const poolStep = (summary: string, body: z.ZodType) => ({
+  post: {
+    summary,
+    parameters: [memberParam, keyHeader(false)],
+    requestBody: { required: true, content: json(body) },
+    responses: { '200': { description: '成员状态及写入的状态记录' }, ...poolErrors },
+  },
+});
 const keyHeader = (required: boolean) => ({
   name: 'Idempotency-Key',
   in: 'header',
@@ -130,6 +178,38 @@ export function openApiDocument() {
           responses: { '202': { description: '已受理' }, ...errors },
         },
       },
+      '/applications/{applicationNo}/assignment': {
+        post: {
+          summary: '法律援助机构指派：轮流、优先指派或集体讨论后指派（S-2.9，S-2.10，S-3.3）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(assignCaseBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/assignment/confirmation': {
+        post: {
+          summary: '受指派机构确认承办人员，或法律援助机构指定（S-2.10）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(confirmAssignedMemberBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/assignment/conflict': {
+        post: {
+          summary: '报告利益冲突或不能承办，重新指派（S-2.10）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(conflictBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/assignment/replacement': {
+        post: {
+          summary: '准予受援人更换法律援助人员，重新指派（L-11）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(replacementBody) },
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
       '/applications/{applicationNo}/objection': {
         post: {
           summary: '对不予法律援助决定提出异议（L-10）',
@@ -154,6 +234,52 @@ export function openApiDocument() {
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },
+      '/pool/institutions': {
+        get: {
+          summary: '法律服务机构名单（轮流指派顺序，S-2.9）',
+          parameters: queryParams(institutionsQuery),
+          responses: { '200': { description: 'OK' }, ...poolErrors },
+        },
+        post: {
+          summary: '登记法律服务机构（律师事务所、基层法律服务所）',
+          requestBody: { required: true, content: json(createInstitutionBody) },
+          responses: { '201': { description: '已登记' }, '200': { description: '同一机构再次登记' }, ...poolErrors },
+        },
+      },
+      '/pool/members': {
+        get: {
+          summary: '法律援助人员库：按机构、状态筛选（S-2.8）',
+          parameters: queryParams(membersQuery),
+          responses: { '200': { description: 'OK' }, ...poolErrors },
+        },
+        post: {
+          summary: '公开招募（机构工作人员）或机构推荐（法律服务机构）入库，待确认（S-2.8）',
+          parameters: [keyHeader(false)],
+          requestBody: { required: true, content: json(createMemberBody) },
+          responses: {
+            '201': { description: '待确认' },
+            '200': { description: '同一幂等键的重复请求' },
+            ...poolErrors,
+          },
+        },
+      },
+      '/pool/members/{memberId}': {
+        get: {
+          summary: '人员及其状态记录（入库、确认、移出、重新审核、培训、重新入库、影响期届满）',
+          parameters: [memberParam],
+          responses: { '200': { description: 'OK' }, ...poolErrors },
+        },
+      },
+      '/pool/members/{memberId}/confirmation': poolStep('法律援助机构确认入库（S-2.8）', confirmMemberBody),
+      '/pool/members/{memberId}/removal': poolStep(
+        '移出人员库：S-2.8(a) 案件评分 65 分以下；S-2.8(b) 年度考核不合格、处罚或处分，影响期内暂停指派（启动影响期计时）',
+        removalBody,
+      ),
+      '/pool/members/{memberId}/re-review': poolStep('重新审核资格、专长和经历（S-2.8(a)）', poolStepBody),
+      '/pool/members/{memberId}/training': poolStep(
+        '培训合格确认（S-2.8(a)；与重新审核均完成后重新入库）',
+        poolStepBody,
+      ),
       '/public/applications/status': {
         post: {
           summary: '申请人查询办理进度 (public; application number + status code from the receipt)',

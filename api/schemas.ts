@@ -21,6 +21,15 @@ import { isValidResidentIdNumber } from '../domain/id-number';
 import { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS, type NotificationGround } from '../domain/intake';
 import { MATERIAL_CODES, missingMaterials } from '../domain/materials';
 import { MATTER_CATEGORY_CODES } from '../domain/matters';
+import {
+  ENTRY_ROUTES,
+  INSTITUTION_KINDS,
+  MEMBER_STATUS_CODES,
+  REMOVAL_KIND_CODES,
+  SCORE_REMOVAL_THRESHOLD,
+  type EntryRoute,
+  type InstitutionKind,
+} from '../domain/pool';
 import { STAGES } from '../domain/stages';
 
 z.config(z.locales.zhCN());
@@ -296,7 +305,7 @@ export const assignCaseBody = z
     }
   });
 
-export const confirmMemberBody = z
+export const confirmAssignedMemberBody = z
   .object({
     ledgerSeq: z.number().int().min(1).describe('轮流指派记录编号'),
     memberId: memberId.describe('确认承办的本机构人员'),
@@ -313,4 +322,118 @@ export const conflictBody = z
 
 export const replacementBody = z
   .object({ memberId, reason: z.string().trim().min(1, '请写明准予更换的理由').max(2000) })
+  .strict();
+
+// S-2.8 personnel pool. Member ids are staff ids and institution ids codes: never names.
+const poolId = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, `${what}只能包含字母、数字和 . _ : -`);
+const poolReason = (required: string) => z.string().trim().min(1, required).max(2000);
+
+export const poolMemberParams = z.object({ memberId: poolId('人员编号') });
+
+export const createInstitutionBody = z
+  .object({
+    id: poolId('机构编号'),
+    agencyCode: z.enum(AGENCY_CODES).describe('所属法律援助机构'),
+    name: z.string().trim().min(1).max(200).describe('机构名称'),
+    kind: z
+      .enum(Object.keys(INSTITUTION_KINDS) as [InstitutionKind, ...InstitutionKind[]])
+      .default('law_firm')
+      .describe('law_firm 律师事务所；grassroots_office 基层法律服务所'),
+    listOrder: z
+      .int()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe('在机构名单中的位置（轮流指派顺序，S-2.9）；缺省排在最后'),
+  })
+  .strict();
+
+export const institutionsQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();
+
+export const createMemberBody = z
+  .object({
+    memberId: poolId('人员编号').describe('人员编号（工号），不填姓名'),
+    institutionId: poolId('机构编号'),
+    entryRoute: z
+      .enum(Object.keys(ENTRY_ROUTES) as [EntryRoute, ...EntryRoute[]])
+      .describe('recruitment 公开招募；recommendation 机构推荐（S-2.8）'),
+    specialties: z.array(z.string().trim().min(1).max(50)).max(20).default([]).describe('专业特长'),
+    practiceYears: z.int().min(0).max(70).default(0).describe('执业年限'),
+    criminalDefenceYears: z.int().min(0).max(70).default(0).describe('刑事辩护年限（L-5）'),
+    dutyLawyer: z.boolean().default(false).describe('值班律师（S-2.9(c)）'),
+    juvenileCompetent: z.boolean().default(false).describe('熟悉未成年人身心特点（L-5）'),
+    reason: z.string().trim().min(1).max(2000).optional(),
+    requestId: idempotencyKey.optional().describe('幂等键（也可放在请求头 Idempotency-Key）'),
+  })
+  .strict();
+
+export const poolStepBody = z
+  .object({
+    reason: poolReason('请写明情况'),
+    requestId: idempotencyKey.optional(),
+  })
+  .strict();
+
+export const confirmMemberBody = z
+  .object({
+    reason: z.string().trim().min(1).max(2000).optional(),
+    requestId: idempotencyKey.optional(),
+  })
+  .strict();
+
+export const removalBody = z
+  .object({
+    kind: z
+      .enum(REMOVAL_KIND_CODES)
+      .describe(
+        'score 案件评分 65 分以下（S-2.8(a)）；assessment 年度考核不合格；penalty 行政处罚或行业处分（S-2.8(b)）',
+      ),
+    reason: poolReason('请写明移出理由'),
+    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123').optional(),
+    score: z.number().min(0).max(100).optional().describe('案件质量评估分数（S-2.8(a)）'),
+    impactUntil: z.iso.datetime({ offset: true }).optional().describe('影响期届满时间（S-2.8(b) 必填）'),
+    requestId: idempotencyKey.optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.kind === 'score') {
+      if (body.impactUntil !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['impactUntil'],
+          message: '因案件评分移出的人员没有影响期，经重新审核和培训后方可重新入库（S-2.8(a)）',
+        });
+      }
+      if (body.score !== undefined && body.score > SCORE_REMOVAL_THRESHOLD) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['score'],
+          message: '只有 65 分以下（含 65 分）的案件导致移出（S-2.8(a)）',
+        });
+      }
+      return;
+    }
+    if (body.score !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['score'], message: '案件评分只用于 S-2.8(a) 的移出' });
+    }
+    if (body.impactUntil === undefined || Date.parse(body.impactUntil) <= Date.now()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['impactUntil'],
+        message: '年度考核不合格或受到处罚、处分的，须写明影响期届满时间，且应晚于当前时间（S-2.8(b)）',
+      });
+    }
+  });
+
+export const membersQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    status: z.enum(MEMBER_STATUS_CODES).optional(),
+    institutionId: poolId('机构编号').optional(),
+  })
   .strict();

@@ -33,6 +33,11 @@ export function applicationWorkflowId(applicationNo: string): string {
   return `application-${applicationNo}`;
 }
 
+/** S-2.8(b) impact-period timer: one per status event (event ids are numbers, member ids never appear). */
+export function poolImpactWorkflowId(eventId: string): string {
+  return `pool-impact-${eventId}`;
+}
+
 export const CHANNELS = ['online', 'walk_in', 'hotline', 'village_agent', 'notification'] as const;
 export type Channel = (typeof CHANNELS)[number];
 

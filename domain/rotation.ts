@@ -18,7 +18,10 @@ export interface Institution {
 export interface PoolMember {
   id: string;
   institutionId: string;
-  /** S-2.8: removed (score <= 65, failed assessment, penalty) or suspended (impact period) members get no cases. */
+  /**
+   * S-2.8: removed (score <= 65) or suspended (impact period) members get no cases; nor do pending members, whom the
+   * agency has not confirmed yet.
+   */
   status: 'pending' | 'active' | 'removed' | 'suspended';
   dutyLawyer?: boolean;
   criminalDefenceYears?: number;
@@ -89,6 +92,7 @@ export function ineligibility(m: PoolMember, request: PickRequest): string | und
   if (m.status === 'pending') return '尚未经法律援助机构确认入库（S-2.8）';
   if (m.status === 'removed') return '已移出法律援助人员库（S-2.8）';
   if (m.status === 'suspended') return '处于影响期，暂停指派（S-2.8(b)）';
+  if (m.status !== 'active') return '尚未确认入库（S-2.8）';
   if (request.conflicted?.includes(m.id)) return '报告存在利益冲突（S-2.10）';
   const out = request.excluded?.find((x) => x.memberId === m.id || x.institutionId === m.institutionId);
   if (out) return out.reason;

@@ -1,2 +1,3 @@
 // The workflow barrel: only workflow functions, as the worker's bundle entry point.
 export { applicationWorkflow } from './application-workflow';
+export { poolImpactWorkflow } from './pool-impact';

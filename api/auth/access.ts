@@ -96,6 +96,14 @@ export const ACCESS = {
   'application.reportConflict': ['lawyer', 'institution', 'agency_staff', 'agency_head'],
   // L-11: the agency grants the aided person's request to replace the member.
   'application.replaceMember': ['agency_staff', 'agency_head'],
+
+  // S-2.8 personnel pool: the agency keeps it (its staff and head, the city centre for all); managers and auditors
+  // read it; an institution reads its own members and recommends new ones (机构推荐).
+  'pool.read': ['agency_staff', 'agency_head', 'city_centre', 'manager', 'auditor', 'institution'],
+  'pool.manage': ['agency_staff', 'agency_head', 'city_centre'],
+  'pool.recommend': ['institution'],
+  // Entering a member at all: recruitment needs pool.manage, a recommendation pool.recommend (or pool.manage).
+  'pool.register': ['agency_staff', 'agency_head', 'city_centre', 'institution'],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -185,4 +193,46 @@ export function rolesFor(action: Action, p: Principal): Role[] {
 /** May `p` perform `action` on this application? True if one of their roles both has the action and sees the case. */
 export function mayActOn(action: Action, p: Principal, app: ApplicationScope): boolean {
   return rolesFor(action, p).some((role) => roleSees(role, p, app));
+}
+
+/** What decides who may touch a pool member or institution: its agency and, for members, its institution. */
+export interface PoolScope {
+  agencyCode: string;
+  institutionId?: string;
+}
+
+function roleSeesPool(role: Role, p: Principal, target: PoolScope): boolean {
+  switch (role) {
+    case 'city_centre':
+      return true;
+    case 'manager':
+    case 'auditor':
+      return p.agency === CITY_AGENCY || p.agency === target.agencyCode;
+    case 'agency_staff':
+    case 'agency_head':
+      return p.agency === target.agencyCode;
+    case 'institution':
+      return p.institution !== undefined && p.institution === target.institutionId;
+    default:
+      return false;
+  }
+}
+
+/** May `p` perform a pool action on this agency's pool (or this institution's member)? */
+export function mayActOnPool(action: Action, p: Principal, target: PoolScope): boolean {
+  return rolesFor(action, p).some((role) => roleSeesPool(role, p, target));
+}
+
+/** The same visibility as `mayActOnPool`, as a filter for lists: the whole city, one agency, or one institution. */
+export function poolListScope(p: Principal): { all: boolean; agency?: string; institution?: string } {
+  const roles = rolesFor('pool.read', p);
+  const all = roles.some(
+    (r) => r === 'city_centre' || ((r === 'manager' || r === 'auditor') && p.agency === CITY_AGENCY),
+  );
+  const agencyWide = roles.some((r) => ['agency_staff', 'agency_head', 'manager', 'auditor'].includes(r));
+  return {
+    all,
+    agency: agencyWide ? p.agency : undefined,
+    institution: roles.includes('institution') ? p.institution : undefined,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { createPoolActivities } from '../../activities/pool';
 import type { Role } from '../../api/auth/access';
 import { issueToken } from '../../api/auth/tokens';
 import { eventually, startApi } from '../support/api-harness';
@@ -397,4 +398,86 @@ describe('GET /applications (work queues): each person lists only what they may 
     const bad = await request(api.base).get('/applications?stage=sleeping').set(as('staff'));
     expect(bad.status).toBe(400);
   });
+});
+
+describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); managers and auditors read it', () => {
+  const pool = () => createPoolActivities({ prisma: api.prisma });
+  const institutionId = `kq-matrix-${randomUUID().slice(0, 8)}`;
+  const managers: Person[] = ['staff', 'head', 'city'];
+  const readers: Person[] = ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor'];
+  let n = 0;
+
+  /** A fresh member of the KQ institution, brought to `status` through the pool's own rules. */
+  async function member(status: 'pending' | 'active' | 'removed'): Promise<string> {
+    const memberId = `${institutionId}-${++n}`;
+    const base = { memberId, actor: 'setup', requestId: null };
+    await pool().registerMember({ ...base, institutionId, entryRoute: 'recruitment' });
+    if (status !== 'pending') await pool().confirmMember(base);
+    if (status === 'removed') await pool().removeMember({ ...base, removalKind: 'score', reason: '评分 60 分' });
+    return memberId;
+  }
+
+  beforeAll(async () => {
+    await pool().registerInstitution({ id: institutionId, agencyCode: 'KQ', name: '柯桥测试律所', kind: 'law_firm' });
+  });
+
+  test.each(everyone)('GET /pool/members?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/pool/members?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
+  test.each(everyone)('GET /pool/members/:id: %s', async (who) => {
+    const res = await request(api.base)
+      .get(`/pool/members/${await member('active')}`)
+      .set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
+  test.each(everyone)('GET /pool/institutions?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/pool/institutions?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, [...readers, 'institution']));
+  });
+
+  test.each(everyone)('POST /pool/institutions: %s', async (who) => {
+    const res = await request(api.base)
+      .post('/pool/institutions')
+      .set(as(who))
+      .send({ id: `${institutionId}-i${++n}`, agencyCode: 'KQ', name: '新律所' });
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(everyone)('POST /pool/members (recruitment): %s', async (who) => {
+    const res = await request(api.base)
+      .post('/pool/members')
+      .set(as(who))
+      .send({ memberId: `${institutionId}-r${++n}`, institutionId, entryRoute: 'recruitment' });
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(everyone)('POST /pool/members/:id/confirmation: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/pool/members/${await member('pending')}/confirmation`)
+      .set(as(who))
+      .send({});
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(everyone)('POST /pool/members/:id/removal: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/pool/members/${await member('active')}/removal`)
+      .set(as(who))
+      .send({ kind: 'score', reason: '案件评分 60 分', score: 60 });
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(['re-review', 'training'].flatMap((step) => everyone.map((who) => [step, who] as const)))(
+    'POST /pool/members/:id/%s: %s',
+    async (step, who) => {
+      const res = await request(api.base)
+        .post(`/pool/members/${await member('removed')}/${step}`)
+        .set(as(who))
+        .send({ reason: '已完成' });
+      check(res.status, expectation(who, managers));
+    },
+  );
 });

@@ -1,0 +1,233 @@
+/**
+ * The legal-aid personnel pool (法律援助人员库, S-2.8) as a pure status machine. Persistence, the rotation lock and
+ * the impact-period timer live in activities/pool.ts and workflows/pool-impact.ts; this module decides only what an
+ * event does to a member, or refuses it with a stable code and a Chinese message.
+ *
+ *   (new) --recruited | recommended--> pending --confirmed--> active
+ *   active --removed(score)--> removed --re_reviewed + training_confirmed (either order)--> readmitted -> active
+ *   active --removed(assessment | penalty, until)--> suspended --impact_ended--> active
+ *
+ * Combinations (the text is silent; chosen here):
+ * - S-2.8(a) while (b)-suspended: the member becomes removed (re-review and training needed); the impact period is
+ *   kept. Re-admitted before it ends, they return to suspended until it ends (no cases during it, S-2.8(b)).
+ * - S-2.8(b) while (b)-suspended: the new period replaces the old one (a correction may shorten or extend it; for a
+ *   second penalty staff enter the end date that applies overall). The old timer becomes a no-op.
+ * - S-2.8(b) while (a)-removed: the member stays removed; the impact period is recorded and applies at re-admission.
+ * - S-2.8(a) while (a)-removed (another case scored <= 65): a new removal; re-review and training start over.
+ * - A pending member cannot be removed (they are not in the pool yet; the agency simply does not confirm them).
+ */
+
+export const MEMBER_STATUSES = {
+  pending: '待确认入库',
+  active: '在库',
+  removed: '已移出人员库',
+  suspended: '影响期内，暂停指派',
+} as const;
+export type MemberStatus = keyof typeof MEMBER_STATUSES;
+export const MEMBER_STATUS_CODES = Object.keys(MEMBER_STATUSES) as [MemberStatus, ...MemberStatus[]];
+
+export const ENTRY_ROUTES = {
+  recruitment: '公开招募',
+  recommendation: '机构推荐',
+} as const;
+export type EntryRoute = keyof typeof ENTRY_ROUTES;
+
+export const INSTITUTION_KINDS = {
+  law_firm: '律师事务所',
+  grassroots_office: '基层法律服务所',
+} as const;
+export type InstitutionKind = keyof typeof INSTITUTION_KINDS;
+
+export const REMOVAL_KINDS = {
+  score: '所办案件质量评估 65 分以下（S-2.8(a)）',
+  assessment: '年度考核不合格（S-2.8(b)）',
+  penalty: '因执业违法违规受到行政处罚或行业处分（S-2.8(b)）',
+} as const;
+export type RemovalKind = keyof typeof REMOVAL_KINDS;
+export type ImpactKind = Exclude<RemovalKind, 'score'>;
+export const REMOVAL_KIND_CODES = Object.keys(REMOVAL_KINDS) as [RemovalKind, ...RemovalKind[]];
+
+export const EVENT_KINDS = {
+  recruited: '公开招募报名入库',
+  recommended: '法律服务机构推荐入库',
+  confirmed: '法律援助机构确认入库',
+  removed: '移出人员库',
+  re_reviewed: '重新审核资格、专长和经历',
+  training_confirmed: '经培训确认掌握办案标准',
+  readmitted: '重新入库',
+  impact_ended: '影响期届满，恢复指派',
+} as const;
+export type PoolEventKind = keyof typeof EVENT_KINDS;
+
+/** S-2.8(a): "65分以下" includes 65 (Civil Code art. 1259). */
+export const SCORE_REMOVAL_THRESHOLD = 65;
+
+export function removalForScore(score: number): boolean {
+  return score <= SCORE_REMOVAL_THRESHOLD;
+}
+
+export const POOL_ERRORS = {
+  POOL_MEMBER_EXISTS: '该人员已在法律援助人员库中登记',
+  POOL_MEMBER_NOT_PENDING: '只有待确认的人员可以确认入库',
+  POOL_MEMBER_PENDING: '该人员尚未确认入库，不能移出',
+  POOL_MEMBER_NOT_REMOVED: '只有因案件质量评估 65 分以下被移出的人员需要重新审核和培训（S-2.8(a)）',
+  POOL_ALREADY_RE_REVIEWED: '本次移出后已经重新审核过资格、专长和经历',
+  POOL_ALREADY_TRAINED: '本次移出后已经确认过培训',
+  POOL_MEMBER_NOT_SUSPENDED: '该人员不在影响期内',
+  POOL_IMPACT_UNTIL_REQUIRED: '年度考核不合格或受到处罚、处分的，须写明影响期届满时间，且应晚于当前时间（S-2.8(b)）',
+  POOL_IMPACT_UNTIL_NOT_ALLOWED: '因案件评分移出的人员没有影响期，经重新审核和培训后方可重新入库（S-2.8(a)）',
+} as const;
+export type PoolErrorCode = keyof typeof POOL_ERRORS;
+
+/** A refused pool event: `code` is stable for programs, `message` is for people. */
+export class PoolRuleError extends Error {
+  constructor(readonly code: PoolErrorCode) {
+    super(POOL_ERRORS[code]);
+    this.name = 'PoolRuleError';
+  }
+}
+
+export interface MemberState {
+  status: MemberStatus;
+  /** Why the member is out; null when pending or active. */
+  removalKind: RemovalKind | null;
+  /** S-2.8(b) end of the impact period (ISO instant); kept while an (a) removal supersedes the suspension. */
+  impactUntil: string | null;
+  /** The (b) kind behind `impactUntil`. */
+  impactKind: ImpactKind | null;
+  /** S-2.8(a): recorded since the latest removal. */
+  reReviewed: boolean;
+  trained: boolean;
+}
+
+export type PoolCommand =
+  | { kind: 'recruited' | 'recommended' }
+  | { kind: 'confirmed' }
+  | { kind: 'removed'; removalKind: RemovalKind; until?: string }
+  | { kind: 're_reviewed' | 'training_confirmed' }
+  | { kind: 'impact_ended' };
+
+/** An event to append, in order; the first is the command's own, the others follow from it (readmitted). */
+export interface PoolEventDraft {
+  kind: PoolEventKind;
+  removalKind: RemovalKind | null;
+  effectiveUntil: string | null;
+}
+
+export interface Transition {
+  state: MemberState;
+  events: PoolEventDraft[];
+}
+
+/** What the stored member row and its history say about the member: the machine's input state. */
+export function memberState(
+  row: { status: string; removalKind: string | null; impactUntil: Date | string | null },
+  history: ReadonlyArray<{ kind: string; removalKind: string | null }>,
+): MemberState {
+  // S-2.8(a): re-review and training count only after the latest removal for a score.
+  const lastRemoval = history.map((e) => e.kind === 'removed' && e.removalKind === 'score').lastIndexOf(true);
+  const since = history.slice(lastRemoval + 1);
+  const impactKind = [...history]
+    .reverse()
+    .find((e) => e.kind !== 'impact_ended' && (e.removalKind === 'assessment' || e.removalKind === 'penalty'));
+  const impactUntil = row.impactUntil === null ? null : new Date(row.impactUntil).toISOString();
+  return {
+    status: row.status as MemberStatus,
+    removalKind: row.removalKind as RemovalKind | null,
+    impactUntil,
+    impactKind: impactUntil ? ((impactKind?.removalKind as ImpactKind | undefined) ?? 'assessment') : null,
+    reReviewed: since.some((e) => e.kind === 're_reviewed'),
+    trained: since.some((e) => e.kind === 'training_confirmed'),
+  };
+}
+
+const draft = (kind: PoolEventKind, removalKind: RemovalKind | null = null, until: string | null = null) => ({
+  kind,
+  removalKind,
+  effectiveUntil: until,
+});
+
+/** S-2.8(a) re-admission once both steps are recorded: active, or back to suspended while a (b) period runs. */
+function readmitIfComplete(state: MemberState, own: PoolEventDraft, now: Date): Transition {
+  if (!state.reReviewed || !state.trained) return { state, events: [own] };
+  const impactRunning = state.impactUntil !== null && new Date(state.impactUntil).getTime() > now.getTime();
+  const after: MemberState = impactRunning
+    ? { ...state, status: 'suspended', removalKind: state.impactKind, reReviewed: false, trained: false }
+    : { status: 'active', removalKind: null, impactUntil: null, impactKind: null, reReviewed: false, trained: false };
+  return {
+    state: after,
+    events: [own, draft('readmitted', after.removalKind, impactRunning ? state.impactUntil : null)],
+  };
+}
+
+/**
+ * Applies one event to a member (`null`: not registered yet). Returns the new state and the events to append, or
+ * throws a PoolRuleError. `now` decides only whether an impact period is still running.
+ */
+export function applyPoolEvent(state: MemberState | null, command: PoolCommand, now: Date): Transition {
+  if (command.kind === 'recruited' || command.kind === 'recommended') {
+    if (state) throw new PoolRuleError('POOL_MEMBER_EXISTS');
+    const fresh: MemberState = {
+      status: 'pending',
+      removalKind: null,
+      impactUntil: null,
+      impactKind: null,
+      reReviewed: false,
+      trained: false,
+    };
+    return { state: fresh, events: [draft(command.kind)] };
+  }
+  if (!state) throw new Error('applyPoolEvent: the member must exist for this event');
+
+  switch (command.kind) {
+    case 'confirmed':
+      if (state.status !== 'pending') throw new PoolRuleError('POOL_MEMBER_NOT_PENDING');
+      return { state: { ...state, status: 'active' }, events: [draft('confirmed')] };
+
+    case 'removed': {
+      if (state.status === 'pending') throw new PoolRuleError('POOL_MEMBER_PENDING');
+      const reset = { reReviewed: false, trained: false };
+      if (command.removalKind === 'score') {
+        if (command.until !== undefined) throw new PoolRuleError('POOL_IMPACT_UNTIL_NOT_ALLOWED');
+        // S-2.8(a): out at once, whatever the member's status; an impact period already running is kept.
+        return {
+          state: { ...state, ...reset, status: 'removed', removalKind: 'score' },
+          events: [draft('removed', 'score')],
+        };
+      }
+      const until = command.until === undefined ? NaN : Date.parse(command.until);
+      if (!(until > now.getTime())) throw new PoolRuleError('POOL_IMPACT_UNTIL_REQUIRED');
+      const impact = { impactUntil: new Date(until).toISOString(), impactKind: command.removalKind };
+      const event = draft('removed', command.removalKind, impact.impactUntil);
+      // S-2.8(b) while (a)-removed: still removed; the period applies at re-admission.
+      if (state.status === 'removed') return { state: { ...state, ...impact }, events: [event] };
+      return {
+        state: { ...state, ...reset, ...impact, status: 'suspended', removalKind: command.removalKind },
+        events: [event],
+      };
+    }
+
+    case 're_reviewed':
+    case 'training_confirmed': {
+      if (state.status !== 'removed') throw new PoolRuleError('POOL_MEMBER_NOT_REMOVED');
+      if (command.kind === 're_reviewed' && state.reReviewed) throw new PoolRuleError('POOL_ALREADY_RE_REVIEWED');
+      if (command.kind === 'training_confirmed' && state.trained) throw new PoolRuleError('POOL_ALREADY_TRAINED');
+      const next = command.kind === 're_reviewed' ? { ...state, reReviewed: true } : { ...state, trained: true };
+      return readmitIfComplete(next, draft(command.kind), now);
+    }
+
+    case 'impact_ended':
+      if (state.status !== 'suspended') throw new PoolRuleError('POOL_MEMBER_NOT_SUSPENDED');
+      return {
+        state: { ...state, status: 'active', removalKind: null, impactUntil: null, impactKind: null },
+        events: [draft('impact_ended')],
+      };
+  }
+}
+
+/** Input of `poolImpactWorkflow` (S-2.8(b)): the member, the status event that suspended them, its end (ISO). */
+export interface PoolImpactInput {
+  memberId: string;
+  eventId: string;
+  until: string;
+}
