@@ -1,7 +1,9 @@
 /**
- * `npm run bench:rotation -- [N] [members]`: N rotation picks fired at once for one agency against PostgreSQL
- * (DATABASE_URL's server, a fresh database; else embedded), through the same activity the assignment stage will
- * use. Prints picks/s and checks 0 duplicate and 0 lost turns (turns sum to N, spread <= 1, ledger 1..N).
+ * `npm run bench:rotation -- [N] [members]`: N assignment requests fired at once for one agency against PostgreSQL
+ * (DATABASE_URL's server, a fresh database; else embedded), through the activity the assignment stage calls
+ * (`pickForCase`); every tenth request is a group case needing 3 members (S-3.3). Prints assignments/s and picks/s
+ * and checks 0 duplicate and 0 lost turns (turns sum to the picks, spread <= 1, ledger 1..picks, no member twice on
+ * one case).
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -42,32 +44,37 @@ async function main() {
   }
 
   const started = performance.now();
-  await Promise.all(
+  const cases = await Promise.all(
     Array.from({ length: total }, (_, i) =>
-      acts.assignByRotation({
+      acts.pickForCase({
         agencyCode: 'KQ',
         applicationNo: `KQ-2026-${String(i).padStart(6, '0')}`,
-        purpose: 'assignment',
+        purposes: i % 10 === 9 ? ['assignment-1', 'assignment-2', 'assignment-3'] : ['assignment-1'],
         request: {},
       }),
     ),
   );
   const seconds = (performance.now() - started) / 1000;
+  const picks = cases.reduce((sum, c) => sum + c.length, 0);
+  const twiceOnOneCase = cases.filter((c) => new Set(c.map((p) => p.chosen)).size !== c.length).length;
 
   const turns = (await prisma.poolMember.findMany({ select: { turns: true } })).map((m) => m.turns);
   const seqs = (await prisma.rotationLedger.findMany({ select: { seq: true }, orderBy: { seq: 'asc' } })).map(
     (r) => r.seq,
   );
   const duplicates = seqs.length - new Set(seqs).size;
-  const lost = total - turns.reduce((a, b) => a + b, 0);
-  const contiguous = seqs.every((s, i) => s === i + 1) && seqs.length === total;
+  const lost = picks - turns.reduce((a, b) => a + b, 0);
+  const contiguous = seqs.every((s, i) => s === i + 1) && seqs.length === picks;
   const result = {
     date: new Date().toISOString(),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     database: env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL 17',
-    picks: total,
+    assignments: total,
+    picks,
     members: memberCount,
-    picksPerSecond: Math.round((total / seconds) * 10) / 10,
+    assignmentsPerSecond: Math.round((total / seconds) * 10) / 10,
+    picksPerSecond: Math.round((picks / seconds) * 10) / 10,
+    memberTwiceOnOneCase: twiceOnOneCase,
     duplicateTurns: duplicates,
     lostTurns: lost,
     ledgerContiguous: contiguous,
@@ -77,7 +84,7 @@ async function main() {
   await prisma.$disconnect();
   await dropDatabase(url.toString()).catch(() => undefined);
   await stopPg?.();
-  if (duplicates !== 0 || lost !== 0 || !contiguous || result.turnSpread > 1) {
+  if (duplicates !== 0 || lost !== 0 || !contiguous || result.turnSpread > 1 || twiceOnOneCase !== 0) {
     console.error('rotation invariants violated');
     process.exit(1);
   }

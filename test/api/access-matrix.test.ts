@@ -298,6 +298,40 @@ describe('POST /applications/:no/termination (L-9: the agency head)', () => {
   });
 });
 
+describe('S-2.9 S-2.10 L-11 assignment routes: the agency assigns and replaces; the institution confirms; conflicts', () => {
+  // One granted case for every role: an allowed role reaches the workflow, whose validator refuses these requests
+  // (nothing waits for them: a nonexistent ledger entry or member), so the answer is 422 and nothing changes.
+  let granted: string;
+  beforeAll(async () => {
+    granted = await fileAs('applicant', 'online', { complete: true });
+    const res = await request(api.base)
+      .post(`/applications/${granted}/decision`)
+      .set(as('head'))
+      .send({ decision: 'grant' });
+    expect(res.status).toBe(200);
+  });
+  const reached = (who: Person, allowed: readonly Person[]) =>
+    who === 'anonymous' || who === 'forged' ? 401 : allowed.includes(who) ? 422 : 403;
+  const routes: Array<[string, Record<string, unknown>, readonly Person[]]> = [
+    ['assignment/confirmation', { ledgerSeq: 999_999, memberId: 'nobody' }, ['staff', 'head']],
+    ['assignment/conflict', { memberId: 'nobody', reason: '利益冲突' }, ['staff', 'head']],
+    ['assignment/replacement', { memberId: 'nobody', reason: '受援人申请' }, ['staff', 'head']],
+  ];
+  describe.each(routes)('POST /applications/:no/%s', (path, payload, allowed) => {
+    test.each(everyone)('%s', async (who) => {
+      const res = await request(api.base).post(`/applications/${granted}/${path}`).set(as(who)).send(payload);
+      expect(res.status).toBe(reached(who, allowed));
+    });
+  });
+  test.each(everyone)('POST /applications/:no/assignment (discussion: the head only): %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/applications/${granted}/assignment`)
+      .set(as(who))
+      .send({ method: 'discussion', memberId: 'nobody', discussionRecord: '集体讨论纪要' });
+    expect(res.status).toBe(reached(who, ['head']));
+  });
+});
+
 describe('POST /applications/:no/decision (L-1: the agency head decides)', () => {
   test.each(everyone)('%s', async (who) => {
     const no = await fileAs('applicant', 'online', { lawyer: 'lawyer-1', complete: true });

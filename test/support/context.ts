@@ -1,4 +1,5 @@
 /** What global-setup.ts prepared for this run, plus helpers every integration test uses. */
+import type { AgencyCode } from '../../domain/agencies';
 import { randomInt, randomUUID } from 'node:crypto';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Role } from '../../api/auth/access';
@@ -84,7 +85,9 @@ export function testApplicationNo(): string {
 export function applicationInput(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
   return {
     applicationNo: testApplicationNo(),
-    agencyCode: 'KQ',
+    // An agency of its own with no pool (W + 6 digits): a granted case then waits for the agency to assign, whatever
+    // pools other test files build in the real agencies at the same time.
+    agencyCode: `W${String(randomInt(1_000_000)).padStart(6, '0')}` as AgencyCode,
     channel: 'walk_in',
     receivedAt: new Date().toISOString(),
     applicant: { name: '测试申请人', idNumber: residentIdNumber() },

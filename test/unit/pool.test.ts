@@ -239,6 +239,6 @@ describe('S-2.8 only active members get cases', () => {
     ];
     const { entry } = pick(rotationOrder([{ id: 'A' }], members), members, {}, {});
     expect(entry.chosen).toBe('a1');
-    expect(entry.skipped).toEqual([{ memberId: 'p1', reason: '尚未确认入库（S-2.8）' }]);
+    expect(entry.skipped).toEqual([{ memberId: 'p1', reason: '尚未经法律援助机构确认入库（S-2.8）' }]);
   });
 });
