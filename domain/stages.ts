@@ -12,6 +12,10 @@ export const STAGES = {
   terminated: '已终止',
   assigning: '指派中',
   assigned: '已指派',
+  performing: '承办中',
+  file_review: '结案审查中',
+  evaluating: '质量评估中',
+  closed: '已结案',
 } as const;
 
 export type Stage = keyof typeof STAGES;
@@ -26,8 +30,16 @@ const TRANSITIONS: Record<Stage, readonly Stage[]> = {
   granted: ['assigning', 'terminated'],
   // S-2.10: the agency has assigned an institution; the member is confirmed (or the case reassigned) next.
   assigning: ['assigned', 'terminated'],
-  // S-2.10, L-11: a conflict or a granted replacement sends the case back to assignment; L-9 ends it.
-  assigned: ['assigning', 'terminated'],
+  // S-2.10, L-11: a conflict or a granted replacement sends the case back to assignment; L-9 ends it;
+  // L-6: the engagement agreement signed, the member performs the case.
+  assigned: ['assigning', 'performing', 'terminated'],
+  // L-12: the member reports the end of the matter with the file; L-11 replacement, L-9 termination still possible.
+  performing: ['file_review', 'assigning', 'terminated'],
+  // S-4.3: the quality manager approves the file (uploaded to the agency -> evaluation) or sends it back.
+  file_review: ['evaluating', 'performing'],
+  // S-4.4, S-4.5: evaluated (or marked special) and paid.
+  evaluating: ['closed'],
+  closed: [],
   // L-10: a refusal or a termination may be objected to; the justice bureau upholds it or orders it corrected.
   refused: ['objection_review'],
   objection_review: ['refused', 'under_review', 'terminated', 'granted'],

@@ -1,0 +1,113 @@
+/**
+ * Quality tiers and their consequences (S-4.5, S-4.6, S-2.8(a), S-4.7), as pure functions.
+ *
+ * Wording follows the Civil Code art. 1259: "以上" (at least) includes the number, "不满" (under) excludes it. So 90 is
+ * excellent and 89.99 good; 60 is a pass and 59.99 unqualified; "65 分以下" (S-2.8(a), S-4.6) includes 65.
+ * Scores are compared in hundredths of a point, so 65.01 is never rounded into 65.
+ */
+
+export const TIERS = {
+  excellent: '优秀',
+  good: '良好',
+  pass: '合格',
+  unqualified: '不合格',
+} as const;
+export type Tier = keyof typeof TIERS;
+
+export interface TierRule {
+  tier: Tier;
+  /** The lowest score of the tier (inclusive, "以上"). */
+  minScore: number;
+  coefficient: number;
+}
+
+/** S-4.5 defaults, highest first. Configurable per case through RuleConfig.qualityTiers. */
+export const DEFAULT_TIERS: TierRule[] = [
+  { tier: 'excellent', minScore: 90, coefficient: 1.2 },
+  { tier: 'good', minScore: 75, coefficient: 0.9 },
+  { tier: 'pass', minScore: 60, coefficient: 0.6 },
+  { tier: 'unqualified', minScore: 0, coefficient: 0 },
+];
+
+/** S-2.8(a) and S-4.6: "65 分以下" (65 included). */
+export const DEFAULT_REMOVAL_THRESHOLD = 65;
+
+const hundredths = (score: number) => Math.round(score * 100);
+
+export function assertScore(score: number): void {
+  if (!Number.isFinite(score) || score < 0 || score > 100) throw new RangeError(`score out of range: ${score}`);
+}
+
+/** S-4.5: the tier and coefficient of a score. */
+export function tierOf(score: number, tiers: readonly TierRule[] = DEFAULT_TIERS): TierRule {
+  assertScore(score);
+  const sorted = [...tiers].sort((a, b) => b.minScore - a.minScore);
+  return sorted.find((t) => hundredths(score) >= hundredths(t.minScore)) ?? sorted.at(-1)!;
+}
+
+/** S-2.8(a): a case scored at or below the threshold removes its member from the pool at once. */
+export function removesMember(score: number, threshold = DEFAULT_REMOVAL_THRESHOLD): boolean {
+  return hundredths(score) <= hundredths(threshold);
+}
+
+/** S-4.6: unqualified and "basic pass" (60–65) cases lead to an interview (约谈) of the member and the head. */
+export function needsInterview(score: number, threshold = DEFAULT_REMOVAL_THRESHOLD): boolean {
+  return removesMember(score, threshold);
+}
+
+/** S-4.4: excellent and unqualified results go to an expert for re-review. */
+export function needsExpertReview(tier: Tier): boolean {
+  return tier === 'excellent' || tier === 'unqualified';
+}
+
+/** S-4.5: the subsidy in cents: the base labour fee times the coefficient, rounded to the cent. */
+export function subsidyCents(baseFeeCents: number, coefficient: number): number {
+  return Math.round((baseFeeCents * Math.round(coefficient * 100)) / 100);
+}
+
+/**
+ * S-4.7: award eligibility for a year: at least one excellent case and no unqualified one. Applies alike to a member
+ * and to an institution (any unqualified case of its members excludes it).
+ */
+export function awardEligible(tiers: readonly Tier[]): boolean {
+  return tiers.includes('excellent') && !tiers.includes('unqualified');
+}
+
+/** A scoring sheet's items (S-4.4, versioned data) and a filled-in sheet. */
+export interface SheetItem {
+  code: string;
+  label: string;
+  max: number;
+  /** Multiplies the item's points; the weighted maximums must add up to 100. */
+  weight: number;
+}
+
+export class ScoreSheetError extends Error {}
+
+/** Checks a sheet's items: unique codes, positive maximums and weights, weighted maximums adding up to 100. */
+export function validateSheet(items: readonly SheetItem[]): void {
+  if (items.length === 0) throw new ScoreSheetError('评分表至少要有一个评分项');
+  const codes = new Set(items.map((i) => i.code));
+  if (codes.size !== items.length) throw new ScoreSheetError('评分项编号不能重复');
+  for (const i of items) {
+    if (!(i.max > 0) || !(i.weight > 0)) throw new ScoreSheetError(`评分项 ${i.code} 的满分和权重应大于 0`);
+  }
+  const total = items.reduce((sum, i) => sum + hundredths(i.max * i.weight), 0);
+  if (total !== 10_000) throw new ScoreSheetError(`评分表各项加权满分合计应为 100 分，现为 ${total / 100} 分`);
+}
+
+/** The score of a filled-in sheet: each item within 0..max, every item scored, weighted sum to two decimals. */
+export function scoreSheet(items: readonly SheetItem[], points: Record<string, number>): number {
+  const unknown = Object.keys(points).filter((code) => !items.some((i) => i.code === code));
+  if (unknown.length) throw new ScoreSheetError(`评分表中没有这些评分项：${unknown.join('、')}`);
+  let total = 0;
+  for (const i of items) {
+    const p = points[i.code];
+    if (p === undefined) throw new ScoreSheetError(`评分项「${i.label}」未评分`);
+    if (!Number.isFinite(p) || p < 0 || p > i.max) {
+      throw new ScoreSheetError(`评分项「${i.label}」的得分应在 0 至 ${i.max} 分之间`);
+    }
+    total += hundredths(p * i.weight);
+  }
+  return total / 100;
+}
