@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
+import { createEvaluationRecords } from './evaluation-records';
 import { createNotificationActivities } from './notifications';
 import { createPoolActivities } from './pool';
 import { createRotationActivities } from './rotation';
@@ -47,6 +48,7 @@ function withSafeErrors<T extends Record<string, (...args: never[]) => Promise<u
 export function createActivities(deps: ActivityDeps) {
   return withSafeErrors({
     ...createApplicationRecords(deps),
+    ...createEvaluationRecords(deps),
     ...createNotificationActivities(deps),
     ...createVerificationActivities(deps),
     ...createRotationActivities(deps),

@@ -8,6 +8,7 @@ import type { RuleConfig } from '../domain/rule-config';
 import type { Logger } from '../platform/logger';
 import type { PrismaClient } from '../prisma/generated/client';
 import { applicationsRouter } from './applications';
+import { performanceRouter } from './performance';
 import { auditRouter, prismaAuditSink } from './audit';
 import { audit, authenticate, requestId } from './auth/middleware';
 import { createTokenVerifier, type AuthConfig } from './auth/tokens';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
     ),
   );
   app.use('/applications', applicationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  app.use('/applications', performanceRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/pool', poolRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/audit-events', authenticated, auditRouter(deps));
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));

@@ -2,6 +2,7 @@
  * Zod schemas for every request body, param and header: the single source for validation and for the published
  * OpenAPI document (api/openapi.ts). Messages for people are Chinese (zod's zh-CN locale plus our own wording).
  */
+import { CASE_STAGES, type CaseStage } from '../domain/definitions';
 import { z } from 'zod';
 import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
 import {
@@ -437,3 +438,62 @@ export const membersQuery = z
     institutionId: poolId('机构编号').optional(),
   })
   .strict();
+
+// L-6, L-9, L-12, S-2.9(b), S-4.3: the member's performance of the case.
+const chinaDate = z.iso.date().describe('日期（中国时间，YYYY-MM-DD）');
+const text = (required: string, max = 2000) => z.string().trim().min(1, required).max(max);
+
+export const engagementBody = z.object({ signedOn: chinaDate.describe('委托协议签订日期（L-6）') }).strict();
+export const engagementDelayBody = z
+  .object({
+    cause: z.enum(['aided_person', 'objective']).describe('aided_person 受援人原因；objective 其他客观原因'),
+    reason: text('请写明延迟原因'),
+  })
+  .strict();
+export const progressBody = z.object({ note: text('请填写办案进展', 4000) }).strict();
+export const caseStageBody = z
+  .object({
+    to: z.enum(Object.keys(CASE_STAGES) as [CaseStage, ...CaseStage[]]).describe('进入的诉讼阶段（S-2.9(b)）'),
+    note: text('请说明阶段变化'),
+  })
+  .strict();
+export const terminationGroundBody = z
+  .object({
+    ground: z.enum(Object.keys(L9_GROUNDS) as [L9Ground, ...L9Ground[]]).describe('终止情形（L-9）'),
+    facts: text('请说明相关事实'),
+  })
+  .strict();
+export const matterEndedBody = z.object({ endedOn: chinaDate.describe('案件办结日期（L-12）') }).strict();
+export const caseFileBody = z
+  .object({
+    documents: z.array(text('文书名称不能为空', 200)).min(1, '须附法律文书副本').max(50).describe('法律文书（L-12）'),
+    report: text('请填写办案小结', 20_000).describe('办案小结'),
+    matterEndedOn: chinaDate.optional(),
+  })
+  .strict();
+export const caseFileReviewBody = z
+  .object({
+    approved: z.boolean().describe('true 审查通过，上传法律援助机构；false 退回（S-4.3）'),
+    comments: z.string().trim().max(4000).default(''),
+  })
+  .strict();
+
+// S-4.4, S-4.6: the evaluation's steps.
+export const assignEvaluatorBody = z
+  .object({
+    evaluatorId: z.string().trim().min(1).max(128),
+    kind: z.enum(['expert', 'peer', 'staff']).describe('expert 专家；peer 同行；staff 机构工作人员'),
+  })
+  .strict();
+export const specialCaseBody = z.object({ reason: text('请写明特殊案件的理由') }).strict();
+export const scoreBody = z
+  .object({
+    points: z.record(z.string().min(1).max(64), z.number().min(0).max(100)).describe('各评分项得分'),
+    comments: z.string().trim().max(4000).default(''),
+  })
+  .strict();
+export const reviewScoreBody = z
+  .object({ score: z.number().min(0).max(100).describe('复核后的分数'), comments: text('请写明复核意见', 4000) })
+  .strict();
+export const evaluationObjectionBody = z.object({ reason: text('请写明异议理由', 4000) }).strict();
+export const interviewBody = z.object({ heldOn: chinaDate, notes: text('请记录约谈情况', 4000) }).strict();

@@ -126,6 +126,10 @@ export interface ApplicationState {
   decision?: Decision;
   /** S-3.3, L-3, L-4, S-2.9, S-2.10: the assignment of the case to institutions and members. */
   assignment?: AssignmentState;
+  /** L-6, L-9, L-12, S-4.3, S-2.9(b): the member's performance of the case, from engagement to the approved file. */
+  performance?: PerformanceState;
+  /** S-4.4, S-4.5: the case's evaluation (its own workflow) and the subsidy, as last reported by it. */
+  evaluation?: { workflowId: string; outcome?: EvaluationOutcome };
   closedReason?: string;
 }
 
@@ -375,3 +379,229 @@ export const ERROR_TYPES = {
   /** S-2.9, S-2.10: nobody (or not the named member) can be assigned; the message says why. */
   unassignable: 'Unassignable',
 } as const;
+
+/** Stages of the matter itself (诉讼阶段), for S-2.9(b) and the fee schedule (S-4.5). */
+export const CASE_STAGES = {
+  consultation: '非诉/咨询代理',
+  investigation: '侦查阶段',
+  prosecution: '审查起诉阶段',
+  first_instance: '一审',
+  second_instance: '二审',
+  retrial: '再审',
+  death_penalty_review: '死刑复核',
+  enforcement: '执行',
+  arbitration: '仲裁',
+} as const;
+export type CaseStage = keyof typeof CASE_STAGES;
+
+export interface PerformanceState {
+  /** The member (lead member of a group case) and their institution. */
+  memberId: string;
+  institutionId: string;
+  /** China date the case was assigned: the fee schedule in force then applies (S-4.5). */
+  assignedOn: string;
+  caseStage: CaseStage;
+  /** L-6: engagement agreement and power of attorney within 5 days of assignment. */
+  engagementDueAt: string;
+  engagement?: { signedOn: string; recordedBy: string; recordedAt: string; late: boolean };
+  /** L-6: the aided person (or another objective cause) delayed the signing; the reason is recorded. */
+  engagementDelay?: { cause: 'aided_person' | 'objective'; reason: string; recordedBy: string; recordedAt: string };
+  engagementReminded?: boolean;
+  engagementEscalated?: boolean;
+  /** S-2.9(b): the matter moved to a later stage; the same member continues, turn deducted. */
+  stageChanges: Array<{ from: CaseStage; to: CaseStage; at: string; by: string; ledgerSeq: number }>;
+  progressReports: number;
+  lastProgressAt?: string;
+  /** L-9: grounds for termination the member reported to the agency. */
+  terminationReports: Array<{ ground: L9Ground; at: string; by: string }>;
+  /** L-12: the matter ended; the closure report is due within the configured days. */
+  matterEndedOn?: string;
+  closureDueAt?: string;
+  closureReminders: string[];
+  closureOverdue?: boolean;
+  /** L-12: the file submitted (legal documents and the handling report, stored with the case's history). */
+  caseFile?: { submittedAt: string; submittedBy: string; documents: string[]; round: number };
+  /** S-4.3: the institution's quality manager approves the file before it goes to the agency, or sends it back. */
+  qaReviews: Array<{ round: number; approved: boolean; by: string; at: string; comments: string }>;
+  approvedAt?: string;
+}
+
+export interface RecordEngagementInput {
+  /** China date the agreement and power of attorney were signed. */
+  signedOn: string;
+  recordedBy: string;
+}
+export interface EngagementDelayInput {
+  cause: 'aided_person' | 'objective';
+  reason: string;
+  recordedBy: string;
+}
+export interface ProgressReportInput {
+  note: string;
+  reportedBy: string;
+}
+export interface CaseStageChangeInput {
+  to: CaseStage;
+  note: string;
+  changedBy: string;
+}
+export interface TerminationGroundReportInput {
+  ground: L9Ground;
+  facts: string;
+  reportedBy: string;
+}
+export interface MatterEndedInput {
+  /** China date the matter ended (judgment served, mediation concluded, ...). */
+  endedOn: string;
+  reportedBy: string;
+}
+export interface SubmitCaseFileInput {
+  /** Copies of the legal documents (文书名称), e.g. 判决书, 调解书. */
+  documents: string[];
+  /** The handling report (办案小结). */
+  report: string;
+  /** Given here when the end of the matter was not reported before. */
+  matterEndedOn?: string;
+  submittedBy: string;
+}
+export interface ReviewCaseFileInput {
+  approved: boolean;
+  comments: string;
+  reviewedBy: string;
+}
+
+export const recordEngagement = defineUpdate<PerformanceState, [RecordEngagementInput]>('recordEngagement');
+export const recordEngagementDelay = defineUpdate<PerformanceState, [EngagementDelayInput]>('recordEngagementDelay');
+export const reportProgress = defineUpdate<PerformanceState, [ProgressReportInput]>('reportProgress');
+export const changeCaseStage = defineUpdate<PerformanceState, [CaseStageChangeInput]>('changeCaseStage');
+export const reportTerminationGround = defineUpdate<PerformanceState, [TerminationGroundReportInput]>(
+  'reportTerminationGround',
+);
+export const reportMatterEnded = defineUpdate<PerformanceState, [MatterEndedInput]>('reportMatterEnded');
+export const submitCaseFile = defineUpdate<PerformanceState, [SubmitCaseFileInput]>('submitCaseFile');
+export const reviewCaseFile = defineUpdate<PerformanceState, [ReviewCaseFileInput]>('reviewCaseFile');
+
+/** S-4.4: the evaluation workflow of a case (its own durable process). */
+export function evaluationWorkflowId(applicationNo: string): string {
+  return `evaluation-${applicationNo}`;
+}
+
+export type EvaluatorKind = 'expert' | 'peer' | 'staff';
+export type SheetKind = 'criminal' | 'civil_administrative';
+
+export interface EvaluationInput {
+  applicationNo: string;
+  agencyCode: AgencyCode;
+  memberId: string;
+  institutionId: string;
+  matterType: 'criminal' | 'civil' | 'administrative';
+  caseStage: CaseStage;
+  assignedOn: string;
+  rules: RuleConfig;
+}
+
+export interface ScoreRecord {
+  score: number;
+  tier: string;
+  by: string;
+  at: string;
+  /** scoring (the evaluator), expert_review, objection (city centre), spot_check (city centre). */
+  step: 'scoring' | 'expert_review' | 'objection' | 'spot_check';
+  sheetId?: string;
+  points?: Record<string, number>;
+  comments?: string;
+}
+
+/** Live state of an evaluation (`getEvaluation` query). */
+export interface EvaluationState {
+  applicationNo: string;
+  agencyCode: AgencyCode;
+  memberId: string;
+  institutionId: string;
+  status:
+    | 'waiting_evaluator'
+    | 'scoring'
+    | 'expert_review'
+    | 'objection_window'
+    | 'objection_review'
+    | 'spot_check'
+    | 'final'
+    | 'special';
+  statusSince: string;
+  /** Due time of the current step, and whether its reminder / escalation went out. */
+  dueAt?: string;
+  reminded?: boolean;
+  escalated?: boolean;
+  seq: number;
+  evaluator?: { id: string; kind: EvaluatorKind; assignedBy: string; at: string };
+  sheetKind: SheetKind;
+  scores: ScoreRecord[];
+  /** The score in force, its tier and coefficient; bumped version on every change (S-4.5 payout, S-2.8(a)). */
+  current?: { score: number; tier: string; coefficient: number; version: number };
+  special?: { reason: string; by: string; at: string };
+  objection?: { reason: string; by: string; at: string; outcome?: 'upheld' | 'changed' };
+  spotChecked?: boolean;
+  /** S-4.6: interview (约谈) of the member and the institution's head for scores of 65 and below. */
+  interview?: {
+    version: number;
+    dueAt: string;
+    heldOn?: string;
+    notes?: string;
+    cancelled?: boolean;
+    escalated?: boolean;
+  };
+  /** S-2.8(a): the member removed for this case's score, and whether it was reversed after a changed score. */
+  removal?: { version: number; removed: boolean; reversed?: boolean };
+  /** S-4.5 payout lines written, per version: amount of the line and the case's total after it. */
+  payouts: Array<{ version: number; amountCents: number; totalCents: number }>;
+  payoutPending?: string;
+  finalizedAt?: string;
+}
+
+export interface EvaluationOutcome {
+  special: boolean;
+  score?: number;
+  tier?: string;
+  coefficient?: number;
+  totalCents: number;
+}
+
+export interface AssignEvaluatorInput {
+  evaluatorId: string;
+  kind: EvaluatorKind;
+  assignedBy: string;
+}
+export interface MarkSpecialInput {
+  reason: string;
+  markedBy: string;
+}
+export interface SubmitScoreInput {
+  points: Record<string, number>;
+  comments: string;
+  scoredBy: string;
+}
+export interface ReviewScoreInput {
+  /** The reviewed score (the expert's, the city centre's): unchanged or changed. */
+  score: number;
+  comments: string;
+  reviewedBy: string;
+}
+export interface EvaluationObjectionInput {
+  reason: string;
+  filedBy: string;
+}
+export interface RecordInterviewInput {
+  heldOn: string;
+  notes: string;
+  recordedBy: string;
+}
+
+export const getEvaluation = defineQuery<EvaluationState>('getEvaluation');
+export const assignEvaluator = defineUpdate<EvaluationState, [AssignEvaluatorInput]>('assignEvaluator');
+export const markSpecial = defineUpdate<EvaluationState, [MarkSpecialInput]>('markSpecial');
+export const submitScore = defineUpdate<EvaluationState, [SubmitScoreInput]>('submitScore');
+export const expertReview = defineUpdate<EvaluationState, [ReviewScoreInput]>('expertReview');
+export const objectToScore = defineUpdate<EvaluationState, [EvaluationObjectionInput]>('objectToScore');
+export const decideScoreObjection = defineUpdate<EvaluationState, [ReviewScoreInput]>('decideScoreObjection');
+export const spotCheck = defineUpdate<EvaluationState, [ReviewScoreInput]>('spotCheck');
+export const recordInterview = defineUpdate<EvaluationState, [RecordInterviewInput]>('recordInterview');

@@ -1,4 +1,5 @@
 import type { HardshipStandard } from './eligibility';
+import { DEFAULT_REMOVAL_THRESHOLD, DEFAULT_TIERS, type TierRule } from './quality';
 
 /**
  * Rule numbers are configuration; the text's values are the defaults (rules.md: "Every number below is a default
@@ -35,6 +36,26 @@ export interface RuleConfig {
   /** S-2.9(g): members rated excellent at least this many times get `excellentWeight` times the share of cases. */
   excellentThreshold?: number;
   excellentWeight?: number;
+  /** L-6: days after the assignment to sign the engagement agreement and power of attorney. */
+  engagementDays?: number;
+  /** L-12: days after the end of the matter to report it with the documents (local practice: 30). */
+  closureReportDays?: number;
+  /** L-12: reminders, in days before the closure report's last day. */
+  closureReminderDaysBefore?: number[];
+  /** S-4.4: days each evaluation step has (assigning the evaluator, scoring, re-review, objection review, spot check). */
+  evaluationStepDays?: number;
+  /** S-4.4: days the member has to object to an unqualified result. */
+  evaluationObjectionDays?: number;
+  /** S-4.4: share of the other results the city centre spot-checks (0..1). */
+  spotCheckRate?: number;
+  /** S-4.6: days within which the interview (约谈) is held. */
+  interviewDays?: number;
+  /** S-4.5: tiers and coefficients, highest first. */
+  qualityTiers?: TierRule[];
+  /** S-2.8(a), S-4.6: "65 分以下". */
+  removalThreshold?: number;
+  /** S-4.5: special cases (not evaluated) are paid at this coefficient of the base fee (the local centre's rule). */
+  specialCaseCoefficient?: number;
 }
 
 export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
@@ -56,6 +77,17 @@ export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   maxMembersPerCase: 3,
   excellentThreshold: 3,
   excellentWeight: 1.5,
+  engagementDays: 5,
+  closureReportDays: 30,
+  closureReminderDaysBefore: [7, 1],
+  // The texts set no numbers for these evaluation steps: our defaults, configurable.
+  evaluationStepDays: 15,
+  evaluationObjectionDays: 15,
+  spotCheckRate: 0.1,
+  interviewDays: 15,
+  qualityTiers: DEFAULT_TIERS,
+  removalThreshold: DEFAULT_REMOVAL_THRESHOLD,
+  specialCaseCoefficient: 1,
 };
 
 /** Rules of a case: what it started with, completed by today's defaults for numbers added since (replay-safe). */

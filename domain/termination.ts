@@ -5,6 +5,6 @@ import type { ApplicationState } from './definitions';
  * (S-3.2, L-7: aid already started). `openAfterGrant` is false for cases that ended at their grant (older version).
  */
 export function terminable(state: ApplicationState, openAfterGrant = true): boolean {
-  if (state.stage === 'granted' || state.stage === 'assigning' || state.stage === 'assigned') return openAfterGrant;
+  if (['granted', 'assigning', 'assigned', 'performing'].includes(state.stage)) return openAfterGrant;
   return (state.stage === 'under_review' || state.stage === 'awaiting_materials') && state.acceptedFirst !== undefined;
 }

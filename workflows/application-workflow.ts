@@ -40,6 +40,7 @@ import { canTransition, isDecidedOrClosed, STAGES, type Stage } from '../domain/
 import { terminable } from '../domain/termination';
 import { assignmentPhase, registerAssignmentHandlers, type AssignmentContext } from './assignment';
 import { awaitCorrection } from './correction';
+import { evaluationPhase, performancePhase, registerPerformanceHandlers } from './performance';
 import { objectable, objectionPhase, registerObjectionHandlers, type ObjectionContext } from './objection';
 import { grantBlockedByVerification, registerVerificationHandlers } from './verification';
 
@@ -70,6 +71,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const openAfterGrant = patched('open-after-grant');
   // Cases granted before the assignment stage existed wait at `granted` (terminable, L-9) as they did.
   const withAssignment = patched('assignment-stage');
+  // Cases from before performance and evaluation existed stay in the assignment stage once assigned.
+  const withPerformance = withAssignment && patched('performance-evaluation');
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     agencyCode: input.agencyCode,
@@ -326,6 +329,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     notify,
   };
   registerAssignmentHandlers(assignment);
+  registerPerformanceHandlers(assignment);
 
   registerVerificationHandlers({
     state,
@@ -359,6 +363,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (withObjection && objectable(state)) {
       // L-10: a refusal or an L-9 termination stays open to objection; corrected, the case goes back.
       if ((await objectionPhase(objection)) === 'closed') break;
+    } else if (withPerformance && (state.stage === 'granted' || state.stage === 'assigning')) {
+      // S-3.3, L-3, L-4: aid granted (or a notice received): assigned at once (again after S-2.10 / L-11).
+      await assignmentPhase(assignment, true);
+      continue;
+    } else if (withPerformance && ['assigned', 'performing', 'file_review'].includes(state.stage)) {
+      // L-6, L-12, S-4.3: engagement, performance, closure report and the quality manager's approval.
+      await performancePhase(assignment);
+      continue;
+    } else if (withPerformance && state.stage === 'evaluating') {
+      // S-4.4, S-4.5: the evaluation (a child workflow) and the payout; then the case is closed.
+      await evaluationPhase(assignment);
+      continue;
+    } else if (withPerformance && state.stage === 'closed') {
+      break;
     } else if (openAfterGrant && state.stage === 'granted' && withAssignment) {
       // S-3.3, L-3, L-4: aid granted (or a notice received): assigned at once; returns when the case leaves it.
       await assignmentPhase(assignment);

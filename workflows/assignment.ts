@@ -72,7 +72,8 @@ function refusalOf(err: unknown): string | undefined {
   return cause instanceof ApplicationFailure && cause.type === ERROR_TYPES.unassignable ? cause.message : undefined;
 }
 
-const inStage = (ctx: AssignmentContext) => ctx.state.stage === 'assigning' || ctx.state.stage === 'assigned';
+const inStage = (ctx: AssignmentContext) =>
+  ctx.state.stage === 'assigning' || ctx.state.stage === 'assigned' || ctx.state.stage === 'performing';
 const active = (a: AssignmentState) => a.slots.filter((s) => !s.releasedAt);
 const headOf = (ctx: AssignmentContext) => `agency_head:${ctx.state.agencyCode}`;
 
@@ -265,7 +266,7 @@ async function release(
     ruleIds: [opts.rule, 'S-2.9'],
     note: `解除 ${slot.memberId ?? slot.proposedMemberId} 的指派：${opts.reason}（${TURN_LABELS[released.turn] ?? released.turn}，轮流指派记录第 ${released.seq} 号），重新指派`,
   };
-  if (ctx.state.stage === 'assigned') await ctx.transition('assigning', meta);
+  if (ctx.state.stage === 'assigned' || ctx.state.stage === 'performing') await ctx.transition('assigning', meta);
   else await ctx.record(meta);
   a.status = 'awaiting_agency';
   a.completedAt = undefined;
@@ -282,7 +283,8 @@ async function release(
 export function registerAssignmentHandlers(ctx: AssignmentContext): void {
   const a = () => ctx.state.assignment;
   const inAssignment = () => {
-    if (!a() || (ctx.state.stage !== 'assigning' && ctx.state.stage !== 'assigned')) {
+    const open = ['assigning', 'assigned', 'performing'].includes(ctx.state.stage);
+    if (!a() || !open) {
       fail(`申请当前处于「${STAGES[ctx.state.stage]}」阶段，不在指派阶段`);
     }
   };
@@ -495,10 +497,26 @@ function nextDeadline(a: AssignmentState): number | undefined {
 }
 
 /**
- * Runs the assignment stage from `granted`; returns when the case leaves it (L-9 termination). An assigned case stays
- * here, open to conflicts and replacements, until the next stages (issue 6) take over.
+ * Runs the assignment stage from `granted` (or resumes it at `assigning` after a conflict or replacement). Returns
+ * when the case is assigned and `untilAssigned` (the performance stage takes over), or when it leaves the stage
+ * (L-9 termination). Cases from before the performance stage (`untilAssigned` false) stay here once assigned.
  */
-export async function assignmentPhase(ctx: AssignmentContext): Promise<void> {
+export async function assignmentPhase(ctx: AssignmentContext, untilAssigned = false): Promise<void> {
+  if (ctx.state.stage === 'granted') await startAssignment(ctx);
+  const a = ctx.state.assignment!;
+  for (;;) {
+    if (ctx.state.stage !== 'assigning' && ctx.state.stage !== 'assigned') return;
+    if (untilAssigned && ctx.state.stage === 'assigned') return;
+    const seq = ctx.state.seq;
+    const stage = ctx.state.stage;
+    const due = nextDeadline(a);
+    const changed = () => ctx.state.seq !== seq || ctx.state.stage !== stage;
+    if (due === undefined) await condition(changed);
+    else if (!(await condition(changed, Math.max(1, due - Date.now())))) await escalate(ctx);
+  }
+}
+
+async function startAssignment(ctx: AssignmentContext): Promise<void> {
   const now = new Date();
   const since = assignmentSince(ctx.input, now);
   const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(since, ctx.rules.assignmentDays);
@@ -557,15 +575,5 @@ export async function assignmentPhase(ctx: AssignmentContext): Promise<void> {
         rethrow: false,
       });
     }
-  }
-
-  for (;;) {
-    if (ctx.state.stage !== 'assigning' && ctx.state.stage !== 'assigned') return;
-    const seq = ctx.state.seq;
-    const stage = ctx.state.stage;
-    const due = nextDeadline(a);
-    const changed = () => ctx.state.seq !== seq || ctx.state.stage !== stage;
-    if (due === undefined) await condition(changed);
-    else if (!(await condition(changed, Math.max(1, due - Date.now())))) await escalate(ctx);
   }
 }

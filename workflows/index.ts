@@ -1,3 +1,4 @@
 // The workflow barrel: only workflow functions, as the worker's bundle entry point.
+export { evaluationWorkflow } from './evaluation-workflow';
 export { applicationWorkflow } from './application-workflow';
 export { poolImpactWorkflow } from './pool-impact';

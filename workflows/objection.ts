@@ -70,7 +70,7 @@ export function registerObjectionHandlers(ctx: ObjectionContext): void {
       if (outcome === 'corrected') {
         // Aid resumed after the grant goes back to `granted` and is assigned again (S-3.3).
         const fromStage = state.termination?.fromStage;
-        const afterGrant = fromStage === 'granted' || fromStage === 'assigning' || fromStage === 'assigned';
+        const afterGrant = ['granted', 'assigning', 'assigned', 'performing'].includes(fromStage ?? '');
         to = againstTermination && afterGrant ? 'granted' : 'under_review';
         if (againstTermination) {
           state.termination = undefined;

@@ -104,6 +104,28 @@ export const ACCESS = {
   'pool.recommend': ['institution'],
   // Entering a member at all: recruitment needs pool.manage, a recommendation pool.recommend (or pool.manage).
   'pool.register': ['agency_staff', 'agency_head', 'city_centre', 'institution'],
+  // L-6, L-9, L-12, S-2.9(b): the confirmed member performs the case; agency staff may record on their behalf.
+  'application.perform': ['lawyer', 'agency_staff', 'agency_head'],
+  // S-4.3: the institution's quality manager approves the case file before it is uploaded to the agency.
+  'application.reviewFile': ['quality_manager'],
+  // S-4.4: the evaluation: the agency assigns the evaluator and records interviews (S-4.6); the head marks special
+  // cases; evaluators score; experts re-review; the member objects; the city centre reviews objections and spot-checks.
+  'evaluation.read': [
+    'agency_staff',
+    'agency_head',
+    'evaluator',
+    'expert',
+    'lawyer',
+    'city_centre',
+    'manager',
+    'auditor',
+  ],
+  'evaluation.manage': ['agency_staff', 'agency_head'],
+  'evaluation.markSpecial': ['agency_head'],
+  'evaluation.score': ['evaluator', 'expert', 'agency_staff'],
+  'evaluation.expertReview': ['expert'],
+  'evaluation.object': ['lawyer', 'agency_staff', 'agency_head'],
+  'evaluation.review': ['city_centre'],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -142,6 +164,10 @@ function roleSees(role: Role, p: Principal, app: ApplicationScope): boolean {
     case 'agency_staff':
     case 'agency_head':
       return p.agency === app.agencyCode;
+    // S-4.4: evaluators and experts work for an agency, or city-wide.
+    case 'evaluator':
+    case 'expert':
+      return p.agency === CITY_AGENCY || p.agency === app.agencyCode;
     case 'lawyer':
       return app.assignedMemberIds.includes(p.userId);
     case 'institution':

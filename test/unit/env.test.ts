@@ -23,6 +23,21 @@ describe('configuration', () => {
       maxMembersPerCase: 3,
       excellentThreshold: 3, // S-2.9(g)
       excellentWeight: 1.5,
+      engagementDays: 5, // L-6
+      closureReportDays: 30, // L-12
+      closureReminderDaysBefore: [7, 1],
+      evaluationStepDays: 15, // S-4.4 (our defaults)
+      evaluationObjectionDays: 15,
+      spotCheckRate: 0.1,
+      interviewDays: 15, // S-4.6
+      qualityTiers: [
+        { tier: 'excellent', minScore: 90, coefficient: 1.2 }, // S-4.5
+        { tier: 'good', minScore: 75, coefficient: 0.9 },
+        { tier: 'pass', minScore: 60, coefficient: 0.6 },
+        { tier: 'unqualified', minScore: 0, coefficient: 0 },
+      ],
+      removalThreshold: 65, // S-2.8(a)
+      specialCaseCoefficient: 1,
     });
   });
 

@@ -1,0 +1,40 @@
+import type { EvaluationState } from '../domain/definitions';
+import { TIERS, type Tier } from '../domain/quality';
+import { cstYearOf } from '../domain/time';
+import type { Prisma, PrismaClient } from '../prisma/generated/client';
+
+/**
+ * The stored record of an evaluation (S-4.4), written only by its workflow. Idempotent and ordered: a write carries
+ * the workflow's `seq`, and a late retry of an older write never overwrites a newer state.
+ */
+export function createEvaluationRecords({ prisma }: { prisma: PrismaClient }) {
+  return {
+    async recordEvaluation({ state }: { state: EvaluationState }): Promise<void> {
+      const columns = {
+        agencyCode: state.agencyCode,
+        memberId: state.memberId,
+        institutionId: state.institutionId,
+        status: state.status,
+        special: state.special !== undefined,
+        score: state.current?.score ?? null,
+        tier: state.current?.tier ?? null,
+        scoreVersion: state.current?.version ?? 0,
+        // S-4.7, S-4.6: a result counts for the China year in which it became final.
+        year: state.finalizedAt ? cstYearOf(new Date(state.finalizedAt)) : null,
+        finalizedAt: state.finalizedAt ? new Date(state.finalizedAt) : null,
+        state: JSON.parse(
+          JSON.stringify({ ...state, tierLabel: state.current ? TIERS[state.current.tier as Tier] : undefined }),
+        ) as Prisma.InputJsonValue,
+        stateSeq: state.seq,
+      };
+      await prisma.evaluation.createMany({
+        data: [{ applicationNo: state.applicationNo, ...columns }],
+        skipDuplicates: true,
+      });
+      await prisma.evaluation.updateMany({
+        where: { applicationNo: state.applicationNo, stateSeq: { lt: state.seq } },
+        data: columns,
+      });
+    },
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * /applications/:no/performance/* and /applications/:no/evaluation/*: the member's performance of the case (L-6,
+ * L-9, L-12, S-2.9(b)), the quality manager's review (S-4.3), and the evaluation's steps (S-4.4, S-4.6), sent as
+ * updates with validators to the case's workflow or to its evaluation workflow.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type RequestHandler } from 'express';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import {
+  applicationWorkflowId,
+  assignEvaluator,
+  changeCaseStage,
+  decideScoreObjection,
+  evaluationWorkflowId,
+  expertReview,
+  getEvaluation,
+  markSpecial,
+  objectToScore,
+  recordEngagement,
+  recordEngagementDelay,
+  recordInterview,
+  reportMatterEnded,
+  reportProgress,
+  reportTerminationGround,
+  reviewCaseFile,
+  spotCheck,
+  submitCaseFile,
+  submitScore,
+} from '../domain/definitions';
+import type { PrismaClient } from '../prisma/generated/client';
+import { rolesFor, type Action } from './auth/access';
+import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
+import { loadApplicationScope } from './applications';
+import { ApiError } from './errors';
+import { perMinute } from './limits';
+import {
+  applicationNoParams,
+  assignEvaluatorBody,
+  caseFileBody,
+  caseFileReviewBody,
+  caseStageBody,
+  engagementBody,
+  engagementDelayBody,
+  evaluationObjectionBody,
+  idempotencyKey,
+  interviewBody,
+  matterEndedBody,
+  progressBody,
+  reviewScoreBody,
+  scoreBody,
+  specialCaseBody,
+  terminationGroundBody,
+} from './schemas';
+
+export interface PerformanceDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  authenticate: RequestHandler;
+  auditSink: AuditSink;
+  onAuditError: (err: unknown) => void;
+  limits: { actionsPerMinute: number };
+}
+
+const updateKey = (req: Request, prefix: string) => {
+  const raw = req.header('Idempotency-Key');
+  return `${prefix}:${raw === undefined ? randomUUID() : idempotencyKey.parse(raw)}`;
+};
+
+export function performanceRouter(deps: PerformanceDeps): Router {
+  const router = Router();
+  const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
+  const on = (action: Action) => [
+    perMinute(deps.limits.actionsPerMinute),
+    audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
+    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
+  ];
+
+  /** Sends an update; a missing workflow is 404, a closed one 409 (the validator's refusals are 422). */
+  async function send<Ret, Arg>(
+    handle: WorkflowHandle,
+    update: UpdateDefinition<Ret, [Arg]>,
+    arg: Arg,
+    updateId: string,
+    missing: ApiError,
+  ): Promise<Ret> {
+    try {
+      return await handle.executeUpdate(update, { args: [arg], updateId });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw missing;
+      if (err instanceof WorkflowUpdateFailedError) throw err;
+      const running = await handle.describe().then(
+        (d) => d.status.name === 'RUNNING',
+        () => false,
+      );
+      if (running) throw err;
+      throw new ApiError(409, 'CASE_CLOSED', '该流程已结束，不能再进行该操作');
+    }
+  }
+  const onCase = <Ret, Arg>(req: Request, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, prefix: string) =>
+    send(
+      deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))),
+      update,
+      arg,
+      updateKey(req, prefix),
+      new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请'),
+    );
+  const onEvaluation = <Ret, Arg>(req: Request, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, prefix: string) =>
+    send(
+      deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))),
+      update,
+      arg,
+      updateKey(req, prefix),
+      new ApiError(404, 'EVALUATION_NOT_FOUND', '该案件尚未进入质量评估'),
+    );
+  const me = (res: Parameters<typeof principalOf>[0]) => principalOf(res).userId;
+
+  router.use(deps.authenticate);
+
+  // L-6: engagement agreement and power of attorney; a delay caused by the aided person is recorded.
+  router.post('/:applicationNo/performance/engagement', ...on('application.perform'), async (req, res) => {
+    const body = engagementBody.parse(req.body);
+    res.json(await onCase(req, recordEngagement, { ...body, recordedBy: me(res) }, 'engagement'));
+  });
+  router.post('/:applicationNo/performance/engagement-delay', ...on('application.perform'), async (req, res) => {
+    const body = engagementDelayBody.parse(req.body);
+    res.json(await onCase(req, recordEngagementDelay, { ...body, recordedBy: me(res) }, 'engagement-delay'));
+  });
+  router.post('/:applicationNo/performance/progress', ...on('application.perform'), async (req, res) => {
+    const body = progressBody.parse(req.body);
+    res.json(await onCase(req, reportProgress, { ...body, reportedBy: me(res) }, 'progress'));
+  });
+  // S-2.9(b): a later stage of the same matter, the same member.
+  router.post('/:applicationNo/performance/stage', ...on('application.perform'), async (req, res) => {
+    const body = caseStageBody.parse(req.body);
+    res.json(await onCase(req, changeCaseStage, { ...body, changedBy: me(res) }, 'case-stage'));
+  });
+  // L-9: the member reports a ground for termination; the agency head decides (POST /termination).
+  router.post('/:applicationNo/performance/termination-ground', ...on('application.perform'), async (req, res) => {
+    const body = terminationGroundBody.parse(req.body);
+    res.json(await onCase(req, reportTerminationGround, { ...body, reportedBy: me(res) }, 'termination-ground'));
+  });
+  // L-12: the end of the matter, then the file (legal documents and handling report).
+  router.post('/:applicationNo/performance/matter-ended', ...on('application.perform'), async (req, res) => {
+    const body = matterEndedBody.parse(req.body);
+    res.json(await onCase(req, reportMatterEnded, { ...body, reportedBy: me(res) }, 'matter-ended'));
+  });
+  router.post('/:applicationNo/performance/case-file', ...on('application.perform'), async (req, res) => {
+    const body = caseFileBody.parse(req.body);
+    res.json(await onCase(req, submitCaseFile, { ...body, submittedBy: me(res) }, 'case-file'));
+  });
+  // S-4.3: the institution's quality manager approves the file (uploaded to the agency) or returns it.
+  router.post('/:applicationNo/performance/case-file/review', ...on('application.reviewFile'), async (req, res) => {
+    const body = caseFileReviewBody.parse(req.body);
+    res.json(await onCase(req, reviewCaseFile, { ...body, reviewedBy: me(res) }, 'case-file-review'));
+  });
+
+  // S-4.4: the evaluation (its own workflow).
+  router.get('/:applicationNo/evaluation', ...on('evaluation.read'), async (req, res) => {
+    try {
+      res.json(await deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))).query(getEvaluation));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError)
+        throw new ApiError(404, 'EVALUATION_NOT_FOUND', '该案件尚未进入质量评估');
+      throw err;
+    }
+  });
+  router.post('/:applicationNo/evaluation/evaluator', ...on('evaluation.manage'), async (req, res) => {
+    const body = assignEvaluatorBody.parse(req.body);
+    res.json(await onEvaluation(req, assignEvaluator, { ...body, assignedBy: me(res) }, 'evaluator'));
+  });
+  router.post('/:applicationNo/evaluation/special', ...on('evaluation.markSpecial'), async (req, res) => {
+    const body = specialCaseBody.parse(req.body);
+    res.json(await onEvaluation(req, markSpecial, { ...body, markedBy: me(res) }, 'special'));
+  });
+  router.post('/:applicationNo/evaluation/score', ...on('evaluation.score'), async (req, res) => {
+    const body = scoreBody.parse(req.body);
+    res.json(await onEvaluation(req, submitScore, { ...body, scoredBy: me(res) }, 'score'));
+  });
+  router.post('/:applicationNo/evaluation/expert-review', ...on('evaluation.expertReview'), async (req, res) => {
+    const body = reviewScoreBody.parse(req.body);
+    res.json(await onEvaluation(req, expertReview, { ...body, reviewedBy: me(res) }, 'expert-review'));
+  });
+  router.post('/:applicationNo/evaluation/objection', ...on('evaluation.object'), async (req, res) => {
+    const body = evaluationObjectionBody.parse(req.body);
+    const principal = principalOf(res);
+    // Only the member whose case it is objects (an agency person may hand it in for them).
+    if (rolesFor('evaluation.object', principal).every((r) => r === 'lawyer')) {
+      const ev = await deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))).query(getEvaluation);
+      if (ev.memberId !== principal.userId) throw new ApiError(403, 'FORBIDDEN', '只能对本人承办案件的评估提出异议');
+    }
+    res.json(await onEvaluation(req, objectToScore, { ...body, filedBy: me(res) }, 'evaluation-objection'));
+  });
+  router.post('/:applicationNo/evaluation/objection/decision', ...on('evaluation.review'), async (req, res) => {
+    const body = reviewScoreBody.parse(req.body);
+    res.json(await onEvaluation(req, decideScoreObjection, { ...body, reviewedBy: me(res) }, 'objection-decision'));
+  });
+  router.post('/:applicationNo/evaluation/spot-check', ...on('evaluation.review'), async (req, res) => {
+    const body = reviewScoreBody.parse(req.body);
+    res.json(await onEvaluation(req, spotCheck, { ...body, reviewedBy: me(res) }, 'spot-check'));
+  });
+  router.post('/:applicationNo/evaluation/interview', ...on('evaluation.manage'), async (req, res) => {
+    const body = interviewBody.parse(req.body);
+    res.json(await onEvaluation(req, recordInterview, { ...body, recordedBy: me(res) }, 'interview'));
+  });
+
+  return router;
+}
