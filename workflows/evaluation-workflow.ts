@@ -465,7 +465,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     const times: number[] = [];
     if (state.dueAt && state.status !== 'final' && state.status !== 'special') {
       if (!state.reminded && owner()) times.push(Date.parse(state.dueAt) - DAY_MS);
-      times.push(Date.parse(state.dueAt));
+      // Each deadline acts once: escalated steps wait without a timer (the objection window ends the step).
+      if (!state.escalated || state.status === 'objection_window') times.push(Date.parse(state.dueAt));
     }
     if (interviewOpen() && !state.interview!.escalated) times.push(Date.parse(state.interview!.dueAt));
     if (state.payoutPending !== undefined) times.push(Date.now() + DAY_MS);

@@ -2,32 +2,11 @@
  * The assignment stage (S-3.3, L-3, L-4, S-2.9, S-2.10, L-11) on the real time-skipping test server, against a pool
  * stored in the real PostgreSQL. Each test has an agency of its own, so pools and turns never mix.
  */
-import { randomUUID } from 'node:crypto';
-import type { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { AgencyCode } from '../../domain/agencies';
-import {
-  applicationWorkflowId,
-  assignCase,
-  confirmMember,
-  decide,
-  getState,
-  replaceMember,
-  reportConflict,
-  type ApplicationInput,
-  type ApplicationState,
-} from '../../domain/definitions';
-import type { IntakeDetails } from '../../domain/intake';
+import { assignCase, confirmMember, getState, replaceMember, reportConflict } from '../../domain/definitions';
 import type { PrismaClient } from '../../prisma/generated/client';
-import type { applicationWorkflow } from '../../workflows';
-import {
-  applicationInput,
-  startWorkflowSuite,
-  uniqueTaskQueue,
-  untilStage,
-  type WorkflowSuite,
-} from '../support/context';
+import { caseFixtures, createPool, failureOf } from '../support/cases';
+import { startWorkflowSuite, uniqueTaskQueue, untilStage, type WorkflowSuite } from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -40,73 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => suite?.stop());
 
-interface MemberSpec {
-  dutyLawyer?: boolean;
-  criminalDefenceYears?: number;
-  juvenileCompetent?: boolean;
-  status?: string;
-}
-
-/** An agency of the test's own with institutions A, B, ... and their members `<agency>-a1`, ... */
-async function pool(spec: Record<string, Record<string, MemberSpec>>) {
-  const agency = `T${randomUUID().slice(0, 7)}`;
-  for (const [i, [inst, members]] of Object.entries(spec).entries()) {
-    await prisma.poolInstitution.create({
-      data: { id: `${agency}-${inst}`, agencyCode: agency, name: `${inst}律师事务所`, listOrder: i },
-    });
-    for (const [m, facts] of Object.entries(members)) {
-      await prisma.poolMember.create({ data: { id: `${agency}-${m}`, institutionId: `${agency}-${inst}`, ...facts } });
-    }
-  }
-  const id = (m: string) => `${agency}-${m}`;
-  const turns = async () =>
-    Object.fromEntries(
-      (await prisma.poolMember.findMany({ where: { institution: { agencyCode: agency } } })).map((m) => [
-        m.id.slice(agency.length + 1),
-        m.turns,
-      ]),
-    );
-  const ledger = () => prisma.rotationLedger.findMany({ where: { agencyCode: agency }, orderBy: { seq: 'asc' } });
-  return { agency, id, turns, ledger };
-}
-
-async function grantedCase(agency: string, overrides: Partial<ApplicationInput> = {}, intake?: IntakeDetails) {
-  const input: ApplicationInput = applicationInput({
-    agencyCode: agency as AgencyCode,
-    receivedAt: new Date(await env.currentTimeMs()).toISOString(),
-    ...(intake ? { intake } : {}),
-    ...overrides,
-  });
-  const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
-    workflowId: applicationWorkflowId(input.applicationNo),
-    taskQueue,
-    args: [input],
-  });
-  await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
-  await untilStage(handle, prisma, 'assigning');
-  await settled(handle);
-  return { input, handle };
-}
-
-/** Until the pick in flight is done and stored (the stage is entered before the pick). */
-async function settled(handle: { query: (q: typeof getState) => Promise<ApplicationState> }) {
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query(getState);
-    const row = await prisma.application.findUnique({ where: { applicationNo: state.applicationNo } });
-    if (state.assignment && state.assignment.status !== 'picking' && row?.stageSeq === state.seq) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the assignment never settled');
-}
-
-const failureOf = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
-  );
-
-const events = (applicationNo: string) =>
-  prisma.applicationStageEvent.findMany({ where: { applicationNo }, orderBy: { seq: 'asc' } });
+const { grantedCase, events } = caseFixtures(() => suite!, taskQueue);
+const pool = (spec: Parameters<typeof createPool>[1]) => createPool(prisma, spec);
 
 describe('S-3.3 same-day assignment by rotation, the institution confirming the member (S-2.10)', () => {
   test('S-3.3 S-2.9 granted aid is assigned at once; the institution confirms the member whose turn it was', async () => {

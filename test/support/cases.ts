@@ -1,0 +1,95 @@
+/** Fixtures for tests past the decision: a pool of an agency of the test's own, granted cases, settled picks. */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { AgencyCode } from '../../domain/agencies';
+import {
+  applicationWorkflowId,
+  decide,
+  getState,
+  type ApplicationInput,
+  type ApplicationState,
+} from '../../domain/definitions';
+import type { IntakeDetails } from '../../domain/intake';
+import type { PrismaClient } from '../../prisma/generated/client';
+import type { applicationWorkflow } from '../../workflows';
+import { applicationInput, untilStage } from './context';
+
+export interface MemberSpec {
+  dutyLawyer?: boolean;
+  criminalDefenceYears?: number;
+  juvenileCompetent?: boolean;
+  status?: string;
+}
+
+/** An agency of the test's own with institutions A, B, ... and their members `<agency>-a1`, ... */
+export async function createPool(prisma: PrismaClient, spec: Record<string, Record<string, MemberSpec>>) {
+  const agency = `T${randomUUID().slice(0, 7)}`;
+  for (const [i, [inst, members]] of Object.entries(spec).entries()) {
+    await prisma.poolInstitution.create({
+      data: { id: `${agency}-${inst}`, agencyCode: agency, name: `${inst}律师事务所`, listOrder: i },
+    });
+    for (const [m, facts] of Object.entries(members)) {
+      await prisma.poolMember.create({ data: { id: `${agency}-${m}`, institutionId: `${agency}-${inst}`, ...facts } });
+    }
+  }
+  const id = (m: string) => `${agency}-${m}`;
+  const turns = async () =>
+    Object.fromEntries(
+      (await prisma.poolMember.findMany({ where: { institution: { agencyCode: agency } } })).map((m) => [
+        m.id.slice(agency.length + 1),
+        m.turns,
+      ]),
+    );
+  const ledger = () => prisma.rotationLedger.findMany({ where: { agencyCode: agency }, orderBy: { seq: 'asc' } });
+  return { agency, id, turns, ledger };
+}
+
+type Handle = { query: (q: typeof getState) => Promise<ApplicationState> };
+
+/** Case helpers bound to a time-skipping environment, a database and a task queue. */
+export function caseFixtures(suite: () => { env: TestWorkflowEnvironment; prisma: PrismaClient }, taskQueue: string) {
+  const db = () => suite().prisma;
+  /** Until the pick in flight is done and stored (the stage is entered before the pick). */
+  async function settled(handle: Handle) {
+    for (let i = 0; i < 200; i++) {
+      const state = await handle.query(getState);
+      const row = await db().application.findUnique({ where: { applicationNo: state.applicationNo } });
+      if (state.assignment && state.assignment.status !== 'picking' && row?.stageSeq === state.seq) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the assignment never settled');
+  }
+
+  async function grantedCase(agency: string, overrides: Partial<ApplicationInput> = {}, intake?: IntakeDetails) {
+    const { env, prisma } = suite();
+    const input: ApplicationInput = applicationInput({
+      agencyCode: agency as AgencyCode,
+      receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+      ...(intake ? { intake } : {}),
+      ...overrides,
+    });
+    const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.applicationNo),
+      taskQueue,
+      args: [input],
+    });
+    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+    await untilStage(handle, prisma, 'assigning');
+    await settled(handle);
+    return { input, handle };
+  }
+
+  const events = (applicationNo: string) =>
+    db().applicationStageEvent.findMany({ where: { applicationNo }, orderBy: { seq: 'asc' } });
+
+  return { settled, grantedCase, events };
+}
+
+/** The business failure of a rejected update (or undefined when it was accepted). */
+export const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
+  );
