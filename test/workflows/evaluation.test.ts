@@ -1,0 +1,295 @@
+/**
+ * The evaluation of every closed case (S-4.4) and its consequences (S-4.5 payout, S-2.8(a) removal, S-4.6 interview),
+ * and the full lifecycle from intake to payout, on the real time-skipping test server and PostgreSQL.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import {
+  applicationWorkflowId,
+  assignEvaluator,
+  confirmMember,
+  decide,
+  decideScoreObjection,
+  evaluationWorkflowId,
+  expertReview,
+  getEvaluation,
+  getState,
+  markSpecial,
+  objectToScore,
+  recordEngagement,
+  recordInterview,
+  reviewCaseFile,
+  submitCaseFile,
+  submitScore,
+  supplyMaterials,
+  type ApplicationInput,
+} from '../../domain/definitions';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { cstDateOf } from '../../domain/time';
+import type { AgencyCode } from '../../domain/agencies';
+import type { PrismaClient } from '../../prisma/generated/client';
+import type { applicationWorkflow } from '../../workflows';
+import { caseFixtures, createPool, failureOf } from '../support/cases';
+import {
+  applicationInput,
+  startWorkflowSuite,
+  testDataConverter,
+  uniqueTaskQueue,
+  untilStage,
+  workflowBundle,
+  type WorkflowSuite,
+} from '../support/context';
+
+let env: TestWorkflowEnvironment;
+let prisma: PrismaClient;
+let suite: WorkflowSuite | undefined;
+const taskQueue = uniqueTaskQueue('evaluation');
+const sheetVersion = Math.floor(Math.random() * 1e6) + 1000;
+const BASE_FEE = 150_000; // 1,500.00 yuan
+
+beforeAll(async () => {
+  suite = await startWorkflowSuite(taskQueue);
+  ({ env, prisma } = suite);
+  // S-4.4: a civil/administrative scoring sheet (test data: two items, weighted maximums adding up to 100).
+  await prisma.scoringSheet.create({
+    data: {
+      id: `test-civil-${sheetVersion}`,
+      kind: 'civil_administrative',
+      version: sheetVersion,
+      title: '测试评分表',
+      items: [
+        { code: 'procedure', label: '办案程序', max: 40, weight: 1 },
+        { code: 'quality', label: '办案质量', max: 60, weight: 1 },
+      ],
+      effectiveFrom: new Date('2000-01-01'),
+      loadedBy: 'test',
+    },
+  });
+});
+afterAll(() => suite?.stop());
+
+const { grantedCase, settled } = caseFixtures(() => suite!, taskQueue);
+const today = async () => cstDateOf(new Date(await env.currentTimeMs()));
+/** No random spot check in these tests unless asked for: results are then deterministic. */
+const rules = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 };
+
+/** A pool and a fee schedule (S-4.5) for an agency of the test's own. */
+async function agency() {
+  const p = await createPool(prisma, { A: { a1: {} }, B: { b1: {} } });
+  await prisma.feeSchedule.create({
+    data: {
+      agencyCode: p.agency,
+      matterType: 'civil',
+      caseStage: 'any',
+      amountCents: BASE_FEE,
+      effectiveFrom: new Date('2000-01-01'),
+      createdBy: 'test',
+    },
+  });
+  return p;
+}
+
+type Handle = Awaited<ReturnType<typeof grantedCase>>['handle'];
+
+/** From the assignment to the approved file: the case is then being evaluated (S-4.3 -> S-4.4). */
+async function toEvaluation(p: Awaited<ReturnType<typeof agency>>, handle: Handle) {
+  await settled(handle);
+  const [slot] = (await handle.query(getState)).assignment!.slots;
+  await handle.executeUpdate(confirmMember, {
+    args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+  });
+  await untilStage(handle, prisma, 'assigned');
+  const member = slot!.proposedMemberId;
+  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: member }] });
+  await handle.executeUpdate(submitCaseFile, {
+    args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: await today(), submittedBy: member }],
+  });
+  await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+  await untilStage(handle, prisma, 'evaluating');
+  const { applicationNo } = await handle.query(getState);
+  const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(applicationNo));
+  for (let i = 0; i < 100; i++) {
+    const done = await evaluation.query(getEvaluation).then(
+      () => true,
+      () => false,
+    );
+    if (done) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await evaluation.executeUpdate(assignEvaluator, {
+    args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
+  });
+  return { evaluation, member };
+}
+
+async function evaluatedCase(extra: Partial<ApplicationInput> = {}) {
+  const p = await agency();
+  const { input, handle } = await grantedCase(p.agency, { rules, ...extra });
+  const { evaluation, member } = await toEvaluation(p, handle);
+  return { p, input, handle, evaluation, member };
+}
+
+/** Points for a score: procedure gets up to 40, quality the rest. */
+const points = (score: number) => ({
+  procedure: Math.min(40, score),
+  quality: Math.round((score - Math.min(40, score)) * 100) / 100,
+});
+const lines = (applicationNo: string) =>
+  prisma.payoutLine.findMany({ where: { applicationNo }, orderBy: { id: 'asc' } });
+const memberStatus = async (id: string) => (await prisma.poolMember.findUnique({ where: { id } }))!.status;
+const score = (evaluation: Awaited<ReturnType<typeof evaluatedCase>>['evaluation'], s: number) =>
+  evaluation.executeUpdate(submitScore, { args: [{ points: points(s), comments: '', scoredBy: 'eval-1' }] });
+
+test('S-4.4 S-4.5 full lifecycle: deferred documents, grant, rotation, engagement, closure, evaluation 80 (good), payout 0.9 x base, closed', async () => {
+  const p = await agency();
+  const input: ApplicationInput = applicationInput({
+    agencyCode: p.agency as AgencyCode,
+    receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+    materialsSupplied: ['identity_proof'],
+    intake: { correctionCommitment: true },
+    rules,
+  });
+  const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+    workflowId: applicationWorkflowId(input.applicationNo),
+    taskQueue,
+    args: [input],
+  });
+  await env.sleep('3 days'); // S-3.2: the correction period runs; the documents come later
+  await handle.executeUpdate(supplyMaterials, {
+    args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
+  });
+  await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+  await untilStage(handle, prisma, 'assigning');
+  const { evaluation } = await toEvaluation(p, handle);
+  const refused = await failureOf(
+    evaluation.executeUpdate(submitScore, { args: [{ points: { procedure: 50 }, comments: '', scoredBy: 'eval-1' }] }),
+  );
+  expect(refused?.type).toBe('InvalidInput'); // over the item's maximum, and an item missing
+  const scored = await score(evaluation, 80);
+  expect(scored.current).toMatchObject({ score: 80, tier: 'good', coefficient: 0.9, version: 1 });
+  const outcome = await handle.result();
+  expect(outcome.stage).toBe('closed');
+  const paid = await lines(input.applicationNo);
+  expect(paid.map((l) => [l.kind, l.amountCents])).toEqual([['payout', 135_000]]); // 1,500 x 0.9
+  const row = await prisma.evaluation.findUnique({ where: { applicationNo: input.applicationNo } });
+  expect(row).toMatchObject({ status: 'final', tier: 'good', scoreVersion: 1 });
+  const stored = await prisma.application.findUnique({ where: { applicationNo: input.applicationNo } });
+  expect(stored?.stage).toBe('closed');
+  expect(stored?.closedReason).toContain('1350.00');
+});
+
+test('S-4.4 an excellent result goes to an expert, who changes it to good: paid at 0.9, not 1.2', async () => {
+  const { input, evaluation } = await evaluatedCase();
+  const first = await score(evaluation, 92);
+  expect(first.status).toBe('expert_review');
+  expect(await lines(input.applicationNo)).toEqual([]); // nothing counts before the re-review
+  const reviewed = await evaluation.executeUpdate(expertReview, {
+    args: [{ score: 85, comments: '证据组织一般', reviewedBy: 'expert-1' }],
+  });
+  expect(reviewed.current).toMatchObject({ score: 85, tier: 'good' });
+  expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([135_000]);
+});
+
+test('S-2.8(a) S-4.4 S-4.6 unqualified: member removed, interview scheduled, nothing paid; the objection succeeds: member restored, payout corrected, interview cancelled', async () => {
+  const { input, handle, evaluation, member } = await evaluatedCase();
+  await score(evaluation, 50);
+  const confirmed = await evaluation.executeUpdate(expertReview, {
+    args: [{ score: 50, comments: '维持', reviewedBy: 'expert-1' }],
+  });
+  expect(confirmed).toMatchObject({ status: 'objection_window', current: { tier: 'unqualified', version: 1 } });
+  expect(confirmed.interview).toMatchObject({ version: 1 });
+  expect(await memberStatus(member)).toBe('removed');
+  expect((await lines(input.applicationNo)).map((l) => [l.kind, l.amountCents])).toEqual([['payout', 0]]);
+  await evaluation.executeUpdate(objectToScore, { args: [{ reason: '评分遗漏调解成果', filedBy: member }] });
+  const decided = await evaluation.executeUpdate(decideScoreObjection, {
+    args: [{ score: 78, comments: '异议成立', reviewedBy: 'city-1' }],
+  });
+  expect(decided).toMatchObject({ status: 'final', current: { score: 78, tier: 'good', version: 2 } });
+  expect(decided.interview?.cancelled).toBe(true);
+  expect(decided.removal).toMatchObject({ removed: true, reversed: true });
+  expect(await memberStatus(member)).toBe('active');
+  expect((await lines(input.applicationNo)).map((l) => [l.kind, l.amountCents])).toEqual([
+    ['payout', 0],
+    ['adjustment', 135_000],
+  ]);
+  expect((await handle.result()).stage).toBe('closed');
+});
+
+test('S-2.8(a) a score of 65 removes the member; 65.01 does not (S-4.6 interview only at 65)', async () => {
+  const at65 = await evaluatedCase();
+  const r65 = await score(at65.evaluation, 65);
+  expect(r65.current).toMatchObject({ tier: 'pass', coefficient: 0.6 });
+  expect(r65.interview).toBeDefined();
+  expect(await memberStatus(at65.member)).toBe('removed');
+  await at65.evaluation.executeUpdate(recordInterview, {
+    args: [{ heldOn: await today(), notes: '已约谈承办律师及律所主任', recordedBy: 'staff-1' }],
+  });
+  expect((await at65.handle.result()).stage).toBe('closed');
+
+  const above = await evaluatedCase();
+  const r = await score(above.evaluation, 65.01);
+  expect(r.current).toMatchObject({ score: 65.01, tier: 'pass' });
+  expect(r.interview).toBeUndefined();
+  expect(await memberStatus(above.member)).toBe('active');
+  expect((await lines(above.input.applicationNo)).map((l) => l.amountCents)).toEqual([90_000]);
+});
+
+test('S-4.4 S-4.5 a special case is not evaluated and is paid by the agency rule', async () => {
+  const { input, handle, evaluation } = await evaluatedCase();
+  const noReason = await failureOf(
+    evaluation.executeUpdate(markSpecial, { args: [{ reason: ' ', markedBy: 'head-1' }] }),
+  );
+  expect(noReason?.type).toBe('InvalidInput');
+  const special = await evaluation.executeUpdate(markSpecial, {
+    args: [{ reason: '涉密案件，按规定不予评估', markedBy: 'head-1' }],
+  });
+  expect(special.status).toBe('special');
+  expect((await lines(input.applicationNo)).map((l) => [l.kind, l.amountCents])).toEqual([['special', BASE_FEE]]);
+  expect((await handle.result()).stage).toBe('closed');
+});
+
+test('S-4.4 a step past its deadline: the owner is reminded, then the agency told, once each', async () => {
+  const p = await agency();
+  const { input, handle } = await grantedCase(p.agency, { rules });
+  const { evaluation } = await toEvaluation(p, handle);
+  await env.sleep('17 days');
+  const sent = await prisma.notification.findMany({ where: { applicationNo: input.applicationNo } });
+  expect(sent.filter((n) => n.template === 'evaluation_reminder').map((n) => n.recipient)).toEqual([
+    'evaluator:eval-1',
+  ]);
+  expect(sent.filter((n) => n.template === 'evaluation_overdue')).toHaveLength(1);
+  expect((await evaluation.query(getEvaluation)).status).toBe('scoring');
+});
+
+test('S-4.5 exactly one payout when the worker dies between recording the line and reporting it', async () => {
+  // A worker whose recordPayout commits and then "crashes" once before acknowledging: Temporal retries the
+  // activity, which finds its own line (idempotency key per case and score version) and writes nothing more.
+  const crashQueue = uniqueTaskQueue('crash');
+  const activities = createActivities({ prisma });
+  let crashes = 0;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: crashQueue,
+    workflowBundle: workflowBundle(),
+    dataConverter: testDataConverter,
+    activities: {
+      ...activities,
+      async recordPayout(args: Parameters<typeof activities.recordPayout>[0]) {
+        const result = await activities.recordPayout(args);
+        if (crashes++ === 0) throw new Error('worker lost after the commit');
+        return result;
+      },
+    },
+  });
+  await worker.runUntil(async () => {
+    const p = await agency();
+    const fixtures = caseFixtures(() => suite!, crashQueue);
+    const { input, handle } = await fixtures.grantedCase(p.agency, { rules });
+    const { evaluation } = await toEvaluation(p, handle);
+    await score(evaluation, 76);
+    expect((await handle.result()).stage).toBe('closed');
+    expect(crashes).toBe(2);
+    expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([135_000]);
+  });
+});
