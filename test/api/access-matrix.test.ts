@@ -323,6 +323,39 @@ describe('S-2.9 S-2.10 L-11 assignment routes: the agency assigns and replaces; 
       expect(res.status).toBe(reached(who, allowed));
     });
   });
+  // L-6, L-12, S-4.3: performance routes reach the workflow (422: not yet assigned) for those allowed.
+  const performance: Array<[string, Record<string, unknown>, readonly Person[]]> = [
+    ['performance/engagement', { signedOn: '2026-11-26' }, ['staff', 'head']],
+    ['performance/progress', { note: '进展' }, ['staff', 'head']],
+    [
+      'performance/case-file',
+      { documents: ['判决书'], report: '小结', matterEndedOn: '2026-11-26' },
+      ['staff', 'head'],
+    ],
+    ['performance/case-file/review', { approved: true }, []], // the quality manager of an assigned institution only
+  ];
+  describe.each(performance)('POST /applications/:no/%s', (path, payload, allowed) => {
+    test.each(everyone)('%s', async (who) => {
+      const res = await request(api.base).post(`/applications/${granted}/${path}`).set(as(who)).send(payload);
+      expect(res.status).toBe(reached(who, allowed));
+    });
+  });
+  // S-4.4: evaluation routes: those allowed reach the (not yet started) evaluation: 404 EVALUATION_NOT_FOUND.
+  const evaluation: Array<[string, Record<string, unknown>, readonly Person[]]> = [
+    ['evaluation/evaluator', { evaluatorId: 'eval-1', kind: 'peer' }, ['staff', 'head']],
+    ['evaluation/special', { reason: '特殊案件' }, ['head']],
+    ['evaluation/score', { points: { a: 1 } }, ['staff', 'evaluator', 'expert']],
+    ['evaluation/expert-review', { score: 80, comments: '复评' }, ['expert']],
+    ['evaluation/objection/decision', { score: 80, comments: '复核' }, ['city']],
+    ['evaluation/spot-check', { score: 80, comments: '抽查' }, ['city']],
+  ];
+  describe.each(evaluation)('POST /applications/:no/%s', (path, payload, allowed) => {
+    test.each(everyone)('%s', async (who) => {
+      const res = await request(api.base).post(`/applications/${granted}/${path}`).set(as(who)).send(payload);
+      const expected = who === 'anonymous' || who === 'forged' ? 401 : allowed.includes(who) ? 404 : 403;
+      expect(res.status).toBe(expected);
+    });
+  });
   test.each(everyone)('POST /applications/:no/assignment (discussion: the head only): %s', async (who) => {
     const res = await request(api.base)
       .post(`/applications/${granted}/assignment`)
