@@ -4,6 +4,7 @@ import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createNotificationActivities } from './notifications';
 import { createPoolActivities } from './pool';
+import { createQualityActivities } from './quality';
 import { createRotationActivities } from './rotation';
 import { createVerificationActivities } from './verification';
 import type { CreditService } from '../platform/credit';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVerificationActivities(deps),
     ...createRotationActivities(deps),
     ...createPoolActivities(deps),
+    ...createQualityActivities(deps),
   });
 }
 
