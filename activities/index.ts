@@ -5,6 +5,7 @@ import { createApplicationRecords } from './application-records';
 import { createEvaluationRecords } from './evaluation-records';
 import { createNotificationActivities } from './notifications';
 import { createPoolActivities } from './pool';
+import { createQualityActivities } from './quality';
 import { createRotationActivities } from './rotation';
 import { createVerificationActivities } from './verification';
 import type { CreditService } from '../platform/credit';
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVerificationActivities(deps),
     ...createRotationActivities(deps),
     ...createPoolActivities(deps),
+    ...createQualityActivities(deps),
   });
 }
 

@@ -17,6 +17,7 @@ import { ApiError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { poolRouter } from './pool';
 import { publicRouter } from './public';
+import { evaluationsRouter, qualityRouter } from './quality';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -76,6 +77,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/applications', applicationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/applications', performanceRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/pool', poolRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  app.use('/quality', qualityRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  app.use('/evaluations', evaluationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/audit-events', authenticated, auditRouter(deps));
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

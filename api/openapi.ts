@@ -6,7 +6,10 @@ import {
   assignCaseBody,
   confirmAssignedMemberBody,
   conflictBody,
+  createSheetBody,
+  evaluationsQuery,
   replacementBody,
+  sheetsQuery,
   confirmMemberBody,
   createInstitutionBody,
   createMemberBody,
@@ -87,6 +90,23 @@ const poolStep = (summary: string, body: z.ZodType) => ({
     responses: { '200': { description: '成员状态及写入的状态记录' }, ...poolErrors },
   },
 });
+/** S-4.4 scoring sheets and evaluations: errors on top of the common ones. */
+const qualityErrors = {
+  ...errors,
+  '400': {
+    description: '请求内容不符合要求，包括评分表各项加权满分合计不为 100、评分项编号重复 (VALIDATION_FAILED)',
+    content: json(errorBody),
+  },
+  '404': {
+    description: '评分表或评估记录不存在 (SCORING_SHEET_NOT_FOUND, EVALUATION_NOT_FOUND)',
+    content: json(errorBody),
+  },
+  '409': {
+    description:
+      '评分表不能修改：同一编号内容不同 (SCORING_SHEET_EXISTS)，或该类型的版本号已使用 (SCORING_SHEET_VERSION_TAKEN)',
+    content: json(errorBody),
+  },
+};
 const keyHeader = (required: boolean) => ({
   name: 'Idempotency-Key',
   in: 'header',
@@ -280,6 +300,43 @@ export function openApiDocument() {
         '培训合格确认（S-2.8(a)；与重新审核均完成后重新入库）',
         poolStepBody,
       ),
+      '/quality/sheets': {
+        get: {
+          summary: '评分表（S-4.4，浙江省刑事、民事行政案件质量评估标准）：全部版本，或某日适用的版本',
+          parameters: queryParams(sheetsQuery),
+          responses: { '200': { description: 'OK' }, ...qualityErrors },
+        },
+        post: {
+          summary: '载入评分表（市法律援助中心；不可修改，新标准以新版本载入）',
+          requestBody: { required: true, content: json(createSheetBody) },
+          responses: {
+            '201': { description: '已载入' },
+            '200': { description: '同一评分表再次载入（内容相同）' },
+            ...qualityErrors,
+          },
+        },
+      },
+      '/quality/sheets/{id}': {
+        get: {
+          summary: '一份评分表及其评分项',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } }],
+          responses: { '200': { description: 'OK' }, ...qualityErrors },
+        },
+      },
+      '/evaluations': {
+        get: {
+          summary: '案件质量评估结果（S-4.4）：按机构、状态、人员、服务机构、年度筛选（仅限可查看的）',
+          parameters: queryParams(evaluationsQuery),
+          responses: { '200': { description: 'OK' }, ...qualityErrors },
+        },
+      },
+      '/evaluations/{applicationNo}': {
+        get: {
+          summary: '一件案件的质量评估：分数、等次、状态（S-4.4，S-4.5）',
+          parameters: [pathParam],
+          responses: { '200': { description: 'OK' }, ...qualityErrors },
+        },
+      },
       '/public/applications/status': {
         post: {
           summary: '申请人查询办理进度 (public; application number + status code from the receipt)',

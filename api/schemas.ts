@@ -31,6 +31,8 @@ import {
   type EntryRoute,
   type InstitutionKind,
 } from '../domain/pool';
+import { ScoreSheetError, validateSheet } from '../domain/quality';
+import { SHEET_KIND_CODES } from '../domain/scoring-sheets';
 import { STAGES } from '../domain/stages';
 
 z.config(z.locales.zhCN());
@@ -497,3 +499,64 @@ export const reviewScoreBody = z
   .strict();
 export const evaluationObjectionBody = z.object({ reason: text('请写明异议理由', 4000) }).strict();
 export const interviewBody = z.object({ heldOn: chinaDate, notes: text('请记录约谈情况', 4000) }).strict();
+
+// S-4.4 scoring sheets (city-wide, loaded by the city centre) and the stored evaluations.
+const sheetItem = z
+  .object({
+    code: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,32}$/, '评分项编号只能包含字母、数字和 . _ -，最多 32 个字符')
+      .describe('评分项编号'),
+    label: z.string().trim().min(1).max(200).describe('评分项名称'),
+    max: z.number().positive().max(100).describe('该项满分'),
+    weight: z.number().positive().max(100).describe('权重：各项满分乘以权重之和应为 100'),
+  })
+  .strict();
+
+export const createSheetBody = z
+  .object({
+    id: poolId('评分表编号'),
+    kind: z
+      .enum(SHEET_KIND_CODES)
+      .describe('criminal 刑事案件；civil_administrative 民事、行政案件（浙江省评估标准，S-4.4）'),
+    version: z.int().min(1).max(100_000).describe('版本号：同一类型内唯一，新标准用新版本号'),
+    title: z.string().trim().min(1).max(200),
+    items: z.array(sheetItem).min(1, '评分表至少要有一个评分项').max(200),
+    effectiveFrom: z.iso.date('启用日期格式应为 YYYY-MM-DD').describe('启用日期（中国日期）'),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    try {
+      validateSheet(body.items);
+    } catch (err) {
+      if (!(err instanceof ScoreSheetError)) throw err;
+      ctx.addIssue({ code: 'custom', path: ['items'], message: err.message });
+    }
+  });
+
+export const sheetsQuery = z
+  .object({
+    kind: z.enum(SHEET_KIND_CODES).optional(),
+    on: z.iso.date('日期格式应为 YYYY-MM-DD').optional().describe('只列出该日（中国日期）适用的评分表，每类一份'),
+  })
+  .strict();
+
+export const sheetParams = z.object({ id: poolId('评分表编号') });
+
+export const evaluationsQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    status: z
+      .string()
+      .regex(/^[a-z_]{1,24}$/, '评估状态格式不正确')
+      .optional()
+      .describe(
+        'waiting_evaluator、scoring、expert_review、objection_window、objection_review、spot_check、final、special',
+      ),
+    memberId: poolId('人员编号').optional(),
+    institutionId: poolId('机构编号').optional(),
+    year: z.coerce.number().int().min(2000).max(2100).optional().describe('评估结果所属年度（中国时间）'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    after: z.string().regex(APPLICATION_NO_PATTERN).optional().describe('分页：上一页最后一个申请编号'),
+  })
+  .strict();

@@ -6,6 +6,7 @@
  *   (new) --recruited | recommended--> pending --confirmed--> active
  *   active --removed(score)--> removed --re_reviewed + training_confirmed (either order)--> readmitted -> active
  *   active --removed(assessment | penalty, until)--> suspended --impact_ended--> active
+ *   removed(score, case X) --removal_reversed(X) (S-4.4: X's score corrected above 65)--> active | suspended
  *
  * Combinations (the text is silent; chosen here):
  * - S-2.8(a) while (b)-suspended: the member becomes removed (re-review and training needed); the impact period is
@@ -15,6 +16,19 @@
  * - S-2.8(b) while (a)-removed: the member stays removed; the impact period is recorded and applies at re-admission.
  * - S-2.8(a) while (a)-removed (another case scored <= 65): a new removal; re-review and training start over.
  * - A pending member cannot be removed (they are not in the pool yet; the agency simply does not confirm them).
+ *
+ * Reversal of an S-2.8(a) removal (S-4.4: an expert re-review or an objection raises the case's score above 65):
+ * - A score removal is "in force" from its event until a re-admission (`readmitted`) or its own reversal. Each case
+ *   removes a member at most once while its removal stands (`scoreRemovalStanding`): a lower score for the same case
+ *   (a new score version) is not a second removal, and a removal already served (re-admitted) is not repeated.
+ * - `removal_reversed` names the case. It applies only while that case's removal is in force and the member is
+ *   removed for a score; otherwise it is a no-op (null), not an error: a member already re-admitted keeps their
+ *   record, and a reversal cannot undo an (a) removal that was not caused by that case.
+ * - When no other score removal remains in force, the member returns at once, without re-review or training (the
+ *   removal was wrong): active, or suspended while an S-2.8(b) impact period recorded meanwhile still runs (the same
+ *   rule as re-admission; the event carries the period, and a new impact timer must be started for it).
+ * - When another case's removal remains in force, the reversal is recorded and the member stays removed: re-review
+ *   and training then count from the latest removal still in force, and re-admit at once if both are already there.
  */
 
 export const MEMBER_STATUSES = {
@@ -56,6 +70,7 @@ export const EVENT_KINDS = {
   training_confirmed: '经培训确认掌握办案标准',
   readmitted: '重新入库',
   impact_ended: '影响期届满，恢复指派',
+  removal_reversed: '评分更正，撤销移出',
 } as const;
 export type PoolEventKind = keyof typeof EVENT_KINDS;
 
@@ -119,13 +134,58 @@ export interface Transition {
   events: PoolEventDraft[];
 }
 
+/** One stored status event, as far as the rules read it. */
+export interface HistoryEvent {
+  kind: string;
+  removalKind: string | null;
+  applicationNo?: string | null;
+}
+
+/**
+ * S-2.8(a) score removals in force, oldest first: each `removed` for a score since the latest re-admission that has
+ * not been reversed since. `index` is its position in `history`.
+ */
+export function scoreRemovalsInForce(
+  history: ReadonlyArray<HistoryEvent>,
+): Array<{ index: number; applicationNo: string | null }> {
+  let inForce: Array<{ index: number; applicationNo: string | null }> = [];
+  history.forEach((e, index) => {
+    if (e.kind === 'removed' && e.removalKind === 'score')
+      inForce.push({ index, applicationNo: e.applicationNo ?? null });
+    else if (e.kind === 'readmitted') inForce = [];
+    else if (e.kind === 'removal_reversed') {
+      const at = inForce.map((r) => r.applicationNo === (e.applicationNo ?? null)).lastIndexOf(true);
+      if (at >= 0) inForce.splice(at, 1);
+    }
+  });
+  return inForce;
+}
+
+/**
+ * S-2.8(a), one removal per case: the position of this case's latest score removal that has not been reversed
+ * (in force or already served by a re-admission), or -1. While it stands, a new score for the case removes no one.
+ */
+export function scoreRemovalStanding(history: ReadonlyArray<HistoryEvent>, applicationNo: string): number {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i]!;
+    if (e.applicationNo !== applicationNo) continue;
+    if (e.kind === 'removal_reversed') return -1;
+    if (e.kind === 'removed' && e.removalKind === 'score') return i;
+  }
+  return -1;
+}
+
 /** What the stored member row and its history say about the member: the machine's input state. */
 export function memberState(
   row: { status: string; removalKind: string | null; impactUntil: Date | string | null },
-  history: ReadonlyArray<{ kind: string; removalKind: string | null }>,
+  history: ReadonlyArray<HistoryEvent>,
 ): MemberState {
-  // S-2.8(a): re-review and training count only after the latest removal for a score.
-  const lastRemoval = history.map((e) => e.kind === 'removed' && e.removalKind === 'score').lastIndexOf(true);
+  // S-2.8(a): re-review and training count only after the latest removal for a score that is still in force
+  // (a reversed removal no longer counts); with none in force, after the latest removal for a score.
+  const inForce = scoreRemovalsInForce(history);
+  const lastRemoval = inForce.length
+    ? inForce.at(-1)!.index
+    : history.map((e) => e.kind === 'removed' && e.removalKind === 'score').lastIndexOf(true);
   const since = history.slice(lastRemoval + 1);
   const impactKind = [...history]
     .reverse()
@@ -147,17 +207,32 @@ const draft = (kind: PoolEventKind, removalKind: RemovalKind | null = null, unti
   effectiveUntil: until,
 });
 
+/** Back in the pool: active, or suspended while an S-2.8(b) period recorded meanwhile still runs. */
+function returned(state: MemberState, now: Date): { state: MemberState; until: string | null } {
+  const impactRunning = state.impactUntil !== null && new Date(state.impactUntil).getTime() > now.getTime();
+  return impactRunning
+    ? {
+        state: { ...state, status: 'suspended', removalKind: state.impactKind, reReviewed: false, trained: false },
+        until: state.impactUntil,
+      }
+    : {
+        state: {
+          status: 'active',
+          removalKind: null,
+          impactUntil: null,
+          impactKind: null,
+          reReviewed: false,
+          trained: false,
+        },
+        until: null,
+      };
+}
+
 /** S-2.8(a) re-admission once both steps are recorded: active, or back to suspended while a (b) period runs. */
 function readmitIfComplete(state: MemberState, own: PoolEventDraft, now: Date): Transition {
   if (!state.reReviewed || !state.trained) return { state, events: [own] };
-  const impactRunning = state.impactUntil !== null && new Date(state.impactUntil).getTime() > now.getTime();
-  const after: MemberState = impactRunning
-    ? { ...state, status: 'suspended', removalKind: state.impactKind, reReviewed: false, trained: false }
-    : { status: 'active', removalKind: null, impactUntil: null, impactKind: null, reReviewed: false, trained: false };
-  return {
-    state: after,
-    events: [own, draft('readmitted', after.removalKind, impactRunning ? state.impactUntil : null)],
-  };
+  const after = returned(state, now);
+  return { state: after.state, events: [own, draft('readmitted', after.state.removalKind, after.until)] };
 }
 
 /**
@@ -223,6 +298,36 @@ export function applyPoolEvent(state: MemberState | null, command: PoolCommand, 
         events: [draft('impact_ended')],
       };
   }
+}
+
+/**
+ * S-4.4 / S-2.8(a): the score of `applicationNo` was raised above 65 (expert re-review, objection). Returns the
+ * transition, or null when there is nothing to reverse: the member is not removed for a score, or this case's removal
+ * is not in force (never made, already reversed, or served by a re-admission). `history` is the member's whole
+ * status history, oldest first; `state` is `memberState(row, history)`.
+ */
+export function reverseScoreRemoval(
+  state: MemberState,
+  history: ReadonlyArray<HistoryEvent>,
+  applicationNo: string,
+  now: Date,
+): Transition | null {
+  if (state.status !== 'removed' || state.removalKind !== 'score') return null;
+  const inForce = scoreRemovalsInForce(history);
+  if (!inForce.some((r) => r.applicationNo === applicationNo)) return null;
+  const after: HistoryEvent[] = [...history, { kind: 'removal_reversed', removalKind: null, applicationNo }];
+  const remaining = scoreRemovalsInForce(after);
+  if (remaining.length === 0) {
+    const back = returned(state, now);
+    return { state: back.state, events: [draft('removal_reversed', back.state.removalKind, back.until)] };
+  }
+  // Another case's removal still holds: the member stays removed; its re-review and training count from it.
+  const since = after.slice(remaining.at(-1)!.index + 1);
+  const steps = {
+    reReviewed: since.some((e) => e.kind === 're_reviewed'),
+    trained: since.some((e) => e.kind === 'training_confirmed'),
+  };
+  return readmitIfComplete({ ...state, ...steps }, draft('removal_reversed', 'score'), now);
 }
 
 /** Input of `poolImpactWorkflow` (S-2.8(b)): the member, the status event that suspended them, its end (ISO). */

@@ -126,6 +126,25 @@ export const ACCESS = {
   'evaluation.expertReview': ['expert'],
   'evaluation.object': ['lawyer', 'agency_staff', 'agency_head'],
   'evaluation.review': ['city_centre'],
+
+  // S-4.4 scoring sheets: city-wide data the city centre loads; everyone who scores, is scored or supervises reads
+  // them (lawyers should know the standard they are evaluated by).
+  'quality.sheets.read': ['agency_staff', 'agency_head', 'evaluator', 'expert', 'city_centre', 'manager', 'lawyer'],
+  'quality.sheets.manage': ['city_centre'],
+  // S-4.4 evaluations: the agency and city-wide roles, evaluators and experts of the agency; a lawyer their own cases;
+  // an institution (and its quality manager, S-4.3) its members' cases. Scope: mayReadEvaluation.
+  'evaluations.read': [
+    'agency_staff',
+    'agency_head',
+    'manager',
+    'auditor',
+    'city_centre',
+    'evaluator',
+    'expert',
+    'lawyer',
+    'institution',
+    'quality_manager',
+  ],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -260,5 +279,62 @@ export function poolListScope(p: Principal): { all: boolean; agency?: string; in
     all,
     agency: agencyWide ? p.agency : undefined,
     institution: roles.includes('institution') ? p.institution : undefined,
+  };
+}
+
+/** What decides who may read an evaluation: the case's agency, its member and the member's institution. */
+export interface EvaluationScope {
+  agencyCode: string;
+  memberId: string;
+  institutionId: string;
+}
+
+function roleSeesEvaluation(role: Role, p: Principal, target: EvaluationScope): boolean {
+  switch (role) {
+    case 'city_centre':
+      return true;
+    // City-level managers, auditors, evaluators and experts (agency SX) evaluate and supervise the whole city.
+    case 'manager':
+    case 'auditor':
+    case 'evaluator':
+    case 'expert':
+      return p.agency === CITY_AGENCY || p.agency === target.agencyCode;
+    case 'agency_staff':
+    case 'agency_head':
+      return p.agency === target.agencyCode;
+    case 'lawyer':
+      return target.memberId === p.userId;
+    case 'institution':
+    case 'quality_manager':
+      return p.institution !== undefined && p.institution === target.institutionId;
+    default:
+      return false;
+  }
+}
+
+/** May `p` read this evaluation (S-4.4)? */
+export function mayReadEvaluation(p: Principal, target: EvaluationScope): boolean {
+  return rolesFor('evaluations.read', p).some((role) => roleSeesEvaluation(role, p, target));
+}
+
+/**
+ * The same visibility as `mayReadEvaluation`, as a filter for lists: the whole city, the agencies seen whole, the
+ * caller's own cases as a lawyer, their institution's members' cases.
+ */
+export function evaluationListScope(p: Principal): {
+  all: boolean;
+  agencies: string[];
+  memberId?: string;
+  institution?: string;
+} {
+  const roles = rolesFor('evaluations.read', p);
+  const cityLevel = ['manager', 'auditor', 'evaluator', 'expert'] as Role[];
+  const all = roles.some((r) => r === 'city_centre' || (cityLevel.includes(r) && p.agency === CITY_AGENCY));
+  const agencyWide = roles.some((r) => r === 'agency_staff' || r === 'agency_head' || cityLevel.includes(r));
+  return {
+    all,
+    agencies: agencyWide && p.agency ? [p.agency] : [],
+    memberId: roles.includes('lawyer') ? p.userId : undefined,
+    institution: roles.some((r) => r === 'institution' || r === 'quality_manager') ? p.institution : undefined,
   };
 }

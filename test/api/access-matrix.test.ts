@@ -548,3 +548,110 @@ describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); man
     },
   );
 });
+
+describe('S-4.4 /quality/sheets: the city centre loads the sheets; those who score, are scored or supervise read them', () => {
+  const run = randomUUID().slice(0, 8);
+  const version = 91_000 + Math.floor(Math.random() * 8_000); // test/api/quality.test.ts stays below 91000
+  const items = [{ code: 'a', label: '办案质量', max: 100, weight: 1 }];
+  const sheet = (id: string, v: number) => ({
+    id,
+    kind: 'civil_administrative',
+    version: v,
+    title: '民事、行政案件质量评估表（测试）',
+    items,
+    effectiveFrom: '2099-01-01',
+  });
+  const readers: Person[] = [
+    'staff',
+    'otherAgencyStaff',
+    'head',
+    'otherAgencyHead',
+    'evaluator',
+    'expert',
+    'city',
+    'manager',
+    'cityManager',
+    'lawyer',
+    'otherLawyer',
+  ];
+  const sheetId = `matrix-${run}`;
+  let n = 0;
+  beforeAll(async () => {
+    const res = await request(api.base).post('/quality/sheets').set(as('city')).send(sheet(sheetId, version));
+    expect(res.status).toBe(201);
+  });
+
+  test.each(everyone)('POST /quality/sheets: %s', async (who) => {
+    const res = await request(api.base)
+      .post('/quality/sheets')
+      .set(as(who))
+      .send(sheet(`${sheetId}-${++n}`, version + n));
+    check(res.status, expectation(who, ['city']));
+  });
+
+  test.each(everyone)('GET /quality/sheets: %s', async (who) => {
+    const res = await request(api.base).get('/quality/sheets?kind=civil_administrative&on=2099-01-01').set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
+  test.each(everyone)('GET /quality/sheets/:id: %s', async (who) => {
+    const res = await request(api.base).get(`/quality/sheets/${sheetId}`).set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+});
+
+describe('S-4.4 /evaluations: the agency, city-wide roles, its evaluators and experts; a lawyer their own cases', () => {
+  let evaluated: string; // a KQ case of lawyer-1
+  beforeAll(async () => {
+    evaluated = await fileAs('applicant', 'online', { lawyer: 'lawyer-1' });
+    await api.prisma.evaluation.create({
+      data: {
+        applicationNo: evaluated,
+        agencyCode: 'KQ',
+        memberId: 'lawyer-1',
+        institutionId: 'firm-of-lawyer-1',
+        status: 'final',
+        score: 88,
+        tier: 'good',
+        scoreVersion: 1,
+        year: 2026,
+        state: {},
+        stateSeq: 1,
+      },
+    });
+  });
+  // Tokens here carry no `institution` claim, so the institution and its quality manager see none of it.
+  const seers: Person[] = [
+    'staff',
+    'head',
+    'manager',
+    'cityManager',
+    'auditor',
+    'city',
+    'evaluator',
+    'expert',
+    'lawyer',
+  ];
+  const listers: Person[] = [
+    ...seers,
+    'otherAgencyStaff',
+    'otherAgencyHead',
+    'otherAgencyAuditor',
+    'otherLawyer',
+    'institution',
+    'qualityManager',
+  ];
+
+  test.each(everyone)('GET /evaluations/:no: %s', async (who) => {
+    const res = await request(api.base).get(`/evaluations/${evaluated}`).set(as(who));
+    check(res.status, expectation(who, seers));
+  });
+
+  test.each(everyone)('GET /evaluations: %s', async (who) => {
+    const res = await request(api.base).get('/evaluations?limit=200').set(as(who));
+    check(res.status, expectation(who, listers));
+    if (res.status !== 200) return;
+    const numbers = (res.body.evaluations as Array<{ applicationNo: string }>).map((e) => e.applicationNo);
+    expect(numbers.includes(evaluated)).toBe(seers.includes(who));
+  });
+});

@@ -6,6 +6,10 @@ import {
   PoolRuleError,
   REMOVAL_KINDS,
   removalForScore,
+  reverseScoreRemoval,
+  scoreRemovalsInForce,
+  scoreRemovalStanding,
+  type HistoryEvent,
   type MemberState,
   type PoolCommand,
 } from '../../domain/pool';
@@ -228,6 +232,111 @@ describe('S-2.8 the stored row and history give the machine its state', () => {
     expect(EVENT_KINDS.readmitted).toBe('重新入库');
     expect(REMOVAL_KINDS.score).toContain('S-2.8(a)');
     expect(REMOVAL_KINDS.penalty).toContain('S-2.8(b)');
+  });
+});
+
+describe('S-4.4 / S-2.8(a) a score corrected above 65 reverses the removal that case caused', () => {
+  const X = 'KQ-2026-000001';
+  const Y = 'KQ-2026-000002';
+  const removedFor = (applicationNo: string): HistoryEvent => ({
+    kind: 'removed',
+    removalKind: 'score',
+    applicationNo,
+  });
+  const reversedFor = (applicationNo: string): HistoryEvent => ({
+    kind: 'removal_reversed',
+    removalKind: null,
+    applicationNo,
+  });
+  const base: HistoryEvent[] = [
+    { kind: 'recruited', removalKind: null },
+    { kind: 'confirmed', removalKind: null },
+  ];
+  const removedRow = { status: 'removed', removalKind: 'score', impactUntil: null };
+  /** Applies the reversal to the member as the stored row and history describe it. */
+  const reverse = (
+    history: HistoryEvent[],
+    applicationNo: string,
+    row: { status: string; removalKind: string | null; impactUntil: string | null } = removedRow,
+    at = now,
+  ) => reverseScoreRemoval(memberState(row, history), history, applicationNo, at);
+
+  test('S-4.4 S-2.8(a) removed for case X, X corrected: active at once, without re-review or training', () => {
+    const t = reverse([...base, removedFor(X)], X);
+    expect(t?.state).toEqual(active);
+    expect(t?.events).toEqual([{ kind: 'removal_reversed', removalKind: null, effectiveUntil: null }]);
+    expect(EVENT_KINDS.removal_reversed).toBe('评分更正，撤销移出');
+  });
+
+  test('S-4.4 S-2.8(a)(b) an impact period recorded while removed and still running: back to suspended until it ends', () => {
+    const history = [...base, removedFor(X), { kind: 'removed', removalKind: 'penalty' }];
+    const t = reverse(history, X, { ...removedRow, impactUntil: later(20) });
+    expect(t?.state).toMatchObject({ status: 'suspended', removalKind: 'penalty', impactUntil: later(20) });
+    expect(t?.events).toEqual([{ kind: 'removal_reversed', removalKind: 'penalty', effectiveUntil: later(20) }]);
+  });
+
+  test('S-4.4 S-2.8(a)(b) the impact period has ended meanwhile: active', () => {
+    const history = [...base, removedFor(X), { kind: 'removed', removalKind: 'assessment' }];
+    const t = reverse(history, X, { ...removedRow, impactUntil: later(-1) });
+    expect(t?.state).toEqual(active);
+  });
+
+  test('S-4.4 no-op (not an error) when the member was not removed by that case', () => {
+    expect(reverse([...base, removedFor(X)], Y)).toBeNull();
+    expect(reverse([...base, { kind: 'removed', removalKind: 'score' }], X)).toBeNull(); // staff removal, no case
+    expect(reverse(base, X, { status: 'active', removalKind: null, impactUntil: null })).toBeNull();
+    const suspended = { status: 'suspended', removalKind: 'penalty', impactUntil: later(5) };
+    expect(reverse([...base, { kind: 'removed', removalKind: 'penalty' }], X, suspended)).toBeNull();
+  });
+
+  test('S-4.4 no-op when the removal was already reversed, or already served by a re-admission', () => {
+    expect(reverse([...base, removedFor(X), reversedFor(X)], X, { ...removedRow, status: 'active' })).toBeNull();
+    const served: HistoryEvent[] = [
+      ...base,
+      removedFor(X),
+      { kind: 're_reviewed', removalKind: null },
+      { kind: 'training_confirmed', removalKind: null },
+      { kind: 'readmitted', removalKind: null },
+    ];
+    expect(reverse(served, X, { status: 'active', removalKind: null, impactUntil: null })).toBeNull();
+    // Served, then removed again for another case: X's old removal is not in force, so X cannot undo Y's.
+    expect(reverse([...served, removedFor(Y)], X)).toBeNull();
+  });
+
+  test('S-4.4 S-2.8(a) another case still removes the member: the reversal is recorded and they stay removed', () => {
+    const history = [...base, removedFor(X), removedFor(Y)];
+    const t = reverse(history, X);
+    expect(t?.state).toMatchObject({ status: 'removed', removalKind: 'score' });
+    expect(t?.events).toEqual([{ kind: 'removal_reversed', removalKind: 'score', effectiveUntil: null }]);
+    // Later Y is corrected too: nothing holds any more, the member is back.
+    const after = [...history, reversedFor(X)];
+    expect(scoreRemovalsInForce(after).map((r) => r.applicationNo)).toEqual([Y]);
+    expect(reverse(after, Y)?.state).toEqual(active);
+  });
+
+  test('S-4.4 S-2.8(a) reversing the later removal: re-review and training count from the one still in force', () => {
+    // Re-reviewed after X, then Y restarted the steps, then trained; Y corrected -> both steps stand since X.
+    const history: HistoryEvent[] = [
+      ...base,
+      removedFor(X),
+      { kind: 're_reviewed', removalKind: null },
+      removedFor(Y),
+      { kind: 'training_confirmed', removalKind: null },
+    ];
+    expect(memberState(removedRow, history)).toMatchObject({ reReviewed: false, trained: true });
+    const t = reverse(history, Y);
+    expect(t?.events.map((e) => e.kind)).toEqual(['removal_reversed', 'readmitted']);
+    expect(t?.state).toEqual(active);
+    expect(memberState(removedRow, [...history, reversedFor(Y)])).toMatchObject({ reReviewed: true, trained: true });
+  });
+
+  test('S-2.8(a) one removal per case: it stands until reversed, also once served; reversed, a new score may remove', () => {
+    expect(scoreRemovalStanding([...base, removedFor(X)], X)).toBe(2);
+    expect(scoreRemovalStanding([...base, removedFor(X)], Y)).toBe(-1);
+    const served = [...base, removedFor(X), { kind: 'readmitted', removalKind: null }];
+    expect(scoreRemovalStanding(served, X)).toBe(2);
+    expect(scoreRemovalStanding([...base, removedFor(X), reversedFor(X)], X)).toBe(-1);
+    expect(scoreRemovalStanding([...base, removedFor(X), reversedFor(X), removedFor(X)], X)).toBe(4);
   });
 });
 
