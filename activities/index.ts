@@ -3,6 +3,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createNotificationActivities } from './notifications';
+import { createPayoutActivities } from './payout';
 import { createPoolActivities } from './pool';
 import { createRotationActivities } from './rotation';
 import { createVerificationActivities } from './verification';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVerificationActivities(deps),
     ...createRotationActivities(deps),
     ...createPoolActivities(deps),
+    ...createPayoutActivities(deps),
   });
 }
 
