@@ -4,6 +4,7 @@ import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createEvaluationRecords } from './evaluation-records';
 import { createNotificationActivities } from './notifications';
+import { createPayoutActivities } from './payout';
 import { createPoolActivities } from './pool';
 import { createQualityActivities } from './quality';
 import { createRotationActivities } from './rotation';
@@ -55,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRotationActivities(deps),
     ...createPoolActivities(deps),
     ...createQualityActivities(deps),
+    ...createPayoutActivities(deps),
   });
 }
 

@@ -14,6 +14,7 @@ import { audit, authenticate, requestId } from './auth/middleware';
 import { createTokenVerifier, type AuthConfig } from './auth/tokens';
 import { codecCors, codecRouter } from './codec';
 import { ApiError, errorHandler } from './errors';
+import { financeRouters } from './finance';
 import { openApiDocument } from './openapi';
 import { poolRouter } from './pool';
 import { publicRouter } from './public';
@@ -79,6 +80,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/pool', poolRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/quality', qualityRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/evaluations', evaluationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  const finance = financeRouters({ ...deps, authenticate: authenticated, auditSink, onAuditError });
+  app.use('/fees', finance.fees);
+  app.use('/payouts', finance.payouts);
+  app.use('/quality', finance.quality);
   app.use('/audit-events', authenticated, auditRouter(deps));
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

@@ -2,6 +2,13 @@
 import { z } from 'zod';
 import {
   applicationNoParams,
+  awardsQuery,
+  batchesQuery,
+  createBatchBody,
+  createFeeBody,
+  feesQuery,
+  payoutsQuery,
+  resultsQuery,
   createApplicationBody,
   assignCaseBody,
   confirmAssignedMemberBody,
@@ -106,6 +113,12 @@ const qualityErrors = {
       '评分表不能修改：同一编号内容不同 (SCORING_SHEET_EXISTS)，或该类型的版本号已使用 (SCORING_SHEET_VERSION_TAKEN)',
     content: json(errorBody),
   },
+};
+/** S-4.5 fee schedule and payout errors on top of the common ones. */
+const financeErrors = {
+  ...errors,
+  '404': { description: '发放批次不存在 (PAYOUT_BATCH_NOT_FOUND)', content: json(errorBody) },
+  '409': { description: '该标准已经登记 (FEE_SCHEDULE_EXISTS)', content: json(errorBody) },
 };
 const keyHeader = (required: boolean) => ({
   name: 'Idempotency-Key',
@@ -335,6 +348,69 @@ export function openApiDocument() {
           summary: '一件案件的质量评估：分数、等次、状态（S-4.4，S-4.5）',
           parameters: [pathParam],
           responses: { '200': { description: 'OK' }, ...qualityErrors },
+        },
+      },
+      '/fees': {
+        get: {
+          summary: '基本劳务费标准（S-4.5）：本机构及全市通用标准；给出日期、案件类型和阶段时返回该案适用的标准',
+          parameters: queryParams(feesQuery),
+          responses: { '200': { description: 'OK' }, ...financeErrors },
+        },
+        post: {
+          summary:
+            '登记基本劳务费标准（机构负责人登记本机构的，市法律援助中心登记全市通用的）；标准不修改，以新生效日期取代',
+          requestBody: { required: true, content: json(createFeeBody) },
+          responses: { '201': { description: '已登记' }, ...financeErrors },
+        },
+      },
+      '/payouts': {
+        get: {
+          summary: '补贴发放明细（S-4.5）：按申请编号，或按机构和人员',
+          parameters: queryParams(payoutsQuery),
+          responses: { '200': { description: 'OK' }, ...financeErrors },
+        },
+      },
+      '/payouts/batches': {
+        get: {
+          summary: '发放批次',
+          parameters: queryParams(batchesQuery),
+          responses: { '200': { description: 'OK' }, ...financeErrors },
+        },
+        post: {
+          summary: '按期间生成发放批次：本机构截至截止日（北京时间）尚未入批的明细；同一期间再次请求返回原批次',
+          requestBody: { required: true, content: json(createBatchBody) },
+          responses: {
+            '201': { description: '已生成' },
+            '200': { description: '该期间的批次已存在' },
+            ...financeErrors,
+          },
+        },
+      },
+      '/payouts/batches/{batchId}/lines.csv': {
+        get: {
+          summary: '批次明细 CSV（UTF-8 带 BOM，金额单位元，时间为北京时间）',
+          parameters: [
+            { name: 'batchId', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,18}$' } },
+          ],
+          responses: { '200': { description: 'text/csv' }, ...financeErrors },
+        },
+      },
+      '/quality/awards': {
+        get: {
+          summary: '评优推荐资格（S-4.7）：有优秀案件且无不合格案件的人员和机构，及不符合的原因',
+          parameters: queryParams(awardsQuery),
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/public/results/{agencyCode}': {
+        get: {
+          summary: '案件质量评估结果和补贴发放公开（S-4.6，L-15）：按等级统计，按机构和人员（仅编号）',
+          security: [],
+          parameters: [
+            { name: 'agencyCode', in: 'path', required: true, schema: { type: 'string' } },
+            ...queryParams(resultsQuery),
+          ],
+          responses: { '200': { description: 'OK' }, ...errors },
         },
       },
       '/public/applications/status': {

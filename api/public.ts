@@ -15,7 +15,8 @@ import { perMinute } from './limits';
 import { z } from 'zod';
 import { AGENCY_CODES } from '../domain/agencies';
 import { rotationOrder, type PoolMember } from '../domain/rotation';
-import { statusLookupBody } from './schemas';
+import { currentCstYear, publishedResults } from './finance';
+import { resultsParams, resultsQuery, statusLookupBody } from './schemas';
 
 const rotationParams = z.object({ agencyCode: z.enum(AGENCY_CODES) });
 import { statusCodeMatches } from './status-code';
@@ -131,6 +132,14 @@ export function publicRouter(deps: PublicDeps): Router {
         releasedTurn: e.releasedTurn,
       })),
     });
+  });
+
+  // S-4.6, L-15: quality results and the subsidies paid are published: counts per tier, and per institution and member
+  // (ids only, no names, no case numbers) cases by tier and payout totals.
+  router.get('/results/:agencyCode', perMinute(deps.lookupsPerMinute), async (req, res) => {
+    const { agencyCode } = resultsParams.parse(req.params);
+    const { year } = resultsQuery.parse(req.query);
+    res.json(await publishedResults(deps.prisma, agencyCode, year ?? currentCstYear()));
   });
 
   return router;

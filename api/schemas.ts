@@ -560,3 +560,66 @@ export const evaluationsQuery = z
     after: z.string().regex(APPLICATION_NO_PATTERN).optional().describe('分页：上一页最后一个申请编号'),
   })
   .strict();
+// S-4.5 fee schedule, payout ledger and batches; S-4.6 published results; S-4.7 awards.
+/** Matter types of the fee schedule; `any` is the row for every type without one of its own. */
+export const FEE_MATTER_TYPES = ['criminal', 'civil', 'administrative', 'any'] as const;
+const cstDate = (what: string) => z.iso.date(`${what}应为日期 YYYY-MM-DD（北京时间）`);
+
+export const createFeeBody = z
+  .object({
+    agencyCode: z
+      .enum(AGENCY_CODES)
+      .nullable()
+      .default(null)
+      .describe('法律援助机构；缺省或 null 为全市通用标准（仅市法律援助中心可登记）'),
+    matterType: z.enum(FEE_MATTER_TYPES).describe('criminal 刑事；civil 民事；administrative 行政；any 其他未单列的'),
+    caseStage: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/, '办案阶段应为小写字母、数字和下划线，如 first_instance、any')
+      .describe('办案阶段，如 investigation、prosecution、first_instance、appeal；any 为未单列的阶段'),
+    amountCents: z.int().min(1, '金额应大于 0').max(100_000_000).describe('基本劳务费（分）'),
+    effectiveFrom: cstDate('生效日期').describe('自该日起适用（含当日）；以后日期的新标准取代旧标准'),
+  })
+  .strict();
+
+export const feesQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional().describe('该机构的标准及全市通用标准'),
+    on: cstDate('日期').optional().describe('只列该日适用的标准'),
+    matterType: z.string().max(32).optional().describe('与 agencyCode、on、caseStage 一起：返回该案适用的标准'),
+    caseStage: z.string().max(32).optional(),
+  })
+  .strict();
+
+export const createBatchBody = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES),
+    periodStart: cstDate('起始日期'),
+    periodEnd: cstDate('截止日期').describe('含当日（北京时间 24 时前生成的明细）'),
+  })
+  .strict()
+  .refine((b) => b.periodStart <= b.periodEnd, { path: ['periodEnd'], message: '截止日期不能早于起始日期' });
+
+export const batchesQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();
+
+export const batchParams = z.object({ batchId: z.string().regex(/^\d{1,18}$/, '批次编号格式不正确') });
+
+export const payoutsQuery = z
+  .object({
+    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123').optional(),
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    memberId: poolId('人员编号').optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    after: z
+      .string()
+      .regex(/^\d{1,18}$/)
+      .optional()
+      .describe('分页：上一页最后一条明细编号'),
+  })
+  .strict();
+
+const yearParam = z.coerce.number().int().min(2000).max(2100).optional().describe('年度（北京时间），缺省为本年度');
+
+export const resultsParams = z.object({ agencyCode: z.enum(AGENCY_CODES) });
+export const resultsQuery = z.object({ year: yearParam }).strict();
+export const awardsQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional(), year: yearParam }).strict();

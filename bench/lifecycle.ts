@@ -136,7 +136,7 @@ async function main() {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       args: [input],
     });
-    const state = () => handle.query(getState) as Promise<ApplicationState>;
+    const state = (): Promise<ApplicationState> => handle.query(getState);
     await until(state, (s) => s.stage === 'awaiting_materials');
     await handle.executeUpdate(supplyMaterials, {
       args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],

@@ -378,6 +378,8 @@ export const ERROR_TYPES = {
   invalidInput: 'InvalidInput',
   /** S-2.9, S-2.10: nobody (or not the named member) can be assigned; the message says why. */
   unassignable: 'Unassignable',
+  /** S-4.5: no base labour fee is configured for the case (activities/payout.ts). */
+  feeScheduleMissing: 'FeeScheduleMissing',
 } as const;
 
 /** Stages of the matter itself (诉讼阶段), for S-2.9(b) and the fee schedule (S-4.5). */

@@ -12,7 +12,17 @@
  * removal is reversed, an interview cancelled (or scheduled). Each step has a deadline with a reminder and an
  * escalation. The workflow ends once the result is final and any interview (S-4.6) is recorded.
  */
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { poolImpactWorkflow } from './pool-impact';
 import type { createActivities } from '../activities';
 import { endOfDayPeriod } from '../domain/deadlines';
 import {
@@ -23,6 +33,7 @@ import {
   getEvaluation,
   markSpecial,
   objectToScore,
+  poolImpactWorkflowId,
   recordInterview,
   spotCheck,
   submitScore,
@@ -172,6 +183,17 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
         requestId: key,
       });
       state.removal = { ...state.removal, reversed: r.reversed };
+      // Back to an S-2.8(b) impact period still running: its timer must run for the reversal event.
+      if (r.impactTimer) {
+        await startChild<typeof poolImpactWorkflow>('poolImpactWorkflow', {
+          workflowId: poolImpactWorkflowId(r.impactTimer.eventId),
+          args: [{ memberId: input.memberId, eventId: r.impactTimer.eventId, until: r.impactTimer.until }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }).catch((err: unknown) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        });
+      }
     }
     // S-4.6: interview of the member and the institution's head for 65 and below; cancelled if the score rises.
     const interview = state.interview;
@@ -224,7 +246,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       state.payoutPending = undefined;
     } catch (err) {
       const cause = err instanceof ActivityFailure ? err.cause : err;
-      if (!(cause instanceof ApplicationFailure) || cause.type !== 'FeeScheduleMissing') throw err;
+      if (!(cause instanceof ApplicationFailure) || cause.type !== ERROR_TYPES.feeScheduleMissing) throw err;
       if (state.payoutPending === undefined) {
         notify(
           `fee-schedule-missing-v${version}`,

@@ -145,6 +145,15 @@ export const ACCESS = {
     'institution',
     'quality_manager',
   ],
+  // S-4.5 fee schedule (基本劳务费标准): the agency head sets the agency's own fees, the city centre any (and alone the
+  // city-wide default); agency people, managers and auditors read them.
+  'fees.read': ['agency_staff', 'agency_head', 'city_centre', 'manager', 'auditor'],
+  'fees.manage': ['agency_head', 'city_centre'],
+  // S-4.5 payout ledger (补贴发放台账) and batches for finance: the agency head (or the city centre) closes a period.
+  'payouts.read': ['agency_staff', 'agency_head', 'city_centre', 'manager', 'auditor'],
+  'payouts.batch': ['agency_head', 'city_centre'],
+  // S-4.7 award eligibility (评优推荐资格): the agency and the city centre.
+  'quality.awards': ['agency_staff', 'agency_head', 'city_centre', 'manager'],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -312,6 +321,26 @@ function roleSeesEvaluation(role: Role, p: Principal, target: EvaluationScope): 
   }
 }
 
+/**
+ * Agency-level data (fees, payouts, awards): the city centre sees every agency; city-level managers and auditors too;
+ * agency staff, heads, managers and auditors their own agency. `agencyCode` null is city-wide data (the default fee
+ * schedule): only city-level people act on it.
+ */
+function roleSeesAgency(role: Role, p: Principal, agencyCode: string | null): boolean {
+  switch (role) {
+    case 'city_centre':
+      return true;
+    case 'manager':
+    case 'auditor':
+      return p.agency === CITY_AGENCY || (agencyCode !== null && p.agency === agencyCode);
+    case 'agency_staff':
+    case 'agency_head':
+      return agencyCode !== null && p.agency === agencyCode;
+    default:
+      return false;
+  }
+}
+
 /** May `p` read this evaluation (S-4.4)? */
 export function mayReadEvaluation(p: Principal, target: EvaluationScope): boolean {
   return rolesFor('evaluations.read', p).some((role) => roleSeesEvaluation(role, p, target));
@@ -337,4 +366,17 @@ export function evaluationListScope(p: Principal): {
     memberId: roles.includes('lawyer') ? p.userId : undefined,
     institution: roles.some((r) => r === 'institution' || r === 'quality_manager') ? p.institution : undefined,
   };
+}
+
+/** May `p` perform an agency-level action (fees, payouts, awards) on this agency's data (null: city-wide data)? */
+export function mayActOnAgency(action: Action, p: Principal, agencyCode: string | null): boolean {
+  return rolesFor(action, p).some((role) => roleSeesAgency(role, p, agencyCode));
+}
+
+/** The same visibility as `mayActOnAgency`, for lists: the whole city, or the person's own agency (or nothing). */
+export function agencyListScope(action: Action, p: Principal): { all: boolean; agency?: string } {
+  const roles = rolesFor(action, p);
+  const all = roles.some((r) => roleSeesAgency(r, p, null));
+  const own = p.agency !== undefined && roles.some((r) => roleSeesAgency(r, p, p.agency!));
+  return { all, agency: own ? p.agency : undefined };
 }

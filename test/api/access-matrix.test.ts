@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createPoolActivities } from '../../activities/pool';
 import type { Role } from '../../api/auth/access';
+import { addCalendarDays } from '../../domain/time';
 import { issueToken } from '../../api/auth/tokens';
 import { eventually, startApi } from '../support/api-harness';
 import { residentIdNumber, TEST_AUTH, tokenFor } from '../support/context';
@@ -402,6 +403,10 @@ describe('public routes need no token', () => {
   test.each(['/health', '/openapi.json'])('GET %s', async (path) => {
     expect((await request(api.base).get(path)).status).toBe(200);
   });
+  test.each(everyone)('GET /public/results/KQ (S-4.6, L-15: published): %s', async (who) => {
+    const res = await request(api.base).get('/public/results/KQ').set(as(who));
+    expect(res.status).toBe(200);
+  });
   test('POST /public/applications/status answers without a token (404 for a wrong code)', async () => {
     const res = await request(api.base)
       .post('/public/applications/status')
@@ -653,5 +658,88 @@ describe('S-4.4 /evaluations: the agency, city-wide roles, its evaluators and ex
     if (res.status !== 200) return;
     const numbers = (res.body.evaluations as Array<{ applicationNo: string }>).map((e) => e.applicationNo);
     expect(numbers.includes(evaluated)).toBe(seers.includes(who));
+  });
+});
+
+describe('S-4.5 S-4.7 fees, payouts and awards: the agency and city-level people; heads and the city centre change', () => {
+  const readers: Person[] = ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor'];
+  const stage = `mx_${randomUUID().slice(0, 8)}`;
+  let n = 0;
+  let batchId: string;
+
+  beforeAll(async () => {
+    const batch = await api.prisma.payoutBatch.create({
+      data: {
+        agencyCode: 'KQ',
+        periodStart: new Date('1999-01-01T00:00:00Z'),
+        periodEnd: new Date('1999-01-31T00:00:00Z'),
+        lineCount: 0,
+        totalCents: 0,
+        createdBy: 'setup',
+      },
+    });
+    batchId = batch.id.toString();
+  });
+
+  test.each(everyone)('GET /fees?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/fees?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
+  test.each(everyone)('POST /fees (KQ): %s', async (who) => {
+    const res = await request(api.base)
+      .post('/fees')
+      .set(as(who))
+      .send({
+        agencyCode: 'KQ',
+        matterType: 'civil',
+        caseStage: `${stage}_${++n}`,
+        amountCents: 1,
+        effectiveFrom: '2000-01-01',
+      });
+    check(res.status, expectation(who, ['head', 'city']));
+  });
+
+  test.each(everyone)('POST /fees (city-wide: the city centre only): %s', async (who) => {
+    const res = await request(api.base)
+      .post('/fees')
+      .set(as(who))
+      .send({
+        agencyCode: null,
+        matterType: 'civil',
+        caseStage: `${stage}_${++n}`,
+        amountCents: 1,
+        effectiveFrom: '2000-01-01',
+      });
+    check(res.status, expectation(who, ['city']));
+  });
+
+  test.each(everyone)('GET /payouts?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/payouts?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
+  test.each(everyone)('GET /payouts/batches?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/payouts/batches?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
+  test.each(everyone)('GET /payouts/batches/:id/lines.csv (a KQ batch): %s', async (who) => {
+    const res = await request(api.base).get(`/payouts/batches/${batchId}/lines.csv`).set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
+  test.each(everyone)('POST /payouts/batches (KQ): %s', async (who) => {
+    const day = addCalendarDays('1998-01-01', ++n);
+    const res = await request(api.base)
+      .post('/payouts/batches')
+      .set(as(who))
+      .send({ agencyCode: 'KQ', periodStart: day, periodEnd: day });
+    check(res.status, expectation(who, ['head', 'city']));
+  });
+
+  test.each(everyone)('GET /quality/awards?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/quality/awards?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, ['staff', 'head', 'city', 'manager', 'cityManager']));
   });
 });
