@@ -14,6 +14,7 @@
  */
 import {
   ActivityFailure,
+  allHandlersFinished,
   ApplicationFailure,
   condition,
   ParentClosePolicy,
@@ -546,6 +547,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     }
   }
 
+  // A handler still running (its payout, its notices) finishes before the result is reported.
+  await condition(allHandlersFinished);
   await persisted;
   await Promise.all(notices);
   const last = state.payouts.at(-1);
