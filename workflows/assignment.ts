@@ -502,7 +502,70 @@ function nextDeadline(a: AssignmentState): number | undefined {
  * (L-9 termination). Cases from before the performance stage (`untilAssigned` false) stay here once assigned.
  */
 export async function assignmentPhase(ctx: AssignmentContext, untilAssigned = false): Promise<void> {
-  if (ctx.state.stage === 'granted') await startAssignment(ctx);
+  // Inline, not a helper call: an extra await here would reorder the first commands of recorded histories.
+  if (ctx.state.stage === 'granted') {
+    const now = new Date();
+    const since = assignmentSince(ctx.input, now);
+    const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(since, ctx.rules.assignmentDays);
+    const hints = ctx.input.intake?.assignment;
+    const previous = ctx.state.assignment;
+    const a: AssignmentState = {
+      status: 'picking',
+      since: since.toISOString(),
+      sameDayDueAt: sameDayDueAt.toISOString(),
+      statutoryDueAt: statutoryDueAt.toISOString(),
+      membersNeeded: membersNeeded(hints?.aidedPersons, ctx.rules.personsPerMember, ctx.rules.maxMembersPerCase),
+      // A case granted again after an objection keeps its ledger purposes unique.
+      picks: previous?.picks ?? 0,
+      slots: [],
+      excluded: [],
+    };
+    ctx.state.assignment = a;
+    const group =
+      a.membersNeeded > 1
+        ? `；群体性案件，受援人 ${hints?.aidedPersons} 人，需指派 ${a.membersNeeded} 人（S-3.3）`
+        : '';
+    await ctx.transition('assigning', {
+      actor: 'system',
+      ruleIds: ctx.input.channel === 'notification' ? ['S-3.3', 'L-4'] : ['S-3.3', 'L-3'],
+      note: `应于 ${formatCst(sameDayDueAt)} 前完成指派（当日，S-3.3），法定期限 ${formatCst(statutoryDueAt)}${group}`,
+    });
+
+    const step = humanStep(hints);
+    if (step) {
+      a.status = 'awaiting_agency';
+      a.needs = step;
+      await ctx.record({ actor: 'system', ruleIds: ['S-2.9', 'S-2.10'], note: step });
+      void ctx.notify(
+        'assignment-needs-agency-0',
+        'assignment_needs_agency',
+        `【待指派】法律援助案件 ${ctx.state.applicationNo}：${step}。`,
+        headOf(ctx),
+      );
+    } else {
+      // S-2.9(b): the same case's earlier stage keeps its member, turn deducted; otherwise plain rotation.
+      const earlier = hints?.earlierApplicationNo
+        ? earlierStagePriority(await rotation.earlierStageMember({ applicationNo: hints.earlierApplicationNo }))
+        : undefined;
+      await pickSlots(ctx, {
+        request: requestFor(ctx, a, earlier),
+        count: earlier ? 1 : a.membersNeeded,
+        actor: 'system',
+        agencyNamed: earlier !== undefined,
+        rethrow: false,
+      });
+      const missing = a.membersNeeded - active(a).length;
+      if (earlier && missing > 0 && a.status !== 'awaiting_agency') {
+        await pickSlots(ctx, {
+          request: requestFor(ctx, a),
+          count: missing,
+          actor: 'system',
+          agencyNamed: false,
+          rethrow: false,
+        });
+      }
+    }
+  }
   const a = ctx.state.assignment!;
   for (;;) {
     if (ctx.state.stage !== 'assigning' && ctx.state.stage !== 'assigned') return;
@@ -513,67 +576,5 @@ export async function assignmentPhase(ctx: AssignmentContext, untilAssigned = fa
     const changed = () => ctx.state.seq !== seq || ctx.state.stage !== stage;
     if (due === undefined) await condition(changed);
     else if (!(await condition(changed, Math.max(1, due - Date.now())))) await escalate(ctx);
-  }
-}
-
-async function startAssignment(ctx: AssignmentContext): Promise<void> {
-  const now = new Date();
-  const since = assignmentSince(ctx.input, now);
-  const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(since, ctx.rules.assignmentDays);
-  const hints = ctx.input.intake?.assignment;
-  const previous = ctx.state.assignment;
-  const a: AssignmentState = {
-    status: 'picking',
-    since: since.toISOString(),
-    sameDayDueAt: sameDayDueAt.toISOString(),
-    statutoryDueAt: statutoryDueAt.toISOString(),
-    membersNeeded: membersNeeded(hints?.aidedPersons, ctx.rules.personsPerMember, ctx.rules.maxMembersPerCase),
-    // A case granted again after an objection keeps its ledger purposes unique.
-    picks: previous?.picks ?? 0,
-    slots: [],
-    excluded: [],
-  };
-  ctx.state.assignment = a;
-  const group =
-    a.membersNeeded > 1 ? `；群体性案件，受援人 ${hints?.aidedPersons} 人，需指派 ${a.membersNeeded} 人（S-3.3）` : '';
-  await ctx.transition('assigning', {
-    actor: 'system',
-    ruleIds: ctx.input.channel === 'notification' ? ['S-3.3', 'L-4'] : ['S-3.3', 'L-3'],
-    note: `应于 ${formatCst(sameDayDueAt)} 前完成指派（当日，S-3.3），法定期限 ${formatCst(statutoryDueAt)}${group}`,
-  });
-
-  const step = humanStep(hints);
-  if (step) {
-    a.status = 'awaiting_agency';
-    a.needs = step;
-    await ctx.record({ actor: 'system', ruleIds: ['S-2.9', 'S-2.10'], note: step });
-    void ctx.notify(
-      'assignment-needs-agency-0',
-      'assignment_needs_agency',
-      `【待指派】法律援助案件 ${ctx.state.applicationNo}：${step}。`,
-      headOf(ctx),
-    );
-  } else {
-    // S-2.9(b): the same case's earlier stage keeps its member, turn deducted; otherwise plain rotation.
-    const earlier = hints?.earlierApplicationNo
-      ? earlierStagePriority(await rotation.earlierStageMember({ applicationNo: hints.earlierApplicationNo }))
-      : undefined;
-    await pickSlots(ctx, {
-      request: requestFor(ctx, a, earlier),
-      count: earlier ? 1 : a.membersNeeded,
-      actor: 'system',
-      agencyNamed: earlier !== undefined,
-      rethrow: false,
-    });
-    const missing = a.membersNeeded - active(a).length;
-    if (earlier && missing > 0 && a.status !== 'awaiting_agency') {
-      await pickSlots(ctx, {
-        request: requestFor(ctx, a),
-        count: missing,
-        actor: 'system',
-        agencyNamed: false,
-        rethrow: false,
-      });
-    }
   }
 }

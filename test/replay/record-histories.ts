@@ -16,6 +16,18 @@ import { createActivities } from '../../activities';
 import {
   applicationWorkflowId,
   assignCase,
+  assignEvaluator,
+  changeCaseStage,
+  decideScoreObjection,
+  evaluationWorkflowId,
+  expertReview,
+  getEvaluation,
+  objectToScore,
+  recordEngagement,
+  reportMatterEnded,
+  reviewCaseFile,
+  submitCaseFile,
+  submitScore,
   confirmMember,
   decide,
   replaceMember,
@@ -104,7 +116,105 @@ async function main() {
     await prisma.poolMember.create({ data: { id, institutionId } });
   }
 
-  const scenarios: Record<string, () => Promise<string>> = {
+  // S-4.4, S-4.5: a scoring sheet and a city-wide fee schedule for the lifecycle scenarios.
+  await prisma.scoringSheet.create({
+    data: {
+      id: 'replay-civil',
+      kind: 'civil_administrative',
+      version: 1,
+      title: '回放样例',
+      items: [{ code: 'all', label: '综合', max: 100, weight: 1 }],
+      effectiveFrom: new Date('2000-01-01'),
+      loadedBy: 'replay',
+    },
+  });
+  await prisma.feeSchedule.create({
+    data: {
+      agencyCode: null,
+      matterType: 'any',
+      caseStage: 'any',
+      amountCents: 100_000,
+      effectiveFrom: new Date('2000-01-01'),
+      createdBy: 'replay',
+    },
+  });
+  /** From the grant to the approved file, then the evaluator: the case is then waiting for its score (S-4.4). */
+  const toEvaluation = async (handle: Awaited<ReturnType<typeof start>>) => {
+    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+    await settled(handle);
+    const slot = (await handle.query(getState)).assignment!.slots[0]!;
+    await handle.executeUpdate(confirmMember, {
+      args: [{ ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+    });
+    await testEnv.sleep('6 days'); // L-6: reminded, then escalated
+    const today = new Date((await testEnv.currentTimeMs()) + 8 * 3600_000).toISOString().slice(0, 10);
+    await handle.executeUpdate(recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
+    await handle.executeUpdate(changeCaseStage, {
+      args: [{ to: 'second_instance', note: '回放样例', changedBy: slot.proposedMemberId }],
+    });
+    await handle.executeUpdate(reportMatterEnded, { args: [{ endedOn: today, reportedBy: slot.proposedMemberId }] });
+    await testEnv.sleep('25 days'); // L-12: reminders
+    await handle.executeUpdate(submitCaseFile, {
+      args: [{ documents: ['回放样例'], report: '回放样例', submittedBy: slot.proposedMemberId }],
+    });
+    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: false, comments: '回放样例', reviewedBy: 'qm' }] });
+    await handle.executeUpdate(submitCaseFile, {
+      args: [{ documents: ['回放样例'], report: '回放样例', submittedBy: slot.proposedMemberId }],
+    });
+    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
+    const evaluation = testEnv.client.workflow.getHandle(
+      evaluationWorkflowId((await handle.query(getState)).applicationNo),
+    );
+    for (;;) {
+      if (
+        await evaluation.query(getEvaluation).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await evaluation.executeUpdate(assignEvaluator, {
+      args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 's' }],
+    });
+    return evaluation;
+  };
+
+  const scenarios: Record<string, () => Promise<string | string[]>> = {
+    // L-6, L-12, S-4.3, S-4.4, S-4.5: a whole case to its payout, with reminders and a returned file; good (0.9).
+    'lifecycle-good': async () => {
+      const input = fixture('KQ-1998-000010', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']);
+      input.rules = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 }; // no random spot check: a reproducible history
+      const handle = await start(input);
+      const evaluation = await toEvaluation(handle);
+      await evaluation.executeUpdate(submitScore, {
+        args: [{ points: { all: 80 }, comments: '', scoredBy: 'eval-1' }],
+      });
+      await handle.result();
+      return [handle.workflowId, evaluation.workflowId];
+    },
+    // S-4.4, S-2.8(a), S-4.6: unqualified, confirmed by the expert, objection upheld by the city centre with a new
+    // score (removal reversed, payout adjusted, interview cancelled).
+    'lifecycle-unqualified-objection': async () => {
+      const input = fixture('KQ-1998-000011', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']);
+      input.rules = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 }; // no random spot check: a reproducible history
+      const handle = await start(input);
+      const evaluation = await toEvaluation(handle);
+      await evaluation.executeUpdate(submitScore, {
+        args: [{ points: { all: 50 }, comments: '', scoredBy: 'eval-1' }],
+      });
+      await evaluation.executeUpdate(expertReview, {
+        args: [{ score: 50, comments: '回放样例', reviewedBy: 'expert-1' }],
+      });
+      await evaluation.executeUpdate(objectToScore, { args: [{ reason: '回放样例', filedBy: 'kq-a1' }] });
+      await testEnv.sleep('16 days'); // the city centre's review is late: reminded and escalated
+      await evaluation.executeUpdate(decideScoreObjection, {
+        args: [{ score: 77, comments: '回放样例', reviewedBy: 'city-1' }],
+      });
+      await handle.result();
+      return [handle.workflowId, evaluation.workflowId];
+    },
     // S-3.3, S-2.10, L-11: granted, assigned by rotation, the institution names another member, a conflict is
     // reported, the replacement confirmed by the agency, and then replaced at the aided person's request.
     'assigned-conflict-replaced': async () => {
@@ -248,20 +358,21 @@ async function main() {
   await worker.runUntil(async () => {
     const only = process.argv.slice(3);
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
-      const workflowId = await run();
-      // The Temporal CLI writes the canonical JSON form that historyFromJSON (and the Web UI) read.
-      const cli = temporalCli(env);
-      if (cli.type !== 'existing-path') throw new Error('the Temporal CLI is needed to record histories');
-      const json = execFileSync(
-        cli.path,
-        ['workflow', 'show', '-w', workflowId, '--address', testEnv.address, '-o', 'json'],
-        {
-          encoding: 'utf8',
-        },
-      );
-      const file = join(__dirname, `${prefix}-${name}.json`);
-      writeFileSync(file, json, { flag: 'wx' }); // never overwrite a recorded history
-      console.log(`recorded ${file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+      const ids = [await run()].flat();
+      for (const [i, workflowId] of ids.entries()) {
+        // The Temporal CLI writes the canonical JSON form that historyFromJSON (and the Web UI) read.
+        const cli = temporalCli(env);
+        if (cli.type !== 'existing-path') throw new Error('the Temporal CLI is needed to record histories');
+        const json = execFileSync(
+          cli.path,
+          ['workflow', 'show', '-w', workflowId, '--address', testEnv.address, '-o', 'json'],
+          { encoding: 'utf8' },
+        );
+        // A scenario's further workflows (its evaluation) get the workflow type's prefix.
+        const file = join(__dirname, `${prefix}-${name}${i === 0 ? '' : `-${workflowId.split('-')[0]}`}.json`);
+        writeFileSync(file, json, { flag: 'wx' }); // never overwrite a recorded history
+        console.log(`recorded ${file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+      }
     }
   });
   await testEnv.teardown();

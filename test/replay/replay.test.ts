@@ -10,7 +10,7 @@ import { workflowBundle } from '../support/context';
 
 const files = readdirSync(__dirname).filter((f) => f.endsWith('.json'));
 
-test('recorded histories exist for the main paths of applicationWorkflow, before and after each patch', () => {
+test('recorded histories exist for the main paths of applicationWorkflow and evaluationWorkflow, before and after each patch', () => {
   expect(files).toEqual(
     expect.arrayContaining([
       // before patched('correction-reminder-ladder')
@@ -30,6 +30,15 @@ test('recorded histories exist for the main paths of applicationWorkflow, before
       // after patched('open-after-grant'): granted cases stay open; L-9 termination and its objection
       'v5-granted-terminated-objection-corrected.json',
       'v5-materials-supplied-then-granted.json',
+      // after patched('assignment-stage'): S-3.3 assignment, S-2.10 confirmation and conflicts, L-11, S-2.9(f)
+      'v6-assigned-conflict-replaced.json',
+      'v6-major-case-discussed.json',
+      // after patched('performance-evaluation'): L-6, L-12, S-4.3, and the evaluation workflow (S-4.4, S-4.5)
+      'v7-lifecycle-good.json',
+      'v7-lifecycle-good-evaluation.json',
+      'v7-lifecycle-unqualified-objection.json',
+      'v7-lifecycle-unqualified-objection-evaluation.json',
+      'v7-assigned-conflict-replaced.json',
     ]),
   );
 });
