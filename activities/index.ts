@@ -3,6 +3,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createEvaluationRecords } from './evaluation-records';
+import { createHotlineActivities } from './hotline';
 import { createNotificationActivities } from './notifications';
 import { createPayoutActivities } from './payout';
 import { createPoolActivities } from './pool';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
   return withSafeErrors({
     ...createApplicationRecords(deps),
     ...createEvaluationRecords(deps),
+    ...createHotlineActivities(deps),
     ...createNotificationActivities(deps),
     ...createVerificationActivities(deps),
     ...createRotationActivities(deps),

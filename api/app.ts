@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger';
 import type { PrismaClient } from '../prisma/generated/client';
 import { applicationsRouter } from './applications';
 import { performanceRouter } from './performance';
+import { hotlineRouter } from './hotline';
 import { auditRouter, prismaAuditSink } from './audit';
 import { audit, authenticate, requestId } from './auth/middleware';
 import { createTokenVerifier, type AuthConfig } from './auth/tokens';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/fees', finance.fees);
   app.use('/payouts', finance.payouts);
   app.use('/quality', finance.quality);
+  app.use('/hotline', hotlineRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/audit-events', authenticated, auditRouter(deps));
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

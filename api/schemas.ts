@@ -623,3 +623,36 @@ const yearParam = z.coerce.number().int().min(2000).max(2100).optional().describ
 export const resultsParams = z.object({ agencyCode: z.enum(AGENCY_CODES) });
 export const resultsQuery = z.object({ year: yearParam }).strict();
 export const awardsQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional(), year: yearParam }).strict();
+
+// S-2.4–S-2.7 hotline calls and online inquiries.
+export const createCallBody = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).describe('接听机构'),
+    channel: z.enum(['phone', 'online']).describe('phone 12348 热线；online 在线咨询'),
+    receivedAt: z.iso.datetime({ offset: true }).optional().describe('来电时间（缺省为现在）'),
+  })
+  .strict();
+export const callIdParams = z.object({ callId: z.string().regex(/^H-[0-9a-f]{20}$/, '来电编号格式不正确') });
+export const callsQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    status: z.enum(['waiting', 'claimed', 'answered', 'closed']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export const callOutcomeBody = z
+  .object({
+    kind: z
+      .enum(['guided', 'transferred', 'out_of_scope'])
+      .describe('guided 引导申请；transferred 转单；out_of_scope 不属于范围'),
+    note: z.string().trim().min(1, '请记录处理情况').max(4000),
+    referredTo: z.string().trim().max(200).optional().describe('告知的主管部门'),
+    applicationNo: z.string().regex(APPLICATION_NO_PATTERN).optional().describe('转单的申请编号'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.kind === 'transferred' && !b.applicationNo) {
+      ctx.addIssue({ code: 'custom', path: ['applicationNo'], message: '转单须注明法律援助申请编号' });
+    }
+  });
+export const dutyQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();

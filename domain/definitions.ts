@@ -8,6 +8,7 @@ import type { MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
 import type { IntakeDetails } from './intake';
 import type { RuleConfig } from './rule-config';
+import type { CallOutcome, HotlineRules } from './hotline';
 
 export type EligibilityClaims = Partial<
   Pick<
@@ -607,3 +608,55 @@ export const objectToScore = defineUpdate<EvaluationState, [EvaluationObjectionI
 export const decideScoreObjection = defineUpdate<EvaluationState, [ReviewScoreInput]>('decideScoreObjection');
 export const spotCheck = defineUpdate<EvaluationState, [ReviewScoreInput]>('spotCheck');
 export const recordInterview = defineUpdate<EvaluationState, [RecordInterviewInput]>('recordInterview');
+
+/** S-2.4: every hotline call or online inquiry is a workflow: `hotline-call-<callId>` (ids only, no caller data). */
+export function hotlineCallWorkflowId(callId: string): string {
+  return `hotline-call-${callId}`;
+}
+
+export interface HotlineCallInput {
+  callId: string;
+  agencyCode: AgencyCode;
+  channel: 'phone' | 'online';
+  receivedAt: string;
+  rules?: Partial<HotlineRules>;
+}
+
+export interface HotlineCallState {
+  callId: string;
+  agencyCode: AgencyCode;
+  channel: 'phone' | 'online';
+  receivedAt: string;
+  dueAt: string;
+  status: 'waiting' | 'claimed' | 'answered' | 'closed';
+  seq: number;
+  claim?: { officerId: string; at: string; expiresAt: string };
+  /** Claims that lapsed (grab-order: back to the pool). */
+  lapsedClaims: Array<{ officerId: string; at: string }>;
+  answer?: { officerId: string; at: string; late: boolean };
+  /** S-2.4: not answered by the deadline; escalated to the duty supervisor. */
+  breach?: { at: string };
+  /** S-2.7: the recorded outcome. */
+  outcome?: { kind: CallOutcome; note: string; referredTo?: string; applicationNo?: string; at: string };
+  /** S-2.5: the answering officer's running count after this call, and whether it completed a duty day. */
+  credit?: { ordinal: number; dutyDay: boolean };
+}
+
+export interface ClaimCallInput {
+  officerId: string;
+}
+export interface AnswerCallInput {
+  officerId: string;
+}
+export interface CallOutcomeInput {
+  officerId: string;
+  kind: CallOutcome;
+  note: string;
+  referredTo?: string;
+  applicationNo?: string;
+}
+
+export const getCall = defineQuery<HotlineCallState>('getCall');
+export const claimCall = defineUpdate<HotlineCallState, [ClaimCallInput]>('claimCall');
+export const answerCall = defineUpdate<HotlineCallState, [AnswerCallInput]>('answerCall');
+export const recordCallOutcome = defineUpdate<HotlineCallState, [CallOutcomeInput]>('recordCallOutcome');

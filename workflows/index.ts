@@ -2,3 +2,4 @@
 export { evaluationWorkflow } from './evaluation-workflow';
 export { applicationWorkflow } from './application-workflow';
 export { poolImpactWorkflow } from './pool-impact';
+export { hotlineCallWorkflow } from './hotline-call';

@@ -10,6 +10,7 @@ export const ROLES = {
   village_agent: '村居代办人',
   village_advisor: '村居法律顾问',
   hotline_officer: '12348 热线值班人员',
+  telephony: '12348 电话系统 / 在线平台（系统接口）',
   agency_staff: '法律援助机构工作人员（受理/审查）',
   agency_head: '法律援助机构负责人',
   institution: '法律服务机构（律师事务所/基层法律服务所）',
@@ -154,6 +155,13 @@ export const ACCESS = {
   'payouts.batch': ['agency_head', 'city_centre'],
   // S-4.7 award eligibility (评优推荐资格): the agency and the city centre.
   'quality.awards': ['agency_staff', 'agency_head', 'city_centre', 'manager'],
+  // S-2.4: calls arrive from the telephony system or the online platform (or are entered by duty staff).
+  'hotline.register': ['telephony', 'hotline_officer', 'agency_staff', 'agency_head', 'city_centre'],
+  'hotline.read': ['hotline_officer', 'agency_staff', 'agency_head', 'city_centre', 'manager'],
+  // S-2.4, S-2.7: duty officers claim, answer and record the outcome.
+  'hotline.duty': ['hotline_officer'],
+  // S-2.5, S-2.6: online duty workload.
+  'hotline.workload': ['agency_staff', 'agency_head', 'city_centre', 'manager'],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],

@@ -1,0 +1,63 @@
+/**
+ * 12348 hotline and online duty (S-2.4–S-2.7) as pure rules: each call's answer deadline in China time, and duty
+ * credit (S-2.5). Windows and limits are configuration with the text's values as defaults.
+ */
+import { addCalendarDays, cstDateOf, CST_OFFSET_MS, startOfCstDay } from './time';
+
+export interface HotlineRules {
+  /** S-2.4: the day window (China time, minutes after midnight): 08:30 to 22:00. */
+  dayStartMinute: number;
+  dayEndMinute: number;
+  /** S-2.4: a call in the day window is answered within this many minutes. */
+  dayAnswerMinutes: number;
+  /** S-2.4: a call outside it is answered by this time of the morning (10:00). */
+  nightAnswerByMinute: number;
+  /** Grab-order: a claimed call not answered within this many minutes goes back to the pool. */
+  claimHoldMinutes: number;
+  /** S-2.5: answered calls per duty day. */
+  callsPerDutyDay: number;
+}
+
+export const DEFAULT_HOTLINE_RULES: HotlineRules = {
+  dayStartMinute: 8 * 60 + 30,
+  dayEndMinute: 22 * 60,
+  dayAnswerMinutes: 3,
+  nightAnswerByMinute: 10 * 60,
+  claimHoldMinutes: 2,
+  callsPerDutyDay: 30,
+};
+
+const MINUTE_MS = 60_000;
+
+/** Minutes after midnight, China time. */
+function cstMinuteOfDay(at: Date): number {
+  const ms = (at.getTime() + CST_OFFSET_MS) % (24 * 60 * MINUTE_MS);
+  return Math.floor(ms / MINUTE_MS);
+}
+
+/**
+ * S-2.4: a call between 08:30 (inclusive) and 22:00 (exclusive) is answered within 3 minutes; one from 22:00 to
+ * midnight by 10:00 the next morning; one after midnight and before 08:30 by 10:00 that morning.
+ */
+export function answerDeadline(receivedAt: Date, rules: HotlineRules = DEFAULT_HOTLINE_RULES): Date {
+  const minute = cstMinuteOfDay(receivedAt);
+  if (minute >= rules.dayStartMinute && minute < rules.dayEndMinute) {
+    return new Date(receivedAt.getTime() + rules.dayAnswerMinutes * MINUTE_MS);
+  }
+  const day = cstDateOf(receivedAt);
+  const morning = minute >= rules.dayEndMinute ? addCalendarDays(day, 1) : day;
+  return new Date(startOfCstDay(morning).getTime() + rules.nightAnswerByMinute * MINUTE_MS);
+}
+
+/** S-2.5: duty days credited after `answered` calls (partial counts carry over). */
+export function dutyDays(answered: number, rules: HotlineRules = DEFAULT_HOTLINE_RULES): number {
+  return Math.floor(answered / rules.callsPerDutyDay);
+}
+
+/** S-2.7: the outcomes of a call under first-contact responsibility. */
+export const CALL_OUTCOMES = {
+  guided: '符合条件，已引导申请法律援助',
+  transferred: '已转为法律援助申请（转单）',
+  out_of_scope: '不属于法律援助范围，已解释或告知主管部门',
+} as const;
+export type CallOutcome = keyof typeof CALL_OUTCOMES;
