@@ -743,3 +743,53 @@ describe('S-4.5 S-4.7 fees, payouts and awards: the agency and city-level people
     check(res.status, expectation(who, ['staff', 'head', 'city', 'manager', 'cityManager']));
   });
 });
+
+describe('S-2.4–S-2.7 /hotline: officers take calls; agencies see the workload', () => {
+  let callId: string;
+  beforeAll(async () => {
+    const res = await request(api.base)
+      .post('/hotline/calls')
+      .set(as('city'))
+      .send({ agencyCode: 'KQ', channel: 'online' });
+    expect(res.status).toBe(201);
+    callId = res.body.callId as string;
+  });
+
+  test.each(everyone)('POST /hotline/calls (KQ): %s', async (who) => {
+    const res = await request(api.base)
+      .post('/hotline/calls')
+      .set(as(who))
+      .send({ agencyCode: 'KQ', channel: 'phone' });
+    check(res.status, expectation(who, ['hotlineOfficer', 'staff', 'head', 'city']));
+  });
+
+  test.each(everyone)('GET /hotline/calls: %s', async (who) => {
+    const res = await request(api.base).get('/hotline/calls').set(as(who));
+    check(
+      res.status,
+      expectation(who, [
+        'hotlineOfficer',
+        'staff',
+        'otherAgencyStaff',
+        'head',
+        'otherAgencyHead',
+        'city',
+        'manager',
+        'cityManager',
+      ]),
+    );
+  });
+
+  test.each(everyone)('POST /hotline/calls/:id/claim: %s', async (who) => {
+    const res = await request(api.base).post(`/hotline/calls/${callId}/claim`).set(as(who));
+    check(res.status, expectation(who, ['hotlineOfficer']));
+  });
+
+  test.each(everyone)('GET /hotline/duty: %s', async (who) => {
+    const res = await request(api.base).get('/hotline/duty').set(as(who));
+    check(
+      res.status,
+      expectation(who, ['staff', 'otherAgencyStaff', 'head', 'otherAgencyHead', 'city', 'manager', 'cityManager']),
+    );
+  });
+});

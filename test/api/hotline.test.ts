@@ -1,0 +1,119 @@
+/**
+ * The hotline over real HTTP (S-2.4–S-2.7): a call registered by the telephony system, claimed and answered by a
+ * duty officer, transferred into an application (S-2.7) that the rotation then gives to that officer with the turn
+ * kept (S-2.9(d)). Agency 新昌 (XC), with a pool member of this run's own.
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Role } from '../../api/auth/access';
+import type { ApplicationState } from '../../domain/definitions';
+import { eventually, startApi } from '../support/api-harness';
+import { residentIdNumber, tokenFor } from '../support/context';
+
+let api: Awaited<ReturnType<typeof startApi>>;
+const run = randomUUID().slice(0, 6);
+const officer = `xc-duty-${run}`;
+const as = async (userId: string, roles: Role[], agency = 'XC') => ({
+  Authorization: `Bearer ${await tokenFor(userId, roles, agency)}`,
+});
+
+beforeAll(async () => {
+  api = await startApi();
+  // The officer is also a pool member (duty lawyers staff the hotline, S-2.9(d)).
+  await api.prisma.poolInstitution.create({
+    data: { id: `xc-${run}`, agencyCode: 'XC', name: '新昌测试所', listOrder: 5000 + Math.floor(Math.random() * 1e6) },
+  });
+  await api.prisma.poolMember.create({ data: { id: officer, institutionId: `xc-${run}`, dutyLawyer: true } });
+});
+afterAll(() => api?.close());
+
+test('S-2.4 S-2.7 S-2.9(d) a call answered and transferred into an application, which the rotation gives to the officer, turn kept', async () => {
+  const telephony = await as('pbx-xc', ['telephony']);
+  const duty = await as(officer, ['hotline_officer']);
+  const staff = await as('staff-xc', ['agency_staff']);
+
+  const key = `call-${run}`;
+  const registered = await request(api.base)
+    .post('/hotline/calls')
+    .set(telephony)
+    .set('Idempotency-Key', key)
+    .send({ agencyCode: 'XC', channel: 'phone' });
+  expect(registered.status).toBe(201);
+  const { callId } = registered.body as { callId: string };
+  const again = await request(api.base)
+    .post('/hotline/calls')
+    .set(telephony)
+    .set('Idempotency-Key', key)
+    .send({ agencyCode: 'XC', channel: 'phone' });
+  expect(again.status).toBe(200); // the same call, not a second one
+  expect(again.body.callId).toBe(callId);
+  const otherAgency = await request(api.base)
+    .post(`/hotline/calls/${callId}/claim`)
+    .set(await as('duty-yc', ['hotline_officer'], 'YC'));
+  expect(otherAgency.status).toBe(403);
+
+  const pool = await eventually(
+    () => request(api.base).get('/hotline/calls?status=waiting').set(duty),
+    (r) => (r.body.calls as Array<{ callId: string }>).some((c) => c.callId === callId),
+  );
+  expect(pool.status).toBe(200);
+  expect((await request(api.base).post(`/hotline/calls/${callId}/claim`).set(duty)).status).toBe(200);
+  expect((await request(api.base).post(`/hotline/calls/${callId}/answer`).set(duty)).status).toBe(200);
+
+  // S-2.7: the officer files the application for the caller (channel hotline) and records the transfer.
+  const filed = await request(api.base)
+    .post('/applications')
+    .set(duty)
+    .set('Idempotency-Key', randomUUID())
+    .send({
+      agencyCode: 'XC',
+      channel: 'hotline',
+      applicant: { name: '来电人', idNumber: residentIdNumber('19500101', '222') },
+      matter: { category: 'labour_remuneration', summary: '电话咨询后转单' },
+      economicSituation: { householdSize: 2, monthlyHouseholdIncome: 1000, commitmentSigned: true },
+      materialsSupplied: ['identity_proof', 'economic_statement', 'matter_evidence'],
+    });
+  expect(filed.status).toBe(201);
+  const applicationNo = filed.body.applicationNo as string;
+  const notHis = await request(api.base)
+    .post(`/hotline/calls/${callId}/outcome`)
+    .set(duty)
+    .send({ kind: 'transferred', note: '转单', applicationNo: 'XC-2026-999999' });
+  expect(notHis.status).toBe(422);
+  const outcome = await request(api.base)
+    .post(`/hotline/calls/${callId}/outcome`)
+    .set(duty)
+    .send({ kind: 'transferred', note: '已转为法律援助申请', applicationNo });
+  expect(outcome.status).toBe(200);
+  expect(outcome.body.credit).toEqual({ ordinal: 1, dutyDay: false });
+
+  await eventually(
+    () => api.prisma.application.findUnique({ where: { applicationNo } }),
+    (row) => row?.stage === 'under_review',
+  );
+  const granted = await request(api.base)
+    .post(`/applications/${applicationNo}/decision`)
+    .set(await as('head-xc', ['agency_head']))
+    .send({ decision: 'grant' });
+  expect(granted.status).toBe(200);
+  const waiting = await eventually(
+    async () =>
+      (await request(api.base).get(`/applications/${applicationNo}/state`).set(staff)).body as ApplicationState,
+    (s) => s.assignment?.status === 'awaiting_agency',
+  );
+  expect(waiting.assignment!.needs).toContain('S-2.9(d)');
+  const assigned = await request(api.base)
+    .post(`/applications/${applicationNo}/assignment`)
+    .set(staff)
+    .send({ method: 'priority', rule: 'S-2.9(d)', memberId: officer });
+  expect(assigned.status).toBe(200);
+  expect(assigned.body.slots[0]).toMatchObject({ memberId: officer, rule: 'S-2.9(d)', turn: 'kept' });
+  expect((await api.prisma.poolMember.findUnique({ where: { id: officer } }))?.turns).toBe(0);
+
+  const workload = await request(api.base).get('/hotline/duty').set(staff);
+  expect(workload.status).toBe(200);
+  expect(workload.body.officers).toEqual(
+    expect.arrayContaining([expect.objectContaining({ officerId: officer, answeredCalls: 1, towardNextDay: 1 })]),
+  );
+  expect((await request(api.base).get('/hotline/duty').set(duty)).status).toBe(403);
+});
