@@ -15,6 +15,7 @@ import {
   recordCallOutcome,
   type HotlineCallState,
 } from '../domain/definitions';
+import type { RuleConfig } from '../domain/rule-config';
 import type { PrismaClient } from '../prisma/generated/client';
 import { CITY_AGENCY, rolesFor, type Action } from './auth/access';
 import { audit, principalOf, type AuditSink } from './auth/middleware';
@@ -26,6 +27,7 @@ export interface HotlineDeps {
   prisma: PrismaClient;
   temporal: Client;
   taskQueue: string;
+  rules: RuleConfig;
   authenticate: RequestHandler;
   auditSink: AuditSink;
   onAuditError: (err: unknown) => void;
@@ -94,7 +96,7 @@ export function hotlineRouter(deps: HotlineDeps): Router {
           workflowId: hotlineCallWorkflowId(callId),
           taskQueue: deps.taskQueue,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ callId, agencyCode: body.agencyCode, channel: body.channel, receivedAt }],
+          args: [{ callId, agencyCode: body.agencyCode, channel: body.channel, receivedAt, rules: deps.rules.hotline }],
         });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,4 +1,5 @@
 import type { HardshipStandard } from './eligibility';
+import { DEFAULT_HOTLINE_RULES, type HotlineRules } from './hotline';
 import { DEFAULT_REMOVAL_THRESHOLD, DEFAULT_TIERS, type TierRule } from './quality';
 
 /**
@@ -56,6 +57,8 @@ export interface RuleConfig {
   removalThreshold?: number;
   /** S-4.5: special cases (not evaluated) are paid at this coefficient of the base fee (the local centre's rule). */
   specialCaseCoefficient?: number;
+  /** S-2.4, S-2.5: hotline windows, limits and duty credit (each call starts with the values in force). */
+  hotline?: HotlineRules;
 }
 
 export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
@@ -88,6 +91,7 @@ export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   qualityTiers: DEFAULT_TIERS,
   removalThreshold: DEFAULT_REMOVAL_THRESHOLD,
   specialCaseCoefficient: 1,
+  hotline: DEFAULT_HOTLINE_RULES,
 };
 
 /** Rules of a case: what it started with, completed by today's defaults for numbers added since (replay-safe). */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../domain/definitions';
+import { DEFAULT_HOTLINE_RULES } from '../domain/hotline';
 import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../domain/rule-config';
 
 const bool = z
@@ -11,6 +12,11 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A China-time clock time `HH:MM`, as minutes after midnight. */
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
+  .transform((v) => Number(v.slice(0, 2)) * 60 + Number(v.slice(3, 5)));
 const optionalString = z
   .string()
   .optional()
@@ -83,6 +89,13 @@ const schema = z.object({
   RULE_EVALUATION_OBJECTION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.evaluationObjectionDays),
   RULE_SPOT_CHECK_RATE: z.coerce.number().min(0).max(1).default(DEFAULT_RULE_CONFIG.spotCheckRate),
   RULE_INTERVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.interviewDays),
+  // S-2.4, S-2.5 hotline: China-time windows as HH:MM, limits in minutes, calls per duty day.
+  HOTLINE_DAY_START: hhmm.default(DEFAULT_HOTLINE_RULES.dayStartMinute),
+  HOTLINE_DAY_END: hhmm.default(DEFAULT_HOTLINE_RULES.dayEndMinute),
+  HOTLINE_DAY_ANSWER_MINUTES: positiveInt.default(DEFAULT_HOTLINE_RULES.dayAnswerMinutes),
+  HOTLINE_NIGHT_ANSWER_BY: hhmm.default(DEFAULT_HOTLINE_RULES.nightAnswerByMinute),
+  HOTLINE_CLAIM_HOLD_MINUTES: positiveInt.default(DEFAULT_HOTLINE_RULES.claimHoldMinutes),
+  DUTY_CALLS_PER_DAY: positiveInt.default(DEFAULT_HOTLINE_RULES.callsPerDutyDay),
   RULE_SPECIAL_CASE_COEFFICIENT: z.coerce.number().min(0).max(5).default(DEFAULT_RULE_CONFIG.specialCaseCoefficient),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
@@ -149,6 +162,14 @@ export function ruleConfig(env: Env): Required<RuleConfig> {
     qualityTiers: DEFAULT_RULE_CONFIG.qualityTiers,
     removalThreshold: DEFAULT_RULE_CONFIG.removalThreshold,
     specialCaseCoefficient: env.RULE_SPECIAL_CASE_COEFFICIENT,
+    hotline: {
+      dayStartMinute: env.HOTLINE_DAY_START,
+      dayEndMinute: env.HOTLINE_DAY_END,
+      dayAnswerMinutes: env.HOTLINE_DAY_ANSWER_MINUTES,
+      nightAnswerByMinute: env.HOTLINE_NIGHT_ANSWER_BY,
+      claimHoldMinutes: env.HOTLINE_CLAIM_HOLD_MINUTES,
+      callsPerDutyDay: env.DUTY_CALLS_PER_DAY,
+    },
     hardshipStandard: {
       id: env.HARDSHIP_STANDARD_ID,
       monthlyIncomePerCapita: env.HARDSHIP_STANDARD_MONTHLY_PER_CAPITA,

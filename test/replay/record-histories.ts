@@ -14,8 +14,12 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import {
+  answerCall,
   applicationWorkflowId,
   assignCase,
+  claimCall,
+  hotlineCallWorkflowId,
+  recordCallOutcome,
   assignEvaluator,
   changeCaseStage,
   decideScoreObjection,
@@ -182,6 +186,24 @@ async function main() {
   };
 
   const scenarios: Record<string, () => Promise<string | string[]>> = {
+    // S-2.4, S-2.7, S-2.5: a night call claimed and lapsed, breached at 10:00, answered late, transferred.
+    'hotline-call': async () => {
+      const callId = 'H-00000000000000000001';
+      const handle = await testEnv.client.workflow.start('hotlineCallWorkflow', {
+        workflowId: hotlineCallWorkflowId(callId),
+        taskQueue: 'record',
+        args: [{ callId, agencyCode: 'KQ', channel: 'phone', receivedAt: await now() }],
+      });
+      await handle.executeUpdate(claimCall, { args: [{ officerId: 'duty-1' }] });
+      await testEnv.sleep('1 day'); // the claim lapses; the deadline passes
+      await handle.executeUpdate(claimCall, { args: [{ officerId: 'duty-2' }] });
+      await handle.executeUpdate(answerCall, { args: [{ officerId: 'duty-2' }] });
+      await handle.executeUpdate(recordCallOutcome, {
+        args: [{ officerId: 'duty-2', kind: 'out_of_scope', note: '回放样例', referredTo: '回放样例' }],
+      });
+      await handle.result();
+      return handle.workflowId;
+    },
     // L-6, L-12, S-4.3, S-4.4, S-4.5: a whole case to its payout, with reminders and a returned file; good (0.9).
     'lifecycle-good': async () => {
       const input = fixture('KQ-1998-000010', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']);

@@ -39,6 +39,8 @@ test('recorded histories exist for the main paths of applicationWorkflow and eva
       'v7-lifecycle-unqualified-objection.json',
       'v7-lifecycle-unqualified-objection-evaluation.json',
       'v7-assigned-conflict-replaced.json',
+      // hotlineCallWorkflow (S-2.4-S-2.7)
+      'v8-hotline-call.json',
     ]),
   );
 });

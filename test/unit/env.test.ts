@@ -38,12 +38,22 @@ describe('configuration', () => {
       ],
       removalThreshold: 65, // S-2.8(a)
       specialCaseCoefficient: 1,
+      hotline: {
+        dayStartMinute: 510, // S-2.4 08:30
+        dayEndMinute: 1320, // 22:00
+        dayAnswerMinutes: 3,
+        nightAnswerByMinute: 600, // 10:00
+        claimHoldMinutes: 2,
+        callsPerDutyDay: 30, // S-2.5
+      },
     });
   });
 
   test('rule numbers are configuration', () => {
     expect(ruleConfig(loadEnv({ RULE_CORRECTION_DAYS: '10' })).correctionDays).toBe(10);
     expect(ruleConfig(loadEnv({ RULE_ASSIGNMENT_DAYS: '2' })).assignmentDays).toBe(2);
+    expect(ruleConfig(loadEnv({ HOTLINE_DAY_START: '08:00' })).hotline.dayStartMinute).toBe(480); // S-2.4
+    expect(() => loadEnv({ HOTLINE_DAY_END: '25:00' })).toThrow(/HOTLINE_DAY_END/);
     expect(ruleConfig(loadEnv({ RULE_REMINDER_DAYS_BEFORE: '5,2' })).reminderDaysBefore).toEqual([5, 2]);
     expect(() => loadEnv({ RULE_REMINDER_DAYS_BEFORE: 'soon' })).toThrow(/RULE_REMINDER_DAYS_BEFORE/);
   });
