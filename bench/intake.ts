@@ -5,26 +5,12 @@
  * applications/s and intake latency p50/p95/p99, and how long until every application was recorded by its workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { issueToken } from '../api/auth/tokens';
-import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { apiConfig } from '../platform/bootstrap';
-import { dataConverter } from '../platform/codec';
-import { createPrisma, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../platform/database';
-import { loadEnv } from '../platform/env';
-import { createLogger } from '../platform/logger';
-import { applyMigrations } from '../platform/migrations';
-import { resolveSecrets } from '../platform/secrets';
-import { temporalCli } from '../platform/temporal';
-import { buildWorkflowBundle, createWorker } from '../platform/worker';
+import { startBenchStack } from './stack';
 
 const CHECK = '10X98765432';
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -39,45 +25,8 @@ const percentile = (sorted: number[], p: number) =>
 async function main() {
   const total = Number(process.argv[2] ?? 500);
   const concurrency = Number(process.argv[3] ?? 20);
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
-  });
-  const scratch = mkdtempSync(join(tmpdir(), 'legal-aid-bench-'));
-  const env = { ...loadEnv(), DATA_DIR: scratch };
-  const log = createLogger('error');
-
-  let server = env.DATABASE_URL;
-  let stopPg: (() => Promise<void>) | undefined;
-  if (!server) {
-    const pg = await startEmbeddedPostgres(scratch, 56000 + (process.pid % 1000), log);
-    server = `${pg.serverUrl}/postgres`;
-    stopPg = () => pg.stop();
-  }
-  const dbUrl = new URL(server);
-  dbUrl.pathname = `/legal_aid_bench_${Date.now()}`;
-  await ensureDatabase(dbUrl.toString());
-  await applyMigrations(dbUrl.toString());
-  const prisma = createPrisma(dbUrl.toString(), 20);
-
-  const temporal = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: temporalCli(env),
-      dbFilename: join(scratch, 'temporal.db'),
-      searchAttributes: [...SEARCH_ATTRIBUTES],
-    },
-  });
-  const secrets = resolveSecrets(env, true);
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createWorker(env, {
-    connection: nativeConnection,
-    prisma,
-    workflowBundle: await buildWorkflowBundle(),
-    codec: secrets.codec,
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, dataConverter: dataConverter(secrets.codec) });
+  const stack = await startBenchStack('bench', 20);
+  const { env, log, prisma, client, secrets } = stack;
   const config = apiConfig(env, secrets);
   const app = createApp({
     prisma,
@@ -131,8 +80,8 @@ async function main() {
   latencies.sort((a, b) => a - b);
   const result = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    database: env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL 17',
+    machine: stack.machine,
+    database: stack.database,
     applications: total,
     concurrency,
     failures,
@@ -147,14 +96,7 @@ async function main() {
   console.log(JSON.stringify(result, null, 2));
 
   await new Promise((resolve) => http.close(resolve));
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await nativeConnection.close();
-  await prisma.$disconnect();
-  await temporal.teardown();
-  await dropDatabase(dbUrl.toString()).catch(() => undefined);
-  await stopPg?.();
+  await stack.stop();
 }
 
 main().catch((err) => {

@@ -6,12 +6,6 @@
  * approval (S-4.3), evaluator, score 80 (S-4.4), payout (S-4.5), closed. Prints per case the wall-clock duration and
  * the history length (events) of the case's workflow and of its evaluation workflow, and the median.
  */
-import { mkdtempSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import {
   applicationWorkflowId,
   assignEvaluator,
@@ -29,16 +23,8 @@ import {
   type ApplicationState,
 } from '../domain/definitions';
 import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
-import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { cstDateOf } from '../domain/time';
-import { dataConverter } from '../platform/codec';
-import { createPrisma, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../platform/database';
-import { loadEnv } from '../platform/env';
-import { createLogger } from '../platform/logger';
-import { applyMigrations } from '../platform/migrations';
-import { resolveSecrets } from '../platform/secrets';
-import { temporalCli } from '../platform/temporal';
-import { buildWorkflowBundle, createWorker } from '../platform/worker';
+import { startBenchStack } from './stack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,25 +38,8 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<
 
 async function main() {
   const total = Number(process.argv[2] ?? 5);
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
-  });
-  const scratch = mkdtempSync(join(tmpdir(), 'legal-aid-lifecycle-'));
-  const env = { ...loadEnv(), DATA_DIR: scratch };
-  const log = createLogger('error');
-  let server = env.DATABASE_URL;
-  let stopPg: (() => Promise<void>) | undefined;
-  if (!server) {
-    const pg = await startEmbeddedPostgres(scratch, 55000 + (process.pid % 1000), log);
-    server = `${pg.serverUrl}/postgres`;
-    stopPg = () => pg.stop();
-  }
-  const dbUrl = new URL(server);
-  dbUrl.pathname = `/legal_aid_lifecycle_${Date.now()}`;
-  await ensureDatabase(dbUrl.toString());
-  await applyMigrations(dbUrl.toString());
-  const prisma = createPrisma(dbUrl.toString(), 10);
+  const stack = await startBenchStack('lifecycle', 10);
+  const { env, prisma, client } = stack;
   const agency = 'KQ';
   await prisma.poolInstitution.create({ data: { id: 'B-A', agencyCode: agency, name: '基准律所', listOrder: 0 } });
   await prisma.poolMember.create({ data: { id: 'b-a1', institutionId: 'B-A' } });
@@ -95,25 +64,6 @@ async function main() {
       loadedBy: 'bench',
     },
   });
-
-  const temporal = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: temporalCli(env),
-      dbFilename: join(scratch, 'temporal.db'),
-      searchAttributes: [...SEARCH_ATTRIBUTES],
-    },
-  });
-  const secrets = resolveSecrets(env, true);
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createWorker(env, {
-    connection: nativeConnection,
-    prisma,
-    workflowBundle: await buildWorkflowBundle(),
-    codec: secrets.codec,
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, dataConverter: dataConverter(secrets.codec) });
 
   const results: Array<{ ms: number; caseEvents: number; evaluationEvents: number }> = [];
   for (let i = 0; i < total; i++) {
@@ -176,8 +126,8 @@ async function main() {
     JSON.stringify(
       {
         date: new Date().toISOString(),
-        machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-        database: env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL 17',
+        machine: stack.machine,
+        database: stack.database,
         cases: total,
         payoutLines: paid,
         medianMs: sorted[Math.floor(sorted.length / 2)]!.ms,
@@ -187,14 +137,7 @@ async function main() {
       2,
     ),
   );
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await nativeConnection.close();
-  await prisma.$disconnect();
-  await temporal.teardown();
-  await dropDatabase(dbUrl.toString()).catch(() => undefined);
-  await stopPg?.();
+  await stack.stop();
   if (paid !== total) {
     console.error('expected exactly one payout line per case');
     process.exit(1);

@@ -1,0 +1,80 @@
+/**
+ * The embedded stack the benchmarks run on, as `npm start` runs it: the Temporal CLI dev server with a file-backed
+ * state, PostgreSQL (DATABASE_URL's server in a fresh database, else an embedded PostgreSQL 17), one worker, a client.
+ */
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { dataConverter } from '../platform/codec';
+import { createPrisma, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../platform/database';
+import { loadEnv } from '../platform/env';
+import { createLogger } from '../platform/logger';
+import { applyMigrations } from '../platform/migrations';
+import { resolveSecrets } from '../platform/secrets';
+import { temporalCli } from '../platform/temporal';
+import { buildWorkflowBundle, createWorker } from '../platform/worker';
+
+export async function startBenchStack(name: string, poolSize: number) {
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
+  const scratch = mkdtempSync(join(tmpdir(), `legal-aid-${name}-`));
+  const env = { ...loadEnv(), DATA_DIR: scratch };
+  const log = createLogger('error');
+  let server = env.DATABASE_URL;
+  let stopPg: (() => Promise<void>) | undefined;
+  if (!server) {
+    const pg = await startEmbeddedPostgres(scratch, 55000 + (process.pid % 2000), log);
+    server = `${pg.serverUrl}/postgres`;
+    stopPg = () => pg.stop();
+  }
+  const dbUrl = new URL(server);
+  dbUrl.pathname = `/legal_aid_${name}_${Date.now()}`;
+  await ensureDatabase(dbUrl.toString());
+  await applyMigrations(dbUrl.toString());
+  const prisma = createPrisma(dbUrl.toString(), poolSize);
+
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: temporalCli(env),
+      dbFilename: join(scratch, 'temporal.db'),
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+    },
+  });
+  const secrets = resolveSecrets(env, true);
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await createWorker(env, {
+    connection: nativeConnection,
+    prisma,
+    workflowBundle: await buildWorkflowBundle(),
+    codec: secrets.codec,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, dataConverter: dataConverter(secrets.codec) });
+  return {
+    env,
+    log,
+    prisma,
+    client,
+    secrets,
+    temporal,
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    database: env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL 17',
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await prisma.$disconnect();
+      await temporal.teardown();
+      await dropDatabase(dbUrl.toString()).catch(() => undefined);
+      await stopPg?.();
+    },
+  };
+}
