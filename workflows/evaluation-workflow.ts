@@ -263,18 +263,35 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   setHandler(getEvaluation, () => state);
 
+  // One score-changing step at a time: a step holds this from its first await to its end, and every validator
+  // refuses while it is held (two experts, a retried request, a special mark during a scoring).
+  let busy = false;
+  const exclusive = async <T>(step: () => Promise<T>): Promise<T> => {
+    busy = true;
+    try {
+      return await step();
+    } finally {
+      busy = false;
+    }
+  };
+  const notBusy = () => {
+    if (busy) fail('评估正在处理另一项操作，请稍后重试');
+  };
+
   setHandler(
     markSpecial,
-    async ({ reason, markedBy }: MarkSpecialInput) => {
-      state.special = { reason, by: markedBy, at: new Date().toISOString() };
-      moveTo('special');
-      state.finalizedAt = new Date().toISOString();
-      await save();
-      await pay(1, true);
-      return state;
-    },
+    async ({ reason, markedBy }: MarkSpecialInput) =>
+      exclusive(async () => {
+        state.special = { reason, by: markedBy, at: new Date().toISOString() };
+        moveTo('special');
+        state.finalizedAt = new Date().toISOString();
+        await save();
+        await pay(1, true);
+        return state;
+      }),
     {
       validator: ({ reason }: MarkSpecialInput) => {
+        notBusy();
         if (state.status !== 'waiting_evaluator' && state.status !== 'scoring') fail('已评分的案件不能再标为特殊案件');
         if (!reason.trim()) fail('须写明特殊案件的理由（S-4.4）', ERROR_TYPES.invalidInput);
       },
@@ -307,47 +324,49 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   setHandler(
     submitScore,
-    async ({ points, comments, scoredBy }: SubmitScoreInput) => {
-      const sheet = await acts.scoringSheetFor({ kind: state.sheetKind, on: cstDateOf(new Date()) });
-      if (!sheet) fail('尚未载入适用的评分表，请联系市法律援助中心（S-4.4）');
-      let score: number;
-      try {
-        score = scoreSheet(sheet.items, points);
-      } catch (err) {
-        if (err instanceof ScoreSheetError) fail(err.message, ERROR_TYPES.invalidInput);
-        throw err;
-      }
-      if (state.status !== 'scoring') fail('该案件已评分');
-      const record: ScoreRecord = {
-        score,
-        tier: tierOf(score, rules.qualityTiers).tier,
-        by: scoredBy,
-        at: new Date().toISOString(),
-        step: 'scoring',
-        sheetId: sheet.id,
-        points,
-        comments,
-      };
-      state.scores.push(record);
-      if (needsExpertReview(record.tier as Tier)) {
-        // S-4.4: excellent and unqualified results are re-reviewed by an expert before they count.
-        moveTo('expert_review', stepDue());
+    async ({ points, comments, scoredBy }: SubmitScoreInput) =>
+      exclusive(async () => {
+        const sheet = await acts.scoringSheetFor({ kind: state.sheetKind, on: cstDateOf(new Date()) });
+        if (!sheet) fail('尚未载入适用的评分表，请联系市法律援助中心（S-4.4）');
+        let score: number;
+        try {
+          score = scoreSheet(sheet.items, points);
+        } catch (err) {
+          if (err instanceof ScoreSheetError) fail(err.message, ERROR_TYPES.invalidInput);
+          throw err;
+        }
+        if (state.status !== 'scoring') fail('该案件已评分');
+        const record: ScoreRecord = {
+          score,
+          tier: tierOf(score, rules.qualityTiers).tier,
+          by: scoredBy,
+          at: new Date().toISOString(),
+          step: 'scoring',
+          sheetId: sheet.id,
+          points,
+          comments,
+        };
+        state.scores.push(record);
+        if (needsExpertReview(record.tier as Tier)) {
+          // S-4.4: excellent and unqualified results are re-reviewed by an expert before they count.
+          moveTo('expert_review', stepDue());
+          await save();
+          notify(
+            `expert-review-${state.seq}`,
+            'expert_review',
+            `【专家复评】法律援助案件 ${input.applicationNo} 初评为${TIERS[record.tier as Tier]}（${score} 分），须经专家复评（S-4.4）。`,
+            head,
+          );
+          return state;
+        }
+        await applyScore(record);
+        afterResult();
         await save();
-        notify(
-          `expert-review-${state.seq}`,
-          'expert_review',
-          `【专家复评】法律援助案件 ${input.applicationNo} 初评为${TIERS[record.tier as Tier]}（${score} 分），须经专家复评（S-4.4）。`,
-          head,
-        );
         return state;
-      }
-      await applyScore(record);
-      afterResult();
-      await save();
-      return state;
-    },
+      }),
     {
       validator: ({ scoredBy, comments }: SubmitScoreInput) => {
+        notBusy();
         if (state.status !== 'scoring') fail(`评估当前处于「${STATUS_LABELS[state.status]}」，不能评分`);
         if (scoredBy !== state.evaluator?.id) fail('只有指定的评估人员可以评分', ERROR_TYPES.invalidInput);
         if (comments.length > 4000) fail('评语过长', ERROR_TYPES.invalidInput);
@@ -370,17 +389,23 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   setHandler(
     expertReview,
-    async (review: ReviewScoreInput) => {
-      const record = reviewed(review, 'expert_review');
-      state.scores.push(record);
-      await applyScore(record);
-      afterResult();
-      await save();
-      return state;
-    },
+    async (review: ReviewScoreInput) =>
+      exclusive(async () => {
+        const record = reviewed(review, 'expert_review');
+        state.scores.push(record);
+        await applyScore(record);
+        afterResult();
+        await save();
+        return state;
+      }),
     {
       validator: (review: ReviewScoreInput) => {
+        notBusy();
         if (state.status !== 'expert_review') fail('该案件不在专家复评阶段');
+        // S-4.4: the re-review is someone else's: not the first evaluator, not the member.
+        if (review.reviewedBy === state.evaluator?.id || review.reviewedBy === input.memberId) {
+          fail('复评须由原评估人员和承办人员以外的专家进行（S-4.4）', ERROR_TYPES.invalidInput);
+        }
         validScore(review);
       },
     },
@@ -410,18 +435,20 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   setHandler(
     decideScoreObjection,
-    async (review: ReviewScoreInput) => {
-      const record = reviewed(review, 'objection');
-      state.scores.push(record);
-      const changed = record.score !== state.current!.score;
-      state.objection!.outcome = changed ? 'changed' : 'upheld';
-      if (changed) await applyScore(record);
-      finalize();
-      await save();
-      return state;
-    },
+    async (review: ReviewScoreInput) =>
+      exclusive(async () => {
+        const record = reviewed(review, 'objection');
+        state.scores.push(record);
+        const changed = record.score !== state.current!.score;
+        state.objection!.outcome = changed ? 'changed' : 'upheld';
+        if (changed) await applyScore(record);
+        finalize();
+        await save();
+        return state;
+      }),
     {
       validator: (review: ReviewScoreInput) => {
+        notBusy();
         if (state.status !== 'objection_review') fail('没有待复核的评估异议');
         validScore(review);
       },
@@ -430,16 +457,24 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   setHandler(
     spotCheck,
-    async (review: ReviewScoreInput) => {
-      const record = reviewed(review, 'spot_check');
-      state.scores.push(record);
-      if (record.score !== state.current!.score) await applyScore(record);
-      finalize();
-      await save();
-      return state;
-    },
+    async (review: ReviewScoreInput) =>
+      exclusive(async () => {
+        const record = reviewed(review, 'spot_check');
+        state.scores.push(record);
+        if (record.score !== state.current!.score && needsExpertReview(record.tier as Tier)) {
+          // S-4.4: a spot check that finds an excellent or unqualified case sends it to an expert first.
+          moveTo('expert_review', stepDue());
+          await save();
+          return state;
+        }
+        if (record.score !== state.current!.score) await applyScore(record);
+        finalize();
+        await save();
+        return state;
+      }),
     {
       validator: (review: ReviewScoreInput) => {
+        notBusy();
         if (state.status !== 'spot_check') fail('该案件未被抽查');
         validScore(review);
       },
@@ -481,7 +516,10 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   const interviewOpen = () => state.interview && !state.interview.heldOn && !state.interview.cancelled;
   const done = () =>
-    (state.status === 'final' || state.status === 'special') && !interviewOpen() && state.payoutPending === undefined;
+    !busy &&
+    (state.status === 'final' || state.status === 'special') &&
+    !interviewOpen() &&
+    state.payoutPending === undefined;
 
   while (!done()) {
     const seq = state.seq;
@@ -494,7 +532,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     if (interviewOpen() && !state.interview!.escalated) times.push(Date.parse(state.interview!.dueAt));
     if (state.payoutPending !== undefined) times.push(Date.now() + DAY_MS);
     const due = times.length ? Math.min(...times) : undefined;
-    const changed = () => state.seq !== seq;
+    const wasBusy = busy;
+    const changed = () => state.seq !== seq || busy !== wasBusy;
     if (due === undefined) {
       await condition(changed);
       continue;
