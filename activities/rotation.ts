@@ -283,12 +283,29 @@ export function createRotationActivities({ prisma, config }: { prisma: PrismaCli
     },
 
     /** S-2.9(b): the member confirmed on the same case's earlier stage, if any. */
-    async earlierStageMember({ applicationNo }: { applicationNo: string }): Promise<string | null> {
+    async earlierStageMember({
+      applicationNo,
+      laterApplicationNo,
+    }: {
+      applicationNo: string;
+      /** The later stage's application: the earlier one must be of the same aided person and agency. */
+      laterApplicationNo?: string;
+    }): Promise<string | null> {
       const row = await prisma.application.findUnique({
         where: { applicationNo },
-        select: { assignedMemberIds: true },
+        select: { assignedMemberIds: true, agencyCode: true, applicant: true },
       });
-      return row?.assignedMemberIds[0] ?? null;
+      if (!row) return null;
+      if (laterApplicationNo) {
+        const later = await prisma.application.findUnique({
+          where: { applicationNo: laterApplicationNo },
+          select: { agencyCode: true, applicant: true },
+        });
+        const idOf = (applicant: unknown) => (applicant as { idNumber?: string } | null)?.idNumber;
+        // S-2.9(b) is for the same aided person's same case: another person's or agency's case gives no priority.
+        if (!later || later.agencyCode !== row.agencyCode || idOf(later.applicant) !== idOf(row.applicant)) return null;
+      }
+      return row.assignedMemberIds[0] ?? null;
     },
   };
 }

@@ -403,6 +403,8 @@ export interface PerformanceState {
   institutionId: string;
   /** China date the case was assigned: the fee schedule in force then applies (S-4.5). */
   assignedOn: string;
+  /** Which assignment this performance follows (the picks made by then): notices are keyed by it, once each. */
+  round?: number;
   caseStage: CaseStage;
   /** L-6: engagement agreement and power of attorney within 5 days of assignment. */
   engagementDueAt: string;

@@ -6,7 +6,14 @@
  * confirms its member within a deadline (S-2.10). Conflicts (S-2.10) and granted replacements (L-11) release the
  * member and reassign by the same rules, and the public ledger shows why.
  */
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { CasePick } from '../activities/rotation';
 import {
@@ -249,9 +256,23 @@ async function release(
   },
 ): Promise<void> {
   const a = ctx.state.assignment!;
+  // Held from here to the new pick: every other assignment update is refused meanwhile.
+  a.status = 'picking';
   slot.releasedAt = new Date().toISOString();
   slot.releaseReason = opts.reason;
   a.excluded.push(opts.exclude);
+  if (patched('reassignment-new-round')) {
+    // S-3.3, L-3: a reassignment is a new duty to assign, with its own same-day and statutory deadlines.
+    const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(new Date(), ctx.rules.assignmentDays);
+    Object.assign(a, {
+      since: new Date().toISOString(),
+      sameDayDueAt: sameDayDueAt.toISOString(),
+      statutoryDueAt: statutoryDueAt.toISOString(),
+      sameDayEscalated: undefined,
+      statutoryOverdue: undefined,
+      late: undefined,
+    });
+  }
   const released = await rotation.releaseFromCase({
     agencyCode: ctx.state.agencyCode,
     applicationNo: ctx.state.applicationNo,
@@ -350,6 +371,9 @@ export function registerAssignmentHandlers(ctx: AssignmentContext): void {
       const now = new Date().toISOString();
       let note = `${input.by === 'agency' ? '法律援助机构指定' : '受指派机构确认'}承办人员：${input.memberId}（S-2.10）`;
       if (input.memberId !== slot.proposedMemberId) {
+        // Held while the ledger changes: a second confirmation or a conflict for this case waits its turn.
+        const previous = state.status;
+        state.status = 'picking';
         const other = await rotation
           .confirmOtherMember({
             agencyCode: ctx.state.agencyCode,
@@ -361,10 +385,12 @@ export function registerAssignmentHandlers(ctx: AssignmentContext): void {
             request: requestFor(ctx, state),
           })
           .catch((err: unknown) => {
+            state.status = previous;
             const refusal = refusalOf(err);
             if (refusal !== undefined) fail(refusal, ERROR_TYPES.unassignable);
             throw err;
           });
+        state.status = previous;
         note += `，替代 ${slot.proposedMemberId}（原轮次退还，轮流指派记录第 ${other.seq} 号）`;
         Object.assign(slot, { purpose: other.purpose, ledgerSeq: other.seq, rule: other.rule, turn: other.turn });
       }
@@ -376,6 +402,7 @@ export function registerAssignmentHandlers(ctx: AssignmentContext): void {
     {
       validator: (input: ConfirmMemberInput) => {
         inAssignment();
+        if (a()!.status === 'picking') fail('正在指派中，请稍后再确认');
         const slot = a()!.slots.find((s) => s.ledgerSeq === input.ledgerSeq);
         if (!slot || slot.releasedAt) fail('没有该指派记录，或该指派已解除（S-2.10）', ERROR_TYPES.invalidInput);
         if (slot.memberId) fail('该指派的承办人员已确认（S-2.10）');
@@ -452,7 +479,7 @@ async function escalate(ctx: AssignmentContext): Promise<void> {
     const note = `当日未完成指派，已提请机构负责人处理（S-3.3）；法定期限至 ${formatCst(new Date(a.statutoryDueAt))}`;
     await ctx.record({ actor: 'system', ruleIds: ['S-3.3'], note });
     void ctx.notify(
-      'assignment-escalated-same-day',
+      `assignment-escalated-same-day-${Date.parse(a.since)}`,
       'assignment_escalation',
       `【指派督办】法律援助案件 ${ctx.state.applicationNo} 未能当日指派（S-3.3）。${a.needs ?? ''}`,
       headOf(ctx),
@@ -464,7 +491,7 @@ async function escalate(ctx: AssignmentContext): Promise<void> {
     const note = `超过法定 ${ctx.rules.assignmentDays} 日指派期限仍未完成指派（${rule}）`;
     await ctx.record({ actor: 'system', ruleIds: [rule], note });
     void ctx.notify(
-      'assignment-overdue',
+      `assignment-overdue-${Date.parse(a.since)}`,
       'assignment_overdue',
       `【指派逾期】法律援助案件 ${ctx.state.applicationNo}：${note}。`,
       headOf(ctx),
@@ -537,7 +564,7 @@ export async function assignmentPhase(ctx: AssignmentContext, untilAssigned = fa
       a.needs = step;
       await ctx.record({ actor: 'system', ruleIds: ['S-2.9', 'S-2.10'], note: step });
       void ctx.notify(
-        'assignment-needs-agency-0',
+        `assignment-needs-agency-r${a.picks}`,
         'assignment_needs_agency',
         `【待指派】法律援助案件 ${ctx.state.applicationNo}：${step}。`,
         headOf(ctx),
@@ -545,7 +572,12 @@ export async function assignmentPhase(ctx: AssignmentContext, untilAssigned = fa
     } else {
       // S-2.9(b): the same case's earlier stage keeps its member, turn deducted; otherwise plain rotation.
       const earlier = hints?.earlierApplicationNo
-        ? earlierStagePriority(await rotation.earlierStageMember({ applicationNo: hints.earlierApplicationNo }))
+        ? earlierStagePriority(
+            await rotation.earlierStageMember({
+              applicationNo: hints.earlierApplicationNo,
+              laterApplicationNo: ctx.state.applicationNo,
+            }),
+          )
         : undefined;
       await pickSlots(ctx, {
         request: requestFor(ctx, a, earlier),

@@ -69,6 +69,7 @@ function startPerformance(ctx: AssignmentContext): PerformanceState {
     memberId: lead.memberId!,
     institutionId: lead.institutionId,
     assignedOn: cstDateOf(assignedAt),
+    round: a.picks,
     caseStage: ctx.state.performance?.caseStage ?? 'first_instance',
     engagementDueAt: endOfDayPeriod(assignedAt, ctx.rules.engagementDays).toISOString(),
     stageChanges: ctx.state.performance?.stageChanges ?? [],
@@ -87,6 +88,19 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
     }
   };
   const member = () => `member:${p().memberId}`;
+  // One step with an await at a time for stage changes and the file: validators refuse while one runs.
+  let busy = false;
+  const exclusive = async <T>(step: () => Promise<T>): Promise<T> => {
+    busy = true;
+    try {
+      return await step();
+    } finally {
+      busy = false;
+    }
+  };
+  const notBusy = () => {
+    if (busy) fail('正在处理另一项操作，请稍后重试');
+  };
   const head = () => `agency_head:${ctx.state.agencyCode}`;
 
   setHandler(
@@ -150,37 +164,39 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
 
   setHandler(
     changeCaseStage,
-    async ({ to, note, changedBy }) => {
-      const from = p().caseStage;
-      const n = p().stageChanges.length + 1;
-      // S-2.9(b): the same aided person, the same case, a later stage: the same member, turn deducted.
-      const [pick] = await rotation
-        .pickForCase({
-          agencyCode: ctx.state.agencyCode,
-          applicationNo: ctx.state.applicationNo,
-          purposes: [`stage-${n}`],
-          request: { priority: { rule: 'S-2.9(b)', memberId: p().memberId } },
-          rotation: { excellentThreshold: ctx.rules.excellentThreshold, excellentWeight: ctx.rules.excellentWeight },
-          reason: `案件进入${CASE_STAGES[to]}，由原承办人员继续承办（S-2.9(b)）`,
-        })
-        .catch((err: unknown) => {
-          const cause = err instanceof ActivityFailure ? err.cause : err;
-          if (cause instanceof ApplicationFailure && cause.type === ERROR_TYPES.unassignable) {
-            fail(`${cause.message}；请申请更换承办人员（L-11）`, ERROR_TYPES.unassignable);
-          }
-          throw err;
+    async ({ to, note, changedBy }) =>
+      exclusive(async () => {
+        const from = p().caseStage;
+        const n = p().stageChanges.length + 1;
+        // S-2.9(b): the same aided person, the same case, a later stage: the same member, turn deducted.
+        const [pick] = await rotation
+          .pickForCase({
+            agencyCode: ctx.state.agencyCode,
+            applicationNo: ctx.state.applicationNo,
+            purposes: [`stage-${n}`],
+            request: { priority: { rule: 'S-2.9(b)', memberId: p().memberId } },
+            rotation: { excellentThreshold: ctx.rules.excellentThreshold, excellentWeight: ctx.rules.excellentWeight },
+            reason: `案件进入${CASE_STAGES[to]}，由原承办人员继续承办（S-2.9(b)）`,
+          })
+          .catch((err: unknown) => {
+            const cause = err instanceof ActivityFailure ? err.cause : err;
+            if (cause instanceof ApplicationFailure && cause.type === ERROR_TYPES.unassignable) {
+              fail(`${cause.message}；请申请更换承办人员（L-11）`, ERROR_TYPES.unassignable);
+            }
+            throw err;
+          });
+        p().caseStage = to;
+        p().stageChanges.push({ from, to, at: new Date().toISOString(), by: changedBy, ledgerSeq: pick!.seq });
+        await ctx.record({
+          actor: changedBy,
+          ruleIds: ['S-2.9(b)'],
+          note: `${CASE_STAGES[from]} -> ${CASE_STAGES[to]}，由 ${p().memberId} 继续承办（扣除轮次，轮流指派记录第 ${pick!.seq} 号）：${note}`,
         });
-      p().caseStage = to;
-      p().stageChanges.push({ from, to, at: new Date().toISOString(), by: changedBy, ledgerSeq: pick!.seq });
-      await ctx.record({
-        actor: changedBy,
-        ruleIds: ['S-2.9(b)'],
-        note: `${CASE_STAGES[from]} -> ${CASE_STAGES[to]}，由 ${p().memberId} 继续承办（扣除轮次，轮流指派记录第 ${pick!.seq} 号）：${note}`,
-      });
-      return p();
-    },
+        return p();
+      }),
     {
       validator: ({ to }: CaseStageChangeInput) => {
+        notBusy();
         inStage('performing');
         if (!(to in CASE_STAGES)) fail('诉讼阶段不正确', ERROR_TYPES.invalidInput);
         if (to === p().caseStage) fail(`案件已处于${CASE_STAGES[to]}`, ERROR_TYPES.invalidInput);
@@ -195,7 +211,7 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
       const note = `承办人员报告终止法律援助的情形：${L9_GROUNDS[ground]}。${facts}（L-9）`;
       await ctx.record({ actor: reportedBy, ruleIds: ['L-9'], note });
       void ctx.notify(
-        `termination-ground-${p().terminationReports.length}`,
+        `termination-ground-${p().round ?? 0}-${p().terminationReports.length}`,
         'termination_ground_reported',
         `【终止情形报告】法律援助案件 ${ctx.state.applicationNo}：${L9_GROUNDS[ground]}，请审查是否终止法律援助（L-9）。`,
         head(),
@@ -224,12 +240,14 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
 
   setHandler(
     reportMatterEnded,
-    async ({ endedOn, reportedBy }) => {
-      await matterEnded(endedOn, reportedBy);
-      return p();
-    },
+    async ({ endedOn, reportedBy }) =>
+      exclusive(async () => {
+        await matterEnded(endedOn, reportedBy);
+        return p();
+      }),
     {
       validator: ({ endedOn }: MatterEndedInput) => {
+        notBusy();
         inStage('performing');
         if (p().matterEndedOn) fail(`已报告案件于 ${p().matterEndedOn} 办结`);
         if (!isDate(endedOn) || endedOn > today()) fail('办结日期应为不晚于今天的日期', ERROR_TYPES.invalidInput);
@@ -239,26 +257,28 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
 
   setHandler(
     submitCaseFile,
-    async ({ documents, report, matterEndedOn, submittedBy }) => {
-      if (!p().matterEndedOn) await matterEnded(matterEndedOn!, submittedBy);
-      const round = (p().caseFile?.round ?? 0) + 1;
-      p().caseFile = { submittedAt: new Date().toISOString(), submittedBy, documents: [...documents], round };
-      const late = p().closureDueAt !== undefined && Date.now() > Date.parse(p().closureDueAt!);
-      await ctx.transition('file_review', {
-        actor: submittedBy,
-        ruleIds: ['L-12', 'S-4.3'],
-        note: `提交结案材料（第 ${round} 次）${late ? '（超过结案期限，L-12）' : ''}：${documents.join('、')}\n办案小结：${report}`,
-      });
-      void ctx.notify(
-        `case-file-review-${round}`,
-        'case_file_review',
-        `【卷宗审查】法律援助案件 ${ctx.state.applicationNo} 的结案材料已提交，请质量管理员审查后上传法律援助机构（S-4.3）。`,
-        `institution:${p().institutionId}`,
-      );
-      return p();
-    },
+    async ({ documents, report, matterEndedOn, submittedBy }) =>
+      exclusive(async () => {
+        if (!p().matterEndedOn) await matterEnded(matterEndedOn!, submittedBy);
+        const round = (p().caseFile?.round ?? 0) + 1;
+        p().caseFile = { submittedAt: new Date().toISOString(), submittedBy, documents: [...documents], round };
+        const late = p().closureDueAt !== undefined && Date.now() > Date.parse(p().closureDueAt!);
+        await ctx.transition('file_review', {
+          actor: submittedBy,
+          ruleIds: ['L-12', 'S-4.3'],
+          note: `提交结案材料（第 ${round} 次）${late ? '（超过结案期限，L-12）' : ''}：${documents.join('、')}\n办案小结：${report}`,
+        });
+        void ctx.notify(
+          `case-file-review-${p().round ?? 0}-${round}`,
+          'case_file_review',
+          `【卷宗审查】法律援助案件 ${ctx.state.applicationNo} 的结案材料已提交，请质量管理员审查后上传法律援助机构（S-4.3）。`,
+          `institution:${p().institutionId}`,
+        );
+        return p();
+      }),
     {
       validator: ({ documents, report, matterEndedOn }: SubmitCaseFileInput) => {
+        notBusy();
         inStage('performing');
         if (documents.length === 0 || documents.some((d) => !d.trim())) {
           fail('须附法律文书副本（L-12）', ERROR_TYPES.invalidInput);
@@ -291,7 +311,7 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
           note: `质量管理员退回结案材料：${comments}`,
         });
         void ctx.notify(
-          `case-file-returned-${round}`,
+          `case-file-returned-${p().round ?? 0}-${round}`,
           'case_file_returned',
           `【卷宗退回】法律援助案件 ${ctx.state.applicationNo} 的结案材料被退回：${comments}`,
           member(),
@@ -338,7 +358,7 @@ async function onDeadlines(ctx: AssignmentContext): Promise<void> {
     if (!p.engagementReminded && now >= Date.parse(p.engagementDueAt) - DAY_MS) {
       p.engagementReminded = true;
       void ctx.notify(
-        'engagement-reminder',
+        `engagement-reminder-${p.round ?? 0}`,
         'engagement_reminder',
         `【签约提醒】请于 ${formatCst(new Date(p.engagementDueAt))} 前与受援人签订委托协议和授权委托书（案件 ${ctx.state.applicationNo}，L-6）。`,
         member,
@@ -350,7 +370,7 @@ async function onDeadlines(ctx: AssignmentContext): Promise<void> {
       const note = `${ctx.rules.engagementDays} 日内未签订委托协议（L-6）${delay}`;
       await ctx.record({ actor: 'system', ruleIds: ['L-6'], note });
       void ctx.notify(
-        'engagement-overdue',
+        `engagement-overdue-${p.round ?? 0}`,
         'engagement_overdue',
         `【签约逾期】法律援助案件 ${ctx.state.applicationNo}：${note}。`,
         `agency_head:${ctx.state.agencyCode}`,
@@ -372,7 +392,7 @@ async function onDeadlines(ctx: AssignmentContext): Promise<void> {
       const note = `超过 ${ctx.rules.closureReportDays} 日未提交结案材料（L-12）`;
       await ctx.record({ actor: 'system', ruleIds: ['L-12'], note });
       void ctx.notify(
-        'closure-overdue',
+        `closure-overdue-${p.round ?? 0}`,
         'closure_overdue',
         `【结案逾期】法律援助案件 ${ctx.state.applicationNo}：${note}。`,
         `agency_head:${ctx.state.agencyCode}`,
