@@ -10,6 +10,7 @@ import { createPoolActivities } from './pool';
 import { createQualityActivities } from './quality';
 import { createRotationActivities } from './rotation';
 import { createVerificationActivities } from './verification';
+import { createVillageActivities } from './village';
 import type { CreditService } from '../platform/credit';
 import type { Mailer } from '../platform/mail';
 
@@ -59,6 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPoolActivities(deps),
     ...createQualityActivities(deps),
     ...createPayoutActivities(deps),
+    ...createVillageActivities(deps),
   });
 }
 

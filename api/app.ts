@@ -20,6 +20,7 @@ import { openApiDocument } from './openapi';
 import { poolRouter } from './pool';
 import { publicRouter } from './public';
 import { evaluationsRouter, qualityRouter } from './quality';
+import { villageRouters } from './village';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -31,6 +32,8 @@ export interface AppDeps {
   codec: PayloadCodec;
   statusCodeSecret: string;
   codecCorsOrigins: string[];
+  /** S-2.2: village agents and advisors need a filing training in force to file for others (REQUIRE_TRAINING). */
+  requireTraining: boolean;
   limits: { intakePerMinute: number; actionsPerMinute: number; lookupsPerMinute: number };
 }
 
@@ -86,6 +89,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/payouts', finance.payouts);
   app.use('/quality', finance.quality);
   app.use('/hotline', hotlineRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  const village = villageRouters({ ...deps, authenticate: authenticated, auditSink, onAuditError });
+  app.use('/village', village.village);
+  app.use('/applications', village.applications);
+  app.use('/people', village.people);
   app.use('/audit-events', authenticated, auditRouter(deps));
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

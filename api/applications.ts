@@ -26,6 +26,7 @@ import {
 } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
+import { createVillageActivities, createVillageRecords } from '../activities/village';
 import { terminable } from '../domain/termination';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type ApplicationScope } from './auth/access';
@@ -88,6 +89,8 @@ export interface ApplicationsDeps extends IntakeDeps {
   onAuditError: (err: unknown) => void;
   statusCodeSecret: string;
   limits: { intakePerMinute: number; actionsPerMinute: number };
+  /** S-2.2: village agents and advisors need a filing training in force to file (REQUIRE_TRAINING). */
+  requireTraining: boolean;
 }
 
 export async function loadApplicationScope(
@@ -109,7 +112,29 @@ export async function loadApplicationScope(
     applicantSubject: intake?.applicantSubject ?? null,
     assignedMemberIds: app?.assignedMemberIds ?? [],
     assignedInstitutionIds: app?.assignedInstitutionIds ?? [],
+    fieldCheckReporters: await fieldCheckReporters(prisma, applicationNo, intake),
   };
+}
+
+/**
+ * S-3.1, S-2.1: the people of the filing agent's service point(s), while the case has an open field check; only for
+ * cases filed through a village agent or advisor (no extra query for the others).
+ */
+async function fieldCheckReporters(
+  prisma: PrismaClient,
+  applicationNo: string,
+  intake: { filedBy: string | null; filedByRole: string | null } | null,
+): Promise<string[]> {
+  if (!intake?.filedBy || (intake.filedByRole !== 'village_agent' && intake.filedByRole !== 'village_advisor')) {
+    return [];
+  }
+  const [app, people] = await Promise.all([
+    prisma.application.findUnique({ where: { applicationNo }, select: { verification: true } }),
+    createVillageRecords({ prisma }).colleaguesOf(intake.filedBy),
+  ]);
+  const v = app?.verification as { status?: string; tasks?: Array<{ route: string; result?: string }> } | null;
+  const open = v?.status === 'pending' && (v.tasks ?? []).some((t) => t.route === 'field_check' && !t.result);
+  return open ? people : [];
 }
 
 export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClient; temporal: Client }): Router {
@@ -121,6 +146,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
     authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
   ];
+  const village = createVillageActivities({ prisma: deps.prisma });
   const intakeLimit = perMinute(deps.limits.intakePerMinute);
   const actionLimit = perMinute(deps.limits.actionsPerMinute);
 
@@ -154,6 +180,13 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
       // S-2.1, S-2.2, S-2.7: the filer's role decides the channels they may file through.
       const role = rolesFor('application.create', principal).find((r) => CHANNELS_BY_ROLE[r]?.includes(body.channel));
       if (!role) throw new ApiError(403, 'CHANNEL_NOT_ALLOWED', '您的角色不能通过该渠道提交申请');
+      // S-2.2: a village agent or advisor files for someone else only with a filing training in force today.
+      if ((role === 'village_agent' || role === 'village_advisor') && deps.requireTraining) {
+        const on = new Date().toISOString();
+        if (!(await village.isTrainedFor({ personId: principal.userId, kind: 'agent_filing', on }))) {
+          throw new ApiError(403, 'TRAINING_REQUIRED', '您尚未取得有效的代办培训记录，暂不能代为提交申请（S-2.2）');
+        }
+      }
       // S-2.9(d), (e): the duty officer or village legal advisor who files is on record for the assignment.
       const own =
         role === 'hotline_officer' ? 'hotlineOfficerId' : role === 'village_advisor' ? 'villageAdvisorId' : undefined;

@@ -33,6 +33,16 @@ import {
   objectionDecisionBody,
   statusLookupBody,
   supplyMaterialsBody,
+  createServicePointBody,
+  homeVisitBody,
+  paperForwardingBody,
+  paperForwardingsQuery,
+  scheduleVisitBody,
+  servicePointPersonBody,
+  servicePointQuery,
+  servicePointsQuery,
+  trainingBody,
+  visitDoneBody,
 } from './schemas';
 
 const json = (schema: z.ZodType) => ({
@@ -40,7 +50,7 @@ const json = (schema: z.ZodType) => ({
 });
 const errors = {
   '401': { description: '未登录或身份令牌无效 (UNAUTHENTICATED, INVALID_TOKEN)', content: json(errorBody) },
-  '403': { description: '无权限 (FORBIDDEN, CHANNEL_NOT_ALLOWED)', content: json(errorBody) },
+  '403': { description: '无权限 (FORBIDDEN, CHANNEL_NOT_ALLOWED, TRAINING_REQUIRED)', content: json(errorBody) },
   '429': { description: '请求过于频繁 (RATE_LIMITED)', content: json(errorBody) },
   '400': {
     description: '请求内容不符合要求 (VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_REQUIRED)',
@@ -120,6 +130,37 @@ const financeErrors = {
   '404': { description: '发放批次不存在 (PAYOUT_BATCH_NOT_FOUND)', content: json(errorBody) },
   '409': { description: '该标准已经登记 (FEE_SCHEDULE_EXISTS)', content: json(errorBody) },
 };
+/** S-2.1-S-2.3 service points, paper forwarding, home visits; S-2.2, S-2.6 training: errors on top of the common ones. */
+const villageErrors = {
+  ...errors,
+  '403': { description: '无权限 (FORBIDDEN)', content: json(errorBody) },
+  '404': {
+    description:
+      '服务点、转交记录、上门服务或申请不存在 (SERVICE_POINT_NOT_FOUND, PAPER_FORWARDING_NOT_FOUND, HOME_VISIT_NOT_FOUND, APPLICATION_NOT_FOUND)',
+    content: json(errorBody),
+  },
+  '409': { description: '服务点编号已被登记 (SERVICE_POINT_EXISTS)', content: json(errorBody) },
+  '422': {
+    description:
+      '当前状态不允许该操作 (HOME_VISIT_CLOSED, HOME_VISIT_NOT_SCHEDULED, HOME_VISIT_VISITOR_NOT_AT_POINT, IDEMPOTENCY_KEY_REUSED)',
+    content: json(errorBody),
+  },
+};
+const idParam = (name: string, pattern = '^[A-Za-z0-9._:-]+$') => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string', maxLength: 64, pattern },
+});
+const visitStep = (summary: string, body: z.ZodType) => ({
+  post: {
+    summary,
+    parameters: [idParam('id'), idParam('visitId', '^\\d{1,18}$')],
+    requestBody: { required: true, content: json(body) },
+    responses: { '200': { description: '上门服务记录' }, ...villageErrors },
+  },
+});
+
 const keyHeader = (required: boolean) => ({
   name: 'Idempotency-Key',
   in: 'header',
@@ -313,6 +354,102 @@ export function openApiDocument() {
         '培训合格确认（S-2.8(a)；与重新审核均完成后重新入库）',
         poolStepBody,
       ),
+      '/applications/{applicationNo}/paper-forwardings': {
+        post: {
+          summary: '代办人转交纸质材料至司法所或法律援助机构（S-2.2；提交案件的代办人/法律顾问或机构工作人员）',
+          parameters: [pathParam, keyHeader(false)],
+          requestBody: { required: true, content: json(paperForwardingBody) },
+          responses: {
+            '201': { description: '已登记转交' },
+            '200': { description: '同一幂等键的重复请求' },
+            ...villageErrors,
+          },
+        },
+      },
+      '/applications/{applicationNo}/paper-forwardings/{id}/receipt': {
+        post: {
+          summary: '法律援助机构签收纸质材料（S-2.2）；再次签收返回原记录',
+          parameters: [pathParam, idParam('id', '^\\d{1,18}$')],
+          responses: { '200': { description: '转交记录（已签收）' }, ...villageErrors },
+        },
+      },
+      '/village/points': {
+        get: {
+          summary: '村居法律服务点及其人员（S-2.1）；代办人、法律顾问只见本人所在的服务点',
+          parameters: queryParams(servicePointsQuery),
+          responses: { '200': { description: 'OK' }, ...villageErrors },
+        },
+        post: {
+          summary: '登记村居法律服务点（S-2.1；本机构工作人员、负责人，市中心）',
+          requestBody: { required: true, content: json(createServicePointBody) },
+          responses: {
+            '201': { description: '已登记' },
+            '200': { description: '同一服务点再次登记' },
+            ...villageErrors,
+          },
+        },
+      },
+      '/village/points/{id}': {
+        get: {
+          summary: '服务点：人员、尚未签收的纸质材料、上门服务，及法律顾问本年度上门服务次数（S-2.1-S-2.3）',
+          parameters: [idParam('id'), ...queryParams(servicePointQuery)],
+          responses: { '200': { description: 'OK' }, ...villageErrors },
+        },
+      },
+      '/village/points/{id}/people': {
+        post: {
+          summary: '服务点人员：法律顾问、代办人、志愿者（S-2.1）',
+          parameters: [idParam('id')],
+          requestBody: { required: true, content: json(servicePointPersonBody) },
+          responses: { '201': { description: '已加入' }, '200': { description: '角色未变' }, ...villageErrors },
+        },
+      },
+      '/village/points/{id}/home-visits': {
+        post: {
+          summary: '申请上门服务（S-2.3，老年人、行动不便者）',
+          parameters: [idParam('id'), keyHeader(false)],
+          requestBody: { required: false, content: json(homeVisitBody) },
+          responses: {
+            '201': { description: '已申请' },
+            '200': { description: '同一幂等键的重复请求' },
+            ...villageErrors,
+          },
+        },
+      },
+      '/village/points/{id}/home-visits/{visitId}/schedule': visitStep(
+        '安排上门服务人员和时间（S-2.3；人员须为本服务点的）',
+        scheduleVisitBody,
+      ),
+      '/village/points/{id}/home-visits/{visitId}/done': visitStep(
+        '上门服务已完成（S-2.3；计入上门人员的服务次数）',
+        visitDoneBody,
+      ),
+      '/village/paper-forwardings': {
+        get: {
+          summary: '纸质材料转交跟踪（S-2.2）：尚未签收的及已转交天数（北京时间）',
+          parameters: queryParams(paperForwardingsQuery),
+          responses: { '200': { description: 'OK' }, ...villageErrors },
+        },
+      },
+      '/village/tasks': {
+        get: {
+          summary: '代办人的实地核实任务（S-3.1，S-2.1）：本人或同一服务点人员代办的申请中尚无结果的 field_check',
+          responses: { '200': { description: 'OK' }, ...villageErrors },
+        },
+      },
+      '/people/{personId}/training': {
+        get: {
+          summary: '培训记录及当日是否有效（S-2.2 代办，S-2.6 值班）',
+          parameters: [idParam('personId')],
+          responses: { '200': { description: 'OK' }, ...villageErrors },
+        },
+        post: {
+          summary: '登记培训记录（机构工作人员、负责人，市中心）；不修改，续训另行登记',
+          parameters: [idParam('personId')],
+          requestBody: { required: true, content: json(trainingBody) },
+          responses: { '201': { description: '已登记' }, ...villageErrors },
+        },
+      },
       '/quality/sheets': {
         get: {
           summary: '评分表（S-4.4，浙江省刑事、民事行政案件质量评估标准）：全部版本，或某日适用的版本',

@@ -46,7 +46,7 @@ const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此
  * answer); without either, every request is new. Scoped to the user, like intake: one person's key never answers
  * another's request.
  */
-function requestIdOf(req: Request, userId: string, bodyKey: string | undefined): string {
+export function requestIdOf(req: Request, userId: string, bodyKey: string | undefined): string {
   const header = req.header('Idempotency-Key');
   const key = header === undefined ? bodyKey : idempotencyKey.parse(header);
   if (header !== undefined && bodyKey !== undefined && bodyKey !== key) {

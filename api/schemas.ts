@@ -34,6 +34,8 @@ import {
 import { ScoreSheetError, validateSheet } from '../domain/quality';
 import { SHEET_KIND_CODES } from '../domain/scoring-sheets';
 import { STAGES } from '../domain/stages';
+import { TRAINING_KIND_CODES } from '../domain/training';
+import { FORWARD_TARGET_CODES, POINT_ROLE_CODES } from '../domain/village';
 
 z.config(z.locales.zhCN());
 
@@ -656,3 +658,74 @@ export const callOutcomeBody = z
     }
   });
 export const dutyQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();
+// S-2.1-S-2.3 village/community service points, S-2.2 and S-2.6 training. Ids are codes and staff ids, never names.
+export const createServicePointBody = z
+  .object({
+    id: poolId('服务点编号'),
+    agencyCode: z.enum(AGENCY_CODES).describe('所属法律援助机构'),
+    name: z.string().trim().min(1).max(200).describe('服务点名称（如某村法律服务点）'),
+    township: z.string().trim().min(1).max(100).describe('所在乡镇（街道），纸质材料转交的司法所'),
+  })
+  .strict();
+export const servicePointParams = z.object({ id: poolId('服务点编号') });
+export const servicePointPersonBody = z
+  .object({
+    personId: poolId('人员编号').describe('人员编号（工号），不填姓名'),
+    role: z.enum(POINT_ROLE_CODES).describe('advisor 村居法律顾问；agent 代办人；volunteer 志愿者（S-2.1）'),
+  })
+  .strict();
+export const servicePointsQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();
+export const servicePointQuery = z.object({ year: yearParam }).strict();
+
+export const paperForwardingBody = z
+  .object({
+    forwardedTo: z
+      .enum(FORWARD_TARGET_CODES)
+      .describe('township_office 乡镇（街道）司法所；agency 法律援助机构（S-2.2）'),
+    items: z.array(z.enum(MATERIAL_CODES)).min(1, '至少转交一项材料').max(20).describe('转交的纸质材料'),
+  })
+  .strict();
+export const paperForwardingParams = z.object({
+  applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
+  id: z.string().regex(/^\d{1,18}$/, '转交记录编号格式不正确'),
+});
+export const paperForwardingsQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    outstanding: z.enum(['true', 'false']).default('true').describe('true 只列尚未签收的（缺省）'),
+  })
+  .strict();
+
+export const homeVisitBody = z
+  .object({
+    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123').optional(),
+    note: z.string().trim().min(1).max(2000).optional().describe('需要上门的情况（不填姓名、身份证号）'),
+  })
+  .strict();
+export const homeVisitParams = z.object({
+  id: poolId('服务点编号'),
+  visitId: z.string().regex(/^\d{1,18}$/, '上门服务编号格式不正确'),
+});
+export const scheduleVisitBody = z
+  .object({
+    visitorId: poolId('人员编号').describe('上门的法律顾问、代办人或志愿者'),
+    scheduledFor: z.iso.datetime({ offset: true }).describe('约定上门时间'),
+  })
+  .strict();
+export const visitDoneBody = z.object({ note: text('请记录上门服务情况', 4000) }).strict();
+
+export const personParams = z.object({ personId: poolId('人员编号') });
+export const trainingBody = z
+  .object({
+    kind: z
+      .enum(TRAINING_KIND_CODES)
+      .describe('agent_filing 村居代办培训（S-2.2）；hotline_duty 热线值班培训（S-2.6）'),
+    course: z.string().trim().min(1).max(200).describe('培训课程'),
+    completedOn: chinaDate.describe('培训合格日期'),
+    validUntil: chinaDate.optional().describe('有效期至（含当日）；不填为长期有效'),
+  })
+  .strict()
+  .refine((b) => b.validUntil === undefined || b.validUntil >= b.completedOn, {
+    path: ['validUntil'],
+    message: '有效期不能早于培训合格日期',
+  });

@@ -114,6 +114,7 @@ export function apiConfig(env: Env, secrets: Secrets) {
     auth: secrets.auth,
     codec: secrets.codec,
     statusCodeSecret: secrets.statusCodeSecret,
+    requireTraining: env.REQUIRE_TRAINING,
     codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),

@@ -64,6 +64,7 @@ const schema = z.object({
   RATE_LIMIT_INTAKE_PER_MINUTE: positiveInt.default(30),
   RATE_LIMIT_ACTIONS_PER_MINUTE: positiveInt.default(120),
   RATE_LIMIT_LOOKUP_PER_MINUTE: positiveInt.default(10),
+  REQUIRE_TRAINING: bool.default(true),
 
   RULE_CORRECTION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.correctionDays),
   RULE_REVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.reviewDays),

@@ -162,6 +162,38 @@ export const ACCESS = {
   'hotline.duty': ['hotline_officer'],
   // S-2.5, S-2.6: online duty workload.
   'hotline.workload': ['agency_staff', 'agency_head', 'city_centre', 'manager'],
+  // S-2.1 village/community service points: the agency registers them and their people (the city centre any);
+  // agency people and city-level managers/auditors read them; the point's own agent and advisor read their point.
+  'village.points.manage': ['agency_staff', 'agency_head', 'city_centre'],
+  'village.points.read': [
+    'agency_staff',
+    'agency_head',
+    'city_centre',
+    'manager',
+    'auditor',
+    'village_agent',
+    'village_advisor',
+  ],
+  // S-2.2: the agent/advisor who filed the case forwards the paper (or agency staff record it); the agency receives it.
+  'village.forwardPaper': ['village_agent', 'village_advisor', 'agency_staff', 'agency_head'],
+  'village.receivePaper': ['agency_staff', 'agency_head'],
+  'village.paper.read': ['agency_staff', 'agency_head', 'city_centre', 'manager', 'auditor'],
+  // S-2.3: home visits are requested, scheduled and recorded by the point's agent/advisor or agency staff.
+  'village.visits': ['village_agent', 'village_advisor', 'agency_staff', 'agency_head'],
+  // S-3.1, S-2.1: field checks commissioned to a point's agents, as their work list.
+  'village.tasks': ['village_agent', 'village_advisor'],
+  // S-2.2, S-2.6: training records: the agency records them; a person reads their own (see mayReadTraining).
+  'training.manage': ['agency_staff', 'agency_head', 'city_centre'],
+  'training.read': [
+    'agency_staff',
+    'agency_head',
+    'city_centre',
+    'manager',
+    'auditor',
+    'village_agent',
+    'village_advisor',
+    'hotline_officer',
+  ],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -187,6 +219,11 @@ export interface ApplicationScope {
   /** S-2.10: members confirmed on the case, and the institutions it was assigned to. */
   assignedMemberIds: string[];
   assignedInstitutionIds: string[];
+  /**
+   * S-3.1, S-2.1: the people of the service point(s) of the agent/advisor who filed the case, while a field check of
+   * it is open: they may report that check (not read the case). Empty otherwise.
+   */
+  fieldCheckReporters?: string[];
 }
 
 function roleSees(role: Role, p: Principal, app: ApplicationScope): boolean {
@@ -254,7 +291,40 @@ export function rolesFor(action: Action, p: Principal): Role[] {
 
 /** May `p` perform `action` on this application? True if one of their roles both has the action and sees the case. */
 export function mayActOn(action: Action, p: Principal, app: ApplicationScope): boolean {
-  return rolesFor(action, p).some((role) => roleSees(role, p, app));
+  return rolesFor(action, p).some((role) => roleSees(role, p, app) || reportsFieldCheck(action, role, p, app));
+}
+
+/** S-3.1, S-2.1: an agent/advisor of the filing agent's service point reports the case's open field check. */
+function reportsFieldCheck(action: Action, role: Role, p: Principal, app: ApplicationScope): boolean {
+  return (
+    action === 'application.reportVerification' &&
+    (role === 'village_agent' || role === 'village_advisor') &&
+    (app.fieldCheckReporters ?? []).includes(p.userId)
+  );
+}
+
+/** What decides who may touch a service point (S-2.1): its agency, and its people. */
+export interface ServicePointScope {
+  agencyCode: string;
+  people: string[];
+}
+
+/** May `p` act on this service point? Agency roles by its agency (mayActOnAgency); its agent and advisor on their own. */
+export function mayActOnServicePoint(action: Action, p: Principal, point: ServicePointScope): boolean {
+  return rolesFor(action, p).some((role) =>
+    role === 'village_agent' || role === 'village_advisor'
+      ? point.people.includes(p.userId)
+      : roleSeesAgency(role, p, point.agencyCode),
+  );
+}
+
+/** S-2.2, S-2.6: the agency's people and city-level people read training records; anyone with the role, their own. */
+export function mayReadTraining(p: Principal, personId: string): boolean {
+  return rolesFor('training.read', p).some((role) =>
+    role === 'village_agent' || role === 'village_advisor' || role === 'hotline_officer'
+      ? personId === p.userId
+      : roleSeesAgency(role, p, p.agency ?? null),
+  );
 }
 
 /** What decides who may touch a pool member or institution: its agency and, for members, its institution. */

@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createPoolActivities } from '../../activities/pool';
+import { createVillageRecords } from '../../activities/village';
 import type { Role } from '../../api/auth/access';
 import { addCalendarDays } from '../../domain/time';
 import { issueToken } from '../../api/auth/tokens';
-import { eventually, startApi } from '../support/api-harness';
+import { eventually, startApi, trainForFiling } from '../support/api-harness';
 import { residentIdNumber, TEST_AUTH, tokenFor } from '../support/context';
 
 type Api = Awaited<ReturnType<typeof startApi>>;
@@ -101,6 +102,8 @@ let caseB: string; // filed by village agent-1
 
 beforeAll(async () => {
   api = await startApi();
+  // S-2.2: the village agents file for others, so they hold a filing training.
+  await trainForFiling(api.prisma, PEOPLE.villageAgent[0], PEOPLE.otherVillageAgent[0]);
   for (const [name, [userId, roles, agency]] of Object.entries(PEOPLE)) {
     tokens[name as Person] = await tokenFor(userId, [...roles], agency);
   }
@@ -552,6 +555,161 @@ describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); man
       check(res.status, expectation(who, managers));
     },
   );
+});
+
+describe("S-2.1-S-2.3 /village, paper forwardings and training: the agency; their point's agent; the filer", () => {
+  const records = () => createVillageRecords({ prisma: api.prisma });
+  const run = randomUUID().slice(0, 8);
+  const pointId = `kq-mx-${run}`;
+  const agencyReaders: Person[] = ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor'];
+  const managers: Person[] = ['staff', 'head', 'city'];
+  let n = 0;
+  let filed: string; // filed by village agent-1, who is the point's agent
+  let forwardingId: string;
+
+  /** A fresh home visit of the point; scheduled with agent-1 as the visitor when `scheduled`. */
+  const visit = async (scheduled = false) => {
+    const { id: visitId } = (
+      await records().requestVisit({
+        servicePointId: pointId,
+        requestedBy: 'setup',
+        requestId: `mx-visit-${run}-${++n}`,
+      })
+    ).visit;
+    if (scheduled) {
+      const at = new Date(Date.now() + 86_400_000).toISOString();
+      await records().scheduleVisit({
+        servicePointId: pointId,
+        visitId,
+        visitorId: PEOPLE.villageAgent[0],
+        scheduledFor: at,
+      });
+    }
+    return visitId;
+  };
+
+  beforeAll(async () => {
+    await records().registerPoint({ id: pointId, agencyCode: 'KQ', name: '柯桥测试村服务点', township: '柯桥街道' });
+    await records().addPerson({ servicePointId: pointId, personId: PEOPLE.villageAgent[0], role: 'agent' });
+    filed = await fileAs('villageAgent', 'village_agent');
+    forwardingId = (
+      await records().forwardPaper({
+        applicationNo: filed,
+        servicePointId: pointId,
+        forwardedBy: PEOPLE.villageAgent[0],
+        forwardedTo: 'agency',
+        items: ['identity_proof'],
+        requestId: `mx-fwd-${run}`,
+      })
+    ).forwarding.id;
+  });
+
+  test.each(everyone)('POST /village/points (KQ): %s', async (who) => {
+    const res = await request(api.base)
+      .post('/village/points')
+      .set(as(who))
+      .send({ id: `${pointId}-${++n}`, agencyCode: 'KQ', name: '新服务点', township: '柯桥街道' });
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(everyone)('POST /village/points/:id/people: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/village/points/${pointId}/people`)
+      .set(as(who))
+      .send({ personId: `vol-${run}-${++n}`, role: 'volunteer' });
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(everyone)('GET /village/points?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/village/points?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, [...agencyReaders, 'villageAgent', 'otherVillageAgent']));
+    if (res.status !== 200) return;
+    const ids = (res.body.points as Array<{ id: string }>).map((p) => p.id);
+    // An agent lists only the points they serve at.
+    expect(ids.includes(pointId)).toBe(who !== 'otherVillageAgent');
+  });
+
+  test.each(everyone)('GET /village/points/:id: %s', async (who) => {
+    const res = await request(api.base).get(`/village/points/${pointId}`).set(as(who));
+    check(res.status, expectation(who, [...agencyReaders, 'villageAgent']));
+  });
+
+  test.each(everyone)('POST /village/points/:id/home-visits: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/village/points/${pointId}/home-visits`)
+      .set(as(who))
+      .send({ note: '行动不便，需上门' });
+    check(res.status, expectation(who, ['villageAgent', 'staff', 'head']));
+  });
+
+  test.each(everyone)('POST /village/points/:id/home-visits/:visitId/schedule: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/village/points/${pointId}/home-visits/${await visit()}/schedule`)
+      .set(as(who))
+      .send({ visitorId: PEOPLE.villageAgent[0], scheduledFor: new Date(Date.now() + 86_400_000).toISOString() });
+    check(res.status, expectation(who, ['villageAgent', 'staff', 'head']));
+  });
+
+  test.each(everyone)('POST /village/points/:id/home-visits/:visitId/done: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/village/points/${pointId}/home-visits/${await visit(true)}/done`)
+      .set(as(who))
+      .send({ note: '已上门' });
+    check(res.status, expectation(who, ['villageAgent', 'staff', 'head']));
+  });
+
+  test.each(everyone)('GET /village/paper-forwardings?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/village/paper-forwardings?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, agencyReaders));
+  });
+
+  test.each(everyone)('GET /village/tasks: %s', async (who) => {
+    const res = await request(api.base).get('/village/tasks').set(as(who));
+    check(res.status, expectation(who, ['villageAgent', 'otherVillageAgent']));
+  });
+
+  test.each(everyone)('POST /applications/:no/paper-forwardings (filed by agent-1): %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/applications/${filed}/paper-forwardings`)
+      .set(as(who))
+      .send({ forwardedTo: 'township_office', items: ['economic_statement'] });
+    check(res.status, expectation(who, ['villageAgent', 'staff', 'head']));
+  });
+
+  test.each(everyone)('POST /applications/:no/paper-forwardings/:id/receipt: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/applications/${filed}/paper-forwardings/${forwardingId}/receipt`)
+      .set(as(who))
+      .send({});
+    check(res.status, expectation(who, ['staff', 'head']));
+  });
+
+  test.each(everyone)('POST /people/:personId/training: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/people/trainee-${run}-${++n}/training`)
+      .set(as(who))
+      .send({ kind: 'agent_filing', course: '代办培训', completedOn: '2026-01-05' });
+    check(res.status, expectation(who, ['staff', 'otherAgencyStaff', 'head', 'otherAgencyHead', 'city']));
+  });
+
+  test.each(everyone)('GET /people/agent-1/training (agency and city people; the agent their own): %s', async (who) => {
+    const res = await request(api.base).get(`/people/${PEOPLE.villageAgent[0]}/training`).set(as(who));
+    check(
+      res.status,
+      expectation(who, [
+        'staff',
+        'otherAgencyStaff',
+        'head',
+        'otherAgencyHead',
+        'city',
+        'manager',
+        'cityManager',
+        'auditor',
+        'otherAgencyAuditor',
+        'villageAgent',
+      ]),
+    );
+  });
 });
 
 describe('S-4.4 /quality/sheets: the city centre loads the sheets; those who score, are scored or supervise read them', () => {

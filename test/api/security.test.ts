@@ -282,6 +282,7 @@ describe('a dependency down', () => {
       codec: testCodec,
       statusCodeSecret: TEST_STATUS_SECRET,
       codecCorsOrigins: [],
+      requireTraining: true,
       limits: { intakePerMinute: 100, actionsPerMinute: 100, lookupsPerMinute: 100 },
     });
     try {

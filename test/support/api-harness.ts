@@ -35,6 +35,7 @@ export async function startApi(overrides: Partial<AppDeps> = {}) {
     codec: testCodec,
     statusCodeSecret: TEST_STATUS_SECRET,
     codecCorsOrigins: ['http://localhost:8233'],
+    requireTraining: true,
     limits: { intakePerMinute: 10_000, actionsPerMinute: 10_000, lookupsPerMinute: 10_000 },
     ...overrides,
   });
@@ -64,4 +65,17 @@ export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => bo
     if (ok(value) || Date.now() > until) return value;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** S-2.2: gives people a filing training in force (village agents and advisors need one to file for others). */
+export async function trainForFiling(prisma: Awaited<ReturnType<typeof startApi>>['prisma'], ...personIds: string[]) {
+  await prisma.trainingRecord.createMany({
+    data: personIds.map((personId) => ({
+      personId,
+      kind: 'agent_filing',
+      course: '村居代办培训（测试）',
+      completedOn: new Date('2020-01-01T00:00:00.000Z'),
+      recordedBy: 'test-setup',
+    })),
+  });
 }

@@ -1,0 +1,53 @@
+/**
+ * Village and community service points (村居法律服务点, S-2.1-S-2.3): the roles of their people, paper materials
+ * forwarded (S-2.2) and home visits (S-2.3). Pure rules; the stored data is in activities/village.ts.
+ */
+import { cstDateOf, startOfCstDay } from './time';
+
+export const POINT_ROLES = { advisor: '村居法律顾问', agent: '代办人', volunteer: '法律援助志愿者' } as const;
+export type PointRole = keyof typeof POINT_ROLES;
+export const POINT_ROLE_CODES = Object.keys(POINT_ROLES) as [PointRole, ...PointRole[]];
+
+/** S-2.2: where the agent forwards the paper materials. */
+export const FORWARD_TARGETS = { township_office: '乡镇（街道）司法所', agency: '法律援助机构' } as const;
+export type ForwardTarget = keyof typeof FORWARD_TARGETS;
+export const FORWARD_TARGET_CODES = Object.keys(FORWARD_TARGETS) as [ForwardTarget, ...ForwardTarget[]];
+
+export const VISIT_STATUSES = {
+  requested: '已申请',
+  scheduled: '已安排',
+  done: '已上门',
+  cancelled: '已取消',
+} as const;
+export type VisitStatus = keyof typeof VISIT_STATUSES;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * S-2.2 tracking: whole China calendar days from the day the paper was forwarded to `until` (the day it was received,
+ * or today). Forwarded and received on the same China day: 0.
+ */
+export function daysOutstanding(forwardedAt: Date, until: Date): number {
+  const from = Date.parse(`${cstDateOf(forwardedAt)}T00:00:00Z`);
+  const to = Date.parse(`${cstDateOf(until)}T00:00:00Z`);
+  return Math.max(0, Math.round((to - from) / DAY_MS));
+}
+
+/** S-2.3 home visits move requested -> scheduled -> done; a visit may be rescheduled; done and cancelled are final. */
+export class VisitRuleError extends Error {
+  readonly code = 'HOME_VISIT_CLOSED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'VisitRuleError';
+  }
+}
+
+export function checkVisitStep(status: string, step: 'schedule' | 'done'): void {
+  if (status === 'cancelled') throw new VisitRuleError('该上门服务已取消');
+  if (status === 'done' && step === 'schedule') throw new VisitRuleError('该上门服务已完成，不能再安排');
+}
+
+/** The China year's bounds as instants, for counting an advisor's visits in a year (S-2.3). */
+export function cstYearBounds(year: number): { from: Date; to: Date } {
+  return { from: startOfCstDay(`${year}-01-01`), to: startOfCstDay(`${year + 1}-01-01`) };
+}
