@@ -434,6 +434,11 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     ...onApplication('application.reportVerification'),
     async (req, res) => {
       const { applicationNo, taskId } = taskIdParams.parse(req.params);
+      // S-2.1, S-3.1: village agents and advisors report field checks only (task ids are `<route>-<n>`).
+      const roles = rolesFor('application.reportVerification', principalOf(res));
+      if (roles.every((r) => r === 'village_agent' || r === 'village_advisor') && !taskId.startsWith('field_check-')) {
+        throw new ApiError(403, 'FORBIDDEN', '村居代办人员只能报告实地核实的结果（S-2.1）');
+      }
       const input = { ...verificationResultBody.parse(req.body), taskId, resultBy: principalOf(res).userId };
       res.json(await act(applicationNo, recordVerificationResult, [input], `verify-result:${optionalKey(req)}`));
     },

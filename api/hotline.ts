@@ -16,6 +16,7 @@ import {
   type HotlineCallState,
 } from '../domain/definitions';
 import type { RuleConfig } from '../domain/rule-config';
+import { createVillageActivities } from '../activities/village';
 import type { PrismaClient } from '../prisma/generated/client';
 import { CITY_AGENCY, rolesFor, type Action } from './auth/access';
 import { audit, principalOf, type AuditSink } from './auth/middleware';
@@ -28,6 +29,7 @@ export interface HotlineDeps {
   temporal: Client;
   taskQueue: string;
   rules: RuleConfig;
+  requireTraining: boolean;
   authenticate: RequestHandler;
   auditSink: AuditSink;
   onAuditError: (err: unknown) => void;
@@ -40,6 +42,7 @@ const notFound = () => new ApiError(404, 'CALL_NOT_FOUND', '没有这个来电')
 export function hotlineRouter(deps: HotlineDeps): Router {
   const router = Router();
   const limit = perMinute(deps.limits.actionsPerMinute);
+  const training = createVillageActivities({ prisma: deps.prisma });
   const handleOf = (callId: string) => deps.temporal.workflow.getHandle(hotlineCallWorkflowId(callId));
   const callIdOf = (req: Request) => callIdParams.parse(req.params).callId;
 
@@ -89,14 +92,25 @@ export function hotlineRouter(deps: HotlineDeps): Router {
       const raw = req.header('Idempotency-Key');
       const key = raw === undefined ? randomUUID() : idempotencyKey.parse(raw);
       const callId = `H-${createHash('sha256').update(`${principal.userId}\n${key}`).digest('hex').slice(0, 20)}`;
-      const receivedAt = body.receivedAt ?? new Date().toISOString();
+      // Only the telephony system or the online platform states when a call came in; people entering one: now.
+      const fromSystem = rolesFor('hotline.register', principal).includes('telephony');
+      const receivedAt = (fromSystem ? body.receivedAt : undefined) ?? new Date().toISOString();
       let status = 201;
       try {
         await deps.temporal.workflow.start('hotlineCallWorkflow', {
           workflowId: hotlineCallWorkflowId(callId),
           taskQueue: deps.taskQueue,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ callId, agencyCode: body.agencyCode, channel: body.channel, receivedAt, rules: deps.rules.hotline }],
+          args: [
+            {
+              callId,
+              agencyCode: body.agencyCode,
+              channel: body.channel,
+              receivedAt,
+              rules: deps.rules.hotline,
+              ...(fromSystem ? {} : { enteredBy: principal.userId }),
+            },
+          ],
         });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -147,7 +161,15 @@ export function hotlineRouter(deps: HotlineDeps): Router {
 
   // Grab-order (在线抢单): exactly one officer wins; a lapsed claim returns the call to the pool.
   router.post('/calls/:callId/claim', limit, ...onCall('hotline.duty'), async (req, res) => {
-    res.json(await send(req, claimCall, { officerId: principalOf(res).userId }, 'claim'));
+    const officerId = principalOf(res).userId;
+    // S-2.6: only trained duty officers take duty (configurable).
+    if (deps.requireTraining) {
+      const on = new Date().toISOString();
+      if (!(await training.isTrainedFor({ personId: officerId, kind: 'hotline_duty', on }))) {
+        throw new ApiError(403, 'TRAINING_REQUIRED', '您尚未取得有效的值班培训记录，暂不能接听（S-2.6）');
+      }
+    }
+    res.json(await send(req, claimCall, { officerId }, 'claim'));
   });
   router.post('/calls/:callId/answer', limit, ...onCall('hotline.duty'), async (req, res) => {
     res.json(await send(req, answerCall, { officerId: principalOf(res).userId }, 'answer'));

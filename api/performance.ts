@@ -15,6 +15,7 @@ import {
   evaluationWorkflowId,
   expertReview,
   getEvaluation,
+  getState,
   markSpecial,
   objectToScore,
   recordEngagement,
@@ -115,45 +116,84 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     );
   const me = (res: Parameters<typeof principalOf>[0]) => principalOf(res).userId;
 
+  /**
+   * Who performs and who reviews, beyond seeing the case: a lawyer acts only as the case's (lead) member; the quality
+   * manager only for the institution performing it, and not on a file they submitted themselves (S-4.3).
+   */
+  const performer: RequestHandler = async (req, res, next) => {
+    const principal = principalOf(res);
+    const roles = rolesFor('application.perform', principal);
+    if (roles.some((r) => r !== 'lawyer')) return next();
+    const state = await deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))).query(getState);
+    next(
+      state.performance?.memberId === principal.userId
+        ? undefined
+        : new ApiError(403, 'FORBIDDEN', '只有本案承办人员可以进行该操作'),
+    );
+  };
+  const fileReviewer: RequestHandler = async (req, res, next) => {
+    const principal = principalOf(res);
+    const state = await deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))).query(getState);
+    const p = state.performance;
+    const ok =
+      p !== undefined && principal.institution === p.institutionId && p.caseFile?.submittedBy !== principal.userId;
+    next(ok ? undefined : new ApiError(403, 'FORBIDDEN', '只有承办机构的质量管理员可以审查本案卷宗（S-4.3）'));
+  };
+
   router.use(deps.authenticate);
 
   // L-6: engagement agreement and power of attorney; a delay caused by the aided person is recorded.
-  router.post('/:applicationNo/performance/engagement', ...on('application.perform'), async (req, res) => {
+  router.post('/:applicationNo/performance/engagement', ...on('application.perform'), performer, async (req, res) => {
     const body = engagementBody.parse(req.body);
     res.json(await onCase(req, recordEngagement, { ...body, recordedBy: me(res) }, 'engagement'));
   });
-  router.post('/:applicationNo/performance/engagement-delay', ...on('application.perform'), async (req, res) => {
-    const body = engagementDelayBody.parse(req.body);
-    res.json(await onCase(req, recordEngagementDelay, { ...body, recordedBy: me(res) }, 'engagement-delay'));
-  });
-  router.post('/:applicationNo/performance/progress', ...on('application.perform'), async (req, res) => {
+  router.post(
+    '/:applicationNo/performance/engagement-delay',
+    ...on('application.perform'),
+    performer,
+    async (req, res) => {
+      const body = engagementDelayBody.parse(req.body);
+      res.json(await onCase(req, recordEngagementDelay, { ...body, recordedBy: me(res) }, 'engagement-delay'));
+    },
+  );
+  router.post('/:applicationNo/performance/progress', ...on('application.perform'), performer, async (req, res) => {
     const body = progressBody.parse(req.body);
     res.json(await onCase(req, reportProgress, { ...body, reportedBy: me(res) }, 'progress'));
   });
   // S-2.9(b): a later stage of the same matter, the same member.
-  router.post('/:applicationNo/performance/stage', ...on('application.perform'), async (req, res) => {
+  router.post('/:applicationNo/performance/stage', ...on('application.perform'), performer, async (req, res) => {
     const body = caseStageBody.parse(req.body);
     res.json(await onCase(req, changeCaseStage, { ...body, changedBy: me(res) }, 'case-stage'));
   });
   // L-9: the member reports a ground for termination; the agency head decides (POST /termination).
-  router.post('/:applicationNo/performance/termination-ground', ...on('application.perform'), async (req, res) => {
-    const body = terminationGroundBody.parse(req.body);
-    res.json(await onCase(req, reportTerminationGround, { ...body, reportedBy: me(res) }, 'termination-ground'));
-  });
+  router.post(
+    '/:applicationNo/performance/termination-ground',
+    ...on('application.perform'),
+    performer,
+    async (req, res) => {
+      const body = terminationGroundBody.parse(req.body);
+      res.json(await onCase(req, reportTerminationGround, { ...body, reportedBy: me(res) }, 'termination-ground'));
+    },
+  );
   // L-12: the end of the matter, then the file (legal documents and handling report).
-  router.post('/:applicationNo/performance/matter-ended', ...on('application.perform'), async (req, res) => {
+  router.post('/:applicationNo/performance/matter-ended', ...on('application.perform'), performer, async (req, res) => {
     const body = matterEndedBody.parse(req.body);
     res.json(await onCase(req, reportMatterEnded, { ...body, reportedBy: me(res) }, 'matter-ended'));
   });
-  router.post('/:applicationNo/performance/case-file', ...on('application.perform'), async (req, res) => {
+  router.post('/:applicationNo/performance/case-file', ...on('application.perform'), performer, async (req, res) => {
     const body = caseFileBody.parse(req.body);
     res.json(await onCase(req, submitCaseFile, { ...body, submittedBy: me(res) }, 'case-file'));
   });
   // S-4.3: the institution's quality manager approves the file (uploaded to the agency) or returns it.
-  router.post('/:applicationNo/performance/case-file/review', ...on('application.reviewFile'), async (req, res) => {
-    const body = caseFileReviewBody.parse(req.body);
-    res.json(await onCase(req, reviewCaseFile, { ...body, reviewedBy: me(res) }, 'case-file-review'));
-  });
+  router.post(
+    '/:applicationNo/performance/case-file/review',
+    ...on('application.reviewFile'),
+    fileReviewer,
+    async (req, res) => {
+      const body = caseFileReviewBody.parse(req.body);
+      res.json(await onCase(req, reviewCaseFile, { ...body, reviewedBy: me(res) }, 'case-file-review'));
+    },
+  );
 
   // S-4.4: the evaluation (its own workflow).
   router.get('/:applicationNo/evaluation', ...on('evaluation.read'), async (req, res) => {

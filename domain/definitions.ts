@@ -622,6 +622,8 @@ export interface HotlineCallInput {
   channel: 'phone' | 'online';
   receivedAt: string;
   rules?: Partial<HotlineRules>;
+  /** A duty officer who entered the call by hand (not the telephony system): they may not take it themselves. */
+  enteredBy?: string;
 }
 
 export interface HotlineCallState {

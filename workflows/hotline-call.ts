@@ -72,6 +72,8 @@ export async function hotlineCallWorkflow(input: HotlineCallInput): Promise<Hotl
     {
       validator: ({ officerId }: ClaimCallInput) => {
         if (!officerId.trim()) fail('须注明值班人员', ERROR_TYPES.invalidInput);
+        // S-2.5: duty credit is for calls from the public: an officer does not take a call they entered themselves.
+        if (input.enteredBy === officerId) fail('不能接听本人登记的来电', ERROR_TYPES.invalidInput);
         if (state.status === 'claimed') {
           if (state.claim?.officerId === officerId) fail('您已抢到该来电，请尽快接听');
           fail('该来电已被其他值班人员抢单');

@@ -10,7 +10,7 @@ import { createVillageRecords } from '../../activities/village';
 import type { Role } from '../../api/auth/access';
 import { addCalendarDays } from '../../domain/time';
 import { issueToken } from '../../api/auth/tokens';
-import { eventually, startApi, trainForFiling } from '../support/api-harness';
+import { eventually, startApi, trainForDuty, trainForFiling } from '../support/api-harness';
 import { residentIdNumber, TEST_AUTH, tokenFor } from '../support/context';
 
 type Api = Awaited<ReturnType<typeof startApi>>;
@@ -905,6 +905,7 @@ describe('S-4.5 S-4.7 fees, payouts and awards: the agency and city-level people
 describe('S-2.4–S-2.7 /hotline: officers take calls; agencies see the workload', () => {
   let callId: string;
   beforeAll(async () => {
+    await trainForDuty(api.prisma, PEOPLE.hotlineOfficer[0]);
     const res = await request(api.base)
       .post('/hotline/calls')
       .set(as('city'))

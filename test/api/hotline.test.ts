@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '../../api/auth/access';
 import type { ApplicationState } from '../../domain/definitions';
-import { eventually, startApi } from '../support/api-harness';
+import { eventually, startApi, trainForDuty } from '../support/api-harness';
 import { residentIdNumber, tokenFor } from '../support/context';
 
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -57,6 +57,11 @@ test('S-2.4 S-2.7 S-2.9(d) a call answered and transferred into an application, 
     (r) => (r.body.calls as Array<{ callId: string }>).some((c) => c.callId === callId),
   );
   expect(pool.status).toBe(200);
+  // S-2.6: only trained officers take duty.
+  const untrained = await request(api.base).post(`/hotline/calls/${callId}/claim`).set(duty);
+  expect(untrained.status).toBe(403);
+  expect(untrained.body.code).toBe('TRAINING_REQUIRED');
+  await trainForDuty(api.prisma, officer);
   expect((await request(api.base).post(`/hotline/calls/${callId}/claim`).set(duty)).status).toBe(200);
   expect((await request(api.base).post(`/hotline/calls/${callId}/answer`).set(duty)).status).toBe(200);
 
@@ -116,4 +121,20 @@ test('S-2.4 S-2.7 S-2.9(d) a call answered and transferred into an application, 
     expect.arrayContaining([expect.objectContaining({ officerId: officer, answeredCalls: 1, towardNextDay: 1 })]),
   );
   expect((await request(api.base).get('/hotline/duty').set(duty)).status).toBe(403);
+});
+
+test('S-2.5 an officer does not take a call they entered by hand; only the telephony system sets the arrival time', async () => {
+  const self = `xc-self-${run}`;
+  await trainForDuty(api.prisma, self);
+  const officer2 = await as(self, ['hotline_officer']);
+  const entered = await request(api.base)
+    .post('/hotline/calls')
+    .set(officer2)
+    .send({ agencyCode: 'XC', channel: 'online', receivedAt: '2020-01-01T00:00:00+08:00' });
+  expect(entered.status).toBe(201);
+  // The stated time is ignored for people: the call came in now, so it is not overdue since 2020.
+  expect(Date.parse(entered.body.dueAt)).toBeGreaterThan(Date.now() - 60_000);
+  const own = await request(api.base).post(`/hotline/calls/${entered.body.callId}/claim`).set(officer2);
+  expect(own.status).toBe(422);
+  expect(own.body.message).toContain('本人登记');
 });

@@ -407,6 +407,17 @@ describe('S-3.1 field checks as tasks for the service point', () => {
       .set(as('outsider'))
       .send({ result: 'confirmed', note: '上门核实' });
     expect(foreign.status).toBe(403);
+    // A phone inquiry task is the agency's: the point's agent may not report it (S-2.1: field checks only).
+    const phone = await request(api.base)
+      .post(`/applications/${no}/verification/tasks`)
+      .set(as('staff'))
+      .send({ route: 'phone', dueDays: 5 });
+    const phoneTask = (phone.body.tasks as Array<{ id: string; route: string }>).find((t) => t.route === 'phone')!;
+    const notTheirs = await request(api.base)
+      .post(`/applications/${no}/verification/tasks/${phoneTask.id}/result`)
+      .set(as('agentB'))
+      .send({ result: 'confirmed', note: '电话询问' });
+    expect(notTheirs.status).toBe(403);
     const reported = await request(api.base)
       .post(`/applications/${no}/verification/tasks/${taskId.id}/result`)
       .set(as('agentB'))

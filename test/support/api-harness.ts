@@ -69,11 +69,24 @@ export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => bo
 
 /** S-2.2: gives people a filing training in force (village agents and advisors need one to file for others). */
 export async function trainForFiling(prisma: Awaited<ReturnType<typeof startApi>>['prisma'], ...personIds: string[]) {
+  await train(prisma, 'agent_filing', personIds);
+}
+
+/** S-2.6: hotline duty training for these officers. */
+export async function trainForDuty(prisma: Awaited<ReturnType<typeof startApi>>['prisma'], ...personIds: string[]) {
+  await train(prisma, 'hotline_duty', personIds);
+}
+
+async function train(
+  prisma: Awaited<ReturnType<typeof startApi>>['prisma'],
+  kind: 'agent_filing' | 'hotline_duty',
+  personIds: string[],
+) {
   await prisma.trainingRecord.createMany({
     data: personIds.map((personId) => ({
       personId,
-      kind: 'agent_filing',
-      course: '村居代办培训（测试）',
+      kind,
+      course: kind === 'agent_filing' ? '村居代办培训（测试）' : '热线值班培训（测试）',
       completedOn: new Date('2020-01-01T00:00:00.000Z'),
       recordedBy: 'test-setup',
     })),
