@@ -256,8 +256,9 @@ async function release(
   },
 ): Promise<void> {
   const a = ctx.state.assignment!;
-  // Held from here to the new pick: every other assignment update is refused meanwhile.
-  a.status = 'picking';
+  // Held from here to the new pick: every other assignment update is refused meanwhile (cases started before this
+  // keep their recorded order of commands: the status also decides the loop's timers).
+  if (patched('assignment-turn-taking')) a.status = 'picking';
   slot.releasedAt = new Date().toISOString();
   slot.releaseReason = opts.reason;
   a.excluded.push(opts.exclude);
@@ -373,7 +374,7 @@ export function registerAssignmentHandlers(ctx: AssignmentContext): void {
       if (input.memberId !== slot.proposedMemberId) {
         // Held while the ledger changes: a second confirmation or a conflict for this case waits its turn.
         const previous = state.status;
-        state.status = 'picking';
+        if (patched('assignment-turn-taking')) state.status = 'picking';
         const other = await rotation
           .confirmOtherMember({
             agencyCode: ctx.state.agencyCode,

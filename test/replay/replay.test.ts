@@ -41,6 +41,8 @@ test('recorded histories exist for the main paths of applicationWorkflow and eva
       'v7-assigned-conflict-replaced.json',
       // hotlineCallWorkflow (S-2.4-S-2.7)
       'v8-hotline-call.json',
+      // after patched('reassignment-new-round'): a reassignment starts new deadlines
+      'v8-assigned-conflict-replaced.json',
     ]),
   );
 });
