@@ -10,6 +10,7 @@ import {
   ApplicationFailure,
   condition,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -328,6 +329,16 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
   );
 }
 
+/**
+ * L-12: the closure report is owed while performing after the end of the matter; a file the quality manager returned
+ * is owed again (cases started before this stopped chasing after a first submission: patch).
+ */
+function closureOpen(ctx: AssignmentContext): boolean {
+  const p = ctx.state.performance!;
+  if (ctx.state.stage !== 'performing' || !p.closureDueAt) return false;
+  return !p.caseFile || patched('closure-chase-after-return');
+}
+
 /** Deadlines of the performance: L-6 reminder and escalation, L-12 reminders and overdue. */
 function nextDeadline(ctx: AssignmentContext): number | undefined {
   const p = ctx.state.performance!;
@@ -336,9 +347,9 @@ function nextDeadline(ctx: AssignmentContext): number | undefined {
     if (!p.engagementReminded) times.push(Date.parse(p.engagementDueAt) - DAY_MS);
     if (!p.engagementEscalated) times.push(Date.parse(p.engagementDueAt));
   }
-  if (ctx.state.stage === 'performing' && p.closureDueAt && !p.caseFile) {
+  if (closureOpen(ctx)) {
     for (const r of closureReminders(ctx)) times.push(r.at.getTime());
-    if (!p.closureOverdue) times.push(Date.parse(p.closureDueAt));
+    if (!p.closureOverdue) times.push(Date.parse(p.closureDueAt!));
   }
   return times.length ? Math.min(...times) : undefined;
 }
@@ -377,17 +388,17 @@ async function onDeadlines(ctx: AssignmentContext): Promise<void> {
       );
     }
   }
-  if (ctx.state.stage === 'performing' && p.closureDueAt && !p.caseFile) {
+  if (closureOpen(ctx)) {
     for (const r of closureReminders(ctx).filter((x) => x.at.getTime() <= now)) {
       p.closureReminders.push(r.key);
       void ctx.notify(
         r.key,
         'closure_reminder',
-        `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${lastDayBefore(new Date(p.closureDueAt))} 前提交（L-12）。`,
+        `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${lastDayBefore(new Date(p.closureDueAt!))} 前提交（L-12）。`,
         member,
       );
     }
-    if (!p.closureOverdue && now >= Date.parse(p.closureDueAt)) {
+    if (!p.closureOverdue && now >= Date.parse(p.closureDueAt!)) {
       p.closureOverdue = true;
       const note = `超过 ${ctx.rules.closureReportDays} 日未提交结案材料（L-12）`;
       await ctx.record({ actor: 'system', ruleIds: ['L-12'], note });
@@ -413,6 +424,21 @@ export async function performancePhase(ctx: AssignmentContext): Promise<void> {
     if (lead && lead.memberId !== ctx.state.performance.memberId) ctx.state.performance = startPerformance(ctx);
   }
   if (!ctx.state.performance) ctx.state.performance = startPerformance(ctx);
+  const p = ctx.state.performance;
+  const lead = a.slots.find((s) => !s.releasedAt && s.memberId);
+  if (
+    ctx.state.stage === 'assigned' &&
+    p.engagement &&
+    lead?.memberId === p.memberId &&
+    patched('resume-after-member-change')
+  ) {
+    // A group case's other member was replaced (S-2.10, L-11): the lead member, already engaged, carries on.
+    await ctx.transition('performing', {
+      actor: 'system',
+      ruleIds: ['L-11', 'S-2.10'],
+      note: `承办人员变更后，${p.memberId} 继续承办（已签订委托协议，L-6）`,
+    });
+  }
   for (;;) {
     if (!PERFORMING.includes(ctx.state.stage)) return;
     const seq = ctx.state.seq;

@@ -182,3 +182,49 @@ test('L-11 replaced while performing: back to assignment, the new member signs a
   expect(after.performance).toMatchObject({ memberId: p.id('b1') });
   expect(after.performance!.engagement).toBeUndefined();
 });
+
+test('L-12 S-4.3 a file the quality manager returned is owed again: the limit passing is escalated', async () => {
+  const { input, handle, p } = await assignedCase();
+  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
+  await handle.executeUpdate(submitCaseFile, {
+    args: [{ documents: ['民事判决书'], report: '小结', matterEndedOn: await today(), submittedBy: p.id('a1') }],
+  });
+  await handle.executeUpdate(reviewCaseFile, {
+    args: [{ approved: false, comments: '缺少送达回证', reviewedBy: 'qm-1' }],
+  });
+  await untilStage(handle, prisma, 'performing');
+  await env.sleep('32 days');
+  const overdue = (await notices(input.applicationNo, 'closure_overdue')).filter(
+    (n) => n.template === 'closure_overdue',
+  );
+  expect(overdue).toHaveLength(1);
+});
+
+test('L-11 S-2.10 a group case: the other member replaced, the engaged lead member carries on', async () => {
+  const p = await createPool(prisma, { A: { a1: {} }, B: { b1: {} }, C: { c1: {} } });
+  const { handle } = await grantedCase(p.agency, {}, { assignment: { aidedPersons: 20 } });
+  const slots = (await handle.query(getState)).assignment!.slots;
+  expect(slots).toHaveLength(2);
+  for (const s of slots) {
+    await handle.executeUpdate(confirmMember, {
+      args: [{ ledgerSeq: s.ledgerSeq, memberId: s.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+    });
+  }
+  await untilStage(handle, prisma, 'assigned');
+  const lead = slots[0]!.proposedMemberId;
+  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: lead }] });
+  await untilStage(handle, prisma, 'performing');
+  await handle.executeUpdate(replaceMember, {
+    args: [{ memberId: slots[1]!.proposedMemberId, reason: '受援人申请更换', decidedBy: 'staff-1' }],
+  });
+  await settled(handle);
+  const next = (await handle.query(getState)).assignment!.slots.at(-1)!;
+  expect(next.proposedMemberId).toBe(p.id('c1'));
+  await handle.executeUpdate(confirmMember, {
+    args: [{ ledgerSeq: next.ledgerSeq, memberId: next.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+  });
+  await untilStage(handle, prisma, 'performing');
+  const state = await handle.query(getState);
+  expect(state.performance).toMatchObject({ memberId: lead });
+  expect(state.performance!.engagement).toBeDefined();
+});
