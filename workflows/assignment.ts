@@ -6,15 +6,9 @@
  * confirms its member within a deadline (S-2.10). Conflicts (S-2.10) and granted replacements (L-11) release the
  * member and reassign by the same rules, and the public ledger shows why.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  setHandler,
-} from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { fail, refusalOf } from './handler-support';
 import type { CasePick } from '../activities/rotation';
 import {
   assignmentDeadlines,
@@ -69,15 +63,8 @@ export interface AssignmentContext {
   notify(key: string, template: string, body: string, recipient?: string): Promise<void>;
 }
 
-function fail(message: string, type: string = ERROR_TYPES.invalidTransition): never {
-  throw ApplicationFailure.create({ type, message });
-}
-
 /** A refusal from the rotation (nobody eligible, the named member not eligible), as its Chinese message. */
-function refusalOf(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure && cause.type === ERROR_TYPES.unassignable ? cause.message : undefined;
-}
+const unassignable = (err: unknown) => refusalOf(err, ERROR_TYPES.unassignable);
 
 const inStage = (ctx: AssignmentContext) =>
   ctx.state.stage === 'assigning' || ctx.state.stage === 'assigned' || ctx.state.stage === 'performing';
@@ -121,7 +108,7 @@ async function pickSlots(
       reason: opts.reason,
     });
   } catch (err) {
-    const refusal = refusalOf(err);
+    const refusal = unassignable(err);
     if (refusal === undefined) throw err;
     if (!inStage(ctx)) return; // terminated (L-9) while the pick ran: nothing to wait for
     if (opts.rethrow) {
@@ -387,7 +374,7 @@ export function registerAssignmentHandlers(ctx: AssignmentContext): void {
           })
           .catch((err: unknown) => {
             state.status = previous;
-            const refusal = refusalOf(err);
+            const refusal = unassignable(err);
             if (refusal !== undefined) fail(refusal, ERROR_TYPES.unassignable);
             throw err;
           });

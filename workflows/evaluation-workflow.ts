@@ -13,9 +13,7 @@
  * escalation. The workflow ends once the result is final and any interview (S-4.6) is recorded.
  */
 import {
-  ActivityFailure,
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   ParentClosePolicy,
   proxyActivities,
@@ -25,6 +23,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { poolImpactWorkflow } from './pool-impact';
 import type { createActivities } from '../activities';
+import { fail, oneAtATime, refusalOf } from './handler-support';
 import { endOfDayPeriod } from '../domain/deadlines';
 import {
   assignEvaluator,
@@ -79,10 +78,6 @@ const STATUS_LABELS: Record<EvaluationState['status'], string> = {
   final: '评估完成',
   special: '特殊案件，不予评估',
 };
-
-function fail(message: string, type: string = ERROR_TYPES.invalidTransition): never {
-  throw ApplicationFailure.create({ type, message });
-}
 
 export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationOutcome> {
   const rules = withDefaults(input.rules);
@@ -246,17 +241,17 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       state.payouts.push({ version, amountCents: r.amountCents, totalCents: r.totalCents });
       state.payoutPending = undefined;
     } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : err;
-      if (!(cause instanceof ApplicationFailure) || cause.type !== ERROR_TYPES.feeScheduleMissing) throw err;
+      const missing = refusalOf(err, ERROR_TYPES.feeScheduleMissing);
+      if (missing === undefined) throw err;
       if (state.payoutPending === undefined) {
         notify(
           `fee-schedule-missing-v${version}`,
           'fee_schedule_missing',
-          `【补贴待发】法律援助案件 ${input.applicationNo}：${cause.message}。请配置基本劳务费标准（S-4.5）。`,
+          `【补贴待发】法律援助案件 ${input.applicationNo}：${missing}。请配置基本劳务费标准（S-4.5）。`,
           head,
         );
       }
-      state.payoutPending = cause.message;
+      state.payoutPending = missing;
     }
     await save();
   }
@@ -265,23 +260,12 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   // One score-changing step at a time: a step holds this from its first await to its end, and every validator
   // refuses while it is held (two experts, a retried request, a special mark during a scoring).
-  let busy = false;
-  const exclusive = async <T>(step: () => Promise<T>): Promise<T> => {
-    busy = true;
-    try {
-      return await step();
-    } finally {
-      busy = false;
-    }
-  };
-  const notBusy = () => {
-    if (busy) fail('评估正在处理另一项操作，请稍后重试');
-  };
+  const turn = oneAtATime('评估正在处理另一项操作，请稍后重试');
 
   setHandler(
     markSpecial,
     async ({ reason, markedBy }: MarkSpecialInput) =>
-      exclusive(async () => {
+      turn.run(async () => {
         state.special = { reason, by: markedBy, at: new Date().toISOString() };
         moveTo('special');
         state.finalizedAt = new Date().toISOString();
@@ -291,7 +275,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       }),
     {
       validator: ({ reason }: MarkSpecialInput) => {
-        notBusy();
+        turn.check();
         if (state.status !== 'waiting_evaluator' && state.status !== 'scoring') fail('已评分的案件不能再标为特殊案件');
         if (!reason.trim()) fail('须写明特殊案件的理由（S-4.4）', ERROR_TYPES.invalidInput);
       },
@@ -325,7 +309,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   setHandler(
     submitScore,
     async ({ points, comments, scoredBy }: SubmitScoreInput) =>
-      exclusive(async () => {
+      turn.run(async () => {
         const sheet = await acts.scoringSheetFor({ kind: state.sheetKind, on: cstDateOf(new Date()) });
         if (!sheet) fail('尚未载入适用的评分表，请联系市法律援助中心（S-4.4）');
         let score: number;
@@ -366,7 +350,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       }),
     {
       validator: ({ scoredBy, comments }: SubmitScoreInput) => {
-        notBusy();
+        turn.check();
         if (state.status !== 'scoring') fail(`评估当前处于「${STATUS_LABELS[state.status]}」，不能评分`);
         if (scoredBy !== state.evaluator?.id) fail('只有指定的评估人员可以评分', ERROR_TYPES.invalidInput);
         if (comments.length > 4000) fail('评语过长', ERROR_TYPES.invalidInput);
@@ -390,7 +374,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   setHandler(
     expertReview,
     async (review: ReviewScoreInput) =>
-      exclusive(async () => {
+      turn.run(async () => {
         const record = reviewed(review, 'expert_review');
         state.scores.push(record);
         await applyScore(record);
@@ -400,7 +384,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       }),
     {
       validator: (review: ReviewScoreInput) => {
-        notBusy();
+        turn.check();
         if (state.status !== 'expert_review') fail('该案件不在专家复评阶段');
         // S-4.4: the re-review is someone else's: not the first evaluator, not the member.
         if (review.reviewedBy === state.evaluator?.id || review.reviewedBy === input.memberId) {
@@ -436,7 +420,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   setHandler(
     decideScoreObjection,
     async (review: ReviewScoreInput) =>
-      exclusive(async () => {
+      turn.run(async () => {
         const record = reviewed(review, 'objection');
         state.scores.push(record);
         const changed = record.score !== state.current!.score;
@@ -448,7 +432,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       }),
     {
       validator: (review: ReviewScoreInput) => {
-        notBusy();
+        turn.check();
         if (state.status !== 'objection_review') fail('没有待复核的评估异议');
         validScore(review);
       },
@@ -458,7 +442,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   setHandler(
     spotCheck,
     async (review: ReviewScoreInput) =>
-      exclusive(async () => {
+      turn.run(async () => {
         const record = reviewed(review, 'spot_check');
         state.scores.push(record);
         if (record.score !== state.current!.score && needsExpertReview(record.tier as Tier)) {
@@ -474,7 +458,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       }),
     {
       validator: (review: ReviewScoreInput) => {
-        notBusy();
+        turn.check();
         if (state.status !== 'spot_check') fail('该案件未被抽查');
         validScore(review);
       },
@@ -516,7 +500,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   const interviewOpen = () => state.interview && !state.interview.heldOn && !state.interview.cancelled;
   const done = () =>
-    !busy &&
+    !turn.busy &&
     (state.status === 'final' || state.status === 'special') &&
     !interviewOpen() &&
     state.payoutPending === undefined;
@@ -532,8 +516,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     if (interviewOpen() && !state.interview!.escalated) times.push(Date.parse(state.interview!.dueAt));
     if (state.payoutPending !== undefined) times.push(Date.now() + DAY_MS);
     const due = times.length ? Math.min(...times) : undefined;
-    const wasBusy = busy;
-    const changed = () => state.seq !== seq || busy !== wasBusy;
+    const wasBusy = turn.busy;
+    const changed = () => state.seq !== seq || turn.busy !== wasBusy;
     if (due === undefined) {
       await condition(changed);
       continue;

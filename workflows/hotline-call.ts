@@ -8,8 +8,9 @@
  * Exactly one officer wins a claim: updates to one workflow run one at a time, and the validator refuses a claim on a
  * call someone holds. The answered call counts toward the officer's duty credit (S-2.5).
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { fail } from './handler-support';
 import {
   answerCall,
   claimCall,
@@ -29,10 +30,6 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-
-function fail(message: string, type: string = ERROR_TYPES.invalidTransition): never {
-  throw ApplicationFailure.create({ type, message });
-}
 
 export async function hotlineCallWorkflow(input: HotlineCallInput): Promise<HotlineCallState> {
   const rules = { ...DEFAULT_HOTLINE_RULES, ...input.rules };

@@ -5,16 +5,9 @@
  * it goes to the agency (S-4.3). A conflict or replacement (S-2.10, L-11) sends the case back to assignment; the
  * handlers for those live in workflows/assignment.ts.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  executeChild,
-  patched,
-  proxyActivities,
-  setHandler,
-} from '@temporalio/workflow';
+import { condition, executeChild, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { fail, oneAtATime, refusalOf } from './handler-support';
 import { endOfDayPeriod, lastDayBefore, reminderSchedule } from '../domain/deadlines';
 import {
   CASE_STAGES,
@@ -54,10 +47,6 @@ const rotation = proxyActivities<ReturnType<typeof createActivities>>({
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PERFORMING: readonly Stage[] = ['assigned', 'performing', 'file_review'];
 
-function fail(message: string, type: string = ERROR_TYPES.invalidTransition): never {
-  throw ApplicationFailure.create({ type, message });
-}
-
 const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`));
 const today = () => cstDateOf(new Date());
 
@@ -90,18 +79,7 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
   };
   const member = () => `member:${p().memberId}`;
   // One step with an await at a time for stage changes and the file: validators refuse while one runs.
-  let busy = false;
-  const exclusive = async <T>(step: () => Promise<T>): Promise<T> => {
-    busy = true;
-    try {
-      return await step();
-    } finally {
-      busy = false;
-    }
-  };
-  const notBusy = () => {
-    if (busy) fail('正在处理另一项操作，请稍后重试');
-  };
+  const turn = oneAtATime('正在处理另一项操作，请稍后重试');
   const head = () => `agency_head:${ctx.state.agencyCode}`;
 
   setHandler(
@@ -166,7 +144,7 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
   setHandler(
     changeCaseStage,
     async ({ to, note, changedBy }) =>
-      exclusive(async () => {
+      turn.run(async () => {
         const from = p().caseStage;
         const n = p().stageChanges.length + 1;
         // S-2.9(b): the same aided person, the same case, a later stage: the same member, turn deducted.
@@ -180,10 +158,8 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
             reason: `案件进入${CASE_STAGES[to]}，由原承办人员继续承办（S-2.9(b)）`,
           })
           .catch((err: unknown) => {
-            const cause = err instanceof ActivityFailure ? err.cause : err;
-            if (cause instanceof ApplicationFailure && cause.type === ERROR_TYPES.unassignable) {
-              fail(`${cause.message}；请申请更换承办人员（L-11）`, ERROR_TYPES.unassignable);
-            }
+            const refusal = refusalOf(err, ERROR_TYPES.unassignable);
+            if (refusal !== undefined) fail(`${refusal}；请申请更换承办人员（L-11）`, ERROR_TYPES.unassignable);
             throw err;
           });
         p().caseStage = to;
@@ -197,7 +173,7 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
       }),
     {
       validator: ({ to }: CaseStageChangeInput) => {
-        notBusy();
+        turn.check();
         inStage('performing');
         if (!(to in CASE_STAGES)) fail('诉讼阶段不正确', ERROR_TYPES.invalidInput);
         if (to === p().caseStage) fail(`案件已处于${CASE_STAGES[to]}`, ERROR_TYPES.invalidInput);
@@ -242,13 +218,13 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
   setHandler(
     reportMatterEnded,
     async ({ endedOn, reportedBy }) =>
-      exclusive(async () => {
+      turn.run(async () => {
         await matterEnded(endedOn, reportedBy);
         return p();
       }),
     {
       validator: ({ endedOn }: MatterEndedInput) => {
-        notBusy();
+        turn.check();
         inStage('performing');
         if (p().matterEndedOn) fail(`已报告案件于 ${p().matterEndedOn} 办结`);
         if (!isDate(endedOn) || endedOn > today()) fail('办结日期应为不晚于今天的日期', ERROR_TYPES.invalidInput);
@@ -259,7 +235,7 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
   setHandler(
     submitCaseFile,
     async ({ documents, report, matterEndedOn, submittedBy }) =>
-      exclusive(async () => {
+      turn.run(async () => {
         if (!p().matterEndedOn) await matterEnded(matterEndedOn!, submittedBy);
         const round = (p().caseFile?.round ?? 0) + 1;
         p().caseFile = { submittedAt: new Date().toISOString(), submittedBy, documents: [...documents], round };
@@ -279,7 +255,7 @@ export function registerPerformanceHandlers(ctx: AssignmentContext): void {
       }),
     {
       validator: ({ documents, report, matterEndedOn }: SubmitCaseFileInput) => {
-        notBusy();
+        turn.check();
         inStage('performing');
         if (documents.length === 0 || documents.some((d) => !d.trim())) {
           fail('须附法律文书副本（L-12）', ERROR_TYPES.invalidInput);
