@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       'prisma/generated/',
       'dist/',
+      'web/dist/',
       'coverage/',
       '.data/',
       'scripts/',
@@ -67,6 +68,20 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts'],
     rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // Issue 9 console: pages show the API's JSON answers as read (the API validates and decides); the browser code
+    // may use DOM globals and reads no configuration.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

@@ -14,8 +14,10 @@ import { auditRouter, prismaAuditSink } from './audit';
 import { audit, authenticate, requestId } from './auth/middleware';
 import { createTokenVerifier, type AuthConfig } from './auth/tokens';
 import { codecCors, codecRouter } from './codec';
+import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
 import { financeRouters } from './finance';
+import { materialPhotosRouter } from './material-photos';
 import { openApiDocument } from './openapi';
 import { poolRouter } from './pool';
 import { publicRouter } from './public';
@@ -92,8 +94,11 @@ export function createApp(deps: AppDeps): express.Express {
   const village = villageRouters({ ...deps, authenticate: authenticated, auditSink, onAuditError });
   app.use('/village', village.village);
   app.use('/applications', village.applications);
+  app.use('/applications', materialPhotosRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/people', village.people);
   app.use('/audit-events', authenticated, auditRouter(deps));
+  // Issue 9: the staff web console (static bundle; it calls the routes above with the person's token).
+  app.use('/console', consoleRouter());
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
   return app;

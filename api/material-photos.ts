@@ -1,0 +1,143 @@
+/**
+ * Issue 9: photos of an application's materials (S-3.2), taken by a village agent or scanned at the window and
+ * uploaded through the console. The bytes go to PostgreSQL (`material_photo`); recording the material as supplied
+ * stays the existing `POST /applications/:no/materials` (the console calls both). Who may upload: whoever may supply
+ * materials for the case; who may see them: whoever may read the case.
+ *
+ * Limits: JPEG, PNG or WebP only, checked by the file's own signature (not just the header), at most 5 MB; the same
+ * photo (SHA-256) twice for a case is stored once. File names are kept for people and never logged.
+ */
+import { createHash } from 'node:crypto';
+import express, { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { MATERIAL_CODES } from '../domain/materials';
+import type { PrismaClient } from '../prisma/generated/client';
+import { loadApplicationScope } from './applications';
+import type { Action } from './auth/access';
+import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
+import { ApiError } from './errors';
+import { perMinute } from './limits';
+import { applicationNoParams } from './schemas';
+
+export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
+  'image/jpeg': (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/webp': (b) =>
+    b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+};
+
+export const photoUploadQuery = z
+  .object({
+    material: z.enum(MATERIAL_CODES, '请选择照片对应的材料'),
+    fileName: z.string().trim().min(1).max(200).default('photo'),
+  })
+  .strict();
+const photoParams = applicationNoParams.extend({ photoId: z.string().regex(/^\d{1,18}$/, '照片编号不正确') });
+
+export interface MaterialPhotoDeps {
+  prisma: PrismaClient;
+  authenticate: RequestHandler;
+  auditSink: AuditSink;
+  onAuditError: (err: unknown) => void;
+  limits: { actionsPerMinute: number };
+}
+
+const view = (p: {
+  id: bigint;
+  materialCode: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  fileName: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}) => ({
+  id: p.id.toString(),
+  materialCode: p.materialCode,
+  contentType: p.contentType,
+  sizeBytes: p.sizeBytes,
+  sha256: p.sha256,
+  fileName: p.fileName,
+  uploadedBy: p.uploadedBy,
+  uploadedAt: p.uploadedAt.toISOString(),
+});
+
+export function materialPhotosRouter(deps: MaterialPhotoDeps): Router {
+  const router = Router();
+  router.use(deps.authenticate);
+  const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
+  const onApplication = (action: Action) => [
+    audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
+    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
+  ];
+  const raw = express.raw({ type: Object.keys(SIGNATURES), limit: PHOTO_MAX_BYTES });
+
+  router.post(
+    '/:applicationNo/materials/photos',
+    perMinute(deps.limits.actionsPerMinute),
+    ...onApplication('application.supplyMaterials'),
+    raw,
+    async (req, res) => {
+      const applicationNo = paramNo(req);
+      const q = photoUploadQuery.parse(req.query);
+      const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const body: unknown = req.body;
+      if (!Buffer.isBuffer(body) || !SIGNATURES[contentType]) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', '只能上传 JPEG、PNG 或 WebP 格式的照片');
+      }
+      if (body.length === 0) throw new ApiError(400, 'VALIDATION_FAILED', '照片内容为空');
+      if (!SIGNATURES[contentType](body)) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', '文件内容与照片格式不符，请上传 JPEG、PNG 或 WebP 照片');
+      }
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      const existing = await deps.prisma.materialPhoto.findUnique({
+        where: { applicationNo_sha256: { applicationNo, sha256 } },
+        omit: { data: true },
+      });
+      if (existing) {
+        res.status(200).json({ photo: view(existing), replayed: true });
+        return;
+      }
+      const created = await deps.prisma.materialPhoto.upsert({
+        where: { applicationNo_sha256: { applicationNo, sha256 } },
+        create: {
+          applicationNo,
+          materialCode: q.material,
+          contentType,
+          sizeBytes: body.length,
+          sha256,
+          fileName: q.fileName,
+          data: new Uint8Array(body),
+          uploadedBy: principalOf(res).userId,
+        },
+        update: {},
+        omit: { data: true },
+      });
+      res.status(201).json({ photo: view(created), replayed: false });
+    },
+  );
+
+  router.get('/:applicationNo/materials/photos', ...onApplication('application.read'), async (req, res) => {
+    const rows = await deps.prisma.materialPhoto.findMany({
+      where: { applicationNo: paramNo(req) },
+      orderBy: { id: 'asc' },
+      omit: { data: true },
+    });
+    res.json({ photos: rows.map(view) });
+  });
+
+  router.get('/:applicationNo/materials/photos/:photoId', ...onApplication('application.read'), async (req, res) => {
+    const { applicationNo, photoId } = photoParams.parse(req.params);
+    const row = await deps.prisma.materialPhoto.findFirst({ where: { applicationNo, id: BigInt(photoId) } });
+    if (!row) throw new ApiError(404, 'PHOTO_NOT_FOUND', '没有这张材料照片');
+    res
+      .status(200)
+      .setHeader('Content-Type', row.contentType)
+      .setHeader('Content-Disposition', 'inline')
+      .setHeader('Cache-Control', 'private, no-store')
+      .setHeader('X-Content-Type-Options', 'nosniff')
+      .send(Buffer.from(row.data));
+  });
+  return router;
+}

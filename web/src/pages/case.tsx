@@ -1,0 +1,337 @@
+import { useState } from 'react';
+import type { Role } from '../../../api/auth/access';
+import { caseActions, type CaseAction } from '../actions';
+import { call, get, type Json } from '../api';
+import { CHANNEL_LABELS, EVALUATION_STATUS_LABELS, MATERIALS, VERIFICATION_ROUTE_LABELS } from '../labels';
+import { hasRole, type Session } from '../session';
+import { ActionForm, cst, ErrorBox, Loading, Section, useLoad, yuan } from '../ui';
+import { PhotoUpload } from './photos';
+import { ScoringSheet } from './evaluations';
+
+/** API answers, shown as read (the API validates them). */
+type Any = Record<string, any>;
+
+const GROUPS: Record<CaseAction['group'], string> = {
+  intake: '受理与补正',
+  review: '审查与决定',
+  assignment: '指派',
+  performance: '承办与结案',
+  evaluation: '质量评估',
+};
+
+/** One case: record, live state, timeline (stages, decisions with rule ids, notices, pauses), ledger and actions. */
+export function CasePage({ session, applicationNo }: { session: Session; applicationNo: string }) {
+  const [tick, setTick] = useState(0);
+  const refresh = () => setTick((t) => t + 1);
+  const record = useLoad(() => get<Any>(session, `/applications/${applicationNo}`), [applicationNo, tick]);
+  const state = useLoad(() => get<Any>(session, `/applications/${applicationNo}/state`), [applicationNo, tick]);
+  const timeline = useLoad(() => get<Any>(session, `/applications/${applicationNo}/timeline`), [applicationNo, tick]);
+  const stage: string | undefined = record.data?.stage;
+  const agency: string | undefined = record.data?.agencyCode;
+  const ledger = useLoad(async () => (agency ? get<Any>(null, `/public/rotation/${agency}`) : null), [agency, tick]);
+  const readsEvaluation = hasRole(
+    session,
+    'agency_staff',
+    'agency_head',
+    'evaluator',
+    'expert',
+    'lawyer',
+    'city_centre',
+    'manager',
+    'auditor',
+  );
+  const evaluation = useLoad(
+    async () =>
+      readsEvaluation && (stage === 'evaluating' || stage === 'closed')
+        ? get<Any>(session, `/applications/${applicationNo}/evaluation`)
+        : null,
+    [applicationNo, stage, tick],
+  );
+  const readsPayouts = hasRole(session, 'agency_staff', 'agency_head', 'manager', 'auditor', 'city_centre');
+  const payouts = useLoad(
+    async () =>
+      readsPayouts && stage === 'closed' ? get<Any>(session, `/payouts?applicationNo=${applicationNo}`) : null,
+    [applicationNo, stage, tick],
+  );
+
+  const actions = caseActions(applicationNo).filter(
+    (a) => a.roles.some((r: Role) => session.roles.includes(r)) && (!a.stages || !stage || a.stages.includes(stage)),
+  );
+  const r = record.data;
+  const s = state.data;
+  const caseLedger = ((ledger.data?.ledger ?? []) as Any[]).filter((e) => e.applicationNo === applicationNo);
+
+  return (
+    <div data-testid="case-page">
+      <Section title={`案件 ${applicationNo}`} testId="case-summary">
+        <button type="button" onClick={refresh}>
+          刷新
+        </button>
+        <Loading loading={record.loading && !r} />
+        <ErrorBox error={record.error} />
+        {r && (
+          <table>
+            <tbody>
+              <tr>
+                <th>当前阶段</th>
+                <td data-testid="stage">{r.stageLabel}</td>
+                <th>进入时间</th>
+                <td>{cst(r.stageEnteredAt)}</td>
+              </tr>
+              <tr>
+                <th>受理渠道</th>
+                <td>{CHANNEL_LABELS[r.channel as keyof typeof CHANNEL_LABELS] ?? r.channel}</td>
+                <th>受理时间</th>
+                <td>{cst(r.receivedAt)}</td>
+              </tr>
+              <tr>
+                <th>申请人</th>
+                <td>{r.applicant?.name}</td>
+                <th>事项</th>
+                <td>{r.matter?.summary}</td>
+              </tr>
+              <tr>
+                <th>已交材料</th>
+                <td data-testid="materials-supplied">
+                  {(r.materials?.supplied ?? []).map((m: Any) => m.label ?? m.code ?? m).join('、') || '—'}
+                </td>
+                <th>尚缺材料</th>
+                <td data-testid="materials-missing">
+                  {(r.materials?.missing ?? []).map((m: Any) => m.label ?? m.code ?? m).join('、') || '无'}
+                </td>
+              </tr>
+              <tr>
+                <th>补正期限</th>
+                <td>{cst(r.correctionDueAt)}</td>
+                <th>审查期限（L-1）</th>
+                <td>{r.review?.paused ? '已暂停（等待补正材料）' : cst(r.review?.dueAt)}</td>
+              </tr>
+              <tr>
+                <th>决定</th>
+                <td colSpan={3} data-testid="decision">
+                  {r.decision
+                    ? `${cst(r.decision.decidedAt)} ${r.decision.decidedBy}${r.decision.reason ? '：' + r.decision.reason : ''}${r.decision.late ? '（逾期）' : ''}`
+                    : '—'}
+                  {r.closedReason ? `；${r.closedReason}` : ''}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        )}
+      </Section>
+
+      {s && (
+        <Section title="办理状态" testId="case-state">
+          {s.verification && (
+            <div>
+              <h4>经济状况核查（S-3.1）：{s.verification.status}</h4>
+              <ul>
+                {(s.verification.tasks ?? []).map((t: Any) => (
+                  <li key={t.id}>
+                    {t.id} {VERIFICATION_ROUTE_LABELS[t.route as keyof typeof VERIFICATION_ROUTE_LABELS] ?? t.route}{' '}
+                    截止 {cst(t.dueAt)} {t.result ?? '待回复'}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {s.assignment && (
+            <div data-testid="assignment">
+              <h4>
+                指派（S-3.3）：{s.assignment.status}；当日期限 {cst(s.assignment.sameDayDueAt)}；法定期限{' '}
+                {cst(s.assignment.statutoryDueAt)}
+              </h4>
+              {s.assignment.needs && <p className="error">{s.assignment.needs}</p>}
+              <table>
+                <thead>
+                  <tr>
+                    <th>序号</th>
+                    <th>机构</th>
+                    <th>轮到的人员</th>
+                    <th>规则</th>
+                    <th>确认期限</th>
+                    <th>确认人员</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(s.assignment.slots ?? []).map((slot: Any) => (
+                    <tr key={slot.ledgerSeq}>
+                      <td data-testid="ledger-seq">{slot.ledgerSeq}</td>
+                      <td>{slot.institutionName ?? slot.institutionId}</td>
+                      <td data-testid="proposed-member">{slot.proposedMemberId}</td>
+                      <td>{slot.rule}</td>
+                      <td>{cst(slot.confirmDueAt)}</td>
+                      <td>
+                        {slot.memberId
+                          ? `${slot.memberId}（${cst(slot.confirmedAt)}）`
+                          : slot.releasedAt
+                            ? `已释放：${slot.releaseReason}`
+                            : '待确认'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {s.performance && (
+            <p data-testid="performance">
+              承办：签约 {s.performance.engagement?.signedOn ?? '未签'}；结案材料{' '}
+              {s.performance.caseFile ? '已提交' : '未提交'}
+            </p>
+          )}
+        </Section>
+      )}
+
+      {hasRole(session, 'agency_staff', 'agency_head', 'village_agent', 'village_advisor', 'lawyer', 'applicant') && (
+        <PhotoUpload session={session} applicationNo={applicationNo} onDone={refresh} />
+      )}
+
+      {evaluation.data && (
+        <Section title="质量评估（S-4.4）" testId="evaluation">
+          <p>
+            状态：
+            <span data-testid="evaluation-status">
+              {EVALUATION_STATUS_LABELS[evaluation.data.status] ?? evaluation.data.status}
+            </span>
+            {evaluation.data.dueAt && `；本步骤期限 ${cst(evaluation.data.dueAt)}`}
+            {evaluation.data.evaluator && `；评估人员 ${evaluation.data.evaluator.id}`}
+          </p>
+          {evaluation.data.current && (
+            <p data-testid="evaluation-result">
+              得分 {evaluation.data.current.score}，档次 {evaluation.data.current.tier}，系数{' '}
+              {evaluation.data.current.coefficient}
+            </p>
+          )}
+          {hasRole(session, 'evaluator', 'expert', 'agency_staff') && evaluation.data.status === 'scoring' && (
+            <ScoringSheet
+              session={session}
+              applicationNo={applicationNo}
+              kind={evaluation.data.sheetKind}
+              onDone={refresh}
+            />
+          )}
+        </Section>
+      )}
+      <ErrorBox error={evaluation.error} />
+
+      {payouts.data && (
+        <Section title="补助发放（S-4.5）" testId="payouts">
+          <table>
+            <thead>
+              <tr>
+                <th>类别</th>
+                <th>人员</th>
+                <th>档次</th>
+                <th>系数</th>
+                <th>基本劳务费</th>
+                <th>金额</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(payouts.data.lines as Any[]).map((l) => (
+                <tr key={l.id}>
+                  <td>{l.kindLabel}</td>
+                  <td>{l.memberId}</td>
+                  <td>{l.tierLabel ?? l.tier}</td>
+                  <td>{l.coefficient}</td>
+                  <td>{yuan(l.baseFeeCents)}</td>
+                  <td>{yuan(l.amountCents)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p data-testid="payout-total">合计 {yuan(payouts.data.totalCents)}</p>
+        </Section>
+      )}
+
+      {actions.length > 0 && (
+        <Section title="办理操作" testId="actions">
+          {(Object.keys(GROUPS) as CaseAction['group'][]).map((g) => {
+            const list = actions.filter((a) => a.group === g);
+            return list.length ? (
+              <div key={g}>
+                <h4>{GROUPS[g]}</h4>
+                {list.map((a) => (
+                  <ActionForm key={a.id + tick} session={session} spec={a} onDone={refresh} />
+                ))}
+              </div>
+            ) : null;
+          })}
+        </Section>
+      )}
+
+      <Section title="时间线" testId="timeline">
+        <ErrorBox error={timeline.error} />
+        <table>
+          <thead>
+            <tr>
+              <th>时间</th>
+              <th>类别</th>
+              <th>内容</th>
+              <th>依据</th>
+            </tr>
+          </thead>
+          <tbody>
+            {((timeline.data?.timeline ?? []) as Any[]).map((e, i) => (
+              <tr key={i}>
+                <td>{cst(e.at)}</td>
+                <td>{e.kind === 'event' ? `阶段：${e.stageLabel}` : `通知（${e.recipient}）`}</td>
+                <td>
+                  {e.kind === 'event' ? [e.actor, e.note].filter(Boolean).join('：') : `${e.text}（${e.status}）`}
+                </td>
+                <td>
+                  {(e.ruleIds ?? []).map((id: string) => (
+                    <span key={id} className="rule">
+                      {id}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+
+      <Section title="轮流指派记录（本案）" testId="case-ledger">
+        <table>
+          <thead>
+            <tr>
+              <th>序号</th>
+              <th>时间</th>
+              <th>轮到</th>
+              <th>选定</th>
+              <th>规则</th>
+              <th>轮次</th>
+              <th>跳过/说明</th>
+            </tr>
+          </thead>
+          <tbody>
+            {caseLedger.map((e) => (
+              <tr key={e.seq}>
+                <td>{e.seq}</td>
+                <td>{cst(e.at)}</td>
+                <td>{e.next}</td>
+                <td>{e.chosen}</td>
+                <td>{e.rule}</td>
+                <td>{e.turn}</td>
+                <td>
+                  {Array.isArray(e.skipped)
+                    ? e.skipped.map((k: Any) => `${k.memberId ?? ''} ${k.reason ?? ''}`).join('；')
+                    : ''}
+                  {e.reason ?? ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </div>
+  );
+}
+
+export async function supplyMaterial(session: Session, applicationNo: string, items: string[]): Promise<Json> {
+  return call(session, 'POST', `/applications/${applicationNo}/materials`, { items });
+}
+
+export const materialOptions = MATERIALS;

@@ -1,0 +1,242 @@
+import { useState } from 'react';
+import { call, newIdempotencyKey } from '../api';
+import {
+  AGENCIES,
+  channelsFor,
+  CHANNEL_LABELS,
+  MATERIALS,
+  MATTER_CATEGORIES,
+  NOTIFICATION_GROUNDS,
+  NOTIFYING_ORGANS,
+  type ChannelCode,
+} from '../labels';
+import type { Session } from '../session';
+import { ErrorBox, Section } from '../ui';
+
+/**
+ * Intake (受理登记): walk-in, filing for someone (village agent, hotline), notification cases (L-4), accepting with
+ * documents missing (容缺受理, S-3.2). The API validates; its messages are shown per field.
+ */
+export function IntakePage({ session }: { session: Session }) {
+  const channels = channelsFor(session.roles);
+  const [v, setV] = useState<Record<string, string>>({
+    agencyCode: session.agency && session.agency in AGENCIES ? session.agency : 'KQ',
+    channel: channels[0] ?? 'walk_in',
+    householdSize: '1',
+    commitmentSigned: 'true',
+  });
+  const [materials, setMaterials] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [filed, setFiled] = useState<{ applicationNo: string; statusCode?: string } | null>(null);
+  // One key per filled-in form: pressing the button twice files once (the API answers the same application).
+  const [key, setKey] = useState(() => newIdempotencyKey('intake'));
+  const set = (name: string) => (e: { target: { value: string } }) => setV((x) => ({ ...x, [name]: e.target.value }));
+  const check = (name: string) => (e: { target: { checked: boolean } }) =>
+    setV((x) => ({ ...x, [name]: String(e.target.checked) }));
+  const notification = v.channel === 'notification';
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const num = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
+    const intake: Record<string, unknown> = {};
+    if (v.correctionCommitment === 'true') intake.correctionCommitment = true;
+    if (v.channel === 'village_agent') intake.paperMaterialsForwarded = v.paperMaterialsForwarded === 'true';
+    if (notification)
+      intake.notification = { organ: v.organ, organName: v.organName, noticeDate: v.noticeDate, ground: v.ground };
+    if (v.limitationDeadline) intake.limitationDeadline = v.limitationDeadline;
+    const body = {
+      agencyCode: v.agencyCode,
+      channel: v.channel,
+      applicant: {
+        name: v.name ?? '',
+        idNumber: v.idNumber ?? '',
+        ...(v.phone ? { phone: v.phone } : {}),
+      },
+      matter: { category: v.category, summary: v.summary ?? '' },
+      economicSituation: {
+        householdSize: num(v.householdSize),
+        monthlyHouseholdIncome: num(v.monthlyHouseholdIncome),
+        commitmentSigned: v.commitmentSigned === 'true',
+      },
+      materialsSupplied: materials,
+      ...(Object.keys(intake).length ? { intake } : {}),
+    };
+    try {
+      const res = await call<{ applicationNo: string; statusCode?: string }>(session, 'POST', '/applications', body, {
+        'Idempotency-Key': key,
+      });
+      setFiled(res);
+      setKey(newIdempotencyKey('intake'));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const options = (o: Record<string, string>) =>
+    Object.entries(o).map(([k, label]) => (
+      <option key={k} value={k}>
+        {label}
+      </option>
+    ));
+  return (
+    <Section title="受理登记" testId="intake">
+      {filed && (
+        <div className="card" data-testid="filed">
+          已受理，申请编号 <a href={`#/case/${filed.applicationNo}`}>{filed.applicationNo}</a>
+          {filed.statusCode && <span>；查询码 {filed.statusCode}（请告知申请人）</span>}
+        </div>
+      )}
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          <span>负责机构</span>
+          <select name="agencyCode" value={v.agencyCode} onChange={set('agencyCode')}>
+            {options(AGENCIES)}
+          </select>
+        </label>
+        <label>
+          <span>受理渠道</span>
+          <select name="channel" value={v.channel} onChange={set('channel')}>
+            {channels.map((c: ChannelCode) => (
+              <option key={c} value={c}>
+                {CHANNEL_LABELS[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>申请人</legend>
+          <label>
+            <span>姓名</span>
+            <input name="name" value={v.name ?? ''} onChange={set('name')} />
+          </label>
+          <label>
+            <span>公民身份号码</span>
+            <input name="idNumber" value={v.idNumber ?? ''} onChange={set('idNumber')} />
+          </label>
+          <label>
+            <span>手机号码</span>
+            <input name="phone" value={v.phone ?? ''} onChange={set('phone')} />
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>申请事项</legend>
+          <label>
+            <span>事项类别</span>
+            <select name="category" value={v.category ?? ''} onChange={set('category')}>
+              <option value="">（请选择）</option>
+              {options(MATTER_CATEGORIES)}
+            </select>
+          </label>
+          <label>
+            <span>案情摘要</span>
+            <textarea name="summary" value={v.summary ?? ''} onChange={set('summary')} />
+          </label>
+          <label>
+            <span>时效届满日（L-7）</span>
+            <input
+              type="date"
+              name="limitationDeadline"
+              value={v.limitationDeadline ?? ''}
+              onChange={set('limitationDeadline')}
+            />
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>经济状况</legend>
+          <label>
+            <span>家庭人口</span>
+            <input type="number" name="householdSize" value={v.householdSize ?? ''} onChange={set('householdSize')} />
+          </label>
+          <label>
+            <span>家庭月收入（元）</span>
+            <input
+              type="number"
+              name="monthlyHouseholdIncome"
+              value={v.monthlyHouseholdIncome ?? ''}
+              onChange={set('monthlyHouseholdIncome')}
+            />
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              name="commitmentSigned"
+              checked={v.commitmentSigned === 'true'}
+              onChange={check('commitmentSigned')}
+            />
+            已签署经济困难状况诚信承诺（S-3.1）
+          </label>
+        </fieldset>
+        {notification && (
+          <fieldset data-testid="notification">
+            <legend>通知辩护/代理（L-4）</legend>
+            <label>
+              <span>通知机关</span>
+              <select name="organ" value={v.organ ?? ''} onChange={set('organ')}>
+                <option value="">（请选择）</option>
+                {options(NOTIFYING_ORGANS)}
+              </select>
+            </label>
+            <label>
+              <span>机关名称</span>
+              <input name="organName" value={v.organName ?? ''} onChange={set('organName')} />
+            </label>
+            <label>
+              <span>通知日期</span>
+              <input type="date" name="noticeDate" value={v.noticeDate ?? ''} onChange={set('noticeDate')} />
+            </label>
+            <label>
+              <span>通知理由</span>
+              <select name="ground" value={v.ground ?? ''} onChange={set('ground')}>
+                <option value="">（请选择）</option>
+                {options(NOTIFICATION_GROUNDS)}
+              </select>
+            </label>
+          </fieldset>
+        )}
+        <fieldset>
+          <legend>已提交材料（缺少的可容缺受理，S-3.2）</legend>
+          {Object.entries(MATERIALS).map(([k, label]) => (
+            <label key={k} className="check">
+              <input
+                type="checkbox"
+                name={`materials.${k}`}
+                checked={materials.includes(k)}
+                onChange={(e) => setMaterials((m) => (e.target.checked ? [...m, k] : m.filter((x) => x !== k)))}
+              />
+              {label}
+            </label>
+          ))}
+          <label className="check">
+            <input
+              type="checkbox"
+              name="correctionCommitment"
+              checked={v.correctionCommitment === 'true'}
+              onChange={check('correctionCommitment')}
+            />
+            申请人承诺：逾期未补齐的，视为撤回申请（容缺受理）
+          </label>
+          {v.channel === 'village_agent' && (
+            <label className="check">
+              <input
+                type="checkbox"
+                name="paperMaterialsForwarded"
+                checked={v.paperMaterialsForwarded === 'true'}
+                onChange={check('paperMaterialsForwarded')}
+              />
+              纸质材料已转交（S-2.2）
+            </label>
+          )}
+        </fieldset>
+        <button type="submit" disabled={busy}>
+          {busy ? '提交中…' : '提交申请'}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+    </Section>
+  );
+}
