@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Role } from '../../../api/auth/access';
 import { caseActions, type CaseAction } from '../actions';
-import { call, get, type Json } from '../api';
+import { ApiFailure, call, get, type Json } from '../api';
+import { TIERS } from '../../../domain/quality';
 import { CHANNEL_LABELS, EVALUATION_STATUS_LABELS, MATERIALS, VERIFICATION_ROUTE_LABELS } from '../labels';
 import { hasRole, type Session } from '../session';
 import { ActionForm, cst, ErrorBox, Loading, Section, useLoad, yuan } from '../ui';
@@ -23,9 +24,28 @@ const GROUPS: Record<CaseAction['group'], string> = {
 export function CasePage({ session, applicationNo }: { session: Session; applicationNo: string }) {
   const [tick, setTick] = useState(0);
   const refresh = () => setTick((t) => t + 1);
-  const record = useLoad(() => get<Any>(session, `/applications/${applicationNo}`), [applicationNo, tick]);
-  const state = useLoad(() => get<Any>(session, `/applications/${applicationNo}/state`), [applicationNo, tick]);
-  const timeline = useLoad(() => get<Any>(session, `/applications/${applicationNo}/timeline`), [applicationNo, tick]);
+  // Evaluators and experts read the evaluation only (S-4.4), not the case file.
+  const evaluationOnly = !hasRole(session, ...CASE_READERS);
+  const none = async () => null as Any | null;
+  const record = useLoad(evaluationOnly ? none : () => get<Any>(session, `/applications/${applicationNo}`), [
+    applicationNo,
+    tick,
+  ]);
+  const state = useLoad(evaluationOnly ? none : () => get<Any>(session, `/applications/${applicationNo}/state`), [
+    applicationNo,
+    tick,
+  ]);
+  const timeline = useLoad(evaluationOnly ? none : () => get<Any>(session, `/applications/${applicationNo}/timeline`), [
+    applicationNo,
+    tick,
+  ]);
+  // Just filed: the workflow writes the record a moment later; read again until it is there.
+  const notYet = record.error instanceof ApiFailure && record.error.code === 'APPLICATION_NOT_RECORDED_YET';
+  useEffect(() => {
+    if (!notYet) return;
+    const t = setTimeout(refresh, 500);
+    return () => clearTimeout(t);
+  }, [notYet, record.error]);
   const stage: string | undefined = record.data?.stage;
   const agency: string | undefined = record.data?.agencyCode;
   const ledger = useLoad(async () => (agency ? get<Any>(null, `/public/rotation/${agency}`) : null), [agency, tick]);
@@ -42,11 +62,33 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
   );
   const evaluation = useLoad(
     async () =>
-      readsEvaluation && (stage === 'evaluating' || stage === 'closed')
+      readsEvaluation && (evaluationOnly || stage === 'evaluating' || stage === 'closed')
         ? get<Any>(session, `/applications/${applicationNo}/evaluation`)
         : null,
     [applicationNo, stage, tick],
   );
+  if (evaluationOnly) {
+    return (
+      <div data-testid="case-page">
+        <Section title={`案件 ${applicationNo} 的质量评估`} testId="case-summary">
+          <button type="button" onClick={refresh}>
+            刷新
+          </button>
+          <ErrorBox error={evaluation.error} />
+          {evaluation.data && (
+            <EvaluationView session={session} applicationNo={applicationNo} data={evaluation.data} onDone={refresh} />
+          )}
+        </Section>
+        {hasRole(session, 'expert') && evaluation.data?.status === 'expert_review' && (
+          <ActionForm
+            session={session}
+            spec={caseActions(applicationNo).find((a) => a.id === 'expert-review')!}
+            onDone={refresh}
+          />
+        )}
+      </div>
+    );
+  }
   const readsPayouts = hasRole(session, 'agency_staff', 'agency_head', 'manager', 'auditor', 'city_centre');
   const payouts = useLoad(
     async () =>
@@ -189,28 +231,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
 
       {evaluation.data && (
         <Section title="质量评估（S-4.4）" testId="evaluation">
-          <p>
-            状态：
-            <span data-testid="evaluation-status">
-              {EVALUATION_STATUS_LABELS[evaluation.data.status] ?? evaluation.data.status}
-            </span>
-            {evaluation.data.dueAt && `；本步骤期限 ${cst(evaluation.data.dueAt)}`}
-            {evaluation.data.evaluator && `；评估人员 ${evaluation.data.evaluator.id}`}
-          </p>
-          {evaluation.data.current && (
-            <p data-testid="evaluation-result">
-              得分 {evaluation.data.current.score}，档次 {evaluation.data.current.tier}，系数{' '}
-              {evaluation.data.current.coefficient}
-            </p>
-          )}
-          {hasRole(session, 'evaluator', 'expert', 'agency_staff') && evaluation.data.status === 'scoring' && (
-            <ScoringSheet
-              session={session}
-              applicationNo={applicationNo}
-              kind={evaluation.data.sheetKind}
-              onDone={refresh}
-            />
-          )}
+          <EvaluationView session={session} applicationNo={applicationNo} data={evaluation.data} onDone={refresh} />
         </Section>
       )}
       <ErrorBox error={evaluation.error} />
@@ -253,7 +274,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
               <div key={g}>
                 <h4>{GROUPS[g]}</h4>
                 {list.map((a) => (
-                  <ActionForm key={a.id + tick} session={session} spec={a} onDone={refresh} />
+                  <ActionForm key={a.id} session={session} spec={a} onDone={refresh} />
                 ))}
               </div>
             ) : null;
@@ -326,6 +347,53 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
           </tbody>
         </table>
       </Section>
+    </div>
+  );
+}
+
+const CASE_READERS: Role[] = [
+  'applicant',
+  'village_agent',
+  'village_advisor',
+  'hotline_officer',
+  'agency_staff',
+  'agency_head',
+  'lawyer',
+  'institution',
+  'quality_manager',
+  'city_centre',
+  'manager',
+  'auditor',
+  'justice_bureau',
+];
+
+function EvaluationView({
+  session,
+  applicationNo,
+  data,
+  onDone,
+}: {
+  session: Session;
+  applicationNo: string;
+  data: Any;
+  onDone: () => void;
+}) {
+  return (
+    <div>
+      <p>
+        状态：<span data-testid="evaluation-status">{EVALUATION_STATUS_LABELS[data.status] ?? data.status}</span>
+        {data.dueAt && `；本步骤期限 ${cst(data.dueAt)}`}
+        {data.evaluator && `；评估人员 ${data.evaluator.id}`}
+      </p>
+      {data.current && (
+        <p data-testid="evaluation-result">
+          得分 {data.current.score}，档次 {TIERS[data.current.tier as keyof typeof TIERS] ?? data.current.tier}，系数{' '}
+          {data.current.coefficient}
+        </p>
+      )}
+      {hasRole(session, 'evaluator', 'expert', 'agency_staff') && data.status === 'scoring' && (
+        <ScoringSheet session={session} applicationNo={applicationNo} kind={data.sheetKind} onDone={onDone} />
+      )}
     </div>
   );
 }
