@@ -30,6 +30,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-3.2',
       path: `${a}/materials`,
       roles: ['applicant', 'village_agent', 'village_advisor', 'lawyer', ...STAFF],
+      stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [{ name: 'items', label: '已收到的材料', kind: 'multi', options: MATERIALS }],
       idempotent: true,
     },
@@ -53,6 +54,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-3.1',
       path: `${a}/verification/tasks`,
       roles: STAFF,
+      stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [
         { name: 'route', label: '核查方式', kind: 'select', options: VERIFICATION_ROUTE_LABELS },
         { name: 'dueDays', label: '期限（日）', kind: 'number' },
@@ -65,6 +67,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-3.1',
       path: (v) => `${a}/verification/tasks/${encodeURIComponent(v.taskId ?? '')}/result`,
       roles: [...STAFF, 'village_agent', 'village_advisor'],
+      stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [
         { name: 'taskId', label: '核查任务编号', placeholder: '如 field_check-1' },
         {
@@ -84,6 +87,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-3.1',
       path: `${a}/verification/settle`,
       roles: STAFF,
+      stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [
         { name: 'basis', label: '依据', kind: 'select', options: { no_doubt: '无疑义，采信承诺', inference: '推定' } },
         { name: 'reason', label: '理由（推定时必填）', kind: 'textarea' },
@@ -110,6 +114,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'L-9',
       path: `${a}/termination`,
       roles: ['agency_head'],
+      stages: ['under_review', 'granted', 'assigning', 'assigned', 'performing'],
       fields: [
         { name: 'ground', label: '终止情形', kind: 'select', options: L9_GROUND_LABELS },
         { name: 'reason', label: '理由', kind: 'textarea' },
@@ -189,6 +194,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-2.10',
       path: `${a}/assignment/conflict`,
       roles: ['lawyer', 'institution', ...STAFF],
+      stages: ['assigning', 'assigned', 'performing'],
       fields: [
         { name: 'memberId', label: '人员编号' },
         { name: 'scope', label: '范围', kind: 'select', options: { member: '本人', institution: '整个机构' } },
@@ -202,6 +208,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'L-11',
       path: `${a}/assignment/replacement`,
       roles: STAFF,
+      stages: ['assigned', 'performing'],
       fields: [
         { name: 'memberId', label: '被更换人员编号' },
         { name: 'reason', label: '理由', kind: 'textarea' },
@@ -369,6 +376,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-4.4',
       path: `${a}/evaluation/objection/decision`,
       roles: ['city_centre'],
+      stages: ['evaluating', 'closed'],
       fields: [
         { name: 'score', label: '分数', kind: 'number' },
         { name: 'comments', label: '意见', kind: 'textarea' },
@@ -381,6 +389,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-4.4',
       path: `${a}/evaluation/spot-check`,
       roles: ['city_centre'],
+      stages: ['evaluating', 'closed'],
       fields: [
         { name: 'score', label: '分数', kind: 'number' },
         { name: 'comments', label: '意见', kind: 'textarea' },
@@ -393,6 +402,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-4.6',
       path: `${a}/evaluation/interview`,
       roles: STAFF,
+      stages: ['evaluating', 'closed'],
       fields: [
         { name: 'heldOn', label: '约谈日期', kind: 'date' },
         { name: 'notes', label: '记录', kind: 'textarea' },

@@ -96,3 +96,17 @@ export const CALL_STATUS_LABELS: Record<string, string> = {
 };
 
 export { CALL_OUTCOMES as CALL_OUTCOME_LABELS } from '../../domain/hotline';
+
+export const ASSIGNMENT_STATUS_LABELS: Record<string, string> = {
+  picking: '正在轮流选派',
+  awaiting_agency: '待援助机构指派',
+  awaiting_institution: '待服务机构确认人员',
+  assigned: '已确认承办人员',
+};
+
+export const VERIFICATION_STATUS_LABELS: Record<string, string> = {
+  pending: '核查中',
+  accepted: '已采信承诺',
+  verified: '已核实',
+  refuted: '核查不属实',
+};

@@ -3,7 +3,14 @@ import type { Role } from '../../../api/auth/access';
 import { caseActions, type CaseAction } from '../actions';
 import { ApiFailure, call, get, type Json } from '../api';
 import { TIERS } from '../../../domain/quality';
-import { CHANNEL_LABELS, EVALUATION_STATUS_LABELS, MATERIALS, VERIFICATION_ROUTE_LABELS } from '../labels';
+import {
+  ASSIGNMENT_STATUS_LABELS,
+  VERIFICATION_STATUS_LABELS,
+  CHANNEL_LABELS,
+  EVALUATION_STATUS_LABELS,
+  MATERIALS,
+  VERIFICATION_ROUTE_LABELS,
+} from '../labels';
 import { hasRole, type Session } from '../session';
 import { ActionForm, cst, ErrorBox, Loading, Section, useLoad, yuan } from '../ui';
 import { PhotoUpload } from './photos';
@@ -26,7 +33,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
   const refresh = () => setTick((t) => t + 1);
   // Evaluators and experts read the evaluation only (S-4.4), not the case file.
   const evaluationOnly = !hasRole(session, ...CASE_READERS);
-  const none = async () => null as Any | null;
+  const none = () => Promise.resolve(null as Any | null);
   const record = useLoad(evaluationOnly ? none : () => get<Any>(session, `/applications/${applicationNo}`), [
     applicationNo,
     tick,
@@ -166,7 +173,9 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
         <Section title="办理状态" testId="case-state">
           {s.verification && (
             <div>
-              <h4>经济状况核查（S-3.1）：{s.verification.status}</h4>
+              <h4>
+                经济状况核查（S-3.1）：{VERIFICATION_STATUS_LABELS[s.verification.status] ?? s.verification.status}
+              </h4>
               <ul>
                 {(s.verification.tasks ?? []).map((t: Any) => (
                   <li key={t.id}>
@@ -180,8 +189,8 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
           {s.assignment && (
             <div data-testid="assignment">
               <h4>
-                指派（S-3.3）：{s.assignment.status}；当日期限 {cst(s.assignment.sameDayDueAt)}；法定期限{' '}
-                {cst(s.assignment.statutoryDueAt)}
+                指派（S-3.3）：{ASSIGNMENT_STATUS_LABELS[s.assignment.status] ?? s.assignment.status}；当日期限{' '}
+                {cst(s.assignment.sameDayDueAt)}；法定期限 {cst(s.assignment.statutoryDueAt)}
               </h4>
               {s.assignment.needs && <p className="error">{s.assignment.needs}</p>}
               <table>
