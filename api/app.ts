@@ -16,7 +16,9 @@ import { createTokenVerifier, type AuthConfig } from './auth/tokens';
 import { codecCors, codecRouter } from './codec';
 import { ApiError, errorHandler } from './errors';
 import { financeRouters } from './finance';
+import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { figuresRouter, stuckRouter } from './stuck';
 import { poolRouter } from './pool';
 import { publicRouter } from './public';
 import { evaluationsRouter, qualityRouter } from './quality';
@@ -35,13 +37,26 @@ export interface AppDeps {
   /** S-2.2: village agents and advisors need a filing training in force to file for others (REQUIRE_TRAINING). */
   requireTraining: boolean;
   limits: { intakePerMinute: number; actionsPerMinute: number; lookupsPerMinute: number };
+  /** The clock stuck-case figures are measured against; the system clock unless a test server's is given. */
+  now?: () => Promise<Date>;
+  /** Issue 8: a static bearer token for Prometheus (METRICS_TOKEN), and where the worker's SDK metrics are. */
+  metricsToken?: string;
+  workerMetricsUrl?: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const now = deps.now ?? (() => Promise.resolve(new Date()));
+  const metrics = createMetrics({
+    prisma: deps.prisma,
+    now,
+    token: deps.metricsToken,
+    workerMetricsUrl: deps.workerMetricsUrl,
+  });
   app.use(requestId);
+  app.use(metrics.observe);
   app.use(express.json({ limit: '256kb' }));
 
   const auditSink = prismaAuditSink(deps.prisma);
@@ -94,6 +109,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/applications', village.applications);
   app.use('/people', village.people);
   app.use('/audit-events', authenticated, auditRouter(deps));
+  const readModel = { prisma: deps.prisma, authenticate: authenticated, auditSink, onAuditError, now };
+  app.use('/cases', stuckRouter(readModel));
+  app.use('/figures', figuresRouter(readModel));
+  app.get('/metrics', metrics.guard(authenticated), metrics.handler);
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
   return app;
