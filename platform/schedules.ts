@@ -16,6 +16,10 @@ export interface ScheduleConfig {
   /** HH:MM China time. */
   digestTime: string;
   digestWithinHours: number;
+  /** Created paused (tests: only a trigger runs them). */
+  paused?: boolean;
+  /** Reconcile one agency only (tests share a database with other Temporal servers); all when absent. */
+  reconcileAgency?: string;
 }
 
 export function scheduleConfig(env: Env): ScheduleConfig {
@@ -38,9 +42,10 @@ export function scheduleOptions(config: ScheduleConfig): ScheduleOptions[] {
         workflowType: 'reconcileReadModelWorkflow',
         taskQueue: config.taskQueue,
         workflowId: RECONCILE_SCHEDULE_ID,
-        args: [{}],
+        args: [config.reconcileAgency ? { agencyCode: config.reconcileAgency } : {}],
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      ...(config.paused ? { state: { paused: true, note: 'created paused' } } : {}),
     },
     {
       scheduleId: DIGEST_SCHEDULE_ID,
@@ -54,6 +59,7 @@ export function scheduleOptions(config: ScheduleConfig): ScheduleOptions[] {
       },
       // A digest missed while the system was down is sent when it comes back the same day, not days later.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '12 hours' },
+      ...(config.paused ? { state: { paused: true, note: 'created paused' } } : {}),
     },
   ];
 }
