@@ -1,8 +1,10 @@
 import type { ApplicationInput, ApplicationState } from '../domain/definitions';
 import type { EligibilityDecision } from '../domain/eligibility';
 import type { IntakeCheck } from '../domain/intake';
+import { applicationObligations } from '../domain/obligations';
 import type { Stage } from '../domain/stages';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { syncObligations } from './obligations';
 
 export interface EventRecord {
   applicationNo: string;
@@ -130,13 +132,21 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
     },
 
     async recordEvent({ event, state }: { event: EventRecord; state: ApplicationState }): Promise<void> {
-      await prisma.$transaction([
-        prisma.applicationStageEvent.createMany({ data: [eventRow(event)], skipDuplicates: true }),
-        prisma.application.updateMany({
+      await prisma.$transaction(async (tx) => {
+        await tx.applicationStageEvent.createMany({ data: [eventRow(event)], skipDuplicates: true });
+        await tx.application.updateMany({
           where: { applicationNo: event.applicationNo, stageSeq: { lt: state.seq } },
           data: stateColumns(state),
-        }),
-      ]);
+        });
+        // Issue 8: the stuck-case read model moves with the record, in the same transaction.
+        await syncObligations(tx, {
+          applicationNo: state.applicationNo,
+          source: 'application',
+          seq: state.seq,
+          obligations: applicationObligations(state),
+          writtenBy: 'workflow',
+        });
+      });
     },
   };
 }

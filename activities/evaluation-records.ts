@@ -1,7 +1,9 @@
 import type { EvaluationState } from '../domain/definitions';
+import { evaluationObligations } from '../domain/obligations';
 import { TIERS, type Tier } from '../domain/quality';
 import { cstYearOf } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { syncObligations } from './obligations';
 
 /**
  * The stored record of an evaluation (S-4.4), written only by its workflow. Idempotent and ordered: a write carries
@@ -27,13 +29,23 @@ export function createEvaluationRecords({ prisma }: { prisma: PrismaClient }) {
         ) as Prisma.InputJsonValue,
         stateSeq: state.seq,
       };
-      await prisma.evaluation.createMany({
-        data: [{ applicationNo: state.applicationNo, ...columns }],
-        skipDuplicates: true,
-      });
-      await prisma.evaluation.updateMany({
-        where: { applicationNo: state.applicationNo, stateSeq: { lt: state.seq } },
-        data: columns,
+      await prisma.$transaction(async (tx) => {
+        await tx.evaluation.createMany({
+          data: [{ applicationNo: state.applicationNo, ...columns }],
+          skipDuplicates: true,
+        });
+        await tx.evaluation.updateMany({
+          where: { applicationNo: state.applicationNo, stateSeq: { lt: state.seq } },
+          data: columns,
+        });
+        // Issue 8: the evaluation's obligations (evaluator, expert, city centre, interview, payout) in the read model.
+        await syncObligations(tx, {
+          applicationNo: state.applicationNo,
+          source: 'evaluation',
+          seq: state.seq,
+          obligations: evaluationObligations(state),
+          writtenBy: 'workflow',
+        });
       });
     },
   };

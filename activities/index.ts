@@ -5,6 +5,7 @@ import { createApplicationRecords } from './application-records';
 import { createEvaluationRecords } from './evaluation-records';
 import { createHotlineActivities } from './hotline';
 import { createNotificationActivities } from './notifications';
+import { createObligationActivities } from './obligations';
 import { createPayoutActivities } from './payout';
 import { createPoolActivities } from './pool';
 import { createQualityActivities } from './quality';
@@ -61,6 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createQualityActivities(deps),
     ...createPayoutActivities(deps),
     ...createVillageActivities(deps),
+    ...createObligationActivities(deps),
   });
 }
 

@@ -18,7 +18,9 @@ import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
 import { financeRouters } from './finance';
 import { materialPhotosRouter } from './material-photos';
+import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { figuresRouter, stuckRouter } from './stuck';
 import { poolRouter } from './pool';
 import { publicRouter } from './public';
 import { evaluationsRouter, qualityRouter } from './quality';
@@ -37,13 +39,26 @@ export interface AppDeps {
   /** S-2.2: village agents and advisors need a filing training in force to file for others (REQUIRE_TRAINING). */
   requireTraining: boolean;
   limits: { intakePerMinute: number; actionsPerMinute: number; lookupsPerMinute: number };
+  /** The clock stuck-case figures are measured against; the system clock unless a test server's is given. */
+  now?: () => Promise<Date>;
+  /** Issue 8: a static bearer token for Prometheus (METRICS_TOKEN), and where the worker's SDK metrics are. */
+  metricsToken?: string;
+  workerMetricsUrl?: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const now = deps.now ?? (() => Promise.resolve(new Date()));
+  const metrics = createMetrics({
+    prisma: deps.prisma,
+    now,
+    token: deps.metricsToken,
+    workerMetricsUrl: deps.workerMetricsUrl,
+  });
   app.use(requestId);
+  app.use(metrics.observe);
   app.use(express.json({ limit: '256kb' }));
 
   const auditSink = prismaAuditSink(deps.prisma);
@@ -97,6 +112,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/applications', materialPhotosRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/people', village.people);
   app.use('/audit-events', authenticated, auditRouter(deps));
+  const readModel = { prisma: deps.prisma, authenticate: authenticated, auditSink, onAuditError, now };
+  app.use('/cases', stuckRouter(readModel));
+  app.use('/figures', figuresRouter(readModel));
+  app.get('/metrics', metrics.guard(authenticated), metrics.handler);
   // Issue 9: the staff web console (static bundle; it calls the routes above with the person's token).
   app.use('/console', consoleRouter());
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));

@@ -43,6 +43,10 @@ import {
   servicePointsQuery,
   trainingBody,
   visitDoneBody,
+  slaQuery,
+  stuckCountsQuery,
+  stuckQuery,
+  workloadQuery,
 } from './schemas';
 
 const json = (schema: z.ZodType) => ({
@@ -498,6 +502,42 @@ export function openApiDocument() {
             '登记基本劳务费标准（机构负责人登记本机构的，市法律援助中心登记全市通用的）；标准不修改，以新生效日期取代',
           requestBody: { required: true, content: json(createFeeBody) },
           responses: { '201': { description: '已登记' }, ...financeErrors },
+        },
+      },
+      '/cases/stuck': {
+        get: {
+          summary:
+            '卡住的案件（issue 8）：每项待办义务、由谁履行、自何时起、期限（规则编号）；逾期最久的在前。机构人员看本机构，市中心看全市，义务人看自己的',
+          parameters: queryParams(stuckQuery),
+          responses: { '200': { description: 'OK' }, ...financeErrors },
+        },
+      },
+      '/cases/stuck/counts': {
+        get: {
+          summary: '按阶段和机构统计的待办案件数与逾期案件数',
+          parameters: queryParams(stuckCountsQuery),
+          responses: { '200': { description: 'OK' }, ...financeErrors },
+        },
+      },
+      '/figures/sla': {
+        get: {
+          summary:
+            '时限达成率（按机构、按期间，北京时间日期）：当日指派（S-3.3）、7 日内审查决定（L-1）、热线按时接听（S-2.4）、评估完成（S-4.4）、按等次发放（S-4.5）',
+          parameters: queryParams(slaQuery),
+          responses: { '200': { description: 'OK' }, ...financeErrors },
+        },
+      },
+      '/figures/workload': {
+        get: {
+          summary: '承办人员工作量：在办案件数、逾期待办数',
+          parameters: queryParams(workloadQuery),
+          responses: { '200': { description: 'OK' }, ...financeErrors },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus 指标（含 Temporal SDK 工作进程指标）；METRICS_TOKEN 或管理人员/市中心令牌',
+          responses: { '200': { description: 'text/plain; version=0.0.4' }, ...financeErrors },
         },
       },
       '/payouts': {

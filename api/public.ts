@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
+import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { STAGES } from '../domain/stages';
 import { cstDateOf, formatCst } from '../domain/time';
 import type { PrismaClient } from '../prisma/generated/client';
@@ -77,12 +78,34 @@ export function publicRouter(deps: PublicDeps): Router {
               message: `请于 ${cstDateOf(new Date(app.correctionDueAt.getTime() - 1))}（含当日）前补齐上述材料，逾期视为撤回申请。`,
             }
           : null;
+      // Issue 8: what the case waits on now and from whom (by role, never by person), with the due time.
+      const open = await deps.prisma.obligation.findMany({
+        where: { applicationNo, resolvedAt: null },
+        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      });
+      const waitingOn = open.map((o) => {
+        const yours = o.ownerRole === 'applicant';
+        const label = OBLIGATION_KINDS[o.kind as ObligationKind] ?? o.kind;
+        const who = yours ? '您' : (OWNER_ROLES[o.ownerRole as OwnerRole] ?? o.ownerRole);
+        const due = o.dueAt ? `，期限 ${formatCst(o.dueAt)}` : '';
+        return {
+          kind: o.kind,
+          label,
+          owner: who,
+          yours,
+          since: formatCst(o.since),
+          dueAt: o.dueAt,
+          ruleId: o.ruleId,
+          text: `等待${who}${label}${due}（${o.ruleId}）`,
+        };
+      });
       res.json({
         applicationNo,
         stage: app.stage,
         stageLabel: STAGES[app.stage],
         since: formatCst(app.stageEnteredAt),
         owes,
+        waitingOn,
         closedReason: app.closedReason,
         notices: await noticesFor(applicationNo, app.stageEvents),
       });

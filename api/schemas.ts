@@ -3,6 +3,7 @@
  * OpenAPI document (api/openapi.ts). Messages for people are Chinese (zod's zh-CN locale plus our own wording).
  */
 import { CASE_STAGES, type CaseStage } from '../domain/definitions';
+import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { z } from 'zod';
 import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
 import {
@@ -729,3 +730,46 @@ export const trainingBody = z
     path: ['validUntil'],
     message: '有效期不能早于培训合格日期',
   });
+
+// Issue 8: stuck cases, SLA and workload figures. Agency filters take any agency-shaped code (an unknown one finds
+// nothing), so a filter never fails on an agency added later to the configuration.
+const agencyFilter = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]{1,15}$/, '机构代码格式不正确')
+  .describe('法律援助机构代码');
+const idFilter = z.string().trim().min(1).max(128);
+export const stuckQuery = z
+  .object({
+    view: z
+      .enum(['open', 'overdue', 'due_soon', 'waiting'])
+      .default('open')
+      .describe('open 全部待办；overdue 已逾期；due_soon N 小时内到期；waiting 在当前阶段停留超过 N 天'),
+    withinHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24),
+    olderThanDays: z.coerce.number().int().min(0).max(3650).default(7),
+    agencyCode: agencyFilter.optional(),
+    stage: z.enum(Object.keys(STAGES) as [keyof typeof STAGES, ...Array<keyof typeof STAGES>]).optional(),
+    kind: z.enum(Object.keys(OBLIGATION_KINDS) as [ObligationKind, ...ObligationKind[]]).optional(),
+    ownerRole: z.enum(Object.keys(OWNER_ROLES) as [OwnerRole, ...OwnerRole[]]).optional(),
+    ownerId: idFilter.optional(),
+    channel: z.enum(CHANNELS).optional(),
+    institutionId: idFilter.optional(),
+    memberId: idFilter.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+export const stuckCountsQuery = z.object({ agencyCode: agencyFilter.optional() }).strict();
+export const slaQuery = z
+  .object({
+    agencyCode: agencyFilter.optional(),
+    from: chinaDate.optional(),
+    to: chinaDate.optional(),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '起始日期不能晚于结束日期', path: ['from'] });
+export const workloadQuery = z.object({ agencyCode: agencyFilter.optional() }).strict();

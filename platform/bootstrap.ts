@@ -12,7 +12,17 @@ import type { Logger } from './logger';
 import { ensureSearchAttributes, startEmbeddedTemporal, temporalConnectionOptions } from './temporal';
 
 /** Routes the Temporal SDK's own logs into our structured log; we own the shutdown signals (see onShutdown). */
-export function installTemporalRuntime(log: Logger): void {
+/** Where the API reads the worker's SDK metrics: WORKER_METRICS_URL, else the local exporter's port when set. */
+export function workerMetricsUrl(env: Env): string | undefined {
+  if (env.WORKER_METRICS_URL) return env.WORKER_METRICS_URL;
+  return env.WORKER_METRICS_PORT ? `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics` : undefined;
+}
+
+/**
+ * The SDK's runtime, once per process: its logs into ours, and (WORKER_METRICS_PORT) its worker metrics — task
+ * slots, poll and schedule-to-start latencies, sticky cache — served for Prometheus on 127.0.0.1:<port>/metrics.
+ */
+export function installTemporalRuntime(log: Logger, metricsPort?: number): void {
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
     TRACE: 'trace',
     DEBUG: 'debug',
@@ -24,7 +34,10 @@ export function installTemporalRuntime(log: Logger): void {
     shutdownSignals: [],
     logger: new DefaultLogger('INFO', ({ level, message, meta }) => log[levels[level]]({ temporal: meta }, message)),
     // The SDK's native core logs too, forwarded into the same JSON log instead of printed raw to the console.
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(metricsPort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } } : {}),
+    },
   });
 }
 
@@ -115,6 +128,8 @@ export function apiConfig(env: Env, secrets: Secrets) {
     codec: secrets.codec,
     statusCodeSecret: secrets.statusCodeSecret,
     requireTraining: env.REQUIRE_TRAINING,
+    metricsToken: env.METRICS_TOKEN,
+    workerMetricsUrl: workerMetricsUrl(env),
     codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),

@@ -65,6 +65,17 @@ const schema = z.object({
   RATE_LIMIT_ACTIONS_PER_MINUTE: positiveInt.default(120),
   RATE_LIMIT_LOOKUP_PER_MINUTE: positiveInt.default(10),
   REQUIRE_TRAINING: bool.default(true),
+  // Issue 8: the read model's reconciliation schedule and the daily digest (China time).
+  SCHEDULES_ENABLED: bool.default(true),
+  RECONCILE_EVERY_MINUTES: positiveInt.default(15),
+  DIGEST_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
+    .default('08:30'),
+  DIGEST_WITHIN_HOURS: positiveInt.default(24),
+  METRICS_TOKEN: optionalString,
+  WORKER_METRICS_PORT: port.optional(),
+  WORKER_METRICS_URL: optionalString.pipe(z.url().optional()),
 
   RULE_CORRECTION_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.correctionDays),
   RULE_REVIEW_DAYS: positiveInt.default(DEFAULT_RULE_CONFIG.reviewDays),

@@ -13,12 +13,13 @@ import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal';
+import { ensureSchedules, scheduleConfig } from './schedules';
 import { createWorker, creditServiceFor, mailerFor, smsGatewayFor, workflowBundleFor } from './worker';
 
 async function main() {
   const env = loadEnv();
   const log = createLogger(env.LOG_LEVEL);
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, env.WORKER_METRICS_PORT);
 
   const secrets = resolveSecrets(env, true);
   const database = await openDatabase(env, log, true);
@@ -44,6 +45,7 @@ async function main() {
     namespace: env.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter(secrets.codec),
   });
+  if (env.SCHEDULES_ENABLED) await ensureSchedules(client, scheduleConfig(env), log);
   const app = createApp({ prisma, temporal: client, log, ...apiConfig(env, secrets) });
   const server = createServer(app);
   await listen(server, env.HOST, env.PORT);

@@ -10,19 +10,28 @@ import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from './temporal';
 import { createWorker, creditServiceFor, mailerFor, smsGatewayFor, workflowBundleFor } from './worker';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { ensureSchedules, scheduleConfig } from './schedules';
 
 async function main() {
   const env = loadEnv();
   const log = createLogger(env.LOG_LEVEL);
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, env.WORKER_METRICS_PORT);
   if (env.TEMPORAL_ADDRESS === undefined) throw new Error('TEMPORAL_ADDRESS is required for npm run worker');
   const secrets = resolveSecrets(env, false);
   const database = await openDatabase(env, log, false);
   const prisma = createPrisma(database.value, env.DATABASE_POOL_MAX);
   const options = await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS);
   const admin = await Connection.connect(options);
-  await ensureSearchAttributes(admin, env.TEMPORAL_NAMESPACE, log).finally(() => admin.close());
+  try {
+    await ensureSearchAttributes(admin, env.TEMPORAL_NAMESPACE, log);
+    if (env.SCHEDULES_ENABLED) {
+      const client = new Client({ connection: admin, namespace: env.TEMPORAL_NAMESPACE });
+      await ensureSchedules(client, scheduleConfig(env), log);
+    }
+  } finally {
+    await admin.close();
+  }
 
   const connection = await NativeConnection.connect(options);
   const worker = await createWorker(env, {

@@ -9,6 +9,7 @@
 import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { fail, refusalOf } from './handler-support';
+import { preparePerformance } from './performance';
 import type { CasePick } from '../activities/rotation';
 import {
   assignmentDeadlines,
@@ -204,6 +205,9 @@ async function completeIfDone(ctx: AssignmentContext): Promise<void> {
         ? '（未能当日指派，S-3.3）'
         : '';
   const who = slots.map((s) => `${s.institutionName || s.institutionId} ${s.memberId}`).join('、');
+  // Cases with performance (patch of v7): the member and the L-6 due time are part of the `assigned` snapshot. Same
+  // state performancePhase would set a moment later, so no command changes.
+  if (patched('performance-evaluation')) preparePerformance(ctx);
   await ctx.transition('assigned', {
     actor: 'system',
     ruleIds: ctx.input.channel === 'notification' ? ['S-3.3', 'L-4', 'S-2.10'] : ['S-3.3', 'L-3', 'S-2.10'],

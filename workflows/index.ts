@@ -3,3 +3,4 @@ export { evaluationWorkflow } from './evaluation-workflow';
 export { applicationWorkflow } from './application-workflow';
 export { poolImpactWorkflow } from './pool-impact';
 export { hotlineCallWorkflow } from './hotline-call';
+export { reconcileReadModelWorkflow, dailyDigestWorkflow } from './read-model';

@@ -70,6 +70,21 @@ function startPerformance(ctx: AssignmentContext): PerformanceState {
   };
 }
 
+/**
+ * The performance record for the assignment just completed: new on the first assignment, and again when a
+ * replacement brought another lead member (L-6: the new member signs again). Called as the case becomes `assigned`,
+ * so the stored snapshot of that event already names the member and the L-6 due time (the read model's engagement
+ * obligation, issue 8), and again by `performancePhase`, where it then finds nothing left to do.
+ */
+export function preparePerformance(ctx: AssignmentContext): void {
+  const a = ctx.state.assignment!;
+  if (ctx.state.performance?.assignedOn !== undefined) {
+    const lead = a.slots.find((s) => !s.releasedAt && s.memberId);
+    if (lead && lead.memberId !== ctx.state.performance.memberId) ctx.state.performance = startPerformance(ctx);
+  }
+  if (!ctx.state.performance) ctx.state.performance = startPerformance(ctx);
+}
+
 export function registerPerformanceHandlers(ctx: AssignmentContext): void {
   const p = () => ctx.state.performance!;
   const inStage = (...stages: Stage[]) => {
@@ -394,11 +409,7 @@ async function onDeadlines(ctx: AssignmentContext): Promise<void> {
  */
 export async function performancePhase(ctx: AssignmentContext): Promise<void> {
   const a = ctx.state.assignment!;
-  if (ctx.state.stage === 'assigned' && ctx.state.performance?.assignedOn !== undefined) {
-    // A new assignment after a replacement: the new member signs again (L-6).
-    const lead = a.slots.find((s) => !s.releasedAt && s.memberId);
-    if (lead && lead.memberId !== ctx.state.performance.memberId) ctx.state.performance = startPerformance(ctx);
-  }
+  if (ctx.state.stage === 'assigned') preparePerformance(ctx);
   if (!ctx.state.performance) ctx.state.performance = startPerformance(ctx);
   const p = ctx.state.performance;
   const lead = a.slots.find((s) => !s.releasedAt && s.memberId);

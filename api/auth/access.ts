@@ -194,6 +194,23 @@ export const ACCESS = {
     'village_advisor',
     'hotline_officer',
   ],
+  // Issue 8: stuck cases (the agency's, the city centre's all) and each owner's own open obligations; SLA and workload
+  // figures for the agency and city-level people; Prometheus scrapes /metrics with a manager's or the city's token.
+  'cases.stuck': [
+    'agency_staff',
+    'agency_head',
+    'manager',
+    'auditor',
+    'city_centre',
+    'justice_bureau',
+    'institution',
+    'quality_manager',
+    'lawyer',
+    'evaluator',
+    'expert',
+  ],
+  'figures.read': ['agency_staff', 'agency_head', 'manager', 'auditor', 'city_centre'],
+  'metrics.read': ['manager', 'city_centre'],
   'audit.read': ['auditor', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
@@ -457,4 +474,32 @@ export function agencyListScope(action: Action, p: Principal): { all: boolean; a
   const all = roles.some((r) => roleSeesAgency(r, p, null));
   const own = p.agency !== undefined && roles.some((r) => roleSeesAgency(r, p, p.agency!));
   return { all, agency: own ? p.agency : undefined };
+}
+
+/**
+ * Issue 8: which obligations a person sees in the stuck-case lists: the whole city, their agency, or only what they
+ * owe themselves (an institution, its quality manager, a lawyer, an evaluator, the agency's experts or justice bureau).
+ */
+export interface ObligationScope {
+  all: boolean;
+  agency?: string;
+  owners: Array<{ role: string; id: string }>;
+}
+
+export function obligationScope(action: 'cases.stuck' | 'figures.read', p: Principal): ObligationScope {
+  const roles = rolesFor(action, p);
+  const all = roles.some(
+    (r) => r === 'city_centre' || ((r === 'manager' || r === 'auditor') && p.agency === CITY_AGENCY),
+  );
+  const agencyWide = roles.some((r) => ['agency_staff', 'agency_head', 'manager', 'auditor'].includes(r));
+  const owners: Array<{ role: string; id: string }> = [];
+  for (const r of roles) {
+    if (r === 'lawyer') owners.push({ role: 'member', id: p.userId });
+    if (r === 'evaluator') owners.push({ role: 'evaluator', id: p.userId });
+    if (r === 'institution' && p.institution) owners.push({ role: 'institution', id: p.institution });
+    if (r === 'quality_manager' && p.institution) owners.push({ role: 'quality_manager', id: p.institution });
+    if (r === 'expert' && p.agency) owners.push({ role: 'expert', id: p.agency });
+    if (r === 'justice_bureau' && p.agency) owners.push({ role: 'justice_bureau', id: p.agency });
+  }
+  return { all, agency: agencyWide && !all ? p.agency : undefined, owners };
 }

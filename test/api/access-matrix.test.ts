@@ -952,3 +952,44 @@ describe('S-2.4–S-2.7 /hotline: officers take calls; agencies see the workload
     );
   });
 });
+
+describe('issue 8: stuck cases, figures and metrics', () => {
+  // KQ's cases: KQ people and city-level people; owners (lawyer, evaluator, expert, justice bureau) see what they owe
+  // (an institution or quality manager only with an institution claim, which these tokens lack); YC agency people
+  // asking for KQ are refused.
+  const stuckReaders: Person[] = [
+    'staff',
+    'head',
+    'city',
+    'manager',
+    'cityManager',
+    'auditor',
+    'lawyer',
+    'otherLawyer',
+    'evaluator',
+    'expert',
+    'bureau',
+    'otherBureau',
+  ];
+  test.each(everyone)('GET /cases/stuck?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/cases/stuck?agencyCode=KQ&view=overdue').set(as(who));
+    check(res.status, expectation(who, stuckReaders));
+  });
+  test.each(everyone)('GET /cases/stuck/counts?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/cases/stuck/counts?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, stuckReaders));
+  });
+  const figureReaders: Person[] = ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor'];
+  test.each(everyone)('GET /figures/sla?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/figures/sla?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, figureReaders));
+  });
+  test.each(everyone)('GET /figures/workload?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/figures/workload?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, figureReaders));
+  });
+  test.each(everyone)('GET /metrics: %s', async (who) => {
+    const res = await request(api.base).get('/metrics').set(as(who));
+    check(res.status, expectation(who, ['city', 'manager', 'cityManager']));
+  });
+});

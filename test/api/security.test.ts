@@ -192,6 +192,18 @@ describe('public status lookup', () => {
     expect(inbox.body.notices[0]).toMatchObject({ obligation: 'correction-notice', status: 'sent' });
     const text = JSON.stringify(res.body);
     for (const secret of [applicant.name, applicant.idNumber, applicant.phone]) expect(text).not.toContain(secret);
+    // Issue 8: what the case waits on, from whom (a role, never a person) and by when.
+    const waiting = await eventually(
+      async () =>
+        (await request(api.base).post('/public/applications/status').send({ applicationNo, code })).body
+          .waitingOn as Array<{ kind: string; yours: boolean; text: string; ruleId: string; dueAt: string }>,
+      (w) => w.length > 0,
+    );
+    expect(waiting).toEqual([
+      expect.objectContaining({ kind: 'documents', yours: true, owner: '您', ruleId: 'S-3.2' }),
+    ]);
+    expect(waiting[0]!.text).toMatch(/^等待您补正材料，期限 \d{4}-\d{2}-\d{2}/);
+    expect(new Date(waiting[0]!.dueAt).getTime()).toBe(new Date(res.body.owes.dueAt).getTime());
   });
 
   test('a wrong code and an unknown number get the same 404', async () => {

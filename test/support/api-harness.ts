@@ -46,6 +46,7 @@ export async function startApi(overrides: Partial<AppDeps> = {}) {
     base,
     prisma,
     client,
+    taskQueue,
     connection,
     async close() {
       await new Promise((resolve) => server.close(resolve));

@@ -1,0 +1,324 @@
+/**
+ * Issue 8: which cases are stuck — waiting on whom, since when, due when — from the obligation read model
+ * (activities/obligations.ts), and the SLA and workload figures managers steer by. Read-only, audited, no personal
+ * data (application numbers, codes, ids of institutions and members only).
+ */
+import { Router, type RequestHandler, type Response } from 'express';
+import { STAGES, type Stage } from '../domain/stages';
+import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
+import { TIERS, type Tier } from '../domain/quality';
+import { cstDateOf, startOfCstDay } from '../domain/time';
+import { Prisma, type PrismaClient } from '../prisma/generated/client';
+import { obligationScope, rolesFor, type ObligationScope } from './auth/access';
+import { audit, principalOf, type AuditSink } from './auth/middleware';
+import { ApiError } from './errors';
+import { slaQuery, stuckCountsQuery, stuckQuery, workloadQuery } from './schemas';
+
+export interface StuckDeps {
+  prisma: PrismaClient;
+  authenticate: RequestHandler;
+  auditSink: AuditSink;
+  onAuditError: (err: unknown) => void;
+  /** The clock "overdue" is measured against (the system clock; a test server's clock in tests). */
+  now: () => Promise<Date>;
+}
+
+const forbidden = () => new ApiError(403, 'FORBIDDEN', '您无权查看这些案件的待办情况');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The SQL condition for what the person may see, or a 403 when they may see nothing or ask beyond their scope. */
+function scopeCondition(scope: ObligationScope, agencyCode: string | undefined): Prisma.Sql {
+  if (scope.all) return agencyCode ? Prisma.sql`a.agency_code = ${agencyCode}` : Prisma.sql`TRUE`;
+  const parts: Prisma.Sql[] = [];
+  if (scope.agency && (!agencyCode || agencyCode === scope.agency))
+    parts.push(Prisma.sql`a.agency_code = ${scope.agency}`);
+  if (agencyCode && scope.agency && agencyCode !== scope.agency && scope.owners.length === 0) throw forbidden();
+  for (const o of scope.owners) {
+    const own = Prisma.sql`(o.owner_role = ${o.role} AND o.owner_id = ${o.id})`;
+    parts.push(agencyCode ? Prisma.sql`(${own} AND a.agency_code = ${agencyCode})` : own);
+  }
+  if (parts.length === 0) throw forbidden();
+  return Prisma.sql`(${Prisma.join(parts, ' OR ')})`;
+}
+
+interface StuckRow {
+  id: bigint;
+  application_no: string;
+  agency_code: string;
+  channel: string;
+  stage: Stage;
+  stage_entered_at: Date;
+  kind: ObligationKind;
+  owner_role: OwnerRole;
+  owner_id: string | null;
+  since: Date;
+  due_at: Date | null;
+  rule_id: string;
+}
+
+/** China dates [from, to] as instants [start, end); by default the current China month up to today. */
+function period(now: Date, from?: string, to?: string): { from: string; to: string; start: Date; end: Date } {
+  const today = cstDateOf(now);
+  const f = from ?? `${today.slice(0, 8)}01`;
+  const t = to ?? today;
+  return { from: f, to: t, start: startOfCstDay(f), end: new Date(startOfCstDay(t).getTime() + DAY) };
+}
+
+const share = (total: number, met: number) => ({ total, met, share: total === 0 ? null : met / total });
+
+export function stuckRouter(deps: StuckDeps): Router {
+  const router = Router();
+  const db = deps.prisma;
+  router.use(deps.authenticate);
+
+  const scopeOf = (res: Response, action: 'cases.stuck' | 'figures.read') => {
+    const principal = principalOf(res);
+    if (rolesFor(action, principal).length === 0) throw forbidden();
+    return obligationScope(action, principal);
+  };
+
+  // Stuck cases: overdue first (most overdue at the top), then by due time; open-ended obligations last.
+  router.get(
+    '/stuck',
+    audit(deps.auditSink, deps.onAuditError, 'cases.stuck', 'obligation', () => undefined),
+    async (req, res) => {
+      const q = stuckQuery.parse(req.query);
+      const where = [Prisma.sql`o.resolved_at IS NULL`, scopeCondition(scopeOf(res, 'cases.stuck'), q.agencyCode)];
+      const now = await deps.now();
+      if (q.view === 'overdue') where.push(Prisma.sql`o.due_at <= ${now}`);
+      if (q.view === 'due_soon')
+        where.push(Prisma.sql`o.due_at > ${now} AND o.due_at <= ${new Date(now.getTime() + q.withinHours * HOUR)}`);
+      if (q.view === 'waiting')
+        where.push(Prisma.sql`a.stage_entered_at <= ${new Date(now.getTime() - q.olderThanDays * DAY)}`);
+      if (q.stage) where.push(Prisma.sql`a.stage::text = ${q.stage}`);
+      if (q.channel) where.push(Prisma.sql`a.channel::text = ${q.channel}`);
+      if (q.kind) where.push(Prisma.sql`o.kind = ${q.kind}`);
+      if (q.ownerRole) where.push(Prisma.sql`o.owner_role = ${q.ownerRole}`);
+      if (q.ownerId) where.push(Prisma.sql`o.owner_id = ${q.ownerId}`);
+      if (q.institutionId) where.push(Prisma.sql`${q.institutionId} = ANY(a.assigned_institution_ids)`);
+      if (q.memberId) where.push(Prisma.sql`${q.memberId} = ANY(a.assigned_member_ids)`);
+      const filter = Prisma.join(where, ' AND ');
+      const [rows, [count]] = await Promise.all([
+        db.$queryRaw<StuckRow[]>`
+          SELECT o.id, o.application_no, a.agency_code, a.channel::text AS channel, a.stage::text AS stage,
+                 a.stage_entered_at, o.kind, o.owner_role, o.owner_id, o.since, o.due_at, o.rule_id
+          FROM obligation o JOIN application a ON a.application_no = o.application_no
+          WHERE ${filter}
+          ORDER BY o.due_at ASC NULLS LAST, o.since ASC, o.id ASC
+          LIMIT ${q.limit} OFFSET ${q.offset}`,
+        db.$queryRaw<Array<{ total: bigint }>>`
+          SELECT count(*) AS total
+          FROM obligation o JOIN application a ON a.application_no = o.application_no
+          WHERE ${filter}`,
+      ]);
+      res.json({
+        total: Number(count!.total),
+        asOf: now.toISOString(),
+        items: rows.map((r) => {
+          const overdueMs = r.due_at ? now.getTime() - r.due_at.getTime() : -1;
+          return {
+            applicationNo: r.application_no,
+            agencyCode: r.agency_code,
+            channel: r.channel,
+            stage: r.stage,
+            stageLabel: STAGES[r.stage],
+            stageSince: r.stage_entered_at.toISOString(),
+            kind: r.kind,
+            kindLabel: OBLIGATION_KINDS[r.kind] ?? r.kind,
+            ownerRole: r.owner_role,
+            ownerRoleLabel: OWNER_ROLES[r.owner_role] ?? r.owner_role,
+            ownerId: r.owner_id,
+            since: r.since.toISOString(),
+            dueAt: r.due_at ? r.due_at.toISOString() : null,
+            ruleId: r.rule_id,
+            overdue: overdueMs >= 0,
+            overdueMinutes: overdueMs >= 0 ? Math.floor(overdueMs / 60_000) : 0,
+            waitingDays: Math.floor((now.getTime() - r.stage_entered_at.getTime()) / DAY),
+            timelineUrl: `/applications/${r.application_no}/timeline`,
+          };
+        }),
+      });
+    },
+  );
+
+  // Counts of cases waiting, and of cases with something overdue, by stage and by agency.
+  router.get(
+    '/stuck/counts',
+    audit(deps.auditSink, deps.onAuditError, 'cases.stuck', 'obligation', () => undefined),
+    async (req, res) => {
+      const q = stuckCountsQuery.parse(req.query);
+      const scope = scopeCondition(scopeOf(res, 'cases.stuck'), q.agencyCode);
+      const now = await deps.now();
+      const grouped = (column: Prisma.Sql) => db.$queryRaw<Array<{ key: string; open: bigint; overdue: bigint }>>`
+        SELECT ${column} AS key, count(DISTINCT o.application_no) AS open,
+               count(DISTINCT o.application_no) FILTER (WHERE o.due_at <= ${now}) AS overdue
+        FROM obligation o JOIN application a ON a.application_no = o.application_no
+        WHERE o.resolved_at IS NULL AND ${scope}
+        GROUP BY 1 ORDER BY 1`;
+      const [byStage, byAgency] = await Promise.all([
+        grouped(Prisma.sql`a.stage::text`),
+        grouped(Prisma.sql`a.agency_code`),
+      ]);
+      res.json({
+        asOf: now.toISOString(),
+        byStage: byStage.map((r) => ({
+          stage: r.key,
+          stageLabel: STAGES[r.key as Stage],
+          open: Number(r.open),
+          overdue: Number(r.overdue),
+        })),
+        byAgency: byAgency.map((r) => ({ agencyCode: r.key, open: Number(r.open), overdue: Number(r.overdue) })),
+      });
+    },
+  );
+
+  return router;
+}
+
+/** Figures per agency and period, and each member's load (issue 8). */
+export function figuresRouter(deps: StuckDeps): Router {
+  const router = Router();
+  router.use(deps.authenticate);
+
+  const agencyOf = (res: Response, requested: string | undefined): string | undefined => {
+    const principal = principalOf(res);
+    if (rolesFor('figures.read', principal).length === 0) throw forbidden();
+    const scope = obligationScope('figures.read', principal);
+    if (scope.all) return requested;
+    if (!scope.agency || (requested && requested !== scope.agency)) throw forbidden();
+    return scope.agency;
+  };
+
+  router.get(
+    '/sla',
+    audit(deps.auditSink, deps.onAuditError, 'figures.read', 'figures', () => undefined),
+    async (req, res) => {
+      const q = slaQuery.parse(req.query);
+      const agency = agencyOf(res, q.agencyCode);
+      const now = await deps.now();
+      const p = period(now, q.from, q.to);
+      res.json({ from: p.from, to: p.to, agencies: await slaFigures(deps.prisma, p.start, p.end, now, agency) });
+    },
+  );
+
+  router.get(
+    '/workload',
+    audit(deps.auditSink, deps.onAuditError, 'figures.read', 'figures', () => undefined),
+    async (req, res) => {
+      const q = workloadQuery.parse(req.query);
+      const agency = agencyOf(res, q.agencyCode);
+      res.json({ members: await workload(deps.prisma, await deps.now(), agency) });
+    },
+  );
+  return router;
+}
+
+export interface AgencySla {
+  agencyCode: string;
+  assignmentSameDay: ReturnType<typeof share>;
+  reviewWithin7Days: ReturnType<typeof share>;
+  hotlineAnswered: ReturnType<typeof share>;
+  evaluationsCompleted: ReturnType<typeof share>;
+  payoutsByTier: Array<{ tier: string; tierLabel: string; cases: number; amountCents: number }>;
+}
+
+/**
+ * S-3.3 assignments made the same day; L-1 decisions within the review period; S-2.4 hotline calls answered in time;
+ * S-4.4 evaluations completed (target 100%); S-4.5 payouts by tier. Counted for the events that fell in the period.
+ */
+export async function slaFigures(
+  db: PrismaClient,
+  start: Date,
+  end: Date,
+  now: Date,
+  agency: string | undefined,
+): Promise<AgencySla[]> {
+  const byAgency = (column: string) => (agency ? Prisma.sql`${Prisma.raw(column)} = ${agency}` : Prisma.sql`TRUE`);
+  type Pair = { agency: string; total: bigint; met: bigint };
+  const [assignments, reviews, calls, evaluations, payouts] = await Promise.all([
+    db.$queryRaw<Pair[]>`
+      SELECT agency_code AS agency, count(*) AS total, count(*) FILTER (WHERE assignment->>'late' IS NULL) AS met
+      FROM application
+      WHERE (assignment->>'completedAt') IS NOT NULL
+        AND (assignment->>'completedAt')::timestamptz >= ${start} AND (assignment->>'completedAt')::timestamptz < ${end}
+        AND ${byAgency('agency_code')}
+      GROUP BY agency_code`,
+    db.$queryRaw<Pair[]>`
+      SELECT agency_code AS agency, count(*) AS total, count(*) FILTER (WHERE decision_late IS NOT TRUE) AS met
+      FROM application
+      WHERE decided_at >= ${start} AND decided_at < ${end} AND ${byAgency('agency_code')}
+      GROUP BY agency_code`,
+    // A call counts once it was answered or its deadline passed (a call still inside its 3 minutes is not yet late).
+    db.$queryRaw<Pair[]>`
+      SELECT agency_code AS agency, count(*) AS total,
+             count(*) FILTER (WHERE answered_at IS NOT NULL AND answered_at <= due_at) AS met
+      FROM hotline_call
+      WHERE received_at >= ${start} AND received_at < ${end} AND (answered_at IS NOT NULL OR due_at <= ${now})
+        AND ${byAgency('agency_code')}
+      GROUP BY agency_code`,
+    // Every case whose file went to evaluation in the period (S-4.4: 100%), completed = final or special.
+    db.$queryRaw<Pair[]>`
+      SELECT a.agency_code AS agency, count(*) AS total,
+             count(*) FILTER (WHERE e.status IN ('final', 'special')) AS met
+      FROM application a
+      LEFT JOIN evaluation e ON e.application_no = a.application_no
+      WHERE EXISTS (SELECT 1 FROM application_stage_event s WHERE s.application_no = a.application_no
+                      AND s.stage = 'evaluating' AND s.entered_at >= ${start} AND s.entered_at < ${end})
+        AND ${byAgency('a.agency_code')}
+      GROUP BY a.agency_code`,
+    db.$queryRaw<Array<{ agency: string; tier: string; cases: bigint; amount: bigint }>>`
+      SELECT agency_code AS agency, COALESCE(tier, kind) AS tier, count(DISTINCT application_no) AS cases,
+             sum(amount_cents) AS amount
+      FROM payout_line
+      WHERE kind IN ('payout', 'adjustment', 'special') AND created_at >= ${start} AND created_at < ${end}
+        AND ${byAgency('agency_code')}
+      GROUP BY agency_code, COALESCE(tier, kind)`,
+  ]);
+  const agencies = new Set<string>(
+    [...assignments, ...reviews, ...calls, ...evaluations, ...payouts].map((r) => r.agency),
+  );
+  if (agency) agencies.add(agency);
+  const pick = (rows: Pair[], code: string) => {
+    const r = rows.find((x) => x.agency === code);
+    return share(Number(r?.total ?? 0), Number(r?.met ?? 0));
+  };
+  return [...agencies].sort().map((code) => ({
+    agencyCode: code,
+    assignmentSameDay: pick(assignments, code),
+    reviewWithin7Days: pick(reviews, code),
+    hotlineAnswered: pick(calls, code),
+    evaluationsCompleted: pick(evaluations, code),
+    payoutsByTier: payouts
+      .filter((r) => r.agency === code)
+      .map((r) => ({
+        tier: r.tier,
+        tierLabel: TIERS[r.tier as Tier] ?? (r.tier === 'special' ? '特殊案件' : r.tier),
+        cases: Number(r.cases),
+        amountCents: Number(r.amount),
+      }))
+      .sort((x, y) => x.tier.localeCompare(y.tier)),
+  }));
+}
+
+/** Each pool member's open cases (assigned, performing, file review, evaluation) and overdue obligations. */
+export async function workload(db: PrismaClient, now: Date, agency: string | undefined) {
+  const rows = await db.$queryRaw<
+    Array<{ member_id: string; institution_id: string; agency_code: string; open_cases: bigint; overdue: bigint }>
+  >`
+    SELECT m.id AS member_id, m.institution_id, i.agency_code,
+      (SELECT count(*) FROM application a WHERE m.id = ANY(a.assigned_member_ids)
+         AND a.stage IN ('assigned', 'performing', 'file_review', 'evaluating')) AS open_cases,
+      (SELECT count(*) FROM obligation o WHERE o.owner_role = 'member' AND o.owner_id = m.id
+         AND o.resolved_at IS NULL AND o.due_at <= ${now}) AS overdue
+    FROM pool_member m JOIN pool_institution i ON i.id = m.institution_id
+    WHERE ${agency ? Prisma.sql`i.agency_code = ${agency}` : Prisma.sql`TRUE`}
+    ORDER BY i.agency_code, m.institution_id, m.id`;
+  return rows.map((r) => ({
+    memberId: r.member_id,
+    institutionId: r.institution_id,
+    agencyCode: r.agency_code,
+    openCases: Number(r.open_cases),
+    overdueObligations: Number(r.overdue),
+  }));
+}
