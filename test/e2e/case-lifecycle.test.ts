@@ -244,4 +244,8 @@ test('a deferred-document case from intake to payout, each step in the console b
   await manager.getByTestId('rotation').getByText(no).waitFor();
   await expect(manager.getByTestId('results-total').textContent()).resolves.toMatch(/良好 [1-9]/);
   await screenshot(manager, '08-published-rotation-results');
+  // Issue 8's SLA figures count the case: assigned the same day (S-3.3), decided within 7 days (L-1).
+  await manager.getByTestId('menu').getByText('时效与工作量').click();
+  await until(async () => ((await manager.getByTestId('sla').textContent()) ?? '').includes('上虞区法律援助中心'));
+  await screenshot(manager, '09-sla-workload');
 });

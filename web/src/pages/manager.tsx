@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { get, query } from '../api';
+import { OBLIGATION_KINDS, OWNER_ROLES } from '../../../domain/obligations';
 import { TIERS } from '../../../domain/quality';
 import { AGENCIES, CHANNEL_LABELS, STAGES } from '../labels';
 import type { Session } from '../session';
@@ -91,13 +92,30 @@ export function StuckBoard({ session }: { session: Session }) {
             </select>
           </label>
           <label>
-            <span>待办角色</span>
-            <input
-              name="ownerRole"
-              value={f.ownerRole ?? ''}
-              onChange={set('ownerRole')}
-              placeholder="如 agency_head"
-            />
+            <span>待办事项</span>
+            <select name="kind" value={f.kind ?? ''} onChange={set('kind')}>
+              <option value="">全部</option>
+              {Object.entries(OBLIGATION_KINDS).map(([k, v]) => (
+                <option key={k} value={k}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>待办方</span>
+            <select name="ownerRole" value={f.ownerRole ?? ''} onChange={set('ownerRole')}>
+              <option value="">全部</option>
+              {Object.entries(OWNER_ROLES).map(([k, v]) => (
+                <option key={k} value={k}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>待办人编号</span>
+            <input name="ownerId" value={f.ownerId ?? ''} onChange={set('ownerId')} />
           </label>
           <label>
             <span>服务机构</span>
