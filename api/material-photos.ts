@@ -9,15 +9,13 @@
  */
 import { createHash } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler } from 'express';
-import { z } from 'zod';
-import { MATERIAL_CODES } from '../domain/materials';
 import type { PrismaClient } from '../prisma/generated/client';
 import { loadApplicationScope } from './applications';
 import type { Action } from './auth/access';
 import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
-import { applicationNoParams } from './schemas';
+import { applicationNoParams, materialPhotoParams, photoUploadQuery } from './schemas';
 
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
@@ -26,14 +24,6 @@ const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
   'image/webp': (b) =>
     b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
 };
-
-export const photoUploadQuery = z
-  .object({
-    material: z.enum(MATERIAL_CODES, '请选择照片对应的材料'),
-    fileName: z.string().trim().min(1).max(200).default('photo'),
-  })
-  .strict();
-const photoParams = applicationNoParams.extend({ photoId: z.string().regex(/^\d{1,18}$/, '照片编号不正确') });
 
 export interface MaterialPhotoDeps {
   prisma: PrismaClient;
@@ -128,7 +118,7 @@ export function materialPhotosRouter(deps: MaterialPhotoDeps): Router {
   });
 
   router.get('/:applicationNo/materials/photos/:photoId', ...onApplication('application.read'), async (req, res) => {
-    const { applicationNo, photoId } = photoParams.parse(req.params);
+    const { applicationNo, photoId } = materialPhotoParams.parse(req.params);
     const row = await deps.prisma.materialPhoto.findFirst({ where: { applicationNo, id: BigInt(photoId) } });
     if (!row) throw new ApiError(404, 'PHOTO_NOT_FOUND', '没有这张材料照片');
     res

@@ -47,6 +47,7 @@ import {
   stuckCountsQuery,
   stuckQuery,
   workloadQuery,
+  photoUploadQuery,
 } from './schemas';
 
 const json = (schema: z.ZodType) => ({
@@ -238,6 +239,36 @@ export function openApiDocument() {
           parameters: [pathParam, keyHeader(false)],
           requestBody: { required: true, content: json(supplyMaterialsBody) },
           responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/materials/photos': {
+        post: {
+          summary:
+            '上传材料照片（issue 9，S-3.2）：请求体为照片本身（JPEG/PNG/WebP，按文件头校验，至多 5MB）；同一照片重复上传只存一份（200）',
+          parameters: [pathParam, ...queryParams(photoUploadQuery)],
+          requestBody: {
+            required: true,
+            content: { 'image/jpeg': {}, 'image/png': {}, 'image/webp': {} },
+          },
+          responses: {
+            '201': { description: 'Created' },
+            '200': { description: '同一照片已上传过' },
+            '413': { description: '照片超过 5MB (PAYLOAD_TOO_LARGE)', content: json(errorBody) },
+            '415': { description: '不是 JPEG/PNG/WebP 照片 (UNSUPPORTED_MEDIA_TYPE)', content: json(errorBody) },
+            ...errors,
+          },
+        },
+        get: {
+          summary: '案件的材料照片清单（不含照片内容）',
+          parameters: [pathParam],
+          responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/materials/photos/{photoId}': {
+        get: {
+          summary: '一张材料照片（原图）',
+          parameters: [pathParam, { name: 'photoId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: '照片内容' }, ...errors },
         },
       },
       '/applications/{applicationNo}/correction-deadline/extension': {

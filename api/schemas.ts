@@ -773,3 +773,14 @@ export const slaQuery = z
   .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '起始日期不能晚于结束日期', path: ['from'] });
 export const workloadQuery = z.object({ agencyCode: agencyFilter.optional() }).strict();
+
+/** Issue 9: a photo of a material (S-3.2) uploaded as the request body (image/jpeg, image/png or image/webp). */
+export const photoUploadQuery = z
+  .object({
+    material: z.enum(MATERIAL_CODES, '请选择照片对应的材料').describe('照片对应的材料'),
+    fileName: z.string().trim().min(1).max(200).default('photo').describe('原文件名'),
+  })
+  .strict();
+export const materialPhotoParams = applicationNoParams.extend({
+  photoId: z.string().regex(/^\d{1,18}$/, '照片编号不正确'),
+});
