@@ -180,7 +180,8 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
                 {(s.verification.tasks ?? []).map((t: Any) => (
                   <li key={t.id}>
                     {t.id} {VERIFICATION_ROUTE_LABELS[t.route as keyof typeof VERIFICATION_ROUTE_LABELS] ?? t.route}{' '}
-                    截止 {cst(t.dueAt)} {t.result ?? '待回复'}
+                    截止 {cst(t.dueAt)} {t.result ? (RESULT_LABELS[t.result] ?? t.result) : '待回复'}
+                    {t.note ? `：${t.note}` : ''}
                   </li>
                 ))}
               </ul>
@@ -359,6 +360,8 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
     </div>
   );
 }
+
+const RESULT_LABELS: Record<string, string> = { confirmed: '属实', refuted: '不属实', inconclusive: '无法确认' };
 
 const CASE_READERS: Role[] = [
   'applicant',

@@ -34,7 +34,7 @@ function remaining(dueAt: string, now: number): string {
 
 /** S-2.4 the call queue (waiting first by deadline) with a live countdown; grab-order claim, answer, outcome (S-2.7). */
 export function CallsPage({ session }: { session: Session }) {
-  const [status, setStatus] = useState('waiting');
+  const [status, setStatus] = useState('');
   const [tick, setTick] = useState(0);
   const calls = useLoad(
     () => get<{ calls: CallRow[] }>(session, `/hotline/calls${query({ status, limit: 50 })}`),
