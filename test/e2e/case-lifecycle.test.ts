@@ -208,8 +208,11 @@ test('a deferred-document case from intake to payout, each step in the console b
   }
   await sheet.locator('[name=comments]').fill('办案规范');
   await screenshot(evaluator, '06-scoring-sheet');
-  await sheet.getByRole('button', { name: '提交评分' }).click();
-  await sheet.locator('.ok').waitFor();
+  const [scored] = await Promise.all([
+    evaluator.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/evaluation/score')),
+    sheet.getByRole('button', { name: '提交评分' }).click(),
+  ]);
+  expect(scored.status()).toBe(200);
 
   // Closed and paid (S-4.5): the staff's case page shows the score, the payout line and the timeline.
   await openCase(staff, no);
