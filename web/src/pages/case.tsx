@@ -169,7 +169,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
         )}
       </Section>
 
-      {s && (
+      {s && (s.verification || s.assignment || s.performance) && (
         <Section title="办理状态" testId="case-state">
           {s.verification && (
             <div>
@@ -306,7 +306,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
           <tbody>
             {((timeline.data?.timeline ?? []) as Any[]).map((e, i) => (
               <tr key={i}>
-                <td>{cst(e.at)}</td>
+                <td className="nowrap">{cst(e.at)}</td>
                 <td>{e.kind === 'event' ? `阶段：${e.stageLabel}` : `通知（${e.recipient}）`}</td>
                 <td>
                   {e.kind === 'event' ? [e.actor, e.note].filter(Boolean).join('：') : `${e.text}（${e.status}）`}

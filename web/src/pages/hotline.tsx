@@ -28,7 +28,8 @@ function useNow(ms = 1000) {
 function remaining(dueAt: string, now: number): string {
   const left = new Date(dueAt).getTime() - now;
   const abs = Math.abs(left);
-  const text = `${Math.floor(abs / 60_000)} 分 ${Math.floor((abs % 60_000) / 1000)} 秒`;
+  const hours = Math.floor(abs / 3_600_000);
+  const text = `${hours ? `${hours} 小时 ` : ''}${Math.floor((abs % 3_600_000) / 60_000)} 分 ${Math.floor((abs % 60_000) / 1000)} 秒`;
   return left >= 0 ? `剩余 ${text}` : `已超时 ${text}`;
 }
 

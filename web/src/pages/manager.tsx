@@ -331,7 +331,7 @@ export function FiguresPage({ session }: { session: Session }) {
                   ((a.payoutsByTier ?? []) as Any[]).map((t) => (
                     <tr key={`${a.agencyCode}-${t.tier}`}>
                       <td>{name(a.agencyCode)}</td>
-                      <td>{t.tier}</td>
+                      <td>{TIERS[t.tier as keyof typeof TIERS] ?? t.tier}</td>
                       <td>{t.cases}</td>
                       <td>{yuan(t.amountCents)}</td>
                     </tr>
