@@ -22,6 +22,10 @@ export function consoleRouter(dist = CONSOLE_DIST): express.Router {
     next();
   });
   router.use(express.static(dist, { index: false, fallthrough: true, maxAge: '1h' }));
+  // A missing bundle file is a 404, not the page (a stale tab after a deploy must not parse HTML as script).
+  router.get('/assets/{*rest}', (_req, res) => {
+    res.status(404).type('text/plain; charset=utf-8').send('文件不存在');
+  });
   router.get('/{*rest}', (_req, res) => {
     const index = join(dist, 'index.html');
     if (!existsSync(index)) {
