@@ -3,6 +3,7 @@
  * forms meant for them; the API still decides (and its Chinese message is shown when it refuses).
  */
 import type { Role } from '../../api/auth/access';
+import { FORWARD_TARGETS } from '../../domain/village';
 import { CASE_STAGE_LABELS, L9_GROUND_LABELS, MATERIALS, VERIFICATION_ROUTE_LABELS } from './labels';
 import type { ActionSpec } from './ui';
 
@@ -46,6 +47,29 @@ export function caseActions(no: string): CaseAction[] {
         { name: 'days', label: '延长日数', kind: 'number' },
         { name: 'reason', label: '理由', kind: 'textarea' },
       ],
+    },
+    {
+      id: 'paper-forwarding',
+      group: 'intake',
+      title: '纸质材料转交',
+      rule: 'S-2.2',
+      path: `${a}/paper-forwardings`,
+      roles: ['village_agent', 'village_advisor', ...STAFF],
+      fields: [
+        { name: 'forwardedTo', label: '转交至', kind: 'select', options: FORWARD_TARGETS },
+        { name: 'items', label: '转交的材料', kind: 'multi', options: MATERIALS },
+      ],
+      idempotent: true,
+    },
+    {
+      id: 'paper-receipt',
+      group: 'intake',
+      title: '确认收到纸质材料',
+      rule: 'S-2.2',
+      path: (v) => `${a}/paper-forwardings/${encodeURIComponent(v.id ?? '')}/receipt`,
+      roles: STAFF,
+      fields: [{ name: 'id', label: '转交记录编号' }],
+      body: () => ({}),
     },
     {
       id: 'verification-task',

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { call, get, query } from '../api';
-import { CALL_OUTCOME_LABELS, CALL_STATUS_LABELS } from '../labels';
+import { AGENCIES, CALL_OUTCOME_LABELS, CALL_STATUS_LABELS } from '../labels';
 import { hasRole, type Session } from '../session';
 import { ActionForm, cst, ErrorBox, Loading, Section, useLoad } from '../ui';
 
@@ -71,6 +71,29 @@ export function CallsPage({ session }: { session: Session }) {
           刷新
         </button>
       </div>
+      {hasRole(session, 'hotline_officer', 'agency_staff', 'agency_head', 'city_centre') && (
+        <ActionForm
+          session={session}
+          spec={{
+            id: 'new-call',
+            title: '登记来电（人工录入）',
+            rule: 'S-2.4',
+            path: '/hotline/calls',
+            idempotent: true,
+            fields: [
+              {
+                name: 'agencyCode',
+                label: '接听机构',
+                kind: 'select',
+                options: AGENCIES,
+                initial: session.agency ?? '',
+              },
+              { name: 'channel', label: '渠道', kind: 'select', options: { phone: '12348 电话', online: '在线咨询' } },
+            ],
+          }}
+          onDone={() => setTick((t) => t + 1)}
+        />
+      )}
       <Loading loading={calls.loading} />
       <ErrorBox error={calls.error} />
       <ErrorBox error={error} />
