@@ -147,6 +147,15 @@ test('a deferred-document case from intake to payout, each step in the console b
 
   // The agency head grants (L-1); the rotation picks at once (S-2.9) and the institution is asked to confirm.
   const head = await as(`head-${run}`, ['agency_head']);
+  // The head's work queue: what waits on them (issue 8's read model), here the L-1 decision.
+  const tasks = head.getByTestId('my-tasks');
+  await until(async () => {
+    if (((await tasks.locator('tr', { hasText: no }).textContent({ timeout: 500 })) ?? '').includes('审查决定'))
+      return true;
+    await tasks.getByRole('button', { name: '刷新' }).click();
+    return false;
+  });
+  await screenshot(head, '04a-head-my-tasks');
   await openCase(head, no);
   await act(head, 'decision', { decision: 'grant' });
   await refreshUntil(head, async () => (await head.getByTestId('proposed-member').count()) > 0);

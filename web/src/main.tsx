@@ -7,6 +7,7 @@ import { CasePage } from './pages/case';
 import { EvaluationsPage } from './pages/evaluations';
 import { CallsPage } from './pages/hotline';
 import { IntakePage } from './pages/intake';
+import { MyTasksPage } from './pages/my-tasks';
 import { FiguresPage, PublishedPage, StuckBoard } from './pages/manager';
 import { QueuePage } from './pages/queue';
 import { SignInPage } from './pages/sign-in';
@@ -23,6 +24,22 @@ interface Route {
 
 const STAFF: Role[] = ['agency_staff', 'agency_head', 'city_centre'];
 const ROUTES: Route[] = [
+  {
+    path: 'my-tasks',
+    label: '待我处理',
+    roles: [
+      'agency_staff',
+      'agency_head',
+      'city_centre',
+      'justice_bureau',
+      'institution',
+      'quality_manager',
+      'lawyer',
+      'evaluator',
+      'expert',
+    ],
+    render: (s) => <MyTasksPage session={s} />,
+  },
   {
     path: 'intake',
     label: '受理登记 / 代为申请',
