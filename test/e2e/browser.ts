@@ -68,7 +68,7 @@ export async function signIn(browser: Browser, base: string, token: string): Pro
     viewport: { width: 1400, height: 900 },
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   await page.goto(`${base}/console/`);
   await page.locator('textarea[name=token]').fill(token);
   await page.getByTestId('token-preview').waitFor();
@@ -83,7 +83,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Re-reads the case page until its stage shows `label` (workflows record their steps a moment after answering). */
-export async function waitForStage(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
+export async function waitForStage(page: Page, label: string, timeoutMs = 45_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const text =
@@ -102,7 +102,7 @@ export async function waitForStage(page: Page, label: string, timeoutMs = 20_000
 }
 
 /** Re-reads the case page until `check` holds. */
-export async function refreshUntil(page: Page, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function refreshUntil(page: Page, check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
     if (Date.now() > until) {

@@ -21,6 +21,8 @@ import {
   waitForStage,
 } from './browser';
 
+// Many browser steps on a machine whose two cores the rest of the suite shares.
+jest.setTimeout(300_000);
 let api: Awaited<ReturnType<typeof startApi>>;
 let browser: Browser;
 const run = randomUUID().slice(0, 6);

@@ -12,6 +12,8 @@ import { eventually, startApi } from '../support/api-harness';
 import { residentIdNumber, tokenFor } from '../support/context';
 import { ensureConsoleBuilt, launchBrowser, screenshot, signIn, until } from './browser';
 
+// Many browser steps on a machine whose two cores the rest of the suite shares.
+jest.setTimeout(300_000);
 const DAY = 86_400_000;
 const AGENCY = 'XC';
 let api: Awaited<ReturnType<typeof startApi>>;

@@ -11,6 +11,8 @@ import { startApi, trainForDuty, trainForFiling } from '../support/api-harness';
 import { residentIdNumber, tokenFor } from '../support/context';
 import { ensureConsoleBuilt, launchBrowser, pngPhoto, screenshot, signIn, until, waitForStage } from './browser';
 
+// Many browser steps on a machine whose two cores the rest of the suite shares.
+jest.setTimeout(300_000);
 const AGENCY = 'YC';
 const run = randomUUID().slice(0, 6);
 let api: Awaited<ReturnType<typeof startApi>>;
