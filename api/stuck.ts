@@ -96,8 +96,9 @@ export function stuckRouter(deps: StuckDeps): Router {
       if (q.kind) where.push(Prisma.sql`o.kind = ${q.kind}`);
       if (q.ownerRole) where.push(Prisma.sql`o.owner_role = ${q.ownerRole}`);
       if (q.ownerId) where.push(Prisma.sql`o.owner_id = ${q.ownerId}`);
-      if (q.institutionId) where.push(Prisma.sql`${q.institutionId} = ANY(a.assigned_institution_ids)`);
-      if (q.memberId) where.push(Prisma.sql`${q.memberId} = ANY(a.assigned_member_ids)`);
+      // `@>` (not `= ANY`) so the GIN indexes on the arrays serve the filter.
+      if (q.institutionId) where.push(Prisma.sql`a.assigned_institution_ids @> ARRAY[${q.institutionId}]::text[]`);
+      if (q.memberId) where.push(Prisma.sql`a.assigned_member_ids @> ARRAY[${q.memberId}]::text[]`);
       const filter = Prisma.join(where, ' AND ');
       const [rows, [count]] = await Promise.all([
         db.$queryRaw<StuckRow[]>`

@@ -4,7 +4,7 @@
  * each role's scope, and `/metrics` for Prometheus with the worker's own SDK metrics from a real worker process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import request from 'supertest';
@@ -12,6 +12,7 @@ import type { Role } from '../../api/auth/access';
 import { createLogger } from '../../platform/logger';
 import { DIGEST_SCHEDULE_ID, ensureSchedules, RECONCILE_SCHEDULE_ID } from '../../platform/schedules';
 import { eventually, startApi } from '../support/api-harness';
+import { overdueDecision, storedApplication } from '../support/cases';
 import { tokenFor, uniqueTaskQueue } from '../support/context';
 
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -63,36 +64,8 @@ describe('issue 8: the schedules that keep the read model true and nudge owners'
     expect(digest.state.paused).toBe(true);
 
     // An overdue obligation with no workflow behind it, in an agency of this test's own.
-    const applicationNo = `KQ-1999-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    await api.prisma.application.create({
-      data: {
-        applicationNo,
-        agencyCode: agency,
-        channel: 'walk_in',
-        matterCategory: 'labour_remuneration',
-        applicant: {},
-        matter: {},
-        economicSituation: {},
-        receivedAt: new Date(),
-        stage: 'under_review',
-        stageEnteredAt: new Date(),
-        stageSeq: 2,
-      },
-    });
-    await api.prisma.obligation.create({
-      data: {
-        applicationNo,
-        source: 'application',
-        key: 'decision',
-        kind: 'decision',
-        ownerRole: 'agency_head',
-        ownerId: agency,
-        since: new Date(Date.now() - 9 * 86_400_000),
-        dueAt: new Date(Date.now() - 86_400_000),
-        ruleId: 'L-1',
-        stateSeq: 2,
-      },
-    });
+    const applicationNo = await storedApplication(api.prisma, agency);
+    await overdueDecision(api.prisma, applicationNo, agency);
 
     // The digest's schedule, triggered: the owner gets the overdue obligation in the inbox.
     await api.client.schedule.getHandle(DIGEST_SCHEDULE_ID).trigger();
@@ -130,28 +103,15 @@ describe('issue 8: the schedules that keep the read model true and nudge owners'
 describe('issue 8: SLA and workload figures per agency and period', () => {
   const agency = `F${randomUUID().slice(0, 7)}`;
   const at = (iso: string) => new Date(iso);
-  const no = () => `KQ-1999-${String(randomInt(1_000_000_000)).padStart(9, '0')}`;
 
-  async function application(extra: Record<string, unknown>) {
-    const applicationNo = no();
-    await api.prisma.application.create({
-      data: {
-        applicationNo,
-        agencyCode: agency,
-        channel: 'walk_in',
-        matterCategory: 'labour_remuneration',
-        applicant: {},
-        matter: {},
-        economicSituation: {},
-        receivedAt: at('2026-10-01T02:00:00Z'),
-        stage: 'closed',
-        stageEnteredAt: at('2026-10-20T02:00:00Z'),
-        stageSeq: 9,
-        ...extra,
-      },
+  const application = (extra: Parameters<typeof storedApplication>[2]) =>
+    storedApplication(api.prisma, agency, {
+      receivedAt: at('2026-10-01T02:00:00Z'),
+      stage: 'closed',
+      stageEnteredAt: at('2026-10-20T02:00:00Z'),
+      stageSeq: 9,
+      ...extra,
     });
-    return applicationNo;
-  }
 
   beforeAll(async () => {
     // October 2026 (China time). S-3.3: 3 assignments completed, one of them late; one in September (outside).

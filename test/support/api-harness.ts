@@ -17,17 +17,11 @@ import {
   uniqueTaskQueue,
 } from './context';
 
-export async function startApi(overrides: Partial<AppDeps> = {}) {
-  const prisma = testPrisma();
-  const taskQueue = uniqueTaskQueue('api');
-  const nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
-  const worker = await createTestWorker(nativeConnection, prisma, taskQueue);
-  const running = worker.run();
-  const connection = await Connection.connect({ address: testTemporalAddress() });
-  const client = new Client({ connection, dataConverter: testDataConverter });
-  const app = createApp({
+/** The API's dependencies in tests: test keys and secrets, generous rate limits, a silent log. */
+export function testAppDeps(prisma: AppDeps['prisma'], temporal: AppDeps['temporal'], taskQueue: string): AppDeps {
+  return {
     prisma,
-    temporal: client,
+    temporal,
     taskQueue,
     rules: DEFAULT_RULE_CONFIG,
     log: createLogger('silent'),
@@ -37,8 +31,18 @@ export async function startApi(overrides: Partial<AppDeps> = {}) {
     codecCorsOrigins: ['http://localhost:8233'],
     requireTraining: true,
     limits: { intakePerMinute: 10_000, actionsPerMinute: 10_000, lookupsPerMinute: 10_000 },
-    ...overrides,
-  });
+  };
+}
+
+export async function startApi(overrides: Partial<AppDeps> = {}) {
+  const prisma = testPrisma();
+  const taskQueue = uniqueTaskQueue('api');
+  const nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
+  const worker = await createTestWorker(nativeConnection, prisma, taskQueue);
+  const running = worker.run();
+  const connection = await Connection.connect({ address: testTemporalAddress() });
+  const client = new Client({ connection, dataConverter: testDataConverter });
+  const app = createApp({ ...testAppDeps(prisma, client, taskQueue), ...overrides });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -14,7 +14,7 @@ import {
 import type { IntakeDetails } from '../../domain/intake';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, untilStage } from './context';
+import { applicationInput, testApplicationNo, untilStage } from './context';
 
 export interface MemberSpec {
   dutyLawyer?: boolean;
@@ -93,3 +93,66 @@ export const failureOf = (p: Promise<unknown>) =>
     () => undefined,
     (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
   );
+
+/** A stored application row with no workflow behind it (read-model and figures tests); returns its number. */
+export async function storedApplication(
+  prisma: PrismaClient,
+  agencyCode: string,
+  extra: Partial<Parameters<PrismaClient['application']['create']>[0]['data']> = {},
+): Promise<string> {
+  const applicationNo = testApplicationNo();
+  await prisma.application.create({
+    data: {
+      applicationNo,
+      agencyCode,
+      channel: 'walk_in',
+      matterCategory: 'labour_remuneration',
+      applicant: {},
+      matter: {},
+      economicSituation: {},
+      receivedAt: new Date(),
+      stage: 'under_review',
+      stageEnteredAt: new Date(),
+      stageSeq: 2,
+      ...extra,
+    },
+  });
+  return applicationNo;
+}
+
+/** An open obligation with no workflow behind it: the agency head's overdue decision (L-1). */
+export function overdueDecision(prisma: PrismaClient, applicationNo: string, agencyCode: string) {
+  return prisma.obligation.create({
+    data: {
+      applicationNo,
+      source: 'application',
+      key: 'decision',
+      kind: 'decision',
+      ownerRole: 'agency_head',
+      ownerId: agencyCode,
+      since: new Date(Date.now() - 9 * 86_400_000),
+      dueAt: new Date(Date.now() - 86_400_000),
+      ruleId: 'L-1',
+      stateSeq: 2,
+    },
+  });
+}
+
+/** A civil/administrative scoring sheet in force (S-4.4 test data: two items whose maximums add up to 100). */
+export function civilScoringSheet(prisma: PrismaClient, prefix: string) {
+  const version = Math.floor(Math.random() * 1e6) + 1000;
+  return prisma.scoringSheet.create({
+    data: {
+      id: `${prefix}-civil-${version}`,
+      kind: 'civil_administrative',
+      version,
+      title: '测试评分表',
+      items: [
+        { code: 'procedure', label: '办案程序', max: 40, weight: 1 },
+        { code: 'quality', label: '办案质量', max: 60, weight: 1 },
+      ],
+      effectiveFrom: new Date('2000-01-01'),
+      loadedBy: 'test',
+    },
+  });
+}

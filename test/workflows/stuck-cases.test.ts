@@ -33,17 +33,14 @@ import {
 import type { MaterialCode } from '../../domain/materials';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { cstDateOf } from '../../domain/time';
-import { createLogger } from '../../platform/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { caseFixtures, createPool } from '../support/cases';
+import { testAppDeps } from '../support/api-harness';
+import { caseFixtures, civilScoringSheet, createPool, overdueDecision, storedApplication } from '../support/cases';
 import {
   applicationInput,
   residentIdNumber,
   startWorkflowSuite,
-  TEST_AUTH,
-  TEST_STATUS_SECRET,
-  testCodec,
   tokenFor,
   uniqueTaskQueue,
   untilStage,
@@ -62,33 +59,9 @@ const DAY = 86_400_000;
 beforeAll(async () => {
   suite = await startWorkflowSuite(taskQueue);
   ({ env, prisma } = suite);
-  const version = Math.floor(Math.random() * 1e6) + 2_000_000;
-  await prisma.scoringSheet.create({
-    data: {
-      id: `stuck-civil-${version}`,
-      kind: 'civil_administrative',
-      version,
-      title: '测试评分表',
-      items: [
-        { code: 'procedure', label: '办案程序', max: 40, weight: 1 },
-        { code: 'quality', label: '办案质量', max: 60, weight: 1 },
-      ],
-      effectiveFrom: new Date('2000-01-01'),
-      loadedBy: 'test',
-    },
-  });
+  await civilScoringSheet(prisma, 'stuck');
   const app = createApp({
-    prisma,
-    temporal: env.client,
-    taskQueue,
-    rules: DEFAULT_RULE_CONFIG,
-    log: createLogger('silent'),
-    auth: TEST_AUTH,
-    codec: testCodec,
-    statusCodeSecret: TEST_STATUS_SECRET,
-    codecCorsOrigins: [],
-    requireTraining: true,
-    limits: { intakePerMinute: 10_000, actionsPerMinute: 10_000, lookupsPerMinute: 10_000 },
+    ...testAppDeps(prisma, env.client, taskQueue),
     // "Overdue" is measured on the test server's clock, which the test moves forward.
     now: async () => new Date(await env.currentTimeMs()),
   });
@@ -395,12 +368,23 @@ describe('issue 8: stuck cases, each at its obligation', () => {
       }),
     );
 
-    const scoring = await performed(4);
+    /** A case under evaluation with evaluator eval-7, scored `score` when given. */
+    async function evaluated(score?: number) {
+      const c = await performed(4);
+      const { handle } = await evaluationOf(c.no);
+      await handle.executeUpdate(assignEvaluator, {
+        args: [{ evaluatorId: 'eval-7', kind: 'peer', assignedBy: 'staff-1' }],
+      });
+      if (score !== undefined) {
+        await handle.executeUpdate(submitScore, {
+          args: [{ points: points(score), comments: '', scoredBy: 'eval-7' }],
+        });
+      }
+      return c;
+    }
+
+    const scoring = await evaluated();
     cases.scoring = scoring;
-    e = await evaluationOf(scoring.no);
-    await e.handle.executeUpdate(assignEvaluator, {
-      args: [{ evaluatorId: 'eval-7', kind: 'peer', assignedBy: 'staff-1' }],
-    });
     e = await evaluationOf(scoring.no);
     expected.set(
       'scoring',
@@ -414,13 +398,9 @@ describe('issue 8: stuck cases, each at its obligation', () => {
       }),
     );
 
-    const expert = await performed(4);
+    // Excellent (95): an expert re-reviews (S-4.4).
+    const expert = await evaluated(95);
     cases.expert = expert;
-    e = await evaluationOf(expert.no);
-    await e.handle.executeUpdate(assignEvaluator, {
-      args: [{ evaluatorId: 'eval-7', kind: 'peer', assignedBy: 'staff-1' }],
-    });
-    await e.handle.executeUpdate(submitScore, { args: [{ points: points(95), comments: '', scoredBy: 'eval-7' }] });
     e = await evaluationOf(expert.no);
     expect(e.state.status).toBe('expert_review');
     expected.set(
@@ -436,13 +416,8 @@ describe('issue 8: stuck cases, each at its obligation', () => {
     );
 
     // S-4.5: scored 80, final; no fee schedule for the agency: the payout waits on the agency, due at once.
-    const payout = await performed(4);
+    const payout = await evaluated(80);
     cases.payout = payout;
-    e = await evaluationOf(payout.no);
-    await e.handle.executeUpdate(assignEvaluator, {
-      args: [{ evaluatorId: 'eval-7', kind: 'peer', assignedBy: 'staff-1' }],
-    });
-    await e.handle.executeUpdate(submitScore, { args: [{ points: points(80), comments: '', scoredBy: 'eval-7' }] });
     for (let i = 0; i < 200 && !(await evaluationOf(payout.no)).state.payoutPending; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -616,36 +591,8 @@ describe('issue 8: stuck cases, each at its obligation', () => {
       where: { applicationNo: cases.engagement!.no, kind: 'engagement' },
       data: { dueAt: new Date('2001-01-01T00:00:00Z') },
     });
-    const ghost = `KQ-1999-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    await prisma.application.create({
-      data: {
-        applicationNo: ghost,
-        agencyCode: p.agency,
-        channel: 'walk_in',
-        matterCategory: 'labour_remuneration',
-        applicant: {},
-        matter: {},
-        economicSituation: {},
-        receivedAt: new Date(),
-        stage: 'under_review',
-        stageEnteredAt: new Date(),
-        stageSeq: 2,
-      },
-    });
-    await prisma.obligation.create({
-      data: {
-        applicationNo: ghost,
-        source: 'application',
-        key: 'decision',
-        kind: 'decision',
-        ownerRole: 'agency_head',
-        ownerId: p.agency,
-        since: new Date(),
-        dueAt: new Date(),
-        ruleId: 'L-1',
-        stateSeq: 2,
-      },
-    });
+    const ghost = await storedApplication(prisma, p.agency);
+    await overdueDecision(prisma, ghost, p.agency);
 
     // Only this test's agency: the shared test database holds other files' cases, on other Temporal servers.
     const result = await reconcile(prisma, temporalStateReader(env.client), { agencyCode: p.agency });
