@@ -1,7 +1,8 @@
 /**
  * Issue 9, village agents and hotline officers in a real browser: an agent files for someone (S-2.2), uploads a
  * material photo, sees the field check the agency commissioned (S-3.1, S-2.1) and reports it; a duty officer sees the
- * call queue with its live deadline (S-2.4), claims the call (grab-order) and answers it. Agency 越城 (YC).
+ * call queue with its live deadline (S-2.4), claims the call (grab-order) and answers it; agency staff file a
+ * notification case (L-4). Agency 越城 (YC).
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -152,4 +153,40 @@ test('S-2.4 the call queue shows the live deadline; the duty officer claims and 
     return false;
   });
   await screenshot(page, '15-hotline-call-answered');
+});
+
+test('L-4 agency staff file a notification case: the notifying organ fields appear, the API names the missing ones', async () => {
+  const staff = await as(`staff-n-${run}`, ['agency_staff']);
+  await staff.getByTestId('menu').getByText('受理登记').click();
+  const form = staff.getByTestId('intake');
+  await form.locator('[name=agencyCode]').selectOption(AGENCY);
+  await form.locator('[name=channel]').selectOption('notification');
+  await form.getByTestId('notification').waitFor();
+  await form.locator('[name=name]').fill('李四');
+  await form.locator('[name=idNumber]').fill(residentIdNumber('20100101', '444'));
+  await form.locator('[name=category]').selectOption('criminal_defence');
+  await form.locator('[name=summary]').fill('法院通知为未成年被告人提供辩护');
+  await form.locator('[name=householdSize]').fill('3');
+  await form.locator('[name=monthlyHouseholdIncome]').fill('3000');
+  for (const code of ['identity_proof', 'economic_statement', 'matter_evidence']) {
+    await form.locator(`[name="materials.${code}"]`).check();
+  }
+  await form.getByRole('button', { name: '提交申请' }).click();
+  const error = form.getByTestId('error');
+  await error.waitFor();
+  expect(await error.textContent()).toContain('通知机关');
+  await form.locator('[name=organ]').selectOption('court');
+  await form.locator('[name=organName]').fill('绍兴市越城区人民法院');
+  await form.locator('[name=noticeDate]').fill(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10));
+  await form.locator('[name=ground]').selectOption('minor');
+  await screenshot(staff, '16-notification-intake');
+  await form.getByRole('button', { name: '提交申请' }).click();
+  const no = /(YC-\d{4}-\d{6})/.exec((await form.getByTestId('filed').textContent()) ?? '')![1]!;
+  await staff.goto(`${api.base}/console/#/case/${no}`);
+  await staff.getByTestId('stage').waitFor();
+  await until(async () => {
+    await staff.getByTestId('case-summary').getByRole('button', { name: '刷新' }).click();
+    return ((await staff.getByTestId('timeline').textContent()) ?? '').includes('L-4');
+  });
+  expect(await staff.getByTestId('case-summary').textContent()).toContain('通知辩护/代理');
 });

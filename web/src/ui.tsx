@@ -27,15 +27,17 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]) {
 }
 
 /** The API's Chinese message, and each field's message from the validation details. */
-export function ErrorBox({ error }: { error: unknown }) {
+export function ErrorBox({ error, labels = {} }: { error: unknown; labels?: Record<string, string> }) {
   if (!error) return null;
   const failure = error instanceof ApiFailure ? error : null;
   const details = Array.isArray(failure?.details)
     ? (failure.details as Array<{ path?: string; message?: string }>)
     : [];
+  // With field details listed below, the headline is the message's lead ("请求内容不符合要求").
+  const headline = failure && details.length > 0 ? failure.message.split('：')[0] : undefined;
   return (
     <div className="error" role="alert" data-testid="error">
-      <strong>{failure ? failure.message : error instanceof Error ? error.message : '出错了'}</strong>
+      <strong>{headline ?? (failure ? failure.message : error instanceof Error ? error.message : '出错了')}</strong>
       {failure && (
         <span className="code">
           （{failure.status} {failure.code}）
@@ -45,7 +47,7 @@ export function ErrorBox({ error }: { error: unknown }) {
         <ul>
           {details.map((d, i) => (
             <li key={i}>
-              {d.path ? <code>{d.path}</code> : null} {d.message}
+              {d.path ? <span className="field">{labels[d.path] ?? d.path}</span> : null} {d.message}
             </li>
           ))}
         </ul>
@@ -137,7 +139,7 @@ export function ActionForm({
         {busy ? '提交中…' : (spec.submit ?? '提交')}
       </button>
       {done && <span className="ok">{done}</span>}
-      <ErrorBox error={error} />
+      <ErrorBox error={error} labels={Object.fromEntries(spec.fields.map((f) => [f.name, f.label]))} />
     </form>
   );
 }

@@ -236,7 +236,29 @@ export function IntakePage({ session }: { session: Session }) {
           {busy ? '提交中…' : '提交申请'}
         </button>
       </form>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} labels={FIELD_LABELS} />
     </Section>
   );
 }
+
+/** The API's field paths, as the form names them. */
+const FIELD_LABELS: Record<string, string> = {
+  agencyCode: '负责机构',
+  channel: '受理渠道',
+  'applicant.name': '姓名',
+  'applicant.idNumber': '公民身份号码',
+  'applicant.phone': '手机号码',
+  'matter.category': '事项类别',
+  'matter.summary': '案情摘要',
+  'economicSituation.householdSize': '家庭人口',
+  'economicSituation.monthlyHouseholdIncome': '家庭月收入',
+  'economicSituation.commitmentSigned': '诚信承诺',
+  'intake.notification': '通知信息',
+  'intake.notification.organ': '通知机关',
+  'intake.notification.organName': '机关名称',
+  'intake.notification.noticeDate': '通知日期',
+  'intake.notification.ground': '通知理由',
+  'intake.correctionCommitment': '容缺受理承诺',
+  'intake.limitationDeadline': '时效届满日',
+  'intake.paperMaterialsForwarded': '纸质材料转交',
+};
