@@ -5,8 +5,9 @@
  *   npm run chaos:workers  -- [cases=200] [kills=50]
  *   npm run chaos:temporal -- [cases=200] [restarts=2]
  *   npm run chaos:database -- [cases=100] [outageSeconds=30]
+ *   npm run chaos:fuzz     -- [requests=10000]
  */
-import { databaseOutage, report, temporalRestarts, workerCrashes, type ScenarioResult } from './scenarios';
+import { badInput, databaseOutage, report, temporalRestarts, workerCrashes, type ScenarioResult } from './scenarios';
 
 async function main() {
   const [mode, a, b] = process.argv.slice(2);
@@ -14,8 +15,9 @@ async function main() {
   let result: ScenarioResult;
   if (mode === 'workers') result = await workerCrashes(n(a, 200), n(b, 50), 60);
   else if (mode === 'temporal') result = await temporalRestarts(n(a, 200), n(b, 2), 60);
+  else if (mode === 'fuzz') result = await badInput(n(a, 10_000));
   else if (mode === 'database') result = await databaseOutage(n(a, 100), n(b, 30), 60);
-  else throw new Error('usage: tsx test/chaos/cli.ts workers|temporal|database [cases] [kills|restarts|seconds]');
+  else throw new Error('usage: tsx test/chaos/cli.ts workers|temporal|database|fuzz [cases] [kills|restarts|seconds]');
   const ok = report(result);
   process.exit(ok ? 0 : 1);
 }

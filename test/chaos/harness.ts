@@ -86,6 +86,8 @@ export interface ChaosOptions {
   ownPostgres?: boolean;
   /** Extra environment for the worker and API children (rules, limits). */
   env?: Record<string, string>;
+  /** A workflow bundle already built (the test run's); default: built now. */
+  workflowBundlePath?: string;
 }
 
 export type ChaosStack = Awaited<ReturnType<typeof startChaosStack>>;
@@ -166,8 +168,11 @@ export async function startChaosStack(options: ChaosOptions) {
   const codec = new AesGcmCodec({ chaos: payloadKey }, 'chaos');
 
   // The workflow bundle, built once (workers restart in seconds instead of re-bundling).
-  const bundlePath = join(scratch, 'workflow-bundle.js');
-  writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
+  let bundlePath = options.workflowBundlePath;
+  if (bundlePath === undefined) {
+    bundlePath = join(scratch, 'workflow-bundle.js');
+    writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
+  }
 
   const apiPort = await freePort();
   const childEnv = (): NodeJS.ProcessEnv => ({

@@ -4,6 +4,7 @@
  * lost or duplicated effect.
  */
 import { checkInvariants, type Check } from './checks';
+import { duplicatesAndDisorder, fuzzEndpoints, VALID_BODIES } from './fuzz';
 import {
   CHAOS_ENV,
   chaosTokens,
@@ -18,6 +19,13 @@ import {
 import { startChaosStack, type ChaosStack } from './harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let bundle: string | undefined;
+/** Tests pass the bundle their run already built (test/support/global-setup.ts); the CLI builds its own. */
+export function useWorkflowBundle(path: string): void {
+  bundle = path;
+}
+
+const fuzzIntakeBody = () => VALID_BODIES[0];
 const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
 export interface ScenarioResult {
@@ -39,7 +47,7 @@ interface Running {
 
 /** Starts the stack, seeds it, and launches `cases` whole cases at once (each its own sequence of requests). */
 async function launch(name: string, cases: number, ownPostgres: boolean, minutes: number): Promise<Running> {
-  const stack = await startChaosStack({ name, ownPostgres, env: CHAOS_ENV });
+  const stack = await startChaosStack({ name, ownPostgres, env: CHAOS_ENV, workflowBundlePath: bundle });
   await seedReferenceData(stack);
   const tokens = await chaosTokens(stack);
   const stats = newStats();
@@ -121,7 +129,7 @@ export async function workerCrashes(cases: number, kills: number, minutes = 30):
       workerDownSeconds: { p50: downtimes[Math.floor(downtimes.length / 2)]! / 1000, max: downtimes.at(-1)! / 1000 },
     });
   } finally {
-    await r.stack.stop();
+    await r.stack.stop(process.env.CHAOS_KEEP === '1');
   }
 }
 
@@ -146,7 +154,7 @@ export async function temporalRestarts(cases: number, restarts: number, minutes 
       temporalDownSeconds: down,
     });
   } finally {
-    await r.stack.stop();
+    await r.stack.stop(process.env.CHAOS_KEEP === '1');
   }
 }
 
@@ -205,7 +213,7 @@ export async function databaseOutage(cases: number, outageSeconds: number, minut
     });
     return result;
   } finally {
-    await r.stack.stop();
+    await r.stack.stop(process.env.CHAOS_KEEP === '1');
   }
 }
 
@@ -218,4 +226,47 @@ export function report(result: ScenarioResult): boolean {
     ok &&= c.ok;
   }
   return ok;
+}
+
+/**
+ * 4. Bad input at scale: seeded cases (closed ones, and ones waiting for materials), then `requests` fuzzed requests
+ * (fuzz.ts), then duplicate and out-of-order updates on a case of its own.
+ */
+export async function badInput(requests: number): Promise<ScenarioResult> {
+  const startedAt = Date.now();
+  // No short hotline deadlines here: a timer firing mid-fuzz would change row counts on its own.
+  const stack = await startChaosStack({ name: 'fuzz', env: { ...CHAOS_ENV, HOTLINE_DAY_ANSWER_MINUTES: '600' },
+    workflowBundlePath: bundle,
+  });
+  try {
+    await seedReferenceData(stack);
+    const tokens = await chaosTokens(stack);
+    const stats = newStats();
+    const deadline = Date.now() + 10 * 60_000;
+    const closed = await Promise.all([0, 1].map((i) => runCase(stack, tokens, stats, 'fuzz-seed', i, deadline)));
+    const waiting: string[] = [];
+    for (const i of [2, 3]) {
+      const res = await request(stats, stack.base, 'POST', '/applications', tokens.staff, fuzzIntakeBody(), {
+        'Idempotency-Key': `fuzz-seed-${i}`,
+      });
+      waiting.push((res.json as { applicationNo: string }).applicationNo);
+    }
+    const callIds = await registerCalls(stack, tokens, stats, 'fuzz-seed', 0, 2, deadline);
+    await sleep(3_000); // the seeded cases' first steps (record, correction notice) have landed
+    const applicationNos = [...closed.flatMap((c) => (c.applicationNo ? [c.applicationNo] : [])), ...waiting];
+    const fuzz = await fuzzEndpoints(stack, tokens, requests, { applicationNos, callIds });
+    const order = await duplicatesAndDisorder(stack, tokens);
+    return {
+      scenario: 'bad input at scale',
+      checks: [...fuzz.checks, ...order],
+      figures: {
+        date: new Date().toISOString(),
+        machine: stack.machine,
+        ...fuzz.figures,
+        wallClockSeconds: Math.round((Date.now() - startedAt) / 1000),
+      },
+    };
+  } finally {
+    await stack.stop(process.env.CHAOS_KEEP === '1');
+  }
 }
