@@ -201,7 +201,7 @@ async function send(stats: HttpStats, base: string, r: FuzzRequest extends fc.Ar
   if (r.key !== undefined) headers['Idempotency-Key'] = r.key.slice(0, 1000).replace(/[^\x20-\x7e]/g, '?');
   let body: string | undefined;
   if (method === 'POST' && r.withBody) {
-    const raw = (r.body as { raw?: unknown }).raw;
+    const raw = (r.body as { raw?: unknown } | null)?.raw;
     body = typeof raw === 'string' ? raw : JSON.stringify(r.body);
   }
   return request(stats, base, method, url, r.token || undefined, body, headers);
