@@ -51,7 +51,10 @@ export function isUnavailable(err: unknown): boolean {
   if (cause && [cause.code, cause.originalCode].some((c) => typeof c === 'string' && UNAVAILABLE_CODES.includes(c))) {
     return true;
   }
-  if (cause && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(String(cause.kind))) {
+  if (
+    cause &&
+    ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(String(cause.kind))
+  ) {
     return true;
   }
   const name = (err as { name?: unknown }).name;

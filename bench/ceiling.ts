@@ -40,7 +40,7 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<
 }
 
 async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(n);
+  const out = new Array<T>(n);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, n) }, async () => {
@@ -129,7 +129,9 @@ async function main() {
     const today = cstDateOf(new Date());
     await handle.executeUpdate(recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
     await handle.executeUpdate(submitCaseFile, {
-      args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: slot.proposedMemberId }],
+      args: [
+        { documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: slot.proposedMemberId },
+      ],
     });
     await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
     const evaluation = client.workflow.getHandle(evaluationWorkflowId(applicationNo));
@@ -163,7 +165,7 @@ async function main() {
     connection: stack.temporal.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('./workflows/synthetic'),
-    activities: { noop: async () => undefined, timerFired: async () => undefined },
+    activities: { noop: () => Promise.resolve(), timerFired: () => Promise.resolve() },
     reuseV8Context: true,
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -13,9 +13,10 @@ async function main() {
     taskQueue: taskQueue!,
     workflowsPath: require.resolve('./workflows/synthetic'),
     activities: {
-      noop: async () => undefined,
-      timerFired: async ({ dueAt }: { id: string; dueAt: string }) => {
+      noop: () => Promise.resolve(),
+      timerFired: ({ dueAt }: { id: string; dueAt: string }) => {
         process.stdout.write(`fired ${Date.now() - Date.parse(dueAt)}\n`);
+        return Promise.resolve();
       },
     },
     reuseV8Context: true,

@@ -39,9 +39,14 @@ function rssMiB(pid: number | undefined): number {
   const all = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=']).toString().trim().split('\n');
   const rows = all.map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const [p, pp] of rows) if (tree.has(pp) && !tree.has(p)) (tree.add(p), (grew = true));
+    for (const [p, pp] of rows) {
+      if (tree.has(pp) && !tree.has(p)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
   }
   return Math.round(rows.filter(([p]) => tree.has(p)).reduce((s, [, , kb]) => s + kb, 0) / 1024);
 }
@@ -62,7 +67,19 @@ async function main() {
   const children: ChildProcess[] = [];
   const server = spawn(
     cli.path,
-    ['server', 'start-dev', '--db-filename', join(scratch, 'temporal.db'), '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'error'],
+    [
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(scratch, 'temporal.db'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--headless',
+      '--log-level',
+      'error',
+    ],
     { stdio: 'ignore', detached: true },
   );
   children.push(server);
@@ -75,15 +92,19 @@ async function main() {
   }
   const client = new Client({ connection: connection! });
   const taskQueue = `timers-${randomUUID()}`;
-  const worker = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['bench/timers-worker.ts', address, taskQueue, String(env.WORKER_MAX_CACHED_WORKFLOWS)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
+  const worker = spawn(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['bench/timers-worker.ts', address, taskQueue, String(env.WORKER_MAX_CACHED_WORKFLOWS)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    },
+  );
   children.push(worker);
   const lateness: number[] = [];
   let ready = false;
-  createInterface({ input: worker.stdout! }).on('line', (line) => {
+  createInterface({ input: worker.stdout }).on('line', (line) => {
     if (line === 'ready') ready = true;
     else if (line.startsWith('fired ')) lateness.push(Number(line.slice(6)));
   });
@@ -135,7 +156,8 @@ async function main() {
   const dbMiB = Math.round(
     readdirSync(scratch)
       .filter((f) => f.startsWith('temporal.db'))
-      .reduce((s, f) => s + statSync(join(scratch, f)).size, 0) / 2 ** 20,
+      .reduce((s, f) => s + statSync(join(scratch, f)).size, 0) /
+      2 ** 20,
   );
   const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(
@@ -145,12 +167,26 @@ async function main() {
         machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
         server: 'Temporal CLI dev server, SQLite file',
         openCases: open,
-        load: { seconds: Math.round(loadSeconds), startsPerSecond: Math.round(parkedPerSecond), dueStartsPerSecond: Math.round(dueStartedPerSecond) },
+        load: {
+          seconds: Math.round(loadSeconds),
+          startsPerSecond: Math.round(parkedPerSecond),
+          dueStartsPerSecond: Math.round(dueStartedPerSecond),
+        },
         timersDue: due,
         perMinute,
         fired: lateness.length,
-        latenessMs: { p50: pct(sorted, 0.5), p95: pct(sorted, 0.95), p99: pct(sorted, 0.99), max: sorted.at(-1) ?? null },
-        memoryMiB: { workerAfterLoad: afterLoad.workerMiB, workerPeak: peakWorker, serverAfterLoad: afterLoad.serverMiB, serverPeak: peakServer },
+        latenessMs: {
+          p50: pct(sorted, 0.5),
+          p95: pct(sorted, 0.95),
+          p99: pct(sorted, 0.99),
+          max: sorted.at(-1) ?? null,
+        },
+        memoryMiB: {
+          workerAfterLoad: afterLoad.workerMiB,
+          workerPeak: peakWorker,
+          serverAfterLoad: afterLoad.serverMiB,
+          serverPeak: peakServer,
+        },
         serverDatabaseMiB: dbMiB,
         loadAverage: loadAvg,
       },

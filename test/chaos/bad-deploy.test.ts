@@ -30,7 +30,8 @@ async function replay(bundle: { code: string } | { codePath: string }) {
   let replayed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories())) {
     replayed++;
-    if (result.error) failures.push({ workflowId: result.workflowId, error: `${result.error.name}: ${result.error.message}` });
+    if (result.error)
+      failures.push({ workflowId: result.workflowId, error: `${result.error.name}: ${result.error.message}` });
   }
   return { replayed, failures };
 }
@@ -55,7 +56,10 @@ test('a non-deterministic change (a new timer without patched()) fails the repla
     writeFileSync(
       file,
       "import { sleep as badDeploySleep } from '@temporalio/workflow';\n" +
-        source.replace(ANCHOR, `  await badDeploySleep('1 second'); // the bad deploy: a new command, no patched()\n${ANCHOR}`),
+        source.replace(
+          ANCHOR,
+          `  await badDeploySleep('1 second'); // the bad deploy: a new command, no patched()\n${ANCHOR}`,
+        ),
     );
     const bad = await bundleWorkflowCode({
       workflowsPath: join(scratch, 'workflows', 'index.ts'),

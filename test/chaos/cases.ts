@@ -105,7 +105,11 @@ export async function request(
   // A clean 503: the error body with its stable code, or /health's own answer naming what is down.
   const cleanUnavailable = status === 503 && (code === 'SERVICE_UNAVAILABLE' || health === 'degraded');
   if ((status >= 500 && !cleanUnavailable) || STACK.test(text)) {
-    stats.bad.push({ path: `${method} ${path.replace(/\/[A-Z]{2}-\d{4}-\d+/, '/:no')}`, status, body: text.slice(0, 300) });
+    stats.bad.push({
+      path: `${method} ${path.replace(/\/[A-Z]{2}-\d{4}-\d+/, '/:no')}`,
+      status,
+      body: text.slice(0, 300),
+    });
   }
   return { status, json, text };
 }
@@ -235,7 +239,12 @@ export async function runCase(
       'review',
     );
     await until(`${at}/evaluation`, (e) => e.status === 'waiting_evaluator');
-    await send(`${at}/evaluation/evaluator`, tokens.staff, { evaluatorId: 'chaos-evaluator', kind: 'peer' }, 'evaluator');
+    await send(
+      `${at}/evaluation/evaluator`,
+      tokens.staff,
+      { evaluatorId: 'chaos-evaluator', kind: 'peer' },
+      'evaluator',
+    );
     await send(`${at}/evaluation/score`, tokens.evaluator, { points: { all: 80 }, comments: '' }, 'score');
     await until(at, (r) => r.stage === 'closed');
     return { index, applicationNo, ok: true, ms: Date.now() - started };

@@ -48,13 +48,21 @@ export async function checkInvariants(
   add('every case driven to the end', nos.length === expected.cases, `${nos.length} / ${expected.cases}`);
   const apps = await prisma.application.findMany({ select: { applicationNo: true, stage: true } });
   const closed = apps.filter((a) => a.stage === 'closed').length;
-  add('every case closed in PostgreSQL', closed === expected.cases && apps.length === expected.cases, `${closed} closed of ${apps.length} stored`);
+  add(
+    'every case closed in PostgreSQL',
+    closed === expected.cases && apps.length === expected.cases,
+    `${closed} closed of ${apps.length} stored`,
+  );
   const statuses = await mapLimit(nos, 8, async (no) => [
     await workflowStatus(stack, applicationWorkflowId(no)),
     await workflowStatus(stack, evaluationWorkflowId(no)),
   ]);
   const completed = statuses.filter(([a, e]) => a === 'COMPLETED' && e === 'COMPLETED').length;
-  add('every case and evaluation workflow completed in Temporal', completed === nos.length, `${completed} / ${nos.length}`);
+  add(
+    'every case and evaluation workflow completed in Temporal',
+    completed === nos.length,
+    `${completed} / ${nos.length}`,
+  );
 
   // Payout: exactly one line per case, the expected amount (score 80 = the tier's coefficient x base fee), no twin.
   const lines = await prisma.payoutLine.findMany({ select: { applicationNo: true, kind: true, amountCents: true } });
@@ -87,7 +95,9 @@ export async function checkInvariants(
   );
 
   // Rotation: the ledger 1..n without gap or twin, one assignment pick per case, turns used = picks confirmed.
-  const ledger = await prisma.rotationLedger.findMany({ select: { seq: true, applicationNo: true, purpose: true, turn: true } });
+  const ledger = await prisma.rotationLedger.findMany({
+    select: { seq: true, applicationNo: true, purpose: true, turn: true },
+  });
   const seqs = ledger.map((l) => l.seq).sort((a, b) => a - b);
   const contiguous = seqs.every((s, i) => s === i + 1);
   const picks = ledger.filter((l) => l.purpose.startsWith('assignment-'));
@@ -98,7 +108,11 @@ export async function checkInvariants(
   const spread = Math.max(...turns) - Math.min(...turns);
   add(
     'no rotation turn double-used or lost',
-    contiguous && picks.length === expected.cases && pickedCases === expected.cases && turnSum === expected.cases && spread <= 1,
+    contiguous &&
+      picks.length === expected.cases &&
+      pickedCases === expected.cases &&
+      turnSum === expected.cases &&
+      spread <= 1,
     `ledger ${seqs.length} rows 1..${seqs.at(-1) ?? 0}${contiguous ? ' without gaps' : ' WITH GAPS'}; ${picks.length} assignment picks for ${pickedCases} cases; turns used ${turnSum}, spread ${spread}`,
   );
 

@@ -21,7 +21,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Every route of the API (README "API"), with the query keys it reads. `:x` are path parameters. */
 export const ROUTES: Array<[method: 'GET' | 'POST', path: string, query?: string[]]> = [
   ['POST', '/applications'],
-  ['GET', '/applications', ['stage', 'agencyCode', 'channel', 'correctionDueBefore', 'reviewDueBefore', 'limit', 'after']],
+  [
+    'GET',
+    '/applications',
+    ['stage', 'agencyCode', 'channel', 'correctionDueBefore', 'reviewDueBefore', 'limit', 'after'],
+  ],
   ['GET', '/applications/:no'],
   ['GET', '/applications/:no/state'],
   ['GET', '/applications/:no/timeline'],
@@ -136,7 +140,23 @@ export const VALID_BODIES: Record<string, unknown>[] = [
 const junk = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '0', '-1', 'null', 'NaN', '1e309', '9'.repeat(40), '../../etc/passwd', '%00', "'; DROP TABLE application; --", '<script>', 'KQ-2026-000001', 'KQ-9999-999999', 'a'.repeat(5000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '-1',
+    'null',
+    'NaN',
+    '1e309',
+    '9'.repeat(40),
+    '../../etc/passwd',
+    '%00',
+    "'; DROP TABLE application; --",
+    '<script>',
+    'KQ-2026-000001',
+    'KQ-9999-999999',
+    'a'.repeat(5000),
+  ),
   fc.integer().map(String),
 );
 
@@ -164,26 +184,50 @@ export function requestArbitrary(real: { applicationNos: string[]; callIds: stri
   );
   return fc.record({
     route: fc.constantFrom(...ROUTES),
-    params: fc.dictionary(fc.constantFrom('no', 'taskId', 'callId', 'memberId', 'id', 'visitId', 'personId', 'applicationNo', 'agencyCode'), fc.constant(null)).chain(() =>
-      fc.record({
-        no: param('no'),
-        taskId: param('taskId'),
-        callId: param('callId'),
-        memberId: param('memberId'),
-        id: param('id'),
-        visitId: param('visitId'),
-        personId: param('personId'),
-        applicationNo: param('applicationNo'),
-        agencyCode: param('agencyCode'),
-      }),
+    params: fc
+      .dictionary(
+        fc.constantFrom(
+          'no',
+          'taskId',
+          'callId',
+          'memberId',
+          'id',
+          'visitId',
+          'personId',
+          'applicationNo',
+          'agencyCode',
+        ),
+        fc.constant(null),
+      )
+      .chain(() =>
+        fc.record({
+          no: param('no'),
+          taskId: param('taskId'),
+          callId: param('callId'),
+          memberId: param('memberId'),
+          id: param('id'),
+          visitId: param('visitId'),
+          personId: param('personId'),
+          applicationNo: param('applicationNo'),
+          agencyCode: param('agencyCode'),
+        }),
+      ),
+    query: fc.dictionary(
+      fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('limit', 'after', 'agencyCode', 'stage', 'year', 'on')),
+      junk,
+      { maxKeys: 4 },
     ),
-    query: fc.dictionary(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('limit', 'after', 'agencyCode', 'stage', 'year', 'on')), junk, { maxKeys: 4 }),
     queryKnown: fc.array(junk, { maxLength: 7 }),
     body,
     withBody: fc.boolean(),
     token: fc.constantFrom(...tokens),
     key: fc.option(junk, { nil: undefined }),
-    contentType: fc.constantFrom('application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+    contentType: fc.constantFrom(
+      'application/json',
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+    ),
   });
 }
 
@@ -195,7 +239,10 @@ async function send(stats: HttpStats, base: string, r: FuzzRequest extends fc.Ar
     encodeURIComponent(String((r.params as Record<string, string>)[name] ?? 'x')),
   );
   const qs = new URLSearchParams(r.query);
-  known.forEach((k, i) => r.queryKnown[i] !== undefined && qs.set(k, r.queryKnown[i]!));
+  known.forEach((k, i) => {
+    const v = r.queryKnown[i];
+    if (v !== undefined) qs.set(k, v);
+  });
   const url = `${path}${qs.size ? `?${qs.toString()}` : ''}`;
   const headers: Record<string, string> = { 'Content-Type': r.contentType };
   if (r.key !== undefined) headers['Idempotency-Key'] = r.key.slice(0, 1000).replace(/[^\x20-\x7e]/g, '?');
@@ -260,7 +307,8 @@ export async function fuzzEndpoints(
         const r = samples[next++]!;
         const res = await send(stats, stack.base, r);
         if (r.route[0] === 'POST' && res.status >= 200 && res.status < 300 && !r.route[1].startsWith('/codec')) {
-          if (r.route[1] !== '/public/applications/status') accepted.push(`${r.route[0]} ${r.route[1]} -> ${res.status}`);
+          if (r.route[1] !== '/public/applications/status')
+            accepted.push(`${r.route[0]} ${r.route[1]} -> ${res.status}`);
         }
       }
     }),
@@ -281,18 +329,34 @@ export async function fuzzEndpoints(
     },
     {
       name: 'rejected requests wrote nothing (row counts, workflow count, case states unchanged)',
-      ok: accepted.length === 0 && changed.length === 0 && after.workflows === before.workflows && statesChanged.length === 0,
+      ok:
+        accepted.length === 0 &&
+        changed.length === 0 &&
+        after.workflows === before.workflows &&
+        statesChanged.length === 0,
       detail: `${accepted.length} accepted writes${accepted.length ? ` (${accepted.slice(0, 3).join('; ')})` : ''}; tables changed: ${changed.map((t) => `${t} ${before.counts[t]}->${after.counts[t]}`).join(', ') || 'none'}; workflows ${before.workflows}->${after.workflows}; case states changed ${statesChanged.length}`,
     },
   ];
-  return { checks, figures: { requests: stats.requests, seconds, requestsPerSecond: Math.round(stats.requests / seconds), byStatus: stats.byStatus } };
+  return {
+    checks,
+    figures: {
+      requests: stats.requests,
+      seconds,
+      requestsPerSecond: Math.round(stats.requests / seconds),
+      byStatus: stats.byStatus,
+    },
+  };
 }
 
 /** The rows a case caused, for comparing a clean run with a noisy one. */
 async function effects(stack: ChaosStack, no: string) {
   const p = stack.prisma;
   const [events, notices, ledger, payouts, evaluations] = await Promise.all([
-    p.applicationStageEvent.findMany({ where: { applicationNo: no }, select: { stage: true }, orderBy: { seq: "asc" } }),
+    p.applicationStageEvent.findMany({
+      where: { applicationNo: no },
+      select: { stage: true },
+      orderBy: { seq: 'asc' },
+    }),
     p.notification.findMany({ where: { applicationNo: no }, select: { obligationKey: true, recipient: true } }),
     p.rotationLedger.count({ where: { applicationNo: no } }),
     p.payoutLine.count({ where: { applicationNo: no } }),
@@ -300,8 +364,9 @@ async function effects(stack: ChaosStack, no: string) {
   ]);
   return {
     stageEvents: events.map((e) => e.stage).join('>'),
+    // Which institution and ledger seq differ between two cases; what kinds of notice went to whom may not.
     notices: notices
-      .map((n) => `${n.obligationKey}@${n.recipient}`)
+      .map((n) => `${n.obligationKey.replace(/\d+/g, 'n')}@${n.recipient.replace(/:.*/, '')}`)
       .sort()
       .join(','),
     ledger,
@@ -355,25 +420,76 @@ export async function duplicatesAndDisorder(stack: ChaosStack, tokens: Tokens): 
   await tooEarly(`${at}/performance/engagement`, tokens.staff, { signedOn: today }, 'engagement');
   await tooEarly(`${at}/assignment/confirmation`, tokens.staff, { ledgerSeq: 1, memberId: 'c-a-m1' }, 'confirm');
   await state(`${at}/state`, (s) => s.stage === 'awaiting_materials');
-  await triple(`${at}/materials`, tokens.staff, { items: ['economic_statement', 'matter_evidence'] }, 'materials', false);
+  await triple(
+    `${at}/materials`,
+    tokens.staff,
+    { items: ['economic_statement', 'matter_evidence'] },
+    'materials',
+    false,
+  );
   await tooEarly(`${at}/performance/case-file/review`, tokens.qm['C-A']!, { approved: true, comments: '' }, 'review');
   await triple(`${at}/decision`, tokens.head, { decision: 'grant' }, 'decision');
-  const picked = await state(`${at}/state`, (s) => (s.assignment as { status?: string } | undefined)?.status === 'awaiting_institution');
-  const slot = (picked.assignment as { slots: Array<{ ledgerSeq: number; proposedMemberId: string; institutionId: string }> }).slots[0]!;
-  await tooEarly(`${at}/performance/case-file`, tokens.staff, { documents: ['x'], report: 'x', matterEndedOn: today }, 'file');
-  await triple(`${at}/assignment/confirmation`, tokens.staff, { ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId }, 'confirm');
+  const picked = await state(
+    `${at}/state`,
+    (s) => (s.assignment as { status?: string } | undefined)?.status === 'awaiting_institution',
+  );
+  const slot = (
+    picked.assignment as { slots: Array<{ ledgerSeq: number; proposedMemberId: string; institutionId: string }> }
+  ).slots[0]!;
+  await tooEarly(
+    `${at}/performance/case-file`,
+    tokens.staff,
+    { documents: ['x'], report: 'x', matterEndedOn: today },
+    'file',
+  );
+  await triple(
+    `${at}/assignment/confirmation`,
+    tokens.staff,
+    { ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId },
+    'confirm',
+  );
   await state(`${at}/state`, (s) => s.stage === 'assigned' && s.performance !== undefined);
   await triple(`${at}/performance/engagement`, tokens.staff, { signedOn: today }, 'engagement');
-  await tooEarly(`${at}/evaluation/evaluator`, tokens.staff, { evaluatorId: 'chaos-evaluator', kind: 'peer' }, 'evaluator');
-  await triple(`${at}/performance/case-file`, tokens.staff, { documents: ['民事调解书'], report: '调解结案', matterEndedOn: today }, 'file');
-  await triple(`${at}/performance/case-file/review`, tokens.qm[slot.institutionId]!, { approved: true, comments: '' }, 'review');
+  await tooEarly(
+    `${at}/evaluation/evaluator`,
+    tokens.staff,
+    { evaluatorId: 'chaos-evaluator', kind: 'peer' },
+    'evaluator',
+  );
+  await triple(
+    `${at}/performance/case-file`,
+    tokens.staff,
+    { documents: ['民事调解书'], report: '调解结案', matterEndedOn: today },
+    'file',
+  );
+  await triple(
+    `${at}/performance/case-file/review`,
+    tokens.qm[slot.institutionId]!,
+    { approved: true, comments: '' },
+    'review',
+  );
   await state(`${at}/evaluation`, (e) => e.status === 'waiting_evaluator');
   await tooEarly(`${at}/evaluation/score`, tokens.evaluator, { points: { all: 80 }, comments: '' }, 'score-2');
-  await triple(`${at}/evaluation/evaluator`, tokens.staff, { evaluatorId: 'chaos-evaluator', kind: 'peer' }, 'evaluator');
+  // Not again under a new key: naming an evaluator again is a re-assignment by design (S-4.4), which notifies them.
+  await triple(
+    `${at}/evaluation/evaluator`,
+    tokens.staff,
+    { evaluatorId: 'chaos-evaluator', kind: 'peer' },
+    'evaluator',
+    false,
+  );
   await triple(`${at}/evaluation/score`, tokens.evaluator, { points: { all: 80 }, comments: '' }, 'score');
   await state(at, (r) => r.stage === 'closed');
   // After the end: the decision again is answered or refused as closed, never a second effect.
-  await request(stats, base, 'POST', `${at}/decision`, tokens.head, { decision: 'grant' }, { 'Idempotency-Key': key('decision') });
+  await request(
+    stats,
+    base,
+    'POST',
+    `${at}/decision`,
+    tokens.head,
+    { decision: 'grant' },
+    { 'Idempotency-Key': key('decision') },
+  );
   await sleep(1_000);
   const a = await effects(stack, clean.applicationNo!);
   const b = await effects(stack, no);

@@ -116,7 +116,8 @@ export async function startChaosStack(options: ChaosOptions) {
 
   // Temporal dev server with a file-backed state, restartable on the same port and file.
   const cli = temporalCli(env);
-  if (cli.type !== 'existing-path') throw new Error('the chaos runs need the Temporal CLI installed (npm run setup:temporal)');
+  if (cli.type !== 'existing-path')
+    throw new Error('the chaos runs need the Temporal CLI installed (npm run setup:temporal)');
   const temporalPort = await freePort();
   const temporalFile = join(scratch, 'temporal.db');
   const temporalAddress = `127.0.0.1:${temporalPort}`;
@@ -218,9 +219,9 @@ export async function startChaosStack(options: ChaosOptions) {
     supervise(worker, startWorker);
     await waitFor(
       'the worker',
-      async () => {
+      () => {
         const text = readFileSync(workerLog, 'utf8');
-        return text.slice(text.lastIndexOf(marker)).includes('worker is running');
+        return Promise.resolve(text.slice(text.lastIndexOf(marker)).includes('worker is running'));
       },
       120_000,
     );

@@ -182,9 +182,17 @@ export async function databaseOutage(cases: number, outageSeconds: number, minut
         request(outage, r.stack.base, 'GET', '/health', undefined),
         request(outage, r.stack.base, 'GET', `/applications/${someNo}`, r.tokens.staff),
         request(outage, r.stack.base, 'GET', `/applications?limit=5`, r.tokens.staff),
-        request(outage, r.stack.base, 'POST', '/applications', r.tokens.staff, { agencyCode: 'KQ' }, {
-          'Idempotency-Key': `outage-invalid-${probes}`,
-        }),
+        request(
+          outage,
+          r.stack.base,
+          'POST',
+          '/applications',
+          r.tokens.staff,
+          { agencyCode: 'KQ' },
+          {
+            'Idempotency-Key': `outage-invalid-${probes}`,
+          },
+        ),
         request(outage, r.stack.base, 'POST', `/applications/${someNo}/materials`, r.tokens.staff, {
           items: ['other'],
         }),
@@ -235,7 +243,9 @@ export function report(result: ScenarioResult): boolean {
 export async function badInput(requests: number): Promise<ScenarioResult> {
   const startedAt = Date.now();
   // No short hotline deadlines here: a timer firing mid-fuzz would change row counts on its own.
-  const stack = await startChaosStack({ name: 'fuzz', env: { ...CHAOS_ENV, HOTLINE_DAY_ANSWER_MINUTES: '600' },
+  const stack = await startChaosStack({
+    name: 'fuzz',
+    env: { ...CHAOS_ENV, HOTLINE_DAY_ANSWER_MINUTES: '600' },
     workflowBundlePath: bundle,
   });
   try {
