@@ -5,7 +5,12 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { ApplicationFailure } from '@temporalio/common';
-import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { ERROR_TYPES } from '../domain/definitions';
@@ -59,6 +64,9 @@ export function isUnavailable(err: unknown): boolean {
   }
   const name = (err as { name?: unknown }).name;
   if (name === 'PrismaClientInitializationError' || name === 'DriverAdapterError') return true;
+  // An update the server could not complete in time (no worker, or it died): the caller retries with the same
+  // Idempotency-Key, which is the update's id, so a retry never acts twice (issue 10).
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (err instanceof ServiceError && isGrpcServiceError(err.cause) && [4, 14].includes(err.cause.code)) return true;
   return isGrpcServiceError(err) && [4, 14].includes(err.code);
 }

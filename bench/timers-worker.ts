@@ -3,10 +3,11 @@
  * worker settings (cache, concurrency) and prints one line per fired timer: `fired <lateness ms>`.
  * Arguments: <temporal address> <task queue> <max cached workflows>.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 async function main() {
   const [address, taskQueue, cached] = process.argv.slice(2);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: address! });
   const worker = await Worker.create({
     connection,

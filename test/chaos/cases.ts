@@ -182,13 +182,16 @@ export async function runCase(
   let applicationNo: string | undefined;
   const send = (path: string, token: string, body: unknown, step: string) =>
     persist(stats, base, 'POST', path, token, body, key(step), ok2xx, deadline);
-  /** Polls a read until `ok` holds; reads are retried through any failure. */
+  /**
+   * Polls a read until `ok` holds; reads are retried through any failure. Staff read the stored record (PostgreSQL)
+   * where it says enough; the live state (a workflow query, work for the worker) only for the proposed member.
+   */
   const until = async (path: string, ok: (v: Record<string, unknown>) => boolean) => {
     for (;;) {
       const res = await request(stats, base, 'GET', path, tokens.staff);
       if (res.status === 200 && ok(res.json as Record<string, unknown>)) return res.json as Record<string, unknown>;
       if (Date.now() > deadline) throw new Error(`GET ${path.replace(/[A-Z]{2}-\d{4}-\d+/, ':no')}: condition not met`);
-      await sleep(700 + Math.random() * 600);
+      await sleep(1_000 + Math.random() * 1_000);
     }
   };
   try {
@@ -208,10 +211,11 @@ export async function runCase(
     );
     applicationNo = (intake.json as { applicationNo: string }).applicationNo;
     const at = `/applications/${applicationNo}`;
-    await until(`${at}/state`, (s) => s.stage === 'awaiting_materials');
+    await until(at, (s) => s.stage === 'awaiting_materials');
     await send(`${at}/materials`, tokens.staff, { items: ['economic_statement', 'matter_evidence'] }, 'materials');
     await send(`${at}/decision`, tokens.head, { decision: 'grant' }, 'decision');
     type Slot = { ledgerSeq: number; proposedMemberId: string; institutionId: string };
+    await until(at, (s) => s.stage === 'assigning');
     const picked = await until(
       `${at}/state`,
       (s) => (s.assignment as { status?: string } | undefined)?.status === 'awaiting_institution',
@@ -223,7 +227,7 @@ export async function runCase(
       { ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId },
       'confirm',
     );
-    await until(`${at}/state`, (s) => s.stage === 'assigned' && s.performance !== undefined);
+    await until(at, (s) => s.stage === 'assigned');
     const today = cstDateOf(new Date());
     await send(`${at}/performance/engagement`, tokens.staff, { signedOn: today }, 'engagement');
     await send(
@@ -238,7 +242,10 @@ export async function runCase(
       { approved: true, comments: '' },
       'review',
     );
-    await until(`${at}/evaluation`, (e) => e.status === 'waiting_evaluator');
+    await until(
+      `/evaluations/${applicationNo}`,
+      (e) => (e.evaluation as { status?: string } | undefined)?.status === 'waiting_evaluator',
+    );
     await send(
       `${at}/evaluation/evaluator`,
       tokens.staff,
@@ -253,7 +260,11 @@ export async function runCase(
   }
 }
 
-/** S-2.4 hotline calls whose answer deadline (a real timer, 1 minute with the chaos configuration) is left to fire. */
+/**
+ * S-2.4 hotline calls whose answer deadline (a real timer: 1 minute after the call with the chaos configuration) is
+ * left to fire. The telephony system states when a call came in: back-dated so the deadline falls `dueInSeconds`
+ * from now.
+ */
 export async function registerCalls(
   stack: ChaosStack,
   tokens: Tokens,
@@ -262,8 +273,10 @@ export async function registerCalls(
   from: number,
   count: number,
   deadline: number,
+  dueInSeconds = 20,
 ): Promise<string[]> {
   const ids: string[] = [];
+  const receivedAt = new Date(Date.now() - (60 - dueInSeconds) * 1000).toISOString();
   for (let i = from; i < from + count; i++) {
     const res = await persist(
       stats,
@@ -271,7 +284,7 @@ export async function registerCalls(
       'POST',
       '/hotline/calls',
       tokens.telephony,
-      { agencyCode: CHAOS_AGENCY, channel: 'phone' },
+      { agencyCode: CHAOS_AGENCY, channel: 'phone', receivedAt },
       `chaos-${run}-call-${i}`,
       ok2xx,
       deadline,

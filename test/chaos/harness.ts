@@ -259,6 +259,30 @@ export async function startChaosStack(options: ChaosOptions) {
     workerAlive: () => alive(worker),
     apiPid: () => api?.pid,
     apiAlive: () => alive(api),
+    /** The kinds of error behind the API's 500 answers (type, code, first line of the message), from its log. */
+    apiErrorKinds(): string[] {
+      let text = '';
+      try {
+        text = readFileSync(join(scratch, 'api.log'), 'utf8');
+      } catch {
+        return [];
+      }
+      const kinds = new Set<string>();
+      for (const line of text.split('\n')) {
+        if (!line.includes('"request failed"')) continue;
+        try {
+          const entry = JSON.parse(line) as {
+            path?: string;
+            err?: { type?: string; code?: unknown; message?: string };
+          };
+          const message = (entry.err?.message ?? '').trim().split('\n')[0]!.slice(0, 160);
+          kinds.add(`${entry.err?.type} ${String(entry.err?.code ?? '')} ${message}`.trim());
+        } catch {
+          // not a JSON line
+        }
+      }
+      return [...kinds];
+    },
     /** Children that exited on their own and were started again by the supervision. */
     unexpectedExits: () => unexpectedExits,
     async killApi() {

@@ -1,4 +1,5 @@
 /** Issue 10: a database that is going away or coming back is a 503 the caller may retry, never a 500. */
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { isUnavailable } from '../../api/errors';
 
 const wrapped = (cause: Record<string, unknown>) =>
@@ -22,4 +23,11 @@ test('a real data error (unique violation) is not mistaken for an outage', () =>
   expect(isUnavailable(wrapped({ kind: 'UniqueConstraintViolation' }))).toBe(false);
   expect(isUnavailable(wrapped({ kind: 'postgres', code: '23505', originalCode: '23505' }))).toBe(false);
   expect(isUnavailable(new Error('boom'))).toBe(false);
+});
+
+test('an update the server could not complete in time (the worker was down) is unavailable: retried under its key', () => {
+  const err = new WorkflowUpdateRPCTimeoutOrCancelledError('context deadline exceeded', {
+    cause: new Error('4 DEADLINE_EXCEEDED'),
+  });
+  expect(isUnavailable(err)).toBe(true);
 });
