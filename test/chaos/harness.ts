@@ -273,7 +273,7 @@ export async function startChaosStack(options: ChaosOptions) {
         try {
           const entry = JSON.parse(line) as {
             path?: string;
-            err?: { type?: string; code?: unknown; message?: string };
+            err?: { type?: string; code?: string | number; message?: string };
           };
           const message = (entry.err?.message ?? '').trim().split('\n')[0]!.slice(0, 160);
           kinds.add(`${entry.err?.type} ${String(entry.err?.code ?? '')} ${message}`.trim());
