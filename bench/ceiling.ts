@@ -27,6 +27,7 @@ import {
 } from '../domain/definitions';
 import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
 import { cstDateOf } from '../domain/time';
+import { dataConverter } from '../platform/codec';
 import { startBenchStack } from './stack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -166,6 +167,7 @@ async function main() {
     taskQueue,
     workflowsPath: require.resolve('./workflows/synthetic'),
     activities: { noop: () => Promise.resolve(), timerFired: () => Promise.resolve() },
+    dataConverter: dataConverter(stack.secrets.codec), // the same sealed payloads as the real worker's
     reuseV8Context: true,
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
