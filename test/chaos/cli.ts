@@ -13,7 +13,7 @@ async function main() {
   const [mode, a, b] = process.argv.slice(2);
   const n = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
   let result: ScenarioResult;
-  if (mode === 'workers') result = await workerCrashes(n(a, 200), n(b, 50), 25);
+  if (mode === 'workers') result = await workerCrashes(n(a, 200), n(b, 50), Math.max(12, n(a, 200) / 10));
   else if (mode === 'temporal') result = await temporalRestarts(n(a, 200), n(b, 2), 25);
   else if (mode === 'fuzz') result = await badInput(n(a, 10_000));
   else if (mode === 'database') result = await databaseOutage(n(a, 100), n(b, 30), 25);
