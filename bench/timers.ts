@@ -140,7 +140,22 @@ async function main() {
   const loadStarted = Date.now();
   const parkedPerSecond = await start(open - due, () => farAway, 'parked');
   const loadSeconds = (Date.now() - loadStarted) / 1000;
-  await sleep(5_000); // the worker has run every first workflow task (the timers are set)
+  // Wait until the worker has run every first workflow task (every timer is set): the workflow task backlog is 0.
+  const drainStarted = Date.now();
+  for (;;) {
+    const info = await client.workflowService
+      .describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: taskQueue },
+        taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+        reportStats: true,
+      })
+      .catch(() => undefined);
+    const backlog = Number(info?.stats?.approximateBacklogCount ?? -1);
+    if ((backlog === 0 && Date.now() - drainStarted > 5_000) || Date.now() - drainStarted > 15 * 60_000) break;
+    await sleep(2_000);
+  }
+  const drainSeconds = Math.round((Date.now() - drainStarted) / 1000);
   const afterLoad = { workerMiB: rssMiB(worker.pid), serverMiB: rssMiB(server.pid) };
   const dueFrom = Date.now() + 60_000;
   const dueStartedPerSecond = await start(due, (i) => new Date(dueFrom + (i * 60_000) / perMinute), 'due');
@@ -169,6 +184,7 @@ async function main() {
         openCases: open,
         load: {
           seconds: Math.round(loadSeconds),
+          backlogDrainedSeconds: drainSeconds,
           startsPerSecond: Math.round(parkedPerSecond),
           dueStartsPerSecond: Math.round(dueStartedPerSecond),
         },
