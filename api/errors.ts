@@ -5,7 +5,12 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { ApplicationFailure } from '@temporalio/common';
-import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { ERROR_TYPES } from '../domain/definitions';
@@ -25,17 +30,43 @@ export class ApiError extends Error {
 export const notFound = (applicationNo: string) =>
   new ApiError(404, 'APPLICATION_NOT_FOUND', `未找到编号为 ${applicationNo} 的法律援助申请`);
 
+const UNAVAILABLE_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'P1001',
+  // PostgreSQL: connection exceptions (08xxx), shutting down or starting up (57P01-57P03), too many connections.
+  '08000',
+  '08003',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+];
+
 /** Errors that mean a dependency (PostgreSQL, Temporal) cannot be reached right now: the caller may retry. */
-function isUnavailable(err: unknown): boolean {
+export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.includes(code)) return true;
+  // Prisma 7 with the pg adapter wraps the server's refusal in a known request error (e.g. P2039 around 57P03,
+  // "the database system is shutting down"): the PostgreSQL code sits in meta.driverAdapterError.cause (issue 10).
+  type Cause = { code?: unknown; originalCode?: unknown; kind?: unknown };
+  const cause = (err as { meta?: { driverAdapterError?: { cause?: Cause } } }).meta?.driverAdapterError?.cause;
+  if (cause && [cause.code, cause.originalCode].some((c) => typeof c === 'string' && UNAVAILABLE_CODES.includes(c))) {
+    return true;
+  }
   if (
-    typeof code === 'string' &&
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001'].includes(code)
+    cause &&
+    ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(String(cause.kind))
   ) {
     return true;
   }
   const name = (err as { name?: unknown }).name;
   if (name === 'PrismaClientInitializationError' || name === 'DriverAdapterError') return true;
+  // An update the server could not complete in time (no worker, or it died): the caller retries with the same
+  // Idempotency-Key, which is the update's id, so a retry never acts twice (issue 10).
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (err instanceof ServiceError && isGrpcServiceError(err.cause) && [4, 14].includes(err.cause.code)) return true;
   return isGrpcServiceError(err) && [4, 14].includes(err.code);
 }

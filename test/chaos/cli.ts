@@ -1,0 +1,28 @@
+/**
+ * The long chaos runs of issue 10, one npm script each; each prints its figures and checks and exits non-zero when a
+ * check fails:
+ *
+ *   npm run chaos:workers  -- [cases=200] [kills=50]
+ *   npm run chaos:temporal -- [cases=200] [restarts=2]
+ *   npm run chaos:database -- [cases=100] [outageSeconds=30]
+ *   npm run chaos:fuzz     -- [requests=10000]
+ */
+import { badInput, databaseOutage, report, temporalRestarts, workerCrashes, type ScenarioResult } from './scenarios';
+
+async function main() {
+  const [mode, a, b] = process.argv.slice(2);
+  const n = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+  let result: ScenarioResult;
+  if (mode === 'workers') result = await workerCrashes(n(a, 200), n(b, 50), Math.max(12, n(a, 200) / 10));
+  else if (mode === 'temporal') result = await temporalRestarts(n(a, 200), n(b, 2), 25);
+  else if (mode === 'fuzz') result = await badInput(n(a, 10_000));
+  else if (mode === 'database') result = await databaseOutage(n(a, 100), n(b, 30), 25);
+  else throw new Error('usage: tsx test/chaos/cli.ts workers|temporal|database|fuzz [cases] [kills|restarts|seconds]');
+  const ok = report(result);
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
