@@ -67,8 +67,10 @@ export function isUnavailable(err: unknown): boolean {
   // An update the server could not complete in time (no worker, or it died): the caller retries with the same
   // Idempotency-Key, which is the update's id, so a retry never acts twice (issue 10).
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  if (err instanceof ServiceError && isGrpcServiceError(err.cause) && [4, 14].includes(err.cause.code)) return true;
-  return isGrpcServiceError(err) && [4, 14].includes(err.code);
+  // gRPC CANCELLED (1, e.g. a query whose worker was killed mid-answer), DEADLINE_EXCEEDED (4), UNAVAILABLE (14).
+  const transient = [1, 4, 14];
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause) && transient.includes(err.cause.code)) return true;
+  return isGrpcServiceError(err) && transient.includes(err.code);
 }
 
 function toApiError(err: unknown): ApiError | undefined {

@@ -1,5 +1,5 @@
 /** Issue 10: a database that is going away or coming back is a 503 the caller may retry, never a 500. */
-import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { isUnavailable } from '../../api/errors';
 
 const wrapped = (cause: Record<string, unknown>) =>
@@ -30,4 +30,17 @@ test('an update the server could not complete in time (the worker was down) is u
     cause: new Error('4 DEADLINE_EXCEEDED'),
   });
   expect(isUnavailable(err)).toBe(true);
+});
+
+test('a query cancelled because its worker was killed (seen in the worker-crash run) is unavailable, not a 500', () => {
+  const grpc = Object.assign(new Error('1 CANCELLED: context canceled'), {
+    code: 1,
+    details: 'context canceled',
+    metadata: {},
+  });
+  expect(
+    isUnavailable(new ServiceError('Failed to query Workflow: 1 CANCELLED: context canceled', { cause: grpc })),
+  ).toBe(true);
+  const invalid = Object.assign(new Error('3 INVALID_ARGUMENT'), { code: 3, details: 'bad', metadata: {} });
+  expect(isUnavailable(new ServiceError('Failed to query Workflow', { cause: invalid }))).toBe(false);
 });
