@@ -67,6 +67,16 @@ export function isUnavailable(err: unknown): boolean {
   // An update the server could not complete in time (no worker, or it died): the caller retries with the same
   // Idempotency-Key, which is the update's id, so a retry never acts twice (issue 10).
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  // A query to a case whose workflow task keeps failing (the SDK replay error after a worker kill, README "Known
+  // problem"): the case is stuck until an operator resets it; answer 503 (retry later), never 500.
+  const grpc = err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : err;
+  if (
+    isGrpcServiceError(grpc) &&
+    Number(grpc.code) === 9 &&
+    /workflow task in failed state/i.test(grpc.details ?? '')
+  ) {
+    return true;
+  }
   // gRPC CANCELLED (1, e.g. a query whose worker was killed mid-answer), DEADLINE_EXCEEDED (4), UNAVAILABLE (14).
   const transient = [1, 4, 14];
   if (err instanceof ServiceError && isGrpcServiceError(err.cause) && transient.includes(err.cause.code)) return true;

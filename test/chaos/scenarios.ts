@@ -17,6 +17,7 @@ import {
   type HttpStats,
 } from './cases';
 import { startChaosStack, type ChaosStack } from './harness';
+import { rescueStuckWorkflows, type Rescue } from './operator';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let bundle: string | undefined;
@@ -106,6 +107,16 @@ async function finish(r: Running, scenario: string, startedAt: number, extra: Re
 export async function workerCrashes(cases: number, kills: number, minutes = 30): Promise<ScenarioResult> {
   const startedAt = Date.now();
   const r = await launch('workers', cases, false, minutes);
+  // The operator's runbook for the known SDK replay error (operator.ts), every few seconds until the cases are done.
+  const resets: Rescue[] = [];
+  let operating = true;
+  void r.outcomes.finally(() => (operating = false));
+  const operator = (async () => {
+    while (operating) {
+      resets.push(...(await rescueStuckWorkflows(r.stack.client).catch(() => [])));
+      await sleep(5_000);
+    }
+  })();
   try {
     r.callIds.push(...(await registerCalls(r.stack, r.tokens, r.stats, r.run, 0, 10, r.deadline)));
     const downtimes: number[] = [];
@@ -123,12 +134,18 @@ export async function workerCrashes(cases: number, kills: number, minutes = 30):
       downtimes.push(Date.now() - down);
     }
     downtimes.sort((a, b) => a - b);
-    return await finish(r, 'worker crashes', startedAt, {
+    const result = await finish(r, 'worker crashes', startedAt, {
+      // Cases reset by the operator's runbook (operator.ts): their effects are still under every check.
+      operatorResets: resets,
       kills,
       casesFinishedBeforeLastKill: r.done(),
       workerDownSeconds: { p50: downtimes[Math.floor(downtimes.length / 2)]! / 1000, max: downtimes.at(-1)! / 1000 },
     });
+    operating = false;
+    await operator;
+    return result;
   } finally {
+    operating = false;
     await r.stack.stop(process.env.CHAOS_KEEP === '1');
   }
 }

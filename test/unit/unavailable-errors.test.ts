@@ -44,3 +44,14 @@ test('a query cancelled because its worker was killed (seen in the worker-crash 
   const invalid = Object.assign(new Error('3 INVALID_ARGUMENT'), { code: 3, details: 'bad', metadata: {} });
   expect(isUnavailable(new ServiceError('Failed to query Workflow', { cause: invalid }))).toBe(false);
 });
+
+test('a query to a case whose workflow task is failing (stuck until an operator resets it) is 503, not 500', () => {
+  const grpc = Object.assign(new Error('9 FAILED_PRECONDITION: Workflow Task in failed state.'), {
+    code: 9,
+    details: 'Workflow Task in failed state.',
+    metadata: {},
+  });
+  expect(isUnavailable(new ServiceError('Failed to query Workflow', { cause: grpc }))).toBe(true);
+  const other = Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9, details: 'something else', metadata: {} });
+  expect(isUnavailable(new ServiceError('Failed to query Workflow', { cause: other }))).toBe(false);
+});

@@ -1,0 +1,70 @@
+/**
+ * The operator's runbook for the one failure the worker-crash runs found that is not ours (README, "Known problem
+ * found by item 1"): after a worker is killed mid-task, a later replay of a history in which a workflow task carried
+ * both an activity's completion and an inbound update can fail with `[TMPRL1100] ... Update machine does not handle
+ * this event` (temporalio/sdk-rust#943, #1146). Such a case stops until someone resets it. This does what the README
+ * tells an operator to do, and nothing else: it finds running workflows whose workflow task failed with that
+ * non-determinism signature and resets each to the last workflow task completed before the task that timed out
+ * when the worker died; the server reapplies the updates and signals received after that point, and the activities
+ * after it run again (every one is idempotent). Healthy workflows are never touched, and every reset is counted in
+ * the run's figures, so the invariant checks still see every effect of the reset cases.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import Long from 'long';
+
+const EventType = temporal.api.enums.v1.EventType;
+const NON_DETERMINISTIC =
+  temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR;
+
+export interface Rescue {
+  workflowId: string;
+  resetTo: number;
+  message: string;
+}
+
+/** The reset point for a history stuck on the SDK's update-ordering replay error, or undefined when it is not. */
+export function resetPointFor(
+  events: temporal.api.history.v1.IHistoryEvent[],
+): { resetTo: number; message: string } | undefined {
+  const failed = [...events].reverse().find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  const attrs = failed?.workflowTaskFailedEventAttributes;
+  const message = attrs?.failure?.message ?? '';
+  if (!failed || attrs?.cause !== NON_DETERMINISTIC || !/TMPRL1100.*Update machine/.test(message)) return undefined;
+  const choked = Number(/HistoryEvent\(id: (\d+)/.exec(message)?.[1] ?? Number(failed.eventId));
+  // The workflow task the killed worker never finished, before the event the replay choked on ...
+  const timedOut = events.filter(
+    (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT && Number(e.eventId) < choked,
+  );
+  const before = timedOut.length ? Number(timedOut[timedOut.length - 1]!.eventId) : choked;
+  // ... and the last workflow task completed before it: the new run replays only what preceded the collapse.
+  const completed = events.filter(
+    (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && Number(e.eventId) < before,
+  );
+  if (!completed.length) return undefined;
+  return { resetTo: Number(completed[completed.length - 1]!.eventId), message };
+}
+
+/** One pass over the running workflows: resets those stuck on the known SDK replay error. */
+export async function rescueStuckWorkflows(client: Client, namespace = 'default'): Promise<Rescue[]> {
+  const rescued: Rescue[] = [];
+  for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
+    const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
+    const description = await handle.describe().catch(() => undefined);
+    // A task that keeps failing shows as a pending workflow task on its second or later attempt.
+    if ((description?.raw.pendingWorkflowTask?.attempt ?? 0) < 2) continue;
+    const history = await handle.fetchHistory();
+    const point = resetPointFor(history.events ?? []);
+    if (!point) continue;
+    await client.workflowService.resetWorkflowExecution({
+      namespace,
+      workflowExecution: { workflowId: wf.workflowId, runId: wf.runId },
+      workflowTaskFinishEventId: Long.fromNumber(point.resetTo),
+      reason: 'operator runbook: SDK update-ordering replay error after a worker kill (sdk-rust#1146)',
+      requestId: randomUUID(),
+    });
+    rescued.push({ workflowId: wf.workflowId, ...point });
+  }
+  return rescued;
+}
