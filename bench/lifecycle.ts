@@ -6,35 +6,8 @@
  * approval (S-4.3), evaluator, score 80 (S-4.4), payout (S-4.5), closed. Prints per case the wall-clock duration and
  * the history length (events) of the case's workflow and of its evaluation workflow, and the median.
  */
-import {
-  applicationWorkflowId,
-  assignEvaluator,
-  confirmMember,
-  decide,
-  evaluationWorkflowId,
-  getEvaluation,
-  getState,
-  recordEngagement,
-  reviewCaseFile,
-  submitCaseFile,
-  submitScore,
-  supplyMaterials,
-  type ApplicationInput,
-  type ApplicationState,
-} from '../domain/definitions';
-import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
-import { cstDateOf } from '../domain/time';
+import { runStandardCase } from './standard-case';
 import { startBenchStack } from './stack';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (;;) {
-    const v = await read().catch(() => undefined);
-    if (v !== undefined && ok(v)) return v;
-    await sleep(20);
-  }
-}
 
 async function main() {
   const total = Number(process.argv[2] ?? 5);
@@ -68,54 +41,9 @@ async function main() {
   const results: Array<{ ms: number; caseEvents: number; evaluationEvents: number }> = [];
   for (let i = 0; i < total; i++) {
     const applicationNo = `${agency}-2026-${String(900_000 + i)}`;
-    const input: ApplicationInput = {
-      applicationNo,
-      agencyCode: agency,
-      channel: 'walk_in',
-      receivedAt: new Date().toISOString(),
-      applicant: { name: '基准测试', idNumber: '33060219500101111X' },
-      matter: { category: 'labour_remuneration', summary: '基准测试' },
-      economicSituation: { householdSize: 2, monthlyHouseholdIncome: 1000, commitmentSigned: true },
-      materialsSupplied: ['identity_proof'],
-      intake: { correctionCommitment: true },
-      rules: { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 },
-    };
     const started = performance.now();
-    const handle = await client.workflow.start('applicationWorkflow', {
-      workflowId: applicationWorkflowId(applicationNo),
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      args: [input],
-    });
-    const state = (): Promise<ApplicationState> => handle.query(getState);
-    await until(state, (s) => s.stage === 'awaiting_materials');
-    await handle.executeUpdate(supplyMaterials, {
-      args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
-    });
-    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'h', requestId: 'g' }] });
-    const picked = await until(state, (s) => s.assignment?.status === 'awaiting_institution');
-    const slot = picked.assignment!.slots[0]!;
-    await handle.executeUpdate(confirmMember, {
-      args: [{ ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
-    });
-    await until(state, (s) => s.stage === 'assigned' && s.performance !== undefined);
-    const today = cstDateOf(new Date());
-    await handle.executeUpdate(recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
-    await handle.executeUpdate(submitCaseFile, {
-      args: [
-        { documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: slot.proposedMemberId },
-      ],
-    });
-    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
-    const evaluation = client.workflow.getHandle(evaluationWorkflowId(applicationNo));
-    await until(
-      () => evaluation.query(getEvaluation),
-      (e) => e.status === 'waiting_evaluator',
-    );
-    await evaluation.executeUpdate(assignEvaluator, { args: [{ evaluatorId: 'e', kind: 'peer', assignedBy: 's' }] });
-    await evaluation.executeUpdate(submitScore, { args: [{ points: { all: 80 }, comments: '', scoredBy: 'e' }] });
-    const outcome = (await handle.result()) as { stage: string };
+    const { handle, evaluation } = await runStandardCase(client, env.TEMPORAL_TASK_QUEUE, agency, applicationNo);
     const ms = performance.now() - started;
-    if (outcome.stage !== 'closed') throw new Error(`case ended in ${outcome.stage}`);
     const caseEvents = (await handle.fetchHistory()).events?.length ?? 0;
     const evaluationEvents = (await evaluation.fetchHistory()).events?.length ?? 0;
     results.push({ ms: Math.round(ms), caseEvents, evaluationEvents });

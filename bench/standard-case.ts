@@ -1,0 +1,90 @@
+/**
+ * One standard case driven from intake to payout through the workflows' updates, as fast as they answer (shared by
+ * `bench:lifecycle` and `bench:ceiling`): deferred documents supplied, grant, rotation pick, institution
+ * confirmation, engagement (L-6), closure report and file (L-12), quality manager approval (S-4.3), evaluator, score
+ * 80 (S-4.4), payout (S-4.5), closed. The agency needs a pool, a fee schedule and a one-item scoring sheet (`all`).
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { AgencyCode } from '../domain/agencies';
+import {
+  applicationWorkflowId,
+  assignEvaluator,
+  confirmMember,
+  decide,
+  evaluationWorkflowId,
+  getEvaluation,
+  getState,
+  recordEngagement,
+  reviewCaseFile,
+  submitCaseFile,
+  submitScore,
+  supplyMaterials,
+  type ApplicationInput,
+  type ApplicationState,
+} from '../domain/definitions';
+import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
+import { cstDateOf } from '../domain/time';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (;;) {
+    const v = await read().catch(() => undefined);
+    if (v !== undefined && ok(v)) return v;
+    await sleep(20);
+  }
+}
+
+/** Runs the case to `closed`; returns the handles of its workflow and of its evaluation's. */
+export async function runStandardCase(
+  client: Client,
+  taskQueue: string,
+  agency: AgencyCode,
+  applicationNo: string,
+): Promise<{ handle: WorkflowHandle; evaluation: WorkflowHandle }> {
+  const input: ApplicationInput = {
+    applicationNo,
+    agencyCode: agency,
+    channel: 'walk_in',
+    receivedAt: new Date().toISOString(),
+    applicant: { name: '基准测试', idNumber: '33060219500101111X' },
+    matter: { category: 'labour_remuneration', summary: '基准测试' },
+    economicSituation: { householdSize: 2, monthlyHouseholdIncome: 1000, commitmentSigned: true },
+    materialsSupplied: ['identity_proof'],
+    intake: { correctionCommitment: true },
+    rules: { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 },
+  };
+  const handle = await client.workflow.start('applicationWorkflow', {
+    workflowId: applicationWorkflowId(applicationNo),
+    taskQueue,
+    args: [input],
+  });
+  const state = (): Promise<ApplicationState> => handle.query(getState);
+  await until(state, (s) => s.stage === 'awaiting_materials');
+  await handle.executeUpdate(supplyMaterials, {
+    args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
+  });
+  await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'h', requestId: 'g' }] });
+  const picked = await until(state, (s) => s.assignment?.status === 'awaiting_institution');
+  const slot = picked.assignment!.slots[0]!;
+  await handle.executeUpdate(confirmMember, {
+    args: [{ ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+  });
+  await until(state, (s) => s.stage === 'assigned' && s.performance !== undefined);
+  const today = cstDateOf(new Date());
+  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
+  await handle.executeUpdate(submitCaseFile, {
+    args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: slot.proposedMemberId }],
+  });
+  await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
+  const evaluation = client.workflow.getHandle(evaluationWorkflowId(applicationNo));
+  await until(
+    () => evaluation.query(getEvaluation),
+    (e) => e.status === 'waiting_evaluator',
+  );
+  await evaluation.executeUpdate(assignEvaluator, { args: [{ evaluatorId: 'e', kind: 'peer', assignedBy: 's' }] });
+  await evaluation.executeUpdate(submitScore, { args: [{ points: { all: 80 }, comments: '', scoredBy: 'e' }] });
+  const outcome = (await handle.result()) as { stage: string };
+  if (outcome.stage !== 'closed') throw new Error(`case ended in ${outcome.stage}`);
+  return { handle, evaluation };
+}
