@@ -290,12 +290,15 @@ describe('issue 8: SLA and workload figures per agency and period', () => {
 describe('issue 8: /metrics for Prometheus, with the Temporal SDK worker metrics', () => {
   let worker: ChildProcess | undefined;
   afterAll(() => {
-    worker?.kill('SIGKILL');
+    if (worker?.pid) process.kill(-worker.pid, 'SIGKILL');
   });
 
   test('the figures, the API’s requests, and a real worker process’s SDK metrics; scraper token or manager JWT only', async () => {
     // A real worker process (npm run worker's entry point) with its SDK metrics exporter on a port of its own.
-    worker = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'platform/worker-main.ts'], {
+    // One process (node with tsx's loader, not the tsx CLI, which would leave its child running when killed), in a
+    // process group of its own so that the whole group is killed after the test.
+    worker = spawn(process.execPath, ['--import', 'tsx', 'platform/worker-main.ts'], {
+      detached: true,
       env: {
         ...process.env,
         DATABASE_URL: process.env.TEST_DATABASE_URL,
@@ -323,11 +326,19 @@ describe('issue 8: /metrics for Prometheus, with the Temporal SDK worker metrics
     );
     expect(sdk).toMatch(/^temporal_/m);
 
+    // One overdue decision in an agency of this test's own: it shows in the gauges with its labels.
+    const agency = `M${randomUUID().slice(0, 7)}`;
+    await overdueDecision(api.prisma, await storedApplication(api.prisma, agency), agency);
     await request(api.base).get('/health');
     const scraped = await request(api.base).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
     expect(scraped.status).toBe(200);
     expect(scraped.headers['content-type']).toContain('text/plain');
-    expect(scraped.text).toMatch(/^legal_aid_open_obligations\{/m);
+    expect(scraped.text).toContain(
+      `legal_aid_open_obligations{agency="${agency}",stage="under_review",kind="decision"} 1`,
+    );
+    expect(scraped.text).toContain(
+      `legal_aid_overdue_obligations{agency="${agency}",stage="under_review",kind="decision"} 1`,
+    );
     expect(scraped.text).toMatch(/^legal_aid_http_requests_total\{method="GET",route="\/health",status="200"\} \d+/m);
     expect(scraped.text).toMatch(/^legal_aid_api_process_resident_memory_bytes \d+/m);
     expect(scraped.text).toMatch(/^temporal_\w+/m);
