@@ -59,6 +59,8 @@ export interface HttpStats {
   byStatus: Record<string, number>;
   /** 5xx answers other than 503 SERVICE_UNAVAILABLE, and any answer whose body shows a stack trace. */
   bad: Array<{ path: string; status: number; body: string }>;
+  /** Steps sent again because the case had not moved for 30 s (same key: a no-op unless the case was reset). */
+  resent?: number;
 }
 
 export const newStats = (): HttpStats => ({ requests: 0, retries: 0, byStatus: {}, bad: [] });
@@ -180,8 +182,15 @@ export async function runCase(
   const base = stack.base;
   const key = (step: string) => `chaos-${run}-${index}-${step}`;
   let applicationNo: string | undefined;
-  const send = (path: string, token: string, body: unknown, step: string) =>
-    persist(stats, base, 'POST', path, token, body, key(step), ok2xx, deadline);
+  // The last step sent, and when: a person whose click seems to have done nothing clicks again. Under the same key
+  // (the update's id) a repeat is a no-op while the first is known; after an operator's reset (operator.ts) the new
+  // run does not know it, and the repeat puts the step back.
+  let last: { again: () => Promise<unknown>; at: number } | undefined;
+  const send = (path: string, token: string, body: unknown, step: string) => {
+    const again = () => persist(stats, base, 'POST', path, token, body, key(step), ok2xx, deadline);
+    last = { again, at: Date.now() };
+    return again();
+  };
   /**
    * Polls a read until `ok` holds; reads are retried through any failure. Staff read the stored record (PostgreSQL)
    * where it says enough; the live state (a workflow query, work for the worker) only for the proposed member.
@@ -191,6 +200,11 @@ export async function runCase(
       const res = await request(stats, base, 'GET', path, tokens.staff);
       if (res.status === 200 && ok(res.json as Record<string, unknown>)) return res.json as Record<string, unknown>;
       if (Date.now() > deadline) throw new Error(`GET ${path.replace(/[A-Z]{2}-\d{4}-\d+/, ':no')}: condition not met`);
+      if (last && Date.now() - last.at > 30_000) {
+        stats.resent = (stats.resent ?? 0) + 1;
+        last.at = Date.now();
+        await last.again();
+      }
       await sleep(1_000 + Math.random() * 1_000);
     }
   };

@@ -93,7 +93,12 @@ async function finish(r: Running, scenario: string, startedAt: number, extra: Re
       p50: Math.round(ms[Math.floor(ms.length / 2)]! / 100) / 10,
       max: Math.round(ms.at(-1)! / 100) / 10,
     },
-    http: { requests: r.stats.requests, retries: r.stats.retries, byStatus: r.stats.byStatus },
+    http: {
+      requests: r.stats.requests,
+      retries: r.stats.retries,
+      resent: r.stats.resent ?? 0,
+      byStatus: r.stats.byStatus,
+    },
     failedCases: failed.slice(0, 5).map((f) => ({ index: f.index, error: f.error })),
     // Answers that were neither a success, a 4xx nor a clean 503 (a 500, a stack trace); 0 = "network" failures only.
     badAnswers: { count: r.stats.bad.length, sample: r.stats.bad.slice(0, 3), behind: r.stack.apiErrorKinds() },
