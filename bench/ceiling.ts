@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { dataConverter } from '../platform/codec';
-import { runStandardCase } from './standard-case';
+import { runStandardCase, seedFeeAndSheet } from './standard-case';
 import { startBenchStack } from './stack';
 
 async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
@@ -46,27 +46,7 @@ async function main() {
     await prisma.poolInstitution.create({ data: { id: inst, agencyCode: agency, name: inst, listOrder: order } });
     for (let m = 1; m <= 5; m++) await prisma.poolMember.create({ data: { id: `${inst}-${m}`, institutionId: inst } });
   }
-  await prisma.feeSchedule.create({
-    data: {
-      agencyCode: null,
-      matterType: 'any',
-      caseStage: 'any',
-      amountCents: 150_000,
-      effectiveFrom: new Date('2000-01-01'),
-      createdBy: 'bench',
-    },
-  });
-  await prisma.scoringSheet.create({
-    data: {
-      id: 'bench-civil',
-      kind: 'civil_administrative',
-      version: 1,
-      title: 'bench',
-      items: [{ code: 'all', label: '综合', max: 100, weight: 1 }],
-      effectiveFrom: new Date('2000-01-01'),
-      loadedBy: 'bench',
-    },
-  });
+  await seedFeeAndSheet(prisma);
 
   // 1. Standard cases, `concurrency` at a time.
   const runCase = async (i: number) => {

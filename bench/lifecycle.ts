@@ -6,7 +6,7 @@
  * approval (S-4.3), evaluator, score 80 (S-4.4), payout (S-4.5), closed. Prints per case the wall-clock duration and
  * the history length (events) of the case's workflow and of its evaluation workflow, and the median.
  */
-import { runStandardCase } from './standard-case';
+import { runStandardCase, seedFeeAndSheet } from './standard-case';
 import { startBenchStack } from './stack';
 
 async function main() {
@@ -16,27 +16,7 @@ async function main() {
   const agency = 'KQ';
   await prisma.poolInstitution.create({ data: { id: 'B-A', agencyCode: agency, name: '基准律所', listOrder: 0 } });
   await prisma.poolMember.create({ data: { id: 'b-a1', institutionId: 'B-A' } });
-  await prisma.feeSchedule.create({
-    data: {
-      agencyCode: null,
-      matterType: 'any',
-      caseStage: 'any',
-      amountCents: 150_000,
-      effectiveFrom: new Date('2000-01-01'),
-      createdBy: 'bench',
-    },
-  });
-  await prisma.scoringSheet.create({
-    data: {
-      id: 'bench-civil',
-      kind: 'civil_administrative',
-      version: 1,
-      title: 'bench',
-      items: [{ code: 'all', label: '综合', max: 100, weight: 1 }],
-      effectiveFrom: new Date('2000-01-01'),
-      loadedBy: 'bench',
-    },
-  });
+  await seedFeeAndSheet(prisma);
 
   const results: Array<{ ms: number; caseEvents: number; evaluationEvents: number }> = [];
   for (let i = 0; i < total; i++) {

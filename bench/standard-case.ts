@@ -24,6 +24,7 @@ import {
 } from '../domain/definitions';
 import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
 import { cstDateOf } from '../domain/time';
+import type { PrismaClient } from '../prisma/generated/client';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,4 +88,29 @@ export async function runStandardCase(
   const outcome = (await handle.result()) as { stage: string };
   if (outcome.stage !== 'closed') throw new Error(`case ended in ${outcome.stage}`);
   return { handle, evaluation };
+}
+
+/** The city-wide base fee (1,500 元) and a one-item scoring sheet (`all`) the standard case is paid and scored by. */
+export async function seedFeeAndSheet(prisma: PrismaClient): Promise<void> {
+  await prisma.feeSchedule.create({
+    data: {
+      agencyCode: null,
+      matterType: 'any',
+      caseStage: 'any',
+      amountCents: 150_000,
+      effectiveFrom: new Date('2000-01-01'),
+      createdBy: 'bench',
+    },
+  });
+  await prisma.scoringSheet.create({
+    data: {
+      id: 'bench-civil',
+      kind: 'civil_administrative',
+      version: 1,
+      title: 'bench',
+      items: [{ code: 'all', label: '综合', max: 100, weight: 1 }],
+      effectiveFrom: new Date('2000-01-01'),
+      loadedBy: 'bench',
+    },
+  });
 }
