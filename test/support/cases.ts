@@ -14,7 +14,7 @@ import {
 import type { IntakeDetails } from '../../domain/intake';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, testApplicationNo, untilStage } from './context';
+import { applicationInput, testApplicationNo, until, untilStage } from './context';
 
 export interface MemberSpec {
   dutyLawyer?: boolean;
@@ -53,13 +53,15 @@ export function caseFixtures(suite: () => { env: TestWorkflowEnvironment; prisma
   const db = () => suite().prisma;
   /** Until the pick in flight is done and stored (the stage is entered before the pick). */
   async function settled(handle: Handle) {
-    for (let i = 0; i < 200; i++) {
-      const state = await handle.query(getState);
-      const row = await db().application.findUnique({ where: { applicationNo: state.applicationNo } });
-      if (state.assignment && state.assignment.status !== 'picking' && row?.stageSeq === state.seq) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('the assignment never settled');
+    await until(
+      async () => {
+        const state = await handle.query(getState);
+        const row = await db().application.findUnique({ where: { applicationNo: state.applicationNo } });
+        return { state, row };
+      },
+      ({ state, row }) => !!state.assignment && state.assignment.status !== 'picking' && row?.stageSeq === state.seq,
+      () => 'the assignment never settled',
+    );
   }
 
   async function grantedCase(agency: string, overrides: Partial<ApplicationInput> = {}, intake?: IntakeDetails) {
@@ -76,7 +78,8 @@ export function caseFixtures(suite: () => { env: TestWorkflowEnvironment; prisma
       args: [input],
     });
     await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
-    await untilStage(handle, prisma, 'assigning');
+    // S-2.9(b) and the other direct routes may pass through `assigning` before the first poll.
+    await untilStage(handle, prisma, ['assigning', 'assigned']);
     await settled(handle);
     return { input, handle };
   }

@@ -133,17 +133,45 @@ export async function startWorkflowSuite(taskQueue: string, deps: { sms?: SmsGat
   };
 }
 
-/** Polls the workflow's state, then its stored record, until both show `stage` (granted cases stay open). */
+/**
+ * Reads until `ok` holds, then returns the value; throws `what` after `timeoutMs` of wall time. The default is generous:
+ * in CI two test files share two cores with the chaos runs' servers and workers.
+ */
+export async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: (last: T | undefined) => string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(what(last));
+}
+
+/**
+ * Polls the workflow's state, then its stored record, until both show `stage` (or one of `stage`, for a step that
+ * may pass straight through a stage, e.g. S-2.9(b) going from `assigning` to `assigned` at once). Granted cases stay
+ * open.
+ */
 export async function untilStage(
   handle: { query: (def: typeof getState) => Promise<ApplicationState> },
   prisma: PrismaClient,
-  stage: string,
+  stage: string | readonly string[],
 ): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query(getState);
-    const row = await prisma.application.findUnique({ where: { applicationNo: state.applicationNo } });
-    if (state.stage === stage && row?.stage === stage && row.stageSeq === state.seq) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the case never reached ${stage}`);
+  const wanted: readonly string[] = typeof stage === 'string' ? [stage] : stage;
+  await until(
+    async () => {
+      const state = await handle.query(getState);
+      const row = await prisma.application.findUnique({ where: { applicationNo: state.applicationNo } });
+      return { state, row };
+    },
+    ({ state, row }) => wanted.includes(state.stage) && row?.stage === state.stage && row.stageSeq === state.seq,
+    (last) =>
+      `the case never reached ${wanted.join(' or ')}; last seen ${last?.state.stage} (stored: ${last?.row?.stage})`,
+  );
 }

@@ -19,6 +19,7 @@ import {
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import {
+  until,
   applicationInput,
   startWorkflowSuite,
   residentIdNumber,
@@ -53,10 +54,11 @@ function start(input: ApplicationInput) {
 
 /** The stored record once the workflow's first activity has written it. */
 async function recorded(applicationNo: string) {
-  for (let i = 0; i < 100; i++) {
-    if (await prisma.application.findUnique({ where: { applicationNo } })) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await until(
+    () => prisma.application.findUnique({ where: { applicationNo } }),
+    (row) => !!row,
+    () => 'the application was never recorded',
+  );
   return stored(applicationNo);
 }
 

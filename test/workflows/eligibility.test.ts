@@ -9,6 +9,7 @@ import { cstDateOf } from '../../domain/time';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import {
+  until,
   applicationInput,
   residentIdNumber,
   startWorkflowSuite,
@@ -49,12 +50,12 @@ async function decided(overrides: Partial<ApplicationInput> & { yearsAgo?: numbe
     taskQueue,
     args: [input],
   });
-  for (let i = 0; i < 100; i++) {
-    const row = await prisma.application.findUnique({ where: { applicationNo: input.applicationNo } });
-    if (row) return row.eligibility as { outcome: { kind: string; ruleIds: string[]; grounds?: string[] } };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('not recorded');
+  const row = await until(
+    () => prisma.application.findUnique({ where: { applicationNo: input.applicationNo } }),
+    (row) => !!row,
+    () => 'not recorded',
+  );
+  return row!.eligibility as { outcome: { kind: string; ruleIds: string[]; grounds?: string[] } };
 }
 
 test.each(Object.keys(NO_TEST_GROUNDS) as NoTestGround[])(

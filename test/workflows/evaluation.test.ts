@@ -32,6 +32,7 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import { caseFixtures, createPool, failureOf } from '../support/cases';
 import {
+  until,
   applicationInput,
   startWorkflowSuite,
   testDataConverter,
@@ -109,14 +110,15 @@ async function toEvaluation(p: Awaited<ReturnType<typeof agency>>, handle: Handl
   await untilStage(handle, prisma, 'evaluating');
   const { applicationNo } = await handle.query(getState);
   const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(applicationNo));
-  for (let i = 0; i < 100; i++) {
-    const done = await evaluation.query(getEvaluation).then(
-      () => true,
-      () => false,
-    );
-    if (done) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await until(
+    () =>
+      evaluation.query(getEvaluation).then(
+        () => true,
+        () => false,
+      ),
+    (started) => started,
+    () => 'the evaluation workflow never started',
+  );
   await evaluation.executeUpdate(assignEvaluator, {
     args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
   });

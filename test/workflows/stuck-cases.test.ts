@@ -38,6 +38,7 @@ import type { applicationWorkflow } from '../../workflows';
 import { testAppDeps } from '../support/api-harness';
 import { caseFixtures, civilScoringSheet, createPool, overdueDecision, storedApplication } from '../support/cases';
 import {
+  until,
   applicationInput,
   residentIdNumber,
   startWorkflowSuite,
@@ -123,28 +124,34 @@ async function started(agency: string, materials?: MaterialCode[], overrides: Pa
 
 /** Until the stored obligations of a case are written for the workflow's current state. */
 async function synced(handle: Handle) {
-  for (let i = 0; i < 200; i++) {
-    const s = await stateOf(handle);
-    const sync = await prisma.obligationSync.findUnique({
-      where: { applicationNo_source: { applicationNo: s.applicationNo, source: 'application' } },
-    });
-    if (sync?.stateSeq === s.seq) return s;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the read model never caught up');
+  const { s } = await until(
+    async () => {
+      const s = await stateOf(handle);
+      const sync = await prisma.obligationSync.findUnique({
+        where: { applicationNo_source: { applicationNo: s.applicationNo, source: 'application' } },
+      });
+      return { s, sync };
+    },
+    ({ s, sync }) => sync?.stateSeq === s.seq,
+    () => 'the read model never caught up',
+  );
+  return s;
 }
 
 async function evaluationOf(applicationNo: string) {
   const handle = env.client.workflow.getHandle(evaluationWorkflowId(applicationNo));
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query(getEvaluation).catch(() => undefined);
-    const sync = await prisma.obligationSync.findUnique({
-      where: { applicationNo_source: { applicationNo, source: 'evaluation' } },
-    });
-    if (state && sync?.stateSeq === state.seq) return { handle, state };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the evaluation never caught up');
+  const { state } = await until(
+    async () => {
+      const state = await handle.query(getEvaluation).catch(() => undefined);
+      const sync = await prisma.obligationSync.findUnique({
+        where: { applicationNo_source: { applicationNo, source: 'evaluation' } },
+      });
+      return { state, sync };
+    },
+    ({ state, sync }) => !!state && sync?.stateSeq === state.seq,
+    () => 'the evaluation never caught up',
+  );
+  return { handle, state: state! };
 }
 
 const points = (score: number) => ({ procedure: Math.min(40, score), quality: score - Math.min(40, score) });
