@@ -59,7 +59,7 @@ export interface HttpStats {
   byStatus: Record<string, number>;
   /** 5xx answers other than 503 SERVICE_UNAVAILABLE, and any answer whose body shows a stack trace. */
   bad: Array<{ path: string; status: number; body: string }>;
-  /** Steps sent again because the case had not moved for 30 s (same key: a no-op unless the case was reset). */
+  /** Steps sent again because the case still showed them 30 s later (same key: a no-op unless the case was reset). */
   resent?: number;
 }
 
@@ -169,7 +169,103 @@ export interface CaseOutcome {
   ms: number;
 }
 
-/** One whole case through the API; `deadline` is an absolute time after which it gives up (and fails). */
+type Json = Record<string, unknown>;
+
+/** A staff step: what a person does on the case page for the obligation it shows. */
+interface Step {
+  name: string;
+  path: string;
+  token: string;
+  body: unknown;
+}
+
+/** The case has ended for good: the driver stops (closed is the only end a standard case may reach). */
+type End = { end: string };
+
+/** A step sent and not yet visible is sent again after this long (the same key: a no-op unless a reset lost it). */
+const RESEND_AFTER_MS = 30_000;
+/** A step the API refused (e.g. its stage not stored yet) is tried again after this long. */
+const RETRY_REFUSED_MS = 5_000;
+
+/**
+ * The step the case waits on, read as a person reads the case page: the stored record, and the live state or the
+ * evaluation where the record says too little. Undefined when the system owes the next move (a record being written,
+ * a pick in flight).
+ */
+async function nextStep(stack: ChaosStack, tokens: Tokens, stats: HttpStats, applicationNo: string) {
+  const at = `/applications/${applicationNo}`;
+  const read = async (path: string, token = tokens.staff) => {
+    const res = await request(stats, stack.base, 'GET', path, token);
+    return res.status === 200 ? (res.json as Json) : undefined;
+  };
+  const record = await read(at);
+  if (!record) return undefined;
+  const stage = record.stage as string;
+  const step = (name: string, path: string, body: unknown, token = tokens.staff): Step => ({
+    name,
+    path: `${at}${path}`,
+    token,
+    body,
+  });
+  switch (stage) {
+    case 'closed':
+    case 'refused':
+    case 'terminated':
+    case 'objection_review':
+      return { end: stage } satisfies End;
+    case 'awaiting_materials':
+      return step('materials', '/materials', { items: ['economic_statement', 'matter_evidence'] });
+    case 'under_review':
+      return step('decision', '/decision', { decision: 'grant' }, tokens.head);
+    case 'assigning': {
+      type Slot = { ledgerSeq: number; proposedMemberId: string };
+      const live = await read(`${at}/state`);
+      const assignment = live?.assignment as { status?: string; slots: Slot[] } | undefined;
+      if (assignment?.status !== 'awaiting_institution') return undefined;
+      const slot = assignment.slots[0]!;
+      return step('confirm', '/assignment/confirmation', {
+        ledgerSeq: slot.ledgerSeq,
+        memberId: slot.proposedMemberId,
+      });
+    }
+    case 'assigned':
+    case 'performing':
+    case 'file_review': {
+      const live = await read(`${at}/state`);
+      const p = live?.performance as { engagement?: unknown; caseFile?: unknown; institutionId: string } | undefined;
+      if (!p) return undefined;
+      const today = cstDateOf(new Date());
+      if (!p.engagement) return step('engagement', '/performance/engagement', { signedOn: today });
+      if (!p.caseFile) {
+        const file = { documents: ['民事调解书'], report: '调解结案', matterEndedOn: today };
+        return step('case-file', '/performance/case-file', file);
+      }
+      const review = { approved: true, comments: '' };
+      return step('review', '/performance/case-file/review', review, tokens.qm[p.institutionId]);
+    }
+    case 'evaluating': {
+      const evaluation = (await read(`/evaluations/${applicationNo}`))?.evaluation as { status?: string } | undefined;
+      if (evaluation?.status === 'waiting_evaluator') {
+        return step('evaluator', '/evaluation/evaluator', { evaluatorId: 'chaos-evaluator', kind: 'peer' });
+      }
+      if (evaluation?.status === 'scoring') {
+        return step('score', '/evaluation/score', { points: { all: 80 }, comments: '' }, tokens.evaluator);
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One whole case through the API; `deadline` is an absolute time after which it gives up (and fails).
+ *
+ * After intake the driver does what the case page shows it waits on, as a person would, rather than a fixed script:
+ * a case an operator reset (operator.ts) to an earlier point simply shows an earlier step again, and that step is
+ * done again under its key (the reset run has never seen that update id). A step sent and not yet visible after
+ * 30 s is sent again under the same key: a no-op while the run knows it (counted as `resent`).
+ */
 export async function runCase(
   stack: ChaosStack,
   tokens: Tokens,
@@ -179,37 +275,13 @@ export async function runCase(
   deadline: number,
 ): Promise<CaseOutcome> {
   const started = Date.now();
-  const base = stack.base;
   const key = (step: string) => `chaos-${run}-${index}-${step}`;
   let applicationNo: string | undefined;
-  // The last step sent, and when: a person whose click seems to have done nothing clicks again. Under the same key
-  // (the update's id) a repeat is a no-op while the first is known; after an operator's reset (operator.ts) the new
-  // run does not know it, and the repeat puts the step back.
-  let last: { again: () => Promise<unknown>; at: number } | undefined;
-  const send = (path: string, token: string, body: unknown, step: string) => {
-    const again = () => persist(stats, base, 'POST', path, token, body, key(step), ok2xx, deadline);
-    last = { again, at: Date.now() };
-    return again();
-  };
-  /**
-   * Polls a read until `ok` holds; reads are retried through any failure. Staff read the stored record (PostgreSQL)
-   * where it says enough; the live state (a workflow query, work for the worker) only for the proposed member.
-   */
-  const until = async (path: string, ok: (v: Record<string, unknown>) => boolean) => {
-    for (;;) {
-      const res = await request(stats, base, 'GET', path, tokens.staff);
-      if (res.status === 200 && ok(res.json as Record<string, unknown>)) return res.json as Record<string, unknown>;
-      if (Date.now() > deadline) throw new Error(`GET ${path.replace(/[A-Z]{2}-\d{4}-\d+/, ':no')}: condition not met`);
-      if (last && Date.now() - last.at > 30_000) {
-        stats.resent = (stats.resent ?? 0) + 1;
-        last.at = Date.now();
-        await last.again();
-      }
-      await sleep(1_000 + Math.random() * 1_000);
-    }
-  };
   try {
-    const intake = await send(
+    const intake = await persist(
+      stats,
+      stack.base,
+      'POST',
       '/applications',
       tokens.staff,
       {
@@ -221,54 +293,46 @@ export async function runCase(
         materialsSupplied: ['identity_proof'],
         intake: { correctionCommitment: true },
       },
-      'intake',
+      key('intake'),
+      ok2xx,
+      deadline,
     );
     applicationNo = (intake.json as { applicationNo: string }).applicationNo;
-    const at = `/applications/${applicationNo}`;
-    await until(at, (s) => s.stage === 'awaiting_materials');
-    await send(`${at}/materials`, tokens.staff, { items: ['economic_statement', 'matter_evidence'] }, 'materials');
-    await send(`${at}/decision`, tokens.head, { decision: 'grant' }, 'decision');
-    type Slot = { ledgerSeq: number; proposedMemberId: string; institutionId: string };
-    await until(at, (s) => s.stage === 'assigning');
-    const picked = await until(
-      `${at}/state`,
-      (s) => (s.assignment as { status?: string } | undefined)?.status === 'awaiting_institution',
-    );
-    const slot = (picked.assignment as { slots: Slot[] }).slots[0]!;
-    await send(
-      `${at}/assignment/confirmation`,
-      tokens.staff,
-      { ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId },
-      'confirm',
-    );
-    await until(at, (s) => s.stage === 'assigned');
-    const today = cstDateOf(new Date());
-    await send(`${at}/performance/engagement`, tokens.staff, { signedOn: today }, 'engagement');
-    await send(
-      `${at}/performance/case-file`,
-      tokens.staff,
-      { documents: ['民事调解书'], report: '调解结案', matterEndedOn: today },
-      'case-file',
-    );
-    await send(
-      `${at}/performance/case-file/review`,
-      tokens.qm[slot.institutionId]!,
-      { approved: true, comments: '' },
-      'review',
-    );
-    await until(
-      `/evaluations/${applicationNo}`,
-      (e) => (e.evaluation as { status?: string } | undefined)?.status === 'waiting_evaluator',
-    );
-    await send(
-      `${at}/evaluation/evaluator`,
-      tokens.staff,
-      { evaluatorId: 'chaos-evaluator', kind: 'peer' },
-      'evaluator',
-    );
-    await send(`${at}/evaluation/score`, tokens.evaluator, { points: { all: 80 }, comments: '' }, 'score');
-    await until(at, (r) => r.stage === 'closed');
-    return { index, applicationNo, ok: true, ms: Date.now() - started };
+    // When each step may be sent next (absent: now), and the last refusal seen (for the failure message).
+    const notBefore = new Map<string, number>();
+    let lastRefusal = '';
+    for (;;) {
+      const next = await nextStep(stack, tokens, stats, applicationNo);
+      if (next && 'end' in next) {
+        if (next.end === 'closed') return { index, applicationNo, ok: true, ms: Date.now() - started };
+        throw new Error(`the case ended in ${next.end}`);
+      }
+      if (next && Date.now() >= (notBefore.get(next.name) ?? 0)) {
+        if (notBefore.has(next.name)) stats.resent = (stats.resent ?? 0) + 1;
+        // Answered is enough (a refusal included): only a transient failure is retried here, under the same key.
+        const answered = (s: number) => s > 0 && s < 500 && s !== 429;
+        const res = await persist(
+          stats,
+          stack.base,
+          'POST',
+          next.path,
+          next.token,
+          next.body,
+          key(next.name),
+          answered,
+          deadline,
+        );
+        const accepted = ok2xx(res.status);
+        if (!accepted) lastRefusal = `${next.name}: ${res.status} ${(res.json as { code?: string })?.code ?? ''}`;
+        notBefore.set(next.name, Date.now() + (accepted ? RESEND_AFTER_MS : RETRY_REFUSED_MS));
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `stopped waiting for ${next ? next.name : 'the system'}${lastRefusal ? `; last refusal ${lastRefusal}` : ''}`,
+        );
+      }
+      await sleep(1_000 + Math.random() * 1_000);
+    }
   } catch (err) {
     return { index, applicationNo, ok: false, error: (err as Error).message, ms: Date.now() - started };
   }

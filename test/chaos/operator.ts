@@ -5,9 +5,11 @@
  * this event` (temporalio/sdk-rust#943, #1146). Such a case stops until someone resets it. This does what the README
  * tells an operator to do, and nothing else: it finds running workflows whose workflow task failed with that
  * non-determinism signature and resets each to the last workflow task completed before the task that timed out
- * when the worker died; the server reapplies the updates and signals received after that point, and the activities
- * after it run again (every one is idempotent). Healthy workflows are never touched, and every reset is counted in
- * the run's figures, so the invariant checks still see every effect of the reset cases.
+ * when the worker died. The server reapplies the signals received after that point, not the updates: a reapplied
+ * update meets a run that is replaying its way back and may refuse it, and then it is lost without a trace. Staff
+ * see the case back at the earlier step and do it again (the chaos driver does what the case shows: cases.ts); the
+ * activities after the point run again (every one is idempotent). Healthy workflows are never touched, and every
+ * reset is counted in the run's figures, so the invariant checks still see every effect of the reset cases.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -15,6 +17,7 @@ import { temporal } from '@temporalio/proto';
 import Long from 'long';
 
 const EventType = temporal.api.enums.v1.EventType;
+const EXCLUDE_UPDATES = temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE;
 const NON_DETERMINISTIC =
   temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR;
 
@@ -63,6 +66,7 @@ export async function rescueStuckWorkflows(client: Client, namespace = 'default'
       workflowTaskFinishEventId: Long.fromNumber(point.resetTo),
       reason: 'operator runbook: SDK update-ordering replay error after a worker kill (sdk-rust#1146)',
       requestId: randomUUID(),
+      resetReapplyExcludeTypes: [EXCLUDE_UPDATES],
     });
     rescued.push({ workflowId: wf.workflowId, ...point });
   }
