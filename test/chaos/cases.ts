@@ -188,17 +188,18 @@ const RESEND_AFTER_MS = 30_000;
 const RETRY_REFUSED_MS = 5_000;
 
 /**
- * The step the case waits on, read as a person reads the case page: the stored record, and the live state or the
- * evaluation where the record says too little. Undefined when the system owes the next move (a record being written,
- * a pick in flight).
+ * The step the case waits on, read as a person reads the case page: the stored record's stage, and the live state or
+ * the evaluation where the record says too little. Undefined when the system owes the next move (a record being
+ * written, a pick in flight). With `live`, the stage too comes from the workflow: after an operator's reset the
+ * stored record can be ahead of the run until the run catches up (records are kept in order of the state's seq).
  */
-async function nextStep(stack: ChaosStack, tokens: Tokens, stats: HttpStats, applicationNo: string) {
+async function nextStep(stack: ChaosStack, tokens: Tokens, stats: HttpStats, applicationNo: string, live: boolean) {
   const at = `/applications/${applicationNo}`;
   const read = async (path: string, token = tokens.staff) => {
     const res = await request(stats, stack.base, 'GET', path, token);
     return res.status === 200 ? (res.json as Json) : undefined;
   };
-  const record = await read(at);
+  const record = await read(live ? `${at}/state` : at);
   if (!record) return undefined;
   const stage = record.stage as string;
   const step = (name: string, path: string, body: unknown, token = tokens.staff): Step => ({
@@ -228,20 +229,20 @@ async function nextStep(stack: ChaosStack, tokens: Tokens, stats: HttpStats, app
         memberId: slot.proposedMemberId,
       });
     }
+    // L-6: the engagement moves the case to performing; L-12: the file to file_review.
     case 'assigned':
-    case 'performing':
+      return step('engagement', '/performance/engagement', { signedOn: cstDateOf(new Date()) });
+    case 'performing': {
+      const file = { documents: ['民事调解书'], report: '调解结案', matterEndedOn: cstDateOf(new Date()) };
+      return step('case-file', '/performance/case-file', file);
+    }
     case 'file_review': {
-      const live = await read(`${at}/state`);
-      const p = live?.performance as { engagement?: unknown; caseFile?: unknown; institutionId: string } | undefined;
-      if (!p) return undefined;
-      const today = cstDateOf(new Date());
-      if (!p.engagement) return step('engagement', '/performance/engagement', { signedOn: today });
-      if (!p.caseFile) {
-        const file = { documents: ['民事调解书'], report: '调解结案', matterEndedOn: today };
-        return step('case-file', '/performance/case-file', file);
-      }
+      // S-4.3: the quality manager of the member's institution approves.
+      const state = live ? record : await read(`${at}/state`);
+      const institutionId = (state?.performance as { institutionId?: string } | undefined)?.institutionId;
+      if (!institutionId) return undefined;
       const review = { approved: true, comments: '' };
-      return step('review', '/performance/case-file/review', review, tokens.qm[p.institutionId]);
+      return step('review', '/performance/case-file/review', review, tokens.qm[institutionId]);
     }
     case 'evaluating': {
       const evaluation = (await read(`/evaluations/${applicationNo}`))?.evaluation as { status?: string } | undefined;
@@ -301,8 +302,9 @@ export async function runCase(
     // When each step may be sent next (absent: now), and the last refusal seen (for the failure message).
     const notBefore = new Map<string, number>();
     let lastRefusal = '';
+    let refusedInARow = 0;
     for (;;) {
-      const next = await nextStep(stack, tokens, stats, applicationNo);
+      const next = await nextStep(stack, tokens, stats, applicationNo, refusedInARow >= 2);
       if (next && 'end' in next) {
         if (next.end === 'closed') return { index, applicationNo, ok: true, ms: Date.now() - started };
         throw new Error(`the case ended in ${next.end}`);
@@ -323,6 +325,7 @@ export async function runCase(
           deadline,
         );
         const accepted = ok2xx(res.status);
+        refusedInARow = accepted ? 0 : refusedInARow + 1;
         if (!accepted) lastRefusal = `${next.name}: ${res.status} ${(res.json as { code?: string })?.code ?? ''}`;
         notBefore.set(next.name, Date.now() + (accepted ? RESEND_AFTER_MS : RETRY_REFUSED_MS));
       }

@@ -7,7 +7,16 @@
  *   npm run chaos:database -- [cases=100] [outageSeconds=30]
  *   npm run chaos:fuzz     -- [requests=10000]
  */
+import { killAllGroups } from './harness';
 import { badInput, databaseOutage, report, temporalRestarts, workerCrashes, type ScenarioResult } from './scenarios';
+
+// Ctrl-C: take the run's dev server, worker and API down with it (they run in process groups of their own).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllGroups();
+    process.exit(130);
+  });
+}
 
 async function main() {
   const [mode, a, b] = process.argv.slice(2);

@@ -55,13 +55,36 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
   }
 }
 
+/** The process groups this process started and that are still running (see killAllGroups). */
+const groups = new Set<number>();
+
 /** A child in its own process group (detached), output appended to a log file. */
 function spawnGroup(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   child.unref();
+  const pid = child.pid;
+  if (pid !== undefined) {
+    groups.add(pid);
+    child.once('exit', () => groups.delete(pid));
+  }
   return child;
+}
+
+/**
+ * SIGKILLs every process group still running (dev server, worker, API): for a run interrupted with Ctrl-C, whose
+ * children live in groups of their own and would otherwise outlive it.
+ */
+export function killAllGroups(): void {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  groups.clear();
 }
 
 const alive = (child: ChildProcess | undefined) =>
