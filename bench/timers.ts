@@ -122,6 +122,11 @@ async function main() {
   const start = async (count: number, dueAt: (i: number) => Date, label: string) => {
     let next = 0;
     const t0 = performance.now();
+    // A long load (100,000 cases take most of an hour here) says where it is, once a minute, on stderr.
+    const progress = setInterval(
+      () => console.error(`${new Date().toISOString()} ${label}: ${next} / ${count} started`),
+      60_000,
+    );
     await Promise.all(
       Array.from({ length: 50 }, async () => {
         while (next < count) {
@@ -134,6 +139,7 @@ async function main() {
         }
       }),
     );
+    clearInterval(progress);
     return count / ((performance.now() - t0) / 1000);
   };
   const farAway = new Date(Date.now() + 30 * 86_400_000);
@@ -142,6 +148,9 @@ async function main() {
   const loadSeconds = (Date.now() - loadStarted) / 1000;
   // Wait until the worker has run every first workflow task (every timer is set): the workflow task backlog is 0.
   const drainStarted = Date.now();
+  // Generous: the worker sets ~30 timers a second here, so the backlog left by a 100,000-case load takes a while.
+  const drainLimitMs = Math.max(15 * 60_000, (open / 10) * 1000);
+  let lastProgress = 0;
   for (;;) {
     const info = await client.workflowService
       .describeTaskQueue({
@@ -152,7 +161,11 @@ async function main() {
       })
       .catch(() => undefined);
     const backlog = Number(info?.stats?.approximateBacklogCount ?? -1);
-    if ((backlog === 0 && Date.now() - drainStarted > 5_000) || Date.now() - drainStarted > 15 * 60_000) break;
+    if ((backlog === 0 && Date.now() - drainStarted > 5_000) || Date.now() - drainStarted > drainLimitMs) break;
+    if (Date.now() - lastProgress > 60_000) {
+      lastProgress = Date.now();
+      console.error(`${new Date().toISOString()} first workflow tasks waiting: ${backlog}`);
+    }
     await sleep(2_000);
   }
   const drainSeconds = Math.round((Date.now() - drainStarted) / 1000);
