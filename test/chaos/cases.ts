@@ -186,6 +186,8 @@ type End = { end: string };
 const RESEND_AFTER_MS = 30_000;
 /** A step the API refused (e.g. its stage not stored yet) is tried again after this long. */
 const RETRY_REFUSED_MS = 5_000;
+/** The step shown has not changed for this long: read the stage from the workflow from now on (nextStep's `live`). */
+const STALLED_MS = 60_000;
 
 /**
  * The step the case waits on, read as a person reads the case page: the stored record's stage, and the live state or
@@ -303,8 +305,15 @@ export async function runCase(
     const notBefore = new Map<string, number>();
     let lastRefusal = '';
     let refusedInARow = 0;
+    let shown: string | undefined;
+    let shownSince = Date.now();
+    // Once the record has been seen to disagree with the workflow (a reset run), this case is read live to the end.
+    let live = false;
     for (;;) {
-      const next = await nextStep(stack, tokens, stats, applicationNo, refusedInARow >= 2);
+      live ||= refusedInARow >= 2 || Date.now() - shownSince > STALLED_MS;
+      const next = await nextStep(stack, tokens, stats, applicationNo, live);
+      const name = next && !('end' in next) ? next.name : undefined;
+      if (name !== shown) [shown, shownSince] = [name, Date.now()];
       if (next && 'end' in next) {
         if (next.end === 'closed') return { index, applicationNo, ok: true, ms: Date.now() - started };
         throw new Error(`the case ended in ${next.end}`);

@@ -7,8 +7,16 @@
  *   npm run chaos:database -- [cases=100] [outageSeconds=30]
  *   npm run chaos:fuzz     -- [requests=10000]
  */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { killAllGroups } from './harness';
 import { badInput, databaseOutage, report, temporalRestarts, workerCrashes, type ScenarioResult } from './scenarios';
+
+// The operator's replays (operator.ts) run replay workers in this process: their state changes and the replay
+// failures they exist to find are not news (operatorResets lists them).
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' } } },
+});
 
 // Ctrl-C: take the run's dev server, worker and API down with it (they run in process groups of their own).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -270,6 +270,8 @@ export async function startChaosStack(options: ChaosOptions) {
     databaseUrl,
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     database: options.ownPostgres ? 'embedded PostgreSQL 17 (own instance)' : 'PostgreSQL at DATABASE_URL',
+    /** What an operator replays stuck histories with: this run's workflow bundle and payload codec. */
+    replaySetup: { workflowBundlePath: bundlePath, dataConverter: dataConverter(codec) },
     token(userId: string, roles: Role[], agency?: string, institution?: string) {
       return issueToken(auth, { userId, roles, agency, institution });
     },

@@ -13,7 +13,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import Long from 'long';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -27,15 +29,22 @@ export interface Rescue {
   message: string;
 }
 
-/** The reset point for a history stuck on the SDK's update-ordering replay error, or undefined when it is not. */
+/**
+ * The reset point for a history stuck on the SDK's update-ordering replay error, or undefined when it is not. The
+ * error is read from the history's last failed workflow task, or given as `replayError` (see replayError): a task
+ * that fails again after a timeout is retried without a new event, so the history then ends in the timeout.
+ */
 export function resetPointFor(
   events: temporal.api.history.v1.IHistoryEvent[],
+  replayError?: string,
 ): { resetTo: number; message: string } | undefined {
   const failed = [...events].reverse().find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
   const attrs = failed?.workflowTaskFailedEventAttributes;
-  const message = attrs?.failure?.message ?? '';
-  if (!failed || attrs?.cause !== NON_DETERMINISTIC || !/TMPRL1100.*Update machine/.test(message)) return undefined;
-  const choked = Number(/HistoryEvent\(id: (\d+)/.exec(message)?.[1] ?? Number(failed.eventId));
+  const recorded = attrs?.cause === NON_DETERMINISTIC ? (attrs.failure?.message ?? '') : '';
+  const message = replayError ?? recorded;
+  if (!/TMPRL1100.*Update machine/.test(message)) return undefined;
+  const choked = Number(/HistoryEvent\(id: (\d+)/.exec(message)?.[1] ?? NaN);
+  if (Number.isNaN(choked)) return undefined;
   // The workflow task the killed worker never finished, before the event the replay choked on ...
   const timedOut = events.filter(
     (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT && Number(e.eventId) < choked,
@@ -49,8 +58,43 @@ export function resetPointFor(
   return { resetTo: Number(completed[completed.length - 1]!.eventId), message };
 }
 
-/** One pass over the running workflows: resets those stuck on the known SDK replay error. */
-export async function rescueStuckWorkflows(client: Client, namespace = 'default'): Promise<Rescue[]> {
+/** What the operator replays with: the deployed workflow code and the payload codec (the worker's own). */
+export interface ReplaySetup {
+  workflowBundlePath: string;
+  dataConverter: DataConverter;
+}
+
+/**
+ * Replays a history with the deployed workflow code, as an operator diagnosing a stuck case does (`temporal workflow
+ * show -o json` + the replayer): the replay error's message, or undefined when the history replays cleanly.
+ */
+export async function replayError(
+  history: temporal.api.history.v1.IHistory,
+  workflowId: string,
+  setup: ReplaySetup,
+): Promise<string | undefined> {
+  try {
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: setup.workflowBundlePath }, dataConverter: setup.dataConverter },
+      history,
+      workflowId,
+    );
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * One pass over the running workflows: resets those stuck on the known SDK replay error. A workflow whose task keeps
+ * failing or timing out (second or later attempt) is diagnosed from its history's failed task, or else by replaying
+ * its history (`replay`).
+ */
+export async function rescueStuckWorkflows(
+  client: Client,
+  replay?: ReplaySetup,
+  namespace = 'default',
+): Promise<Rescue[]> {
   const rescued: Rescue[] = [];
   for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
     const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
@@ -58,7 +102,9 @@ export async function rescueStuckWorkflows(client: Client, namespace = 'default'
     // A task that keeps failing shows as a pending workflow task on its second or later attempt.
     if ((description?.raw.pendingWorkflowTask?.attempt ?? 0) < 2) continue;
     const history = await handle.fetchHistory();
-    const point = resetPointFor(history.events ?? []);
+    let point = resetPointFor(history.events ?? []);
+    if (!point && replay)
+      point = resetPointFor(history.events ?? [], await replayError(history, wf.workflowId, replay));
     if (!point) continue;
     await client.workflowService.resetWorkflowExecution({
       namespace,

@@ -43,3 +43,17 @@ test('any other failure is left alone: an ordinary task failure, or another non-
   ).toBeUndefined();
   expect(resetPointFor(history(NDE, SIGNATURE).slice(0, 16))).toBeUndefined();
 });
+
+test('a task failing again after a timeout leaves no failed event: the replay error found by replaying the history decides', () => {
+  const endsInTimeout = [
+    ...history(NDE, SIGNATURE).slice(0, 15),
+    ev(16, T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+    ev(17, T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT),
+  ];
+  expect(resetPointFor(endsInTimeout)).toBeUndefined();
+  expect(resetPointFor(endsInTimeout, `Replay failed with a nondeterminism error. Details: ${SIGNATURE}`)).toEqual({
+    resetTo: 4,
+    message: `Replay failed with a nondeterminism error. Details: ${SIGNATURE}`,
+  });
+  expect(resetPointFor(endsInTimeout, 'Replay failed: Timer machine does not handle this event')).toBeUndefined();
+});
