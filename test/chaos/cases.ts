@@ -247,7 +247,11 @@ async function nextStep(stack: ChaosStack, tokens: Tokens, stats: HttpStats, app
       return step('review', '/performance/case-file/review', review, tokens.qm[institutionId]);
     }
     case 'evaluating': {
-      const evaluation = (await read(`/evaluations/${applicationNo}`))?.evaluation as { status?: string } | undefined;
+      // S-4.4: the stored evaluation, or the evaluation workflow's own state when reading live (a reset run's new
+      // evaluation is stored only once its seq passes the one stored before).
+      const evaluation = (
+        live ? await read(`${at}/evaluation`) : (await read(`/evaluations/${applicationNo}`))?.evaluation
+      ) as { status?: string } | undefined;
       if (evaluation?.status === 'waiting_evaluator') {
         return step('evaluator', '/evaluation/evaluator', { evaluatorId: 'chaos-evaluator', kind: 'peer' });
       }
