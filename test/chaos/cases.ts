@@ -9,6 +9,7 @@
  * confirmation of the proposed member (S-2.10), engagement (L-6), case file with the end of the matter (L-12), the
  * quality manager's approval (S-4.3), evaluator and score 80 (S-4.4), payout (S-4.5), closed.
  */
+import { applicationWorkflowId, evaluationWorkflowId } from '../../domain/definitions';
 import { cstDateOf } from '../../domain/time';
 import type { ChaosStack } from './harness';
 
@@ -61,6 +62,8 @@ export interface HttpStats {
   bad: Array<{ path: string; status: number; body: string }>;
   /** Steps sent again because the case still showed them 30 s later (same key: a no-op unless the case was reset). */
   resent?: number;
+  /** Workflow ids of cases whose page has shown the same thing for 60 s: what staff report to an operator. */
+  stalled?: Set<string>;
 }
 
 export const newStats = (): HttpStats => ({ requests: 0, retries: 0, byStatus: {}, bad: [] });
@@ -318,6 +321,12 @@ export async function runCase(
       const next = await nextStep(stack, tokens, stats, applicationNo, live);
       const name = next && !('end' in next) ? next.name : undefined;
       if (name !== shown) [shown, shownSince] = [name, Date.now()];
+      // A case stalled this long is reported (its evaluation too: the two workflows of one case), as staff would.
+      const ids = [applicationWorkflowId(applicationNo), evaluationWorkflowId(applicationNo)];
+      for (const id of ids) {
+        if (Date.now() - shownSince > STALLED_MS) (stats.stalled ??= new Set()).add(id);
+        else stats.stalled?.delete(id);
+      }
       if (next && 'end' in next) {
         if (next.end === 'closed') return { index, applicationNo, ok: true, ms: Date.now() - started };
         throw new Error(`the case ended in ${next.end}`);

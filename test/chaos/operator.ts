@@ -1,15 +1,16 @@
 /**
  * The operator's runbook for the one failure the worker-crash runs found that is not ours (README, "Known problem
- * found by item 1"): after a worker is killed mid-task, a later replay of a history in which a workflow task carried
- * both an activity's completion and an inbound update can fail with `[TMPRL1100] ... Update machine does not handle
- * this event` (temporalio/sdk-rust#943, #1146). Such a case stops until someone resets it. This does what the README
- * tells an operator to do, and nothing else: it finds running workflows whose workflow task failed with that
- * non-determinism signature and resets each to the last workflow task completed before the task that timed out
- * when the worker died. The server reapplies the signals received after that point, not the updates: a reapplied
- * update meets a run that is replaying its way back and may refuse it, and then it is lost without a trace. Staff
- * see the case back at the earlier step and do it again (the chaos driver does what the case shows: cases.ts); the
- * activities after the point run again (every one is idempotent). Healthy workflows are never touched, and every
- * reset is counted in the run's figures, so the invariant checks still see every effect of the reset cases.
+ * found by item 1"): after worker kills, a workflow task that carried both an activity's completion and an inbound
+ * update can be recorded with the activity's command before the update's acceptance, and a later replay of that
+ * history fails with `[TMPRL1100] ... Update machine does not handle this event` (temporalio/sdk-rust#943, #1146).
+ * Such a case stops (and cannot be queried) until someone resets it. This does what the README tells an operator to
+ * do, and nothing else: it finds running workflows failing with that non-determinism signature and resets each to
+ * the workflow task completed just before the event the replay choked on. The server reapplies the signals received
+ * after that point, not the updates: a reapplied update meets a run that is replaying its way back and may refuse
+ * it, and then it is lost without a trace. Staff see the case back at the earlier step and do it again (the chaos
+ * driver does what the case shows: cases.ts); the activities after the point run again (every one is idempotent).
+ * Healthy workflows are never touched, and every reset is counted in the run's figures, so the invariant checks
+ * still see every effect of the reset cases.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -45,14 +46,11 @@ export function resetPointFor(
   if (!/TMPRL1100.*Update machine/.test(message)) return undefined;
   const choked = Number(/HistoryEvent\(id: (\d+)/.exec(message)?.[1] ?? NaN);
   if (Number.isNaN(choked)) return undefined;
-  // The workflow task the killed worker never finished, before the event the replay choked on ...
-  const timedOut = events.filter(
-    (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT && Number(e.eventId) < choked,
-  );
-  const before = timedOut.length ? Number(timedOut[timedOut.length - 1]!.eventId) : choked;
-  // ... and the last workflow task completed before it: the new run replays only what preceded the collapse.
+  // The workflow task whose commands the replay could not reproduce is the one completed just before the event it
+  // choked on: reset to it. Everything before it replayed cleanly; the new run does that task again, live, without
+  // the update that came in with it.
   const completed = events.filter(
-    (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && Number(e.eventId) < before,
+    (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && Number(e.eventId) < choked,
   );
   if (!completed.length) return undefined;
   return { resetTo: Number(completed[completed.length - 1]!.eventId), message };
@@ -86,21 +84,24 @@ export async function replayError(
 }
 
 /**
- * One pass over the running workflows: resets those stuck on the known SDK replay error. A workflow whose task keeps
- * failing or timing out (second or later attempt) is diagnosed from its history's failed task, or else by replaying
- * its history (`replay`).
+ * One pass over the running workflows: resets those stuck on the known SDK replay error. Looked at: a workflow whose
+ * task keeps failing or timing out (second or later attempt), and the workflows in `reported` (ids of cases staff
+ * say are stuck: a bad history fails only when a worker without the case in its cache replays it, which a query
+ * does too, so a case can be unreadable while no task is pending). Each is diagnosed from its history's failed task,
+ * or else by replaying its history (`replay`).
  */
 export async function rescueStuckWorkflows(
   client: Client,
   replay?: ReplaySetup,
+  reported: ReadonlySet<string> = new Set(),
   namespace = 'default',
 ): Promise<Rescue[]> {
   const rescued: Rescue[] = [];
   for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
     const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
     const description = await handle.describe().catch(() => undefined);
-    // A task that keeps failing shows as a pending workflow task on its second or later attempt.
-    if ((description?.raw.pendingWorkflowTask?.attempt ?? 0) < 2) continue;
+    const failing = (description?.raw.pendingWorkflowTask?.attempt ?? 0) >= 2;
+    if (!failing && !reported.has(wf.workflowId)) continue;
     const history = await handle.fetchHistory();
     let point = resetPointFor(history.events ?? []);
     if (!point && replay)

@@ -118,7 +118,9 @@ export async function workerCrashes(cases: number, kills: number, minutes = 30):
   void r.outcomes.finally(() => (operating = false));
   const operator = (async () => {
     while (operating) {
-      resets.push(...(await rescueStuckWorkflows(r.stack.client, r.stack.replaySetup).catch(() => [])));
+      resets.push(
+        ...(await rescueStuckWorkflows(r.stack.client, r.stack.replaySetup, r.stats.stalled).catch(() => [])),
+      );
       await sleep(5_000);
     }
   })();

@@ -32,8 +32,8 @@ const history = (cause: number, message: string) => [
 const SIGNATURE =
   '[TMPRL1100] Nondeterminism error: Update machine does not handle this event: HistoryEvent(id: 13, ActivityTaskScheduled)';
 
-test('the SDK update-ordering replay error: reset to the task completed before the one the killed worker lost', () => {
-  expect(resetPointFor(history(NDE, SIGNATURE))).toEqual({ resetTo: 4, message: SIGNATURE });
+test('the SDK update-ordering replay error: reset to the task completed just before the event the replay choked on', () => {
+  expect(resetPointFor(history(NDE, SIGNATURE))).toEqual({ resetTo: 12, message: SIGNATURE });
 });
 
 test('any other failure is left alone: an ordinary task failure, or another non-determinism (a bad deploy)', () => {
@@ -52,7 +52,7 @@ test('a task failing again after a timeout leaves no failed event: the replay er
   ];
   expect(resetPointFor(endsInTimeout)).toBeUndefined();
   expect(resetPointFor(endsInTimeout, `Replay failed with a nondeterminism error. Details: ${SIGNATURE}`)).toEqual({
-    resetTo: 4,
+    resetTo: 12,
     message: `Replay failed with a nondeterminism error. Details: ${SIGNATURE}`,
   });
   expect(resetPointFor(endsInTimeout, 'Replay failed: Timer machine does not handle this event')).toBeUndefined();
