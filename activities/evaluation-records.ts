@@ -1,4 +1,5 @@
-import type { EvaluationState } from '../domain/definitions';
+import { Context } from '@temporalio/activity';
+import type { EvaluationOutcome, EvaluationState } from '../domain/definitions';
 import { evaluationObligations } from '../domain/obligations';
 import { TIERS, type Tier } from '../domain/quality';
 import { cstYearOf } from '../domain/time';
@@ -47,6 +48,24 @@ export function createEvaluationRecords({ prisma }: { prisma: PrismaClient }) {
           writtenBy: 'workflow',
         });
       });
+    },
+
+    /**
+     * Where a case's evaluation workflow stands when the case finds one already there (an operator reset the case to
+     * before the evaluation's start: Temporal resets do not touch children): still running, completed with its
+     * outcome, or ended without one (failed, terminated), when the case starts a new one. Read through the worker's
+     * own client (same namespace and payload codec).
+     */
+    async evaluationRunOf({
+      workflowId,
+    }: {
+      workflowId: string;
+    }): Promise<{ status: 'running' } | { status: 'completed'; outcome: EvaluationOutcome } | { status: 'ended' }> {
+      const handle = Context.current().client.workflow.getHandle(workflowId);
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') return { status: 'running' };
+      if (status.name === 'COMPLETED') return { status: 'completed', outcome: (await handle.result()) as EvaluationOutcome };
+      return { status: 'ended' };
     },
   };
 }

@@ -5,7 +5,8 @@
  * it goes to the agency (S-4.3). A conflict or replacement (S-2.10, L-11) sends the case back to assignment; the
  * handlers for those live in workflows/assignment.ts.
  */
-import { condition, executeChild, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { condition, executeChild, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { fail, oneAtATime, refusalOf } from './handler-support';
 import { endOfDayPeriod, lastDayBefore, reminderSchedule } from '../domain/deadlines';
@@ -26,6 +27,7 @@ import {
   type MatterEndedInput,
   evaluationWorkflowId,
   type EvaluationInput,
+  type EvaluationOutcome,
   type PerformanceState,
   type ProgressReportInput,
   type RecordEngagementInput,
@@ -437,6 +439,19 @@ export async function performancePhase(ctx: AssignmentContext): Promise<void> {
   }
 }
 
+/**
+ * The outcome of the evaluation workflow already there (see evaluationPhase), checked after a minute and then at
+ * doubling intervals up to a day (an evaluation takes days to weeks); undefined when it ended without one.
+ */
+async function existingEvaluation(workflowId: string): Promise<EvaluationOutcome | undefined> {
+  for (let wait = 60_000; ; wait = Math.min(wait * 2, DAY_MS)) {
+    const run = await rotation.evaluationRunOf({ workflowId });
+    if (run.status === 'completed') return run.outcome;
+    if (run.status === 'ended') return undefined;
+    await sleep(wait);
+  }
+}
+
 /** S-4.5 fee schedule: the matter's type, from the channel and category. */
 function matterType(ctx: AssignmentContext): EvaluationInput['matterType'] {
   const category = ctx.input.matter.category;
@@ -454,21 +469,37 @@ export async function evaluationPhase(ctx: AssignmentContext): Promise<void> {
   const p = ctx.state.performance!;
   const workflowId = evaluationWorkflowId(ctx.state.applicationNo);
   ctx.state.evaluation = { workflowId };
-  const outcome = await executeChild<typeof evaluationWorkflow>('evaluationWorkflow', {
-    workflowId,
-    args: [
-      {
-        applicationNo: ctx.state.applicationNo,
-        agencyCode: ctx.state.agencyCode,
-        memberId: p.memberId,
-        institutionId: p.institutionId,
-        matterType: matterType(ctx),
-        caseStage: p.caseStage,
-        assignedOn: p.assignedOn,
-        rules: ctx.input.rules,
-      },
-    ],
-  });
+  // A case may find its evaluation already there: an operator's reset (README, "Known problem found by item 1") goes
+  // back to before the evaluation started, and Temporal resets leave children alone. Then the case waits for that
+  // evaluation instead of failing: a completed one gives its outcome, a running one is waited for, and one that ended
+  // without a result (failed, terminated) is started again. Cases recorded before this did not ask (no marker).
+  const attach = patched('evaluation-attach');
+  const start = () =>
+    executeChild<typeof evaluationWorkflow>('evaluationWorkflow', {
+      workflowId,
+      ...(attach ? { workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const } : {}),
+      args: [
+        {
+          applicationNo: ctx.state.applicationNo,
+          agencyCode: ctx.state.agencyCode,
+          memberId: p.memberId,
+          institutionId: p.institutionId,
+          matterType: matterType(ctx),
+          caseStage: p.caseStage,
+          assignedOn: p.assignedOn,
+          rules: ctx.input.rules,
+        },
+      ],
+    });
+  let outcome: EvaluationOutcome | undefined;
+  while (!outcome) {
+    try {
+      outcome = await start();
+    } catch (err) {
+      if (!attach || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      outcome = await existingEvaluation(workflowId);
+    }
+  }
   ctx.state.evaluation = { workflowId, outcome };
   const paid = `补贴 ${(outcome.totalCents / 100).toFixed(2)} 元`;
   ctx.state.closedReason = outcome.special

@@ -29,7 +29,7 @@ import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { cstDateOf } from '../../domain/time';
 import type { AgencyCode } from '../../domain/agencies';
 import type { PrismaClient } from '../../prisma/generated/client';
-import type { applicationWorkflow } from '../../workflows';
+import type { applicationWorkflow, evaluationWorkflow } from '../../workflows';
 import { caseFixtures, createPool, failureOf } from '../support/cases';
 import {
   until,
@@ -293,5 +293,76 @@ test('S-4.5 exactly one payout when the worker dies between recording the line a
     expect((await handle.result()).stage).toBe('closed');
     expect(crashes).toBe(2);
     expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([135_000]);
+  });
+});
+
+/**
+ * An operator's reset (README, "Known problem found by item 1") can take a case back to before its evaluation began
+ * while that evaluation lives on (Temporal resets leave children alone). The case then finds it there when it gets
+ * to S-4.4 again: it must wait for that evaluation, not fail, and not evaluate or pay twice.
+ */
+describe('S-4.4 S-4.5 a case that finds its evaluation already there (after an operator reset)', () => {
+  /** A case up to the quality manager's review, with the evaluation its earlier run had started. */
+  async function caseWithEvaluationLeftOver() {
+    const p = await agency();
+    const { input, handle } = await grantedCase(p.agency, { rules });
+    const [slot] = (await handle.query(getState)).assignment!.slots;
+    await handle.executeUpdate(confirmMember, {
+      args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+    });
+    await untilStage(handle, prisma, 'assigned');
+    const member = slot!.proposedMemberId;
+    await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: member }] });
+    await handle.executeUpdate(submitCaseFile, {
+      args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: await today(), submittedBy: member }],
+    });
+    const performance = (await handle.query(getState)).performance!;
+    const evaluation = await env.client.workflow.start<typeof evaluationWorkflow>('evaluationWorkflow', {
+      workflowId: evaluationWorkflowId(input.applicationNo),
+      taskQueue,
+      args: [
+        {
+          applicationNo: input.applicationNo,
+          agencyCode: input.agencyCode,
+          memberId: performance.memberId,
+          institutionId: performance.institutionId,
+          matterType: 'civil',
+          caseStage: performance.caseStage,
+          assignedOn: performance.assignedOn,
+          rules,
+        },
+      ],
+    });
+    await evaluation.executeUpdate(assignEvaluator, {
+      args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
+    });
+    return { input, handle, evaluation };
+  }
+  /** The evaluation's latest run is still the one left over: no second evaluation was started. */
+  const onlyRun = async (evaluation: { workflowId: string; firstExecutionRunId: string }) =>
+    (await env.client.workflow.getHandle(evaluation.workflowId).describe()).runId === evaluation.firstExecutionRunId;
+
+  test('still running: the case waits for it, then closes with its result and one payout line', async () => {
+    const { input, handle, evaluation } = await caseWithEvaluationLeftOver();
+    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+    await untilStage(handle, prisma, 'evaluating');
+    await score(evaluation, 80);
+    const outcome = await handle.result();
+    expect(outcome.stage).toBe('closed');
+    expect(outcome.closedReason).toContain('质量评估 80 分');
+    expect(outcome.closedReason).toContain('1350.00');
+    expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([135_000]);
+    expect(await onlyRun(evaluation)).toBe(true);
+  });
+
+  test('already completed: the case closes with its result at once, evaluated and paid once', async () => {
+    const { input, handle, evaluation } = await caseWithEvaluationLeftOver();
+    await score(evaluation, 80);
+    await evaluation.result();
+    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+    const outcome = await handle.result();
+    expect(outcome.closedReason).toContain('质量评估 80 分');
+    expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([135_000]);
+    expect(await onlyRun(evaluation)).toBe(true);
   });
 });
