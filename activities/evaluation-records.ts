@@ -64,7 +64,8 @@ export function createEvaluationRecords({ prisma }: { prisma: PrismaClient }) {
       const handle = Context.current().client.workflow.getHandle(workflowId);
       const { status } = await handle.describe();
       if (status.name === 'RUNNING') return { status: 'running' };
-      if (status.name === 'COMPLETED') return { status: 'completed', outcome: (await handle.result()) as EvaluationOutcome };
+      if (status.name === 'COMPLETED')
+        return { status: 'completed', outcome: (await handle.result()) as EvaluationOutcome };
       return { status: 'ended' };
     },
   };
