@@ -93,8 +93,8 @@ async function agency() {
 
 type Handle = Awaited<ReturnType<typeof grantedCase>>['handle'];
 
-/** From the assignment to the approved file: the case is then being evaluated (S-4.3 -> S-4.4). */
-async function toEvaluation(p: Awaited<ReturnType<typeof agency>>, handle: Handle) {
+/** From the assignment to the submitted file (S-2.10, L-6, L-12): it then waits for the quality manager (S-4.3). */
+async function toFileSubmitted(handle: Handle) {
   await settled(handle);
   const [slot] = (await handle.query(getState)).assignment!.slots;
   await handle.executeUpdate(confirmMember, {
@@ -106,6 +106,12 @@ async function toEvaluation(p: Awaited<ReturnType<typeof agency>>, handle: Handl
   await handle.executeUpdate(submitCaseFile, {
     args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: await today(), submittedBy: member }],
   });
+  return member;
+}
+
+/** From the assignment to the approved file: the case is then being evaluated (S-4.3 -> S-4.4). */
+async function toEvaluation(p: Awaited<ReturnType<typeof agency>>, handle: Handle) {
+  const member = await toFileSubmitted(handle);
   await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
   await untilStage(handle, prisma, 'evaluating');
   const { applicationNo } = await handle.query(getState);
@@ -306,16 +312,7 @@ describe('S-4.4 S-4.5 a case that finds its evaluation already there (after an o
   async function caseWithEvaluationLeftOver() {
     const p = await agency();
     const { input, handle } = await grantedCase(p.agency, { rules });
-    const [slot] = (await handle.query(getState)).assignment!.slots;
-    await handle.executeUpdate(confirmMember, {
-      args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
-    });
-    await untilStage(handle, prisma, 'assigned');
-    const member = slot!.proposedMemberId;
-    await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: member }] });
-    await handle.executeUpdate(submitCaseFile, {
-      args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: await today(), submittedBy: member }],
-    });
+    await toFileSubmitted(handle);
     const performance = (await handle.query(getState)).performance!;
     const evaluation = await env.client.workflow.start<typeof evaluationWorkflow>('evaluationWorkflow', {
       workflowId: evaluationWorkflowId(input.applicationNo),
