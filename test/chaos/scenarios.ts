@@ -108,6 +108,15 @@ async function finish(r: Running, scenario: string, startedAt: number, extra: Re
   return { scenario, checks, figures };
 }
 
+/** No answer of the whole run was a 500 or showed a stack trace (a clean 503 is fine: the caller retries). */
+function noBadAnswers(r: Running, during: string): Check {
+  return {
+    name: `API never answered 500 or with a stack trace while ${during}`,
+    ok: r.stats.bad.length === 0,
+    detail: `${r.stats.bad.length} bad answers of ${r.stats.requests}; 503: ${r.stats.byStatus['503'] ?? 0}`,
+  };
+}
+
 /** 1. Worker crashes: `kill -9` the worker's process group at `kills` random moments and start it again. */
 export async function workerCrashes(cases: number, kills: number, minutes = 30): Promise<ScenarioResult> {
   const startedAt = Date.now();
@@ -148,6 +157,7 @@ export async function workerCrashes(cases: number, kills: number, minutes = 30):
       casesFinishedBeforeLastKill: r.done(),
       workerDownSeconds: { p50: downtimes[Math.floor(downtimes.length / 2)]! / 1000, max: downtimes.at(-1)! / 1000 },
     });
+    result.checks.push(noBadAnswers(r, 'workers died'));
     operating = false;
     await operator;
     return result;
@@ -172,11 +182,13 @@ export async function temporalRestarts(cases: number, restarts: number, minutes 
       await r.stack.restartTemporal(k === 0 ? 'SIGKILL' : 'SIGTERM', 5_000);
       down.push((Date.now() - t) / 1000);
     }
-    return await finish(r, 'Temporal server restarts', startedAt, {
+    const result = await finish(r, 'Temporal server restarts', startedAt, {
       restarts,
       signals: Array.from({ length: restarts }, (_, k) => (k === 0 ? 'SIGKILL' : 'SIGTERM')),
       temporalDownSeconds: down,
     });
+    result.checks.push(noBadAnswers(r, 'the Temporal server restarted'));
+    return result;
   } finally {
     await r.stack.stop(process.env.CHAOS_KEEP === '1');
   }

@@ -1,5 +1,5 @@
 /** Issue 10: a database that is going away or coming back is a 503 the caller may retry, never a 500. */
-import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { QueryNotRegisteredError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { isUnavailable } from '../../api/errors';
 
 const wrapped = (cause: Record<string, unknown>) =>
@@ -54,4 +54,12 @@ test('a query to a case whose workflow task is failing (stuck until an operator 
   expect(isUnavailable(new ServiceError('Failed to query Workflow', { cause: grpc }))).toBe(true);
   const other = Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9, details: 'something else', metadata: {} });
   expect(isUnavailable(new ServiceError('Failed to query Workflow', { cause: other }))).toBe(false);
+});
+
+test('a query the worker cannot answer because the case fails to replay (the SDK error, seen in the 200-case run) is 503', () => {
+  const nde =
+    '[TMPRL1100] Nondeterminism error: Update machine does not handle this event: HistoryEvent(id: 72, ActivityTaskScheduled)';
+  expect(isUnavailable(new QueryNotRegisteredError(nde, 3))).toBe(true);
+  // A query the workflow really does not have stays an error of ours.
+  expect(isUnavailable(new QueryNotRegisteredError('Workflow did not register a handler for getFoo', 3))).toBe(false);
 });
