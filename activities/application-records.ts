@@ -4,6 +4,7 @@ import type { IntakeCheck } from '../domain/intake';
 import { applicationObligations } from '../domain/obligations';
 import type { Stage } from '../domain/stages';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
 import { syncObligations } from './obligations';
 
 export interface EventRecord {
@@ -68,77 +69,89 @@ function eventRow(event: EventRecord): Prisma.ApplicationStageEventCreateManyInp
  * a retried activity finds its rows already there (unique application number, unique (application, seq)) and an
  * event that arrives late never overwrites a newer state (`stage_seq` guard).
  */
-export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
-  return {
-    async recordApplication({
-      input,
-      state,
-      eligibility,
-      checks,
-    }: {
-      input: ApplicationInput;
-      state: ApplicationState;
-      /** Absent in histories from before eligibility was decided. */
-      eligibility?: EligibilityDecision;
-      checks?: IntakeCheck[];
-    }): Promise<void> {
-      const acceptedFirst = state.acceptedFirst ?? [];
-      const notes = [
-        eligibility?.summary,
-        ...(checks ?? []).map((c) => c.note),
-        ...acceptedFirst.map((g) => `先行受理：${g.label}（${g.ruleId}）`),
-      ].filter(Boolean);
-      await prisma.$transaction([
-        prisma.application.createMany({
-          data: [
-            {
-              applicationNo: input.applicationNo,
-              agencyCode: input.agencyCode,
-              channel: input.channel,
-              matterCategory: input.matter.category,
-              applicant: { ...input.applicant },
-              matter: { ...input.matter },
-              economicSituation: { ...input.economicSituation },
-              receivedAt: new Date(input.receivedAt),
-              eligibility: eligibility ? (JSON.parse(JSON.stringify(eligibility)) as Prisma.InputJsonValue) : undefined,
-              intakeDetails:
-                input.intake || checks?.length
-                  ? (JSON.parse(JSON.stringify({ ...input.intake, checks: checks ?? [] })) as Prisma.InputJsonValue)
-                  : undefined,
-              ...stateColumns(state),
-            },
-          ],
-          skipDuplicates: true,
-        }),
-        prisma.applicationStageEvent.createMany({
-          data: [
-            eventRow({
-              ...state,
-              at: input.receivedAt,
-              actor: 'system',
-              ruleIds: [
-                ...new Set([
-                  ...(eligibility?.outcome.ruleIds ?? []),
-                  ...(checks ?? []).map((c) => c.ruleId),
-                  ...acceptedFirst.map((g) => g.ruleId),
-                ]),
-              ],
-              note: notes.length ? notes.join('\n') : undefined,
-            }),
-          ],
-          skipDuplicates: true,
-        }),
-      ]);
-    },
+/** What the first write of a case stores besides its state: the application as received and its intake record. */
+export interface CaseOpening {
+  input: ApplicationInput;
+  /** The state at receipt (the intake event's own snapshot). */
+  state: ApplicationState;
+  eligibility: EligibilityDecision;
+  checks: IntakeCheck[];
+}
 
-    async recordEvent({ event, state }: { event: EventRecord; state: ApplicationState }): Promise<void> {
-      await prisma.$transaction(async (tx) => {
-        await tx.applicationStageEvent.createMany({ data: [eventRow(event)], skipDuplicates: true });
+export function createApplicationRecords({ prisma, ...channels }: { prisma: PrismaClient } & NoticeChannels) {
+  async function open(tx: Prisma.TransactionClient, { input, state, eligibility, checks }: CaseOpening) {
+    const acceptedFirst = state.acceptedFirst ?? [];
+    const notes = [
+      eligibility.summary,
+      ...checks.map((c) => c.note),
+      ...acceptedFirst.map((g) => `先行受理：${g.label}（${g.ruleId}）`),
+    ].filter(Boolean);
+    await tx.application.createMany({
+      data: [
+        {
+          applicationNo: input.applicationNo,
+          agencyCode: input.agencyCode,
+          channel: input.channel,
+          matterCategory: input.matter.category,
+          applicant: { ...input.applicant },
+          matter: { ...input.matter },
+          economicSituation: { ...input.economicSituation },
+          receivedAt: new Date(input.receivedAt),
+          eligibility: JSON.parse(JSON.stringify(eligibility)) as Prisma.InputJsonValue,
+          intakeDetails:
+            input.intake || checks.length
+              ? (JSON.parse(JSON.stringify({ ...input.intake, checks })) as Prisma.InputJsonValue)
+              : undefined,
+          ...stateColumns(state),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    await tx.applicationStageEvent.createMany({
+      data: [
+        eventRow({
+          ...state,
+          at: input.receivedAt,
+          actor: 'system',
+          ruleIds: [
+            ...new Set([
+              ...eligibility.outcome.ruleIds,
+              ...checks.map((c) => c.ruleId),
+              ...acceptedFirst.map((g) => g.ruleId),
+            ]),
+          ],
+          note: notes.length ? notes.join('\n') : undefined,
+        }),
+      ],
+      skipDuplicates: true,
+    });
+  }
+
+  return {
+    /**
+     * One batch of the case's recorder (workflows/support/recorder.ts), in one transaction: the opening (first batch
+     * only), the events in order, the state they leave (never over a newer one), the stuck-case read model, and the
+     * notices. Answers the ids of notices to deliver to the applicant's phone or e-mail.
+     */
+    async recordCase({
+      opening,
+      events,
+      state,
+      notices,
+    }: {
+      opening?: CaseOpening;
+      events: EventRecord[];
+      state: ApplicationState;
+      notices: NoticeRequest[];
+    }): Promise<string[]> {
+      return prisma.$transaction(async (tx) => {
+        if (opening) await open(tx, opening);
+        if (events.length)
+          await tx.applicationStageEvent.createMany({ data: events.map(eventRow), skipDuplicates: true });
         await tx.application.updateMany({
-          where: { applicationNo: event.applicationNo, stageSeq: { lt: state.seq } },
+          where: { applicationNo: state.applicationNo, stageSeq: { lt: state.seq } },
           data: stateColumns(state),
         });
-        // Issue 8: the stuck-case read model moves with the record, in the same transaction.
         await syncObligations(tx, {
           applicationNo: state.applicationNo,
           source: 'application',
@@ -146,6 +159,7 @@ export function createApplicationRecords({ prisma }: { prisma: PrismaClient }) {
           obligations: applicationObligations(state),
           writtenBy: 'workflow',
         });
+        return queueNoticesTx(tx, notices, channels);
       });
     },
   };

@@ -4,15 +4,23 @@ import { evaluationObligations } from '../domain/obligations';
 import { TIERS, type Tier } from '../domain/quality';
 import { cstYearOf } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
 import { syncObligations } from './obligations';
 
 /**
  * The stored record of an evaluation (S-4.4), written only by its workflow. Idempotent and ordered: a write carries
  * the workflow's `seq`, and a late retry of an older write never overwrites a newer state.
  */
-export function createEvaluationRecords({ prisma }: { prisma: PrismaClient }) {
+export function createEvaluationRecords({ prisma, ...channels }: { prisma: PrismaClient } & NoticeChannels) {
   return {
-    async recordEvaluation({ state }: { state: EvaluationState }): Promise<void> {
+    /** One batch of the evaluation's recorder: its state and obligations, and its notices, in one transaction. */
+    async recordEvaluation({
+      state,
+      notices = [],
+    }: {
+      state: EvaluationState;
+      notices?: NoticeRequest[];
+    }): Promise<string[]> {
       const columns = {
         agencyCode: state.agencyCode,
         memberId: state.memberId,
@@ -30,7 +38,7 @@ export function createEvaluationRecords({ prisma }: { prisma: PrismaClient }) {
         ) as Prisma.InputJsonValue,
         stateSeq: state.seq,
       };
-      await prisma.$transaction(async (tx) => {
+      return prisma.$transaction(async (tx) => {
         await tx.evaluation.createMany({
           data: [{ applicationNo: state.applicationNo, ...columns }],
           skipDuplicates: true,
@@ -47,6 +55,7 @@ export function createEvaluationRecords({ prisma }: { prisma: PrismaClient }) {
           obligations: evaluationObligations(state),
           writtenBy: 'workflow',
         });
+        return queueNoticesTx(tx, notices, channels);
       });
     },
 

@@ -1,6 +1,7 @@
 import type { HotlineCallState } from '../domain/definitions';
 import { cstDateOf } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
 import { feeFor } from './payout';
 
 /**
@@ -8,9 +9,16 @@ import { feeFor } from './payout';
  * idempotent: the call row carries the workflow's `seq` (a late retry never overwrites a newer state), and a call is
  * credited once (`duty_credit_call.call_id`).
  */
-export function createHotlineActivities({ prisma }: { prisma: PrismaClient }) {
+export function createHotlineActivities({ prisma, ...channels }: { prisma: PrismaClient } & NoticeChannels) {
   return {
-    async recordCall({ state }: { state: HotlineCallState }): Promise<void> {
+    /** One batch of the call's recorder: its state and its notices (staff inboxes), in one transaction. */
+    async recordCall({
+      state,
+      notices = [],
+    }: {
+      state: HotlineCallState;
+      notices?: NoticeRequest[];
+    }): Promise<string[]> {
       const columns = {
         agencyCode: state.agencyCode,
         channel: state.channel,
@@ -26,8 +34,11 @@ export function createHotlineActivities({ prisma }: { prisma: PrismaClient }) {
         state: JSON.parse(JSON.stringify(state)) as Prisma.InputJsonValue,
         stateSeq: state.seq,
       };
-      await prisma.hotlineCall.createMany({ data: [{ id: state.callId, ...columns }], skipDuplicates: true });
-      await prisma.hotlineCall.updateMany({ where: { id: state.callId, stateSeq: { lt: state.seq } }, data: columns });
+      return prisma.$transaction(async (tx) => {
+        await tx.hotlineCall.createMany({ data: [{ id: state.callId, ...columns }], skipDuplicates: true });
+        await tx.hotlineCall.updateMany({ where: { id: state.callId, stateSeq: { lt: state.seq } }, data: columns });
+        return queueNoticesTx(tx, notices, channels);
+      });
     },
 
     /**

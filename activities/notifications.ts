@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../prisma/generated/client';
+import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import type { Mailer } from '../platform/mail';
 import type { SmsGateway } from '../platform/sms';
 
@@ -18,6 +18,61 @@ function applicantField(applicant: unknown, field: 'phone' | 'email'): string | 
 }
 const applicantPhone = (applicant: unknown) => applicantField(applicant, 'phone');
 const applicantEmail = (applicant: unknown) => applicantField(applicant, 'email');
+
+/** What a notice needs to know about the gateways: which are configured. */
+export interface NoticeChannels {
+  sms?: SmsGateway;
+  mail?: Mailer;
+}
+
+/**
+ * Queues notices inside the caller's transaction (one per channel, idempotent by application, obligation and
+ * channel). The in-app inbox is the row itself, so an inbox row is sent as it is written; the ids of rows for the
+ * applicant's phone or e-mail are answered, for `deliverNotices`.
+ */
+export async function queueNoticesTx(
+  tx: Prisma.TransactionClient,
+  notices: NoticeRequest[],
+  { sms, mail }: NoticeChannels,
+): Promise<string[]> {
+  if (notices.length === 0) return [];
+  const toApplicant = notices.filter((n) => !n.recipient || n.recipient === 'applicant');
+  const caseNos = [...new Set(toApplicant.map((n) => n.applicationNo))];
+  const apps = caseNos.length
+    ? await tx.application.findMany({
+        where: { applicationNo: { in: caseNos } },
+        select: { applicationNo: true, applicant: true },
+      })
+    : [];
+  const applicantOf = new Map(apps.map((a) => [a.applicationNo, a.applicant]));
+  const now = new Date();
+  const rows = notices.flatMap((n) => {
+    const applicant = applicantOf.get(n.applicationNo);
+    const external =
+      !n.recipient || n.recipient === 'applicant'
+        ? [
+            ...(sms && applicantPhone(applicant) ? ['sms'] : []),
+            ...(mail && applicantEmail(applicant) ? ['email'] : []),
+          ]
+        : [];
+    return [
+      { ...n, channel: 'inbox', status: 'sent', sentAt: now, attempts: 1 },
+      ...external.map((channel) => ({ ...n, channel })),
+    ];
+  });
+  await tx.notification.createMany({ data: rows, skipDuplicates: true });
+  const external = rows.filter((r) => r.channel !== 'inbox');
+  if (external.length === 0) return [];
+  const pending = await tx.notification.findMany({
+    where: {
+      status: 'pending',
+      channel: { not: 'inbox' },
+      OR: external.map((r) => ({ applicationNo: r.applicationNo, obligationKey: r.obligationKey, channel: r.channel })),
+    },
+    select: { id: true },
+  });
+  return pending.map((row) => row.id.toString());
+}
 
 /**
  * Notification outbox (通知): `queueNotice` writes one row per channel (in-app inbox always; SMS when a gateway is
@@ -59,43 +114,52 @@ export function createNotificationActivities({
       return rows.map((row) => row.id.toString());
     },
 
+    /** Delivers queued notices one after another; a failure is retried (rows already sent are not sent again). */
+    async deliverNotices({ ids }: { ids: string[] }): Promise<void> {
+      for (const id of ids) await deliverNotice(id);
+    },
+
     async deliverNotice({ id }: { id: string }): Promise<void> {
-      const row = await prisma.notification.findUnique({ where: { id: BigInt(id) } });
-      if (!row || row.status === 'sent') return;
-      try {
-        if (row.channel === 'sms') {
-          if (!sms) throw new Error('no SMS gateway configured');
-          const app = await prisma.application.findUnique({
-            where: { applicationNo: row.applicationNo },
-            select: { applicant: true },
-          });
-          const to = applicantPhone(app?.applicant);
-          if (!to) throw new Error('applicant has no phone number');
-          await sms.send({ to, content: row.body, idempotencyKey: `notice-${id}` });
-        }
-        if (row.channel === 'email') {
-          if (!mail) throw new Error('no mail server configured');
-          const app = await prisma.application.findUnique({
-            where: { applicationNo: row.applicationNo },
-            select: { applicant: true },
-          });
-          const to = applicantEmail(app?.applicant);
-          if (!to) throw new Error('applicant has no e-mail address');
-          const subject = `法律援助通知（申请编号 ${row.applicationNo}）`;
-          await mail.send({ to, subject, text: row.body, idempotencyKey: `notice-${id}` });
-        }
-        // The in-app inbox is the row itself: marking it sent makes it visible to the applicant.
-        await prisma.notification.update({
-          where: { id: row.id },
-          data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, lastError: null },
-        });
-      } catch (err) {
-        await prisma.notification.update({
-          where: { id: row.id },
-          data: { attempts: { increment: 1 }, lastError: (err as Error).message.slice(0, 500) },
-        });
-        throw err;
-      }
+      await deliverNotice(id);
     },
   };
+
+  async function deliverNotice(id: string): Promise<void> {
+    const row = await prisma.notification.findUnique({ where: { id: BigInt(id) } });
+    if (!row || row.status === 'sent') return;
+    try {
+      if (row.channel === 'sms') {
+        if (!sms) throw new Error('no SMS gateway configured');
+        const app = await prisma.application.findUnique({
+          where: { applicationNo: row.applicationNo },
+          select: { applicant: true },
+        });
+        const to = applicantPhone(app?.applicant);
+        if (!to) throw new Error('applicant has no phone number');
+        await sms.send({ to, content: row.body, idempotencyKey: `notice-${id}` });
+      }
+      if (row.channel === 'email') {
+        if (!mail) throw new Error('no mail server configured');
+        const app = await prisma.application.findUnique({
+          where: { applicationNo: row.applicationNo },
+          select: { applicant: true },
+        });
+        const to = applicantEmail(app?.applicant);
+        if (!to) throw new Error('applicant has no e-mail address');
+        const subject = `法律援助通知（申请编号 ${row.applicationNo}）`;
+        await mail.send({ to, subject, text: row.body, idempotencyKey: `notice-${id}` });
+      }
+      // The in-app inbox is the row itself: marking it sent makes it visible to the applicant.
+      await prisma.notification.update({
+        where: { id: row.id },
+        data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, lastError: null },
+      });
+    } catch (err) {
+      await prisma.notification.update({
+        where: { id: row.id },
+        data: { attempts: { increment: 1 }, lastError: (err as Error).message.slice(0, 500) },
+      });
+      throw err;
+    }
+  }
 }

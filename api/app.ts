@@ -20,6 +20,7 @@ import { financeRouters } from './finance';
 import { materialPhotosRouter } from './material-photos';
 import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { operationsRouter } from './operations';
 import { figuresRouter, stuckRouter } from './stuck';
 import { poolRouter } from './pool';
 import { publicRouter } from './public';
@@ -115,6 +116,8 @@ export function createApp(deps: AppDeps): express.Express {
   const readModel = { prisma: deps.prisma, authenticate: authenticated, auditSink, onAuditError, now };
   app.use('/cases', stuckRouter(readModel));
   app.use('/figures', figuresRouter(readModel));
+  // Cases that need attention after a data error: technical support lists and resolves them.
+  app.use('/operations', operationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.get('/metrics', metrics.guard(authenticated), metrics.handler);
   // Issue 9: the staff web console (static bundle; it calls the routes above with the person's token).
   app.use('/console', consoleRouter());

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { executeStep } from '../platform/step-client';
 import {
   applicationWorkflowId,
   assignCase,
@@ -24,6 +25,7 @@ import {
   settleVerification,
   supplyMaterials,
 } from '../domain/definitions';
+import type { StepDefinition } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
 import { createVillageActivities, createVillageRecords } from '../activities/village';
@@ -390,13 +392,13 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
   /** Sends a staff action to the case as an update; a closed case answers 409. */
   async function act<Ret, Arg>(
     applicationNo: string,
-    update: UpdateDefinition<Ret, [Arg]>,
+    update: StepDefinition<Ret, Arg>,
     args: [Arg],
     updateId: string,
     closedMessage = '该申请已办结',
   ): Promise<Ret> {
     try {
-      return await handleFor(applicationNo).executeUpdate(update, { args, updateId });
+      return await executeStep(handleFor(applicationNo), update, { args, updateId });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
       throw new ApiError(409, 'CASE_CLOSED', closedMessage);
@@ -604,7 +606,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     const input = { ...body, decidedBy: principalOf(res).userId, requestId };
     try {
       res.json(
-        await handleFor(applicationNo).executeUpdate(decide, { args: [input], updateId: `decision:${requestId}` }),
+        await executeStep(handleFor(applicationNo), decide, { args: [input], updateId: `decision:${requestId}` }),
       );
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;

@@ -1,6 +1,7 @@
 /** The audit trail in PostgreSQL (append-only table `audit_event`) and its read API for auditors. */
 import { Router } from 'express';
 import { z } from 'zod';
+import { line } from './text';
 import type { PrismaClient } from '../prisma/generated/client';
 import { audit, authorize, type AuditSink } from './auth/middleware';
 import type { Logger } from '../platform/logger';
@@ -13,9 +14,9 @@ export function prismaAuditSink(prisma: PrismaClient): AuditSink {
 
 const auditQuery = z
   .object({
-    targetId: z.string().max(64).optional(),
-    actorId: z.string().max(128).optional(),
-    action: z.string().max(64).optional(),
+    targetId: line('对象编号').max(64).optional(),
+    actorId: line('操作人编号').max(128).optional(),
+    action: line('操作').max(64).optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -7,10 +7,16 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { authorize } from './auth/middleware';
+import { line } from './text';
 
 const wirePayloads = z.object({
   payloads: z
-    .array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() }))
+    .array(
+      z.object({
+        metadata: z.record(line('元数据名称'), line('元数据')).optional(),
+        data: line('数据').optional(),
+      }),
+    )
     .max(1000),
 });
 type WirePayload = z.infer<typeof wirePayloads>['payloads'][number];

@@ -1,7 +1,8 @@
 /**
  * One error middleware: every failure becomes a stable JSON body `{ code, message, details? }` with a Chinese
  * message for people. Validation -> 400, not found -> 404, conflict -> 409, rejected update -> 422,
- * a dependency down -> 503. Stack traces go to the log, never to the client.
+ * a dependency down -> 503; a control character in any string (api/text.ts) -> 400 CONTROL_CHARACTERS. Stack traces
+ * go to the log, never to the client.
  */
 import type { ErrorRequestHandler } from 'express';
 import { ApplicationFailure } from '@temporalio/common';
@@ -16,6 +17,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { ERROR_TYPES } from '../domain/definitions';
 import type { Logger } from '../platform/logger';
+import { CONTROL_CHARACTERS, controlCharacterIssues } from './text';
 
 export class ApiError extends Error {
   constructor(
@@ -91,12 +93,28 @@ function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof ZodError) {
     const details = err.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    // A control character or lone surrogate (api/text.ts), which PostgreSQL could never store: its own stable code,
+    // the message naming each such field; details keep every issue's path (ours with the character and position).
+    if (controlCharacterIssues(err.issues).length > 0) {
+      const all = err.issues.flatMap((issue) => {
+        const control = controlCharacterIssues([issue]);
+        return control.length > 0
+          ? control.map(({ path, message, character, position }) => ({ path, message, character, position }))
+          : [{ path: issue.path.join('.'), message: issue.message }];
+      });
+      const messages = all.filter((d) => 'character' in d).map((d) => d.message);
+      return new ApiError(400, CONTROL_CHARACTERS, [...new Set(messages)].join('；'), all);
+    }
     return new ApiError(
       400,
       'VALIDATION_FAILED',
       `请求内容不符合要求：${details.map((d) => `${d.path} ${d.message}`).join('；')}`,
       details,
     );
+  }
+  // A path segment that is not valid percent-encoding (Express refuses to decode the parameter).
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    return new ApiError(400, 'MALFORMED_URL', '请求地址含有无法识别的编码，请检查后重新提交');
   }
   const httpType = (err as { type?: unknown }).type;
   if (httpType === 'entity.parse.failed') return new ApiError(400, 'MALFORMED_JSON', '请求内容不是有效的 JSON');

@@ -5,8 +5,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { executeStep } from '../platform/step-client';
 import {
   answerCall,
   claimCall,
@@ -15,6 +16,7 @@ import {
   recordCallOutcome,
   type HotlineCallState,
 } from '../domain/definitions';
+import type { StepDefinition } from '../domain/definitions';
 import type { RuleConfig } from '../domain/rule-config';
 import { createVillageActivities } from '../activities/village';
 import type { PrismaClient } from '../prisma/generated/client';
@@ -64,15 +66,21 @@ export function hotlineRouter(deps: HotlineDeps): Router {
     },
   ];
 
-  async function send<Arg>(req: Request, update: UpdateDefinition<HotlineCallState, [Arg]>, arg: Arg, prefix: string) {
+  async function send<Arg>(req: Request, update: StepDefinition<HotlineCallState, Arg>, arg: Arg, prefix: string) {
     const raw = req.header('Idempotency-Key');
     const updateId = `${prefix}:${raw === undefined ? randomUUID() : idempotencyKey.parse(raw)}`;
     try {
-      return await handleOf(callIdOf(req)).executeUpdate(update, { args: [arg], updateId });
+      return await executeStep(handleOf(callIdOf(req)), update, { args: [arg], updateId });
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound();
-      if (err instanceof WorkflowUpdateFailedError) throw err;
-      throw new ApiError(409, 'CALL_CLOSED', '该来电已处理完毕');
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // A signal to a call that has ended meets "not found" too: a call that exists is closed (409).
+      const exists = await handleOf(callIdOf(req))
+        .describe()
+        .then(
+          () => true,
+          () => false,
+        );
+      throw exists ? new ApiError(409, 'CALL_CLOSED', '该来电已处理完毕') : notFound();
     }
   }
 

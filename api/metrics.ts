@@ -1,8 +1,9 @@
 /**
  * Issue 8: `/metrics` for Prometheus. The system's own figures (open and overdue obligations by agency, stage and
- * kind; this month's SLA shares per agency; the last reconciliation), the API's request counts and latencies, the
- * Node process, and — appended — the Temporal SDK's worker metrics (its Prometheus exporter, see
- * platform/bootstrap.ts `installTemporalRuntime`). Figures are computed when scraped; no personal data in labels.
+ * kind; this month's SLA shares per agency; the last reconciliation; cases that need attention after a data error and
+ * the data errors seen), the API's request counts and latencies, the Node process, and — appended — the Temporal
+ * SDK's worker metrics (its Prometheus exporter, see platform/bootstrap.ts `installTemporalRuntime`). Figures are
+ * computed when scraped; no personal data in labels.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -75,6 +76,18 @@ export function createMetrics(deps: MetricsDeps) {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const attention = new Gauge({
+    name: 'legal_aid_cases_needing_attention',
+    help: 'Cases whose stored record waits at a write that met a data error (需技术支持处理), by agency and case kind',
+    labelNames: ['agency', 'case_kind'] as const,
+    registers: [registry],
+  });
+  const dataErrors = new Gauge({
+    name: 'legal_aid_data_errors',
+    help: 'Data errors (PostgreSQL SQLSTATE class 22/23) that put a case into needs-attention so far, resolved or not, by case kind and SQLSTATE',
+    labelNames: ['case_kind', 'sqlstate'] as const,
+    registers: [registry],
+  });
   const reconcileAt = new Gauge({
     name: 'legal_aid_read_model_reconcile_last_finished_seconds',
     help: 'Unix time the last read-model reconciliation finished',
@@ -96,6 +109,20 @@ export function createMetrics(deps: MetricsDeps) {
     for (const r of rows) {
       open.set({ agency: r.agency, stage: r.stage, kind: r.kind }, Number(r.open));
       overdue.set({ agency: r.agency, stage: r.stage, kind: r.kind }, Number(r.overdue));
+    }
+    // Cases that need attention (case_attention, activities/attention.ts): open rows, and every data error recorded.
+    const flagged = await deps.prisma.$queryRaw<
+      Array<{ agency: string; case_kind: string; sqlstate: string; open: bigint; seen: bigint }>
+    >`
+      SELECT agency_code AS agency, case_kind, sqlstate, count(*) FILTER (WHERE resolved_at IS NULL) AS open,
+             sum(occurrences) AS seen
+      FROM case_attention
+      GROUP BY 1, 2, 3`;
+    attention.reset();
+    dataErrors.reset();
+    for (const r of flagged) {
+      if (r.open > 0n) attention.inc({ agency: r.agency, case_kind: r.case_kind }, Number(r.open));
+      dataErrors.inc({ case_kind: r.case_kind, sqlstate: r.sqlstate }, Number(r.seen));
     }
     const today = cstDateOf(now);
     const start = startOfCstDay(`${today.slice(0, 8)}01`);

@@ -58,7 +58,8 @@ const errors = {
   '403': { description: '无权限 (FORBIDDEN, CHANNEL_NOT_ALLOWED, TRAINING_REQUIRED)', content: json(errorBody) },
   '429': { description: '请求过于频繁 (RATE_LIMITED)', content: json(errorBody) },
   '400': {
-    description: '请求内容不符合要求 (VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_REQUIRED)',
+    description:
+      '请求内容不符合要求 (VALIDATION_FAILED, CONTROL_CHARACTERS: 含有不可见的控制字符, MALFORMED_JSON, MALFORMED_URL, IDEMPOTENCY_KEY_REQUIRED)',
     content: json(errorBody),
   },
   '404': { description: '申请不存在 (APPLICATION_NOT_FOUND)', content: json(errorBody) },

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { executeStep } from '../platform/step-client';
 import {
   applicationWorkflowId,
   assignEvaluator,
@@ -29,6 +30,7 @@ import {
   submitCaseFile,
   submitScore,
 } from '../domain/definitions';
+import type { StepDefinition } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 import { rolesFor, type Action } from './auth/access';
 import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
@@ -80,25 +82,26 @@ export function performanceRouter(deps: PerformanceDeps): Router {
   /** Sends an update; a missing workflow is 404, a closed one 409 (the validator's refusals are 422). */
   async function send<Ret, Arg>(
     handle: WorkflowHandle,
-    update: UpdateDefinition<Ret, [Arg]>,
+    update: StepDefinition<Ret, Arg>,
     arg: Arg,
     updateId: string,
     missing: ApiError,
   ): Promise<Ret> {
     try {
-      return await handle.executeUpdate(update, { args: [arg], updateId });
+      return await executeStep(handle, update, { args: [arg], updateId });
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw missing;
       if (err instanceof WorkflowUpdateFailedError) throw err;
-      const running = await handle.describe().then(
-        (d) => d.status.name === 'RUNNING',
-        () => false,
+      // A signal to a workflow that has ended meets "not found" too: one that exists is closed (409).
+      const status = await handle.describe().then(
+        (d) => d.status.name,
+        () => undefined,
       );
-      if (running) throw err;
+      if (status === undefined && err instanceof WorkflowNotFoundError) throw missing;
+      if (status === 'RUNNING' || status === undefined) throw err;
       throw new ApiError(409, 'CASE_CLOSED', '该流程已结束，不能再进行该操作');
     }
   }
-  const onCase = <Ret, Arg>(req: Request, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, prefix: string) =>
+  const onCase = <Ret, Arg>(req: Request, update: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
     send(
       deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))),
       update,
@@ -106,7 +109,7 @@ export function performanceRouter(deps: PerformanceDeps): Router {
       updateKey(req, prefix),
       new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请'),
     );
-  const onEvaluation = <Ret, Arg>(req: Request, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, prefix: string) =>
+  const onEvaluation = <Ret, Arg>(req: Request, update: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
     send(
       deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))),
       update,

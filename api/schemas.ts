@@ -1,6 +1,10 @@
 /**
  * Zod schemas for every request body, param and header: the single source for validation and for the published
  * OpenAPI document (api/openapi.ts). Messages for people are Chinese (zod's zh-CN locale plus our own wording).
+ *
+ * Every string is `text(label)` (multi-line free text: notes, reasons, summaries, comments, facts, reports) or
+ * `line(label)` (everything else), never a bare `z.string()`: both refuse control characters and lone surrogates,
+ * which PostgreSQL cannot store (api/text.ts).
  */
 import { CASE_STAGES, type CaseStage } from '../domain/definitions';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
@@ -37,22 +41,26 @@ import { SHEET_KIND_CODES } from '../domain/scoring-sheets';
 import { STAGES } from '../domain/stages';
 import { TRAINING_KIND_CODES } from '../domain/training';
 import { FORWARD_TARGET_CODES, POINT_ROLE_CODES } from '../domain/village';
+import { line, noControlCharacters, text } from './text';
 
 z.config(z.locales.zhCN());
 
-export const idempotencyKey = z
-  .string()
+export const idempotencyKey = line('幂等键')
   .min(8, '幂等键至少 8 个字符')
   .max(200, '幂等键最多 200 个字符')
   .regex(/^[A-Za-z0-9._:-]+$/, '幂等键只能包含字母、数字和 . _ : -');
 
-export const applicationNoParams = z.object({
-  applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
-});
+/** An application number (path, body or query). */
+const applicationNo = (label = '申请编号') =>
+  line(label).regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123');
+
+export const applicationNoParams = z.object({ applicationNo: applicationNo() });
+
+/** Required multi-line free text (trimmed, not empty): notes, reasons, facts, reports. */
+const freeText = (label: string, required: string, max = 2000) => text(label).trim().min(1, required).max(max);
 
 /** Pool member and institution ids: staff ids, never names. */
-const memberId = z
-  .string()
+const memberId = line('人员编号')
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '人员编号格式不正确');
 
@@ -62,23 +70,21 @@ export const createApplicationBody = z
     channel: z.enum(CHANNELS).describe('受理渠道'),
     applicant: z
       .object({
-        name: z.string().trim().min(1).max(50),
-        idNumber: z
-          .string()
+        name: line('申请人姓名').trim().min(1).max(50),
+        idNumber: line('公民身份号码')
           .trim()
           .toUpperCase()
           .refine(isValidResidentIdNumber, '公民身份号码不正确（18 位，末位校验码需正确）'),
-        phone: z
-          .string()
+        phone: line('手机号码')
           .regex(/^1\d{10}$/, '手机号码应为 11 位数字')
           .optional(),
-        email: z.email('电子邮箱格式不正确').max(200).optional(),
+        email: z.email('电子邮箱格式不正确').max(200).check(noControlCharacters('电子邮箱')).optional(),
       })
       .strict(),
     matter: z
       .object({
         category: z.enum(MATTER_CATEGORY_CODES),
-        summary: z.string().trim().min(1).max(2000),
+        summary: text('案情摘要').trim().min(1).max(2000),
       })
       .strict(),
     economicSituation: z
@@ -97,7 +103,7 @@ export const createApplicationBody = z
             organ: z.enum(
               Object.keys(NOTIFYING_ORGANS) as [keyof typeof NOTIFYING_ORGANS, ...(keyof typeof NOTIFYING_ORGANS)[]],
             ),
-            organName: z.string().trim().min(1).max(100),
+            organName: line('通知机关名称').trim().min(1).max(100),
             noticeDate: z.iso.date(),
             ground: z.enum(Object.keys(NOTIFICATION_GROUNDS) as [NotificationGround, ...NotificationGround[]]),
           })
@@ -106,7 +112,7 @@ export const createApplicationBody = z
           .describe('通知辩护/代理（L-4）'),
         custody: z
           .object({
-            facility: z.string().trim().min(1).max(100),
+            facility: line('羁押场所').trim().min(1).max(100),
             receivedByFacilityAt: z.iso.datetime({ offset: true }),
           })
           .strict()
@@ -122,8 +128,7 @@ export const createApplicationBody = z
         assignment: z
           .object({
             chosenMemberId: memberId.optional().describe('受援人选择的法律援助人员（S-2.9(a)）'),
-            earlierApplicationNo: z
-              .string()
+            earlierApplicationNo: line('前一诉讼阶段的申请编号')
               .regex(/^[A-Z]{2,4}-\d{4}-\d{6}$/)
               .optional()
               .describe('同一案件前一诉讼阶段的申请编号（S-2.9(b)）'),
@@ -148,7 +153,7 @@ export const createApplicationBody = z
         extremePoverty: z.boolean().optional(),
         disabledOrSemiDisabled: z.boolean().optional(),
         seriousIllness: z.boolean().optional(),
-        otherGroup: z.string().max(64).optional(),
+        otherGroup: line('其他群体').max(64).optional(),
         documentsSeen: z
           .array(z.enum(Object.keys(SUPPORTING_DOCUMENTS) as [SupportingDocument, ...SupportingDocument[]]))
           .max(20)
@@ -198,7 +203,7 @@ export const supplyMaterialsBody = z
 export const extendDeadlineBody = z
   .object({
     days: z.int().min(1).max(60).describe('延长的日数（日历日）'),
-    reason: z.string().trim().min(1, '须说明延长理由').max(500),
+    reason: freeText('延长理由', '须说明延长理由', 500),
   })
   .strict();
 
@@ -216,7 +221,7 @@ export const verificationResultBody = z
     result: z
       .enum(['confirmed', 'refuted', 'inconclusive'])
       .describe('confirmed 属实；refuted 不属实；inconclusive 无确切结果'),
-    note: z.string().trim().min(1, '请写明核查结果').max(2000),
+    note: freeText('核查结果', '请写明核查结果'),
   })
   .strict();
 
@@ -225,35 +230,35 @@ export const settleVerificationBody = z
     basis: z
       .enum(['no_doubt', 'inference'])
       .describe('no_doubt 无疑点且信用良好（S-3.1 第一项）；inference 推定采信（第三项）'),
-    reason: z.string().trim().max(2000).optional(),
+    reason: text('采信理由').trim().max(2000).optional(),
   })
   .strict();
 
 export const taskIdParams = z.object({
-  applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
-  taskId: z.string().regex(/^[a-z_]+-\d+$/, '核查任务编号格式不正确'),
+  applicationNo: applicationNo(),
+  taskId: line('核查任务编号').regex(/^[a-z_]+-\d+$/, '核查任务编号格式不正确'),
 });
 
 export const terminationBody = z
   .object({
     ground: z.enum(Object.keys(L9_GROUNDS) as [L9Ground, ...L9Ground[]]).describe('终止理由（L-9）'),
-    reason: z.string().trim().min(1, '请写明终止的事实和理由').max(2000),
+    reason: freeText('终止的事实和理由', '请写明终止的事实和理由'),
   })
   .strict();
 
-export const objectionBody = z.object({ reason: z.string().trim().min(1, '请写明异议理由').max(2000) }).strict();
+export const objectionBody = z.object({ reason: freeText('异议理由', '请写明异议理由') }).strict();
 
 export const objectionDecisionBody = z
   .object({
     outcome: z.enum(['upheld', 'corrected']).describe('upheld 维持；corrected 责令重新作出决定'),
-    reason: z.string().trim().min(1, '请写明审查意见').max(2000),
+    reason: freeText('审查意见', '请写明审查意见'),
   })
   .strict();
 
 export const decisionBody = z
   .object({
     decision: z.enum(['grant', 'refuse']),
-    reason: z.string().trim().max(2000).optional(),
+    reason: text('决定理由').trim().max(2000).optional(),
   })
   .strict()
   .refine((body) => body.decision === 'grant' || (body.reason !== undefined && body.reason.length > 0), {
@@ -269,7 +274,7 @@ export const listQuery = z
     correctionDueBefore: z.iso.datetime({ offset: true }).optional().describe('补正期限早于此时间'),
     reviewDueBefore: z.iso.datetime({ offset: true }).optional().describe('审查期限早于此时间'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    after: z.string().regex(APPLICATION_NO_PATTERN).optional().describe('分页：上一页最后一个申请编号'),
+    after: applicationNo('分页起点').optional().describe('分页：上一页最后一个申请编号'),
   })
   .strict();
 
@@ -283,8 +288,8 @@ export const errorBody = z.object({
 
 export const statusLookupBody = z
   .object({
-    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
-    code: z.string().trim().min(4).max(16).describe('受理回执上的查询码'),
+    applicationNo: applicationNo(),
+    code: line('查询码').trim().min(4).max(16).describe('受理回执上的查询码'),
   })
   .strict();
 
@@ -296,7 +301,7 @@ export const assignCaseBody = z
       .describe('rotation 轮流；priority 优先指派；discussion 集体讨论'),
     rule: z.enum(['S-2.9(a)', 'S-2.9(b)', 'S-2.9(d)', 'S-2.9(e)']).optional().describe('优先指派适用的情形'),
     memberId: memberId.optional(),
-    discussionRecord: z.string().trim().min(1).max(4000).optional().describe('集体讨论记录（S-2.9(f)）'),
+    discussionRecord: text('集体讨论记录').trim().min(1).max(4000).optional().describe('集体讨论记录（S-2.9(f)）'),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -322,22 +327,19 @@ export const conflictBody = z
   .object({
     memberId,
     scope: z.enum(['member', 'institution']).default('member').describe('member 本人；institution 整个机构'),
-    reason: z.string().trim().min(1, '请写明利益冲突或不能承办的原因').max(2000),
+    reason: freeText('利益冲突或不能承办的原因', '请写明利益冲突或不能承办的原因'),
   })
   .strict();
 
-export const replacementBody = z
-  .object({ memberId, reason: z.string().trim().min(1, '请写明准予更换的理由').max(2000) })
-  .strict();
+export const replacementBody = z.object({ memberId, reason: freeText('更换理由', '请写明准予更换的理由') }).strict();
 
 // S-2.8 personnel pool. Member ids are staff ids and institution ids codes: never names.
 const poolId = (what: string) =>
-  z
-    .string()
+  line(what)
     .min(1)
     .max(64)
     .regex(/^[A-Za-z0-9._:-]+$/, `${what}只能包含字母、数字和 . _ : -`);
-const poolReason = (required: string) => z.string().trim().min(1, required).max(2000);
+const poolReason = (label: string, required: string) => freeText(label, required);
 
 export const poolMemberParams = z.object({ memberId: poolId('人员编号') });
 
@@ -345,7 +347,7 @@ export const createInstitutionBody = z
   .object({
     id: poolId('机构编号'),
     agencyCode: z.enum(AGENCY_CODES).describe('所属法律援助机构'),
-    name: z.string().trim().min(1).max(200).describe('机构名称'),
+    name: line('机构名称').trim().min(1).max(200).describe('机构名称'),
     kind: z
       .enum(Object.keys(INSTITUTION_KINDS) as [InstitutionKind, ...InstitutionKind[]])
       .default('law_firm')
@@ -368,26 +370,26 @@ export const createMemberBody = z
     entryRoute: z
       .enum(Object.keys(ENTRY_ROUTES) as [EntryRoute, ...EntryRoute[]])
       .describe('recruitment 公开招募；recommendation 机构推荐（S-2.8）'),
-    specialties: z.array(z.string().trim().min(1).max(50)).max(20).default([]).describe('专业特长'),
+    specialties: z.array(line('专业特长').trim().min(1).max(50)).max(20).default([]).describe('专业特长'),
     practiceYears: z.int().min(0).max(70).default(0).describe('执业年限'),
     criminalDefenceYears: z.int().min(0).max(70).default(0).describe('刑事辩护年限（L-5）'),
     dutyLawyer: z.boolean().default(false).describe('值班律师（S-2.9(c)）'),
     juvenileCompetent: z.boolean().default(false).describe('熟悉未成年人身心特点（L-5）'),
-    reason: z.string().trim().min(1).max(2000).optional(),
+    reason: text('入库说明').trim().min(1).max(2000).optional(),
     requestId: idempotencyKey.optional().describe('幂等键（也可放在请求头 Idempotency-Key）'),
   })
   .strict();
 
 export const poolStepBody = z
   .object({
-    reason: poolReason('请写明情况'),
+    reason: poolReason('情况说明', '请写明情况'),
     requestId: idempotencyKey.optional(),
   })
   .strict();
 
 export const confirmMemberBody = z
   .object({
-    reason: z.string().trim().min(1).max(2000).optional(),
+    reason: text('确认说明').trim().min(1).max(2000).optional(),
     requestId: idempotencyKey.optional(),
   })
   .strict();
@@ -399,8 +401,8 @@ export const removalBody = z
       .describe(
         'score 案件评分 65 分以下（S-2.8(a)）；assessment 年度考核不合格；penalty 行政处罚或行业处分（S-2.8(b)）',
       ),
-    reason: poolReason('请写明移出理由'),
-    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123').optional(),
+    reason: poolReason('移出理由', '请写明移出理由'),
+    applicationNo: applicationNo('案件申请编号').optional(),
     score: z.number().min(0).max(100).optional().describe('案件质量评估分数（S-2.8(a)）'),
     impactUntil: z.iso.datetime({ offset: true }).optional().describe('影响期届满时间（S-2.8(b) 必填）'),
     requestId: idempotencyKey.optional(),
@@ -446,71 +448,78 @@ export const membersQuery = z
 
 // L-6, L-9, L-12, S-2.9(b), S-4.3: the member's performance of the case.
 const chinaDate = z.iso.date().describe('日期（中国时间，YYYY-MM-DD）');
-const text = (required: string, max = 2000) => z.string().trim().min(1, required).max(max);
 
 export const engagementBody = z.object({ signedOn: chinaDate.describe('委托协议签订日期（L-6）') }).strict();
 export const engagementDelayBody = z
   .object({
     cause: z.enum(['aided_person', 'objective']).describe('aided_person 受援人原因；objective 其他客观原因'),
-    reason: text('请写明延迟原因'),
+    reason: freeText('延迟原因', '请写明延迟原因'),
   })
   .strict();
-export const progressBody = z.object({ note: text('请填写办案进展', 4000) }).strict();
+export const progressBody = z.object({ note: freeText('办案进展', '请填写办案进展', 4000) }).strict();
 export const caseStageBody = z
   .object({
     to: z.enum(Object.keys(CASE_STAGES) as [CaseStage, ...CaseStage[]]).describe('进入的诉讼阶段（S-2.9(b)）'),
-    note: text('请说明阶段变化'),
+    note: freeText('阶段变化说明', '请说明阶段变化'),
   })
   .strict();
 export const terminationGroundBody = z
   .object({
     ground: z.enum(Object.keys(L9_GROUNDS) as [L9Ground, ...L9Ground[]]).describe('终止情形（L-9）'),
-    facts: text('请说明相关事实'),
+    facts: freeText('相关事实', '请说明相关事实'),
   })
   .strict();
 export const matterEndedBody = z.object({ endedOn: chinaDate.describe('案件办结日期（L-12）') }).strict();
 export const caseFileBody = z
   .object({
-    documents: z.array(text('文书名称不能为空', 200)).min(1, '须附法律文书副本').max(50).describe('法律文书（L-12）'),
-    report: text('请填写办案小结', 20_000).describe('办案小结'),
+    documents: z
+      .array(line('法律文书名称').trim().min(1, '文书名称不能为空').max(200))
+      .min(1, '须附法律文书副本')
+      .max(50)
+      .describe('法律文书（L-12）'),
+    report: freeText('办案小结', '请填写办案小结', 20_000).describe('办案小结'),
     matterEndedOn: chinaDate.optional(),
   })
   .strict();
 export const caseFileReviewBody = z
   .object({
     approved: z.boolean().describe('true 审查通过，上传法律援助机构；false 退回（S-4.3）'),
-    comments: z.string().trim().max(4000).default(''),
+    comments: text('审查意见').trim().max(4000).default(''),
   })
   .strict();
 
 // S-4.4, S-4.6: the evaluation's steps.
 export const assignEvaluatorBody = z
   .object({
-    evaluatorId: z.string().trim().min(1).max(128),
+    evaluatorId: line('评估人员编号').trim().min(1).max(128),
     kind: z.enum(['expert', 'peer', 'staff']).describe('expert 专家；peer 同行；staff 机构工作人员'),
   })
   .strict();
-export const specialCaseBody = z.object({ reason: text('请写明特殊案件的理由') }).strict();
+export const specialCaseBody = z.object({ reason: freeText('特殊案件的理由', '请写明特殊案件的理由') }).strict();
 export const scoreBody = z
   .object({
-    points: z.record(z.string().min(1).max(64), z.number().min(0).max(100)).describe('各评分项得分'),
-    comments: z.string().trim().max(4000).default(''),
+    points: z.record(line('评分项编号').min(1).max(64), z.number().min(0).max(100)).describe('各评分项得分'),
+    comments: text('评分意见').trim().max(4000).default(''),
   })
   .strict();
 export const reviewScoreBody = z
-  .object({ score: z.number().min(0).max(100).describe('复核后的分数'), comments: text('请写明复核意见', 4000) })
+  .object({
+    score: z.number().min(0).max(100).describe('复核后的分数'),
+    comments: freeText('复核意见', '请写明复核意见', 4000),
+  })
   .strict();
-export const evaluationObjectionBody = z.object({ reason: text('请写明异议理由', 4000) }).strict();
-export const interviewBody = z.object({ heldOn: chinaDate, notes: text('请记录约谈情况', 4000) }).strict();
+export const evaluationObjectionBody = z.object({ reason: freeText('异议理由', '请写明异议理由', 4000) }).strict();
+export const interviewBody = z
+  .object({ heldOn: chinaDate, notes: freeText('约谈情况', '请记录约谈情况', 4000) })
+  .strict();
 
 // S-4.4 scoring sheets (city-wide, loaded by the city centre) and the stored evaluations.
 const sheetItem = z
   .object({
-    code: z
-      .string()
+    code: line('评分项编号')
       .regex(/^[A-Za-z0-9._-]{1,32}$/, '评分项编号只能包含字母、数字和 . _ -，最多 32 个字符')
       .describe('评分项编号'),
-    label: z.string().trim().min(1).max(200).describe('评分项名称'),
+    label: line('评分项名称').trim().min(1).max(200).describe('评分项名称'),
     max: z.number().positive().max(100).describe('该项满分'),
     weight: z.number().positive().max(100).describe('权重：各项满分乘以权重之和应为 100'),
   })
@@ -523,7 +532,7 @@ export const createSheetBody = z
       .enum(SHEET_KIND_CODES)
       .describe('criminal 刑事案件；civil_administrative 民事、行政案件（浙江省评估标准，S-4.4）'),
     version: z.int().min(1).max(100_000).describe('版本号：同一类型内唯一，新标准用新版本号'),
-    title: z.string().trim().min(1).max(200),
+    title: line('评分表名称').trim().min(1).max(200),
     items: z.array(sheetItem).min(1, '评分表至少要有一个评分项').max(200),
     effectiveFrom: z.iso.date('启用日期格式应为 YYYY-MM-DD').describe('启用日期（中国日期）'),
   })
@@ -549,8 +558,7 @@ export const sheetParams = z.object({ id: poolId('评分表编号') });
 export const evaluationsQuery = z
   .object({
     agencyCode: z.enum(AGENCY_CODES).optional(),
-    status: z
-      .string()
+    status: line('评估状态')
       .regex(/^[a-z_]{1,24}$/, '评估状态格式不正确')
       .optional()
       .describe(
@@ -560,7 +568,7 @@ export const evaluationsQuery = z
     institutionId: poolId('机构编号').optional(),
     year: z.coerce.number().int().min(2000).max(2100).optional().describe('评估结果所属年度（中国时间）'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    after: z.string().regex(APPLICATION_NO_PATTERN).optional().describe('分页：上一页最后一个申请编号'),
+    after: applicationNo('分页起点').optional().describe('分页：上一页最后一个申请编号'),
   })
   .strict();
 // S-4.5 fee schedule, payout ledger and batches; S-4.6 published results; S-4.7 awards.
@@ -576,8 +584,7 @@ export const createFeeBody = z
       .default(null)
       .describe('法律援助机构；缺省或 null 为全市通用标准（仅市法律援助中心可登记）'),
     matterType: z.enum(FEE_MATTER_TYPES).describe('criminal 刑事；civil 民事；administrative 行政；any 其他未单列的'),
-    caseStage: z
-      .string()
+    caseStage: line('办案阶段')
       .regex(/^[a-z][a-z0-9_]{0,31}$/, '办案阶段应为小写字母、数字和下划线，如 first_instance、any')
       .describe('办案阶段，如 investigation、prosecution、first_instance、appeal；any 为未单列的阶段'),
     amountCents: z.int().min(1, '金额应大于 0').max(100_000_000).describe('基本劳务费（分）'),
@@ -589,8 +596,8 @@ export const feesQuery = z
   .object({
     agencyCode: z.enum(AGENCY_CODES).optional().describe('该机构的标准及全市通用标准'),
     on: cstDate('日期').optional().describe('只列该日适用的标准'),
-    matterType: z.string().max(32).optional().describe('与 agencyCode、on、caseStage 一起：返回该案适用的标准'),
-    caseStage: z.string().max(32).optional(),
+    matterType: line('案件类型').max(32).optional().describe('与 agencyCode、on、caseStage 一起：返回该案适用的标准'),
+    caseStage: line('办案阶段').max(32).optional(),
   })
   .strict();
 
@@ -605,16 +612,15 @@ export const createBatchBody = z
 
 export const batchesQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();
 
-export const batchParams = z.object({ batchId: z.string().regex(/^\d{1,18}$/, '批次编号格式不正确') });
+export const batchParams = z.object({ batchId: line('批次编号').regex(/^\d{1,18}$/, '批次编号格式不正确') });
 
 export const payoutsQuery = z
   .object({
-    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123').optional(),
+    applicationNo: applicationNo().optional(),
     agencyCode: z.enum(AGENCY_CODES).optional(),
     memberId: poolId('人员编号').optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
-    after: z
-      .string()
+    after: line('分页起点')
       .regex(/^\d{1,18}$/)
       .optional()
       .describe('分页：上一页最后一条明细编号'),
@@ -635,7 +641,7 @@ export const createCallBody = z
     receivedAt: z.iso.datetime({ offset: true }).optional().describe('来电时间（缺省为现在）'),
   })
   .strict();
-export const callIdParams = z.object({ callId: z.string().regex(/^H-[0-9a-f]{20}$/, '来电编号格式不正确') });
+export const callIdParams = z.object({ callId: line('来电编号').regex(/^H-[0-9a-f]{20}$/, '来电编号格式不正确') });
 export const callsQuery = z
   .object({
     agencyCode: z.enum(AGENCY_CODES).optional(),
@@ -648,9 +654,9 @@ export const callOutcomeBody = z
     kind: z
       .enum(['guided', 'transferred', 'out_of_scope'])
       .describe('guided 引导申请；transferred 转单；out_of_scope 不属于范围'),
-    note: z.string().trim().min(1, '请记录处理情况').max(4000),
-    referredTo: z.string().trim().max(200).optional().describe('告知的主管部门'),
-    applicationNo: z.string().regex(APPLICATION_NO_PATTERN).optional().describe('转单的申请编号'),
+    note: freeText('处理情况', '请记录处理情况', 4000),
+    referredTo: line('告知的主管部门').trim().max(200).optional().describe('告知的主管部门'),
+    applicationNo: applicationNo('转单的申请编号').optional().describe('转单的申请编号'),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -664,8 +670,8 @@ export const createServicePointBody = z
   .object({
     id: poolId('服务点编号'),
     agencyCode: z.enum(AGENCY_CODES).describe('所属法律援助机构'),
-    name: z.string().trim().min(1).max(200).describe('服务点名称（如某村法律服务点）'),
-    township: z.string().trim().min(1).max(100).describe('所在乡镇（街道），纸质材料转交的司法所'),
+    name: line('服务点名称').trim().min(1).max(200).describe('服务点名称（如某村法律服务点）'),
+    township: line('所在乡镇（街道）').trim().min(1).max(100).describe('所在乡镇（街道），纸质材料转交的司法所'),
   })
   .strict();
 export const servicePointParams = z.object({ id: poolId('服务点编号') });
@@ -687,8 +693,8 @@ export const paperForwardingBody = z
   })
   .strict();
 export const paperForwardingParams = z.object({
-  applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123'),
-  id: z.string().regex(/^\d{1,18}$/, '转交记录编号格式不正确'),
+  applicationNo: applicationNo(),
+  id: line('转交记录编号').regex(/^\d{1,18}$/, '转交记录编号格式不正确'),
 });
 export const paperForwardingsQuery = z
   .object({
@@ -699,13 +705,13 @@ export const paperForwardingsQuery = z
 
 export const homeVisitBody = z
   .object({
-    applicationNo: z.string().regex(APPLICATION_NO_PATTERN, '申请编号格式不正确，应如 KQ-2026-000123').optional(),
-    note: z.string().trim().min(1).max(2000).optional().describe('需要上门的情况（不填姓名、身份证号）'),
+    applicationNo: applicationNo().optional(),
+    note: text('上门服务需求').trim().min(1).max(2000).optional().describe('需要上门的情况（不填姓名、身份证号）'),
   })
   .strict();
 export const homeVisitParams = z.object({
   id: poolId('服务点编号'),
-  visitId: z.string().regex(/^\d{1,18}$/, '上门服务编号格式不正确'),
+  visitId: line('上门服务编号').regex(/^\d{1,18}$/, '上门服务编号格式不正确'),
 });
 export const scheduleVisitBody = z
   .object({
@@ -713,7 +719,7 @@ export const scheduleVisitBody = z
     scheduledFor: z.iso.datetime({ offset: true }).describe('约定上门时间'),
   })
   .strict();
-export const visitDoneBody = z.object({ note: text('请记录上门服务情况', 4000) }).strict();
+export const visitDoneBody = z.object({ note: freeText('上门服务情况', '请记录上门服务情况', 4000) }).strict();
 
 export const personParams = z.object({ personId: poolId('人员编号') });
 export const trainingBody = z
@@ -721,7 +727,7 @@ export const trainingBody = z
     kind: z
       .enum(TRAINING_KIND_CODES)
       .describe('agent_filing 村居代办培训（S-2.2）；hotline_duty 热线值班培训（S-2.6）'),
-    course: z.string().trim().min(1).max(200).describe('培训课程'),
+    course: line('培训课程').trim().min(1).max(200).describe('培训课程'),
     completedOn: chinaDate.describe('培训合格日期'),
     validUntil: chinaDate.optional().describe('有效期至（含当日）；不填为长期有效'),
   })
@@ -733,11 +739,10 @@ export const trainingBody = z
 
 // Issue 8: stuck cases, SLA and workload figures. Agency filters take any agency-shaped code (an unknown one finds
 // nothing), so a filter never fails on an agency added later to the configuration.
-const agencyFilter = z
-  .string()
+const agencyFilter = line('机构代码')
   .regex(/^[A-Za-z][A-Za-z0-9]{1,15}$/, '机构代码格式不正确')
   .describe('法律援助机构代码');
-const idFilter = z.string().trim().min(1).max(128);
+const idFilter = (label: string) => line(label).trim().min(1).max(128);
 export const stuckQuery = z
   .object({
     view: z
@@ -755,10 +760,10 @@ export const stuckQuery = z
     stage: z.enum(Object.keys(STAGES) as [keyof typeof STAGES, ...Array<keyof typeof STAGES>]).optional(),
     kind: z.enum(Object.keys(OBLIGATION_KINDS) as [ObligationKind, ...ObligationKind[]]).optional(),
     ownerRole: z.enum(Object.keys(OWNER_ROLES) as [OwnerRole, ...OwnerRole[]]).optional(),
-    ownerId: idFilter.optional(),
+    ownerId: idFilter('责任人编号').optional(),
     channel: z.enum(CHANNELS).optional(),
-    institutionId: idFilter.optional(),
-    memberId: idFilter.optional(),
+    institutionId: idFilter('机构编号').optional(),
+    memberId: idFilter('人员编号').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
@@ -778,9 +783,9 @@ export const workloadQuery = z.object({ agencyCode: agencyFilter.optional() }).s
 export const photoUploadQuery = z
   .object({
     material: z.enum(MATERIAL_CODES, '请选择照片对应的材料').describe('照片对应的材料'),
-    fileName: z.string().trim().min(1).max(200).default('photo').describe('原文件名'),
+    fileName: line('文件名').trim().min(1).max(200).default('photo').describe('原文件名'),
   })
   .strict();
 export const materialPhotoParams = applicationNoParams.extend({
-  photoId: z.string().regex(/^\d{1,18}$/, '照片编号不正确'),
+  photoId: line('照片编号').regex(/^\d{1,18}$/, '照片编号不正确'),
 });

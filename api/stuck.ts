@@ -1,9 +1,11 @@
 /**
  * Issue 8: which cases are stuck — waiting on whom, since when, due when — from the obligation read model
- * (activities/obligations.ts), and the SLA and workload figures managers steer by. Read-only, audited, no personal
- * data (application numbers, codes, ids of institutions and members only).
+ * (activities/obligations.ts) and the cases that need attention (case_attention, activities/attention.ts: a write met a
+ * data error, owed by technical support), and the SLA and workload figures managers steer by. Read-only, audited, no
+ * personal data (application numbers, codes, ids of institutions and members only).
  */
 import { Router, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
 import { STAGES, type Stage } from '../domain/stages';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { TIERS, type Tier } from '../domain/quality';
@@ -27,34 +29,95 @@ const forbidden = () => new ApiError(403, 'FORBIDDEN', '您无权查看这些案
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** The owner of a case that needs attention (case_attention, activities/attention.ts), its id the case's agency. */
+const ATTENTION_OWNER: OwnerRole = 'technical_support';
+const ATTENTION_KIND: ObligationKind = 'data_error';
+
+/** The columns a scope is tested on: an obligation's (with its application) or a case-attention row's. */
+interface ScopeColumns {
+  agency: Prisma.Sql;
+  /** Obligations of this owner (`id` null: of every owner with the role). */
+  owner: (role: string, id: string | null) => Prisma.Sql;
+}
+const OBLIGATION_COLUMNS: ScopeColumns = {
+  agency: Prisma.sql`a.agency_code`,
+  owner: (role, id) =>
+    id === null ? Prisma.sql`o.owner_role = ${role}` : Prisma.sql`(o.owner_role = ${role} AND o.owner_id = ${id})`,
+};
+const ATTENTION_COLUMNS: ScopeColumns = {
+  agency: Prisma.sql`c.agency_code`,
+  owner: (role, id) =>
+    role !== ATTENTION_OWNER ? Prisma.sql`FALSE` : id === null ? Prisma.sql`TRUE` : Prisma.sql`c.agency_code = ${id}`,
+};
+
 /** The SQL condition for what the person may see, or a 403 when they may see nothing or ask beyond their scope. */
-function scopeCondition(scope: ObligationScope, agencyCode: string | undefined): Prisma.Sql {
-  if (scope.all) return agencyCode ? Prisma.sql`a.agency_code = ${agencyCode}` : Prisma.sql`TRUE`;
+function scopeCondition(
+  scope: ObligationScope,
+  agencyCode: string | undefined,
+  cols: ScopeColumns = OBLIGATION_COLUMNS,
+): Prisma.Sql {
+  if (scope.all) return agencyCode ? Prisma.sql`${cols.agency} = ${agencyCode}` : Prisma.sql`TRUE`;
   const parts: Prisma.Sql[] = [];
   if (scope.agency && (!agencyCode || agencyCode === scope.agency))
-    parts.push(Prisma.sql`a.agency_code = ${scope.agency}`);
+    parts.push(Prisma.sql`${cols.agency} = ${scope.agency}`);
   if (agencyCode && scope.agency && agencyCode !== scope.agency && scope.owners.length === 0) throw forbidden();
   for (const o of scope.owners) {
-    const own = Prisma.sql`(o.owner_role = ${o.role} AND o.owner_id = ${o.id})`;
-    parts.push(agencyCode ? Prisma.sql`(${own} AND a.agency_code = ${agencyCode})` : own);
+    const own = cols.owner(o.role, o.id);
+    parts.push(agencyCode ? Prisma.sql`(${own} AND ${cols.agency} = ${agencyCode})` : own);
   }
   if (parts.length === 0) throw forbidden();
   return Prisma.sql`(${Prisma.join(parts, ' OR ')})`;
 }
 
+/**
+ * `case_attention c` with the case's application row where there is one (none for a hotline call, nor for a case whose
+ * very first write failed).
+ */
+const ATTENTION_FROM = Prisma.sql`case_attention c
+  LEFT JOIN application a ON c.case_kind <> 'hotline' AND a.application_no = c.case_no`;
+
+/**
+ * The board's filters on open case-attention rows: a `data_error` owed by the agency's technical support since the
+ * failed write, and due at once (it shows as overdue: nothing moves until someone acts). Stage, channel, institution
+ * and member come from the application row where there is one.
+ */
+function attentionCondition(scope: ObligationScope, q: z.infer<typeof stuckQuery>, now: Date): Prisma.Sql {
+  if ((q.kind && q.kind !== ATTENTION_KIND) || (q.ownerRole && q.ownerRole !== ATTENTION_OWNER))
+    return Prisma.sql`FALSE`;
+  const where = [Prisma.sql`c.resolved_at IS NULL`, scopeCondition(scope, q.agencyCode, ATTENTION_COLUMNS)];
+  if (q.view === 'overdue') where.push(Prisma.sql`c.since <= ${now}`);
+  if (q.view === 'due_soon')
+    where.push(Prisma.sql`c.since > ${now} AND c.since <= ${new Date(now.getTime() + q.withinHours * HOUR)}`);
+  if (q.view === 'waiting')
+    where.push(Prisma.sql`COALESCE(a.stage_entered_at, c.since) <= ${new Date(now.getTime() - q.olderThanDays * DAY)}`);
+  if (q.stage) where.push(Prisma.sql`a.stage::text = ${q.stage}`);
+  if (q.channel) where.push(Prisma.sql`a.channel::text = ${q.channel}`);
+  if (q.ownerId) where.push(Prisma.sql`c.agency_code = ${q.ownerId}`);
+  if (q.institutionId) where.push(Prisma.sql`a.assigned_institution_ids @> ARRAY[${q.institutionId}]::text[]`);
+  if (q.memberId) where.push(Prisma.sql`a.assigned_member_ids @> ARRAY[${q.memberId}]::text[]`);
+  return Prisma.join(where, ' AND ');
+}
+
 interface StuckRow {
-  id: bigint;
+  /** Null for a case that needs attention. */
+  id: bigint | null;
+  /** The application number; for a hotline call that needs attention, the call id. */
   application_no: string;
   agency_code: string;
-  channel: string;
-  stage: Stage;
-  stage_entered_at: Date;
+  /** Null only for a case that needs attention and has no application row. */
+  channel: string | null;
+  stage: Stage | null;
+  stage_entered_at: Date | null;
   kind: ObligationKind;
   owner_role: OwnerRole;
   owner_id: string | null;
   since: Date;
   due_at: Date | null;
   rule_id: string;
+  /** Set for a case that needs attention (case_attention) only. */
+  case_kind: string | null;
+  workflow_id: string | null;
+  activity: string | null;
 }
 
 /** China dates [from, to] as instants [start, end); by default the current China month up to today. */
@@ -78,13 +141,15 @@ export function stuckRouter(deps: StuckDeps): Router {
     return obligationScope(action, principal);
   };
 
-  // Stuck cases: overdue first (most overdue at the top), then by due time; open-ended obligations last.
+  // Stuck cases: overdue first (most overdue at the top), then by due time; open-ended obligations last. Cases that
+  // need attention (case_attention) are merged in: each side is read in order up to the page's end, then merged.
   router.get(
     '/stuck',
     audit(deps.auditSink, deps.onAuditError, 'cases.stuck', 'obligation', () => undefined),
     async (req, res) => {
       const q = stuckQuery.parse(req.query);
-      const where = [Prisma.sql`o.resolved_at IS NULL`, scopeCondition(scopeOf(res, 'cases.stuck'), q.agencyCode)];
+      const scope = scopeOf(res, 'cases.stuck');
+      const where = [Prisma.sql`o.resolved_at IS NULL`, scopeCondition(scope, q.agencyCode)];
       const now = await deps.now();
       if (q.view === 'overdue') where.push(Prisma.sql`o.due_at <= ${now}`);
       if (q.view === 'due_soon')
@@ -100,31 +165,44 @@ export function stuckRouter(deps: StuckDeps): Router {
       if (q.institutionId) where.push(Prisma.sql`a.assigned_institution_ids @> ARRAY[${q.institutionId}]::text[]`);
       if (q.memberId) where.push(Prisma.sql`a.assigned_member_ids @> ARRAY[${q.memberId}]::text[]`);
       const filter = Prisma.join(where, ' AND ');
+      const attention = attentionCondition(scope, q, now);
+      const upTo = q.offset + q.limit;
       const [rows, [count]] = await Promise.all([
         db.$queryRaw<StuckRow[]>`
-          SELECT o.id, o.application_no, a.agency_code, a.channel::text AS channel, a.stage::text AS stage,
-                 a.stage_entered_at, o.kind, o.owner_role, o.owner_id, o.since, o.due_at, o.rule_id
-          FROM obligation o JOIN application a ON a.application_no = o.application_no
-          WHERE ${filter}
-          ORDER BY o.due_at ASC NULLS LAST, o.since ASC, o.id ASC
+          (SELECT o.id, o.application_no, a.agency_code, a.channel::text AS channel, a.stage::text AS stage,
+                  a.stage_entered_at, o.kind, o.owner_role, o.owner_id, o.since, o.due_at, o.rule_id,
+                  NULL::text AS case_kind, NULL::text AS workflow_id, NULL::text AS activity
+           FROM obligation o JOIN application a ON a.application_no = o.application_no
+           WHERE ${filter}
+           ORDER BY o.due_at ASC NULLS LAST, o.since ASC, o.id ASC
+           LIMIT ${upTo})
+          UNION ALL
+          (SELECT NULL::bigint, c.case_no, c.agency_code, a.channel::text, a.stage::text, a.stage_entered_at,
+                  ${ATTENTION_KIND}, ${ATTENTION_OWNER}, c.agency_code, c.since, c.since, c.sqlstate,
+                  c.case_kind, c.workflow_id, c.activity
+           FROM ${ATTENTION_FROM}
+           WHERE ${attention}
+           ORDER BY c.since ASC, c.workflow_id ASC
+           LIMIT ${upTo})
+          ORDER BY due_at ASC NULLS LAST, since ASC, id ASC NULLS LAST, workflow_id ASC
           LIMIT ${q.limit} OFFSET ${q.offset}`,
         db.$queryRaw<Array<{ total: bigint }>>`
-          SELECT count(*) AS total
-          FROM obligation o JOIN application a ON a.application_no = o.application_no
-          WHERE ${filter}`,
+          SELECT (SELECT count(*) FROM obligation o JOIN application a ON a.application_no = o.application_no
+                  WHERE ${filter})
+               + (SELECT count(*) FROM ${ATTENTION_FROM} WHERE ${attention}) AS total`,
       ]);
       res.json({
         total: Number(count!.total),
         asOf: now.toISOString(),
         items: rows.map((r) => {
           const overdueMs = r.due_at ? now.getTime() - r.due_at.getTime() : -1;
-          return {
+          const item = {
             applicationNo: r.application_no,
             agencyCode: r.agency_code,
             channel: r.channel,
             stage: r.stage,
-            stageLabel: STAGES[r.stage],
-            stageSince: r.stage_entered_at.toISOString(),
+            stageLabel: r.stage ? STAGES[r.stage] : null,
+            stageSince: r.stage_entered_at ? r.stage_entered_at.toISOString() : null,
             kind: r.kind,
             kindLabel: OBLIGATION_KINDS[r.kind] ?? r.kind,
             ownerRole: r.owner_role,
@@ -135,32 +213,56 @@ export function stuckRouter(deps: StuckDeps): Router {
             ruleId: r.rule_id,
             overdue: overdueMs >= 0,
             overdueMinutes: overdueMs >= 0 ? Math.floor(overdueMs / 60_000) : 0,
-            waitingDays: Math.floor((now.getTime() - r.stage_entered_at.getTime()) / DAY),
-            timelineUrl: `/applications/${r.application_no}/timeline`,
+            waitingDays: Math.floor((now.getTime() - (r.stage_entered_at ?? r.since).getTime()) / DAY),
+            timelineUrl:
+              r.case_kind === 'hotline'
+                ? `/hotline/calls/${r.application_no}`
+                : `/applications/${r.application_no}/timeline`,
+          };
+          if (r.case_kind === null) return item;
+          // A case that needs attention: which workflow waits at which write, and the SQLSTATE (as its rule).
+          return {
+            ...item,
+            caseKind: r.case_kind,
+            workflowId: r.workflow_id,
+            activity: r.activity,
+            sqlstate: r.rule_id,
+            resolveUrl: `/operations/attention/${r.workflow_id}/resolve`,
           };
         }),
       });
     },
   );
 
-  // Counts of cases waiting, and of cases with something overdue, by stage and by agency.
+  // Counts of cases waiting, and of cases with something overdue, by stage and by agency. A case that needs attention
+  // counts (as overdue) by its agency, and by its stage where it has an application row.
   router.get(
     '/stuck/counts',
     audit(deps.auditSink, deps.onAuditError, 'cases.stuck', 'obligation', () => undefined),
     async (req, res) => {
       const q = stuckCountsQuery.parse(req.query);
-      const scope = scopeCondition(scopeOf(res, 'cases.stuck'), q.agencyCode);
+      const scopeAll = scopeOf(res, 'cases.stuck');
+      const scope = scopeCondition(scopeAll, q.agencyCode);
+      const attention = scopeCondition(scopeAll, q.agencyCode, ATTENTION_COLUMNS);
       const now = await deps.now();
-      const grouped = (column: Prisma.Sql) => db.$queryRaw<Array<{ key: string; open: bigint; overdue: bigint }>>`
-        SELECT ${column} AS key, count(DISTINCT o.application_no) AS open,
-               count(DISTINCT o.application_no) FILTER (WHERE o.due_at <= ${now}) AS overdue
-        FROM obligation o JOIN application a ON a.application_no = o.application_no
-        WHERE o.resolved_at IS NULL AND ${scope}
+      const grouped = (column: 'stage' | 'agency') => db.$queryRaw<
+        Array<{ key: string; open: bigint; overdue: bigint }>
+      >`
+        SELECT ${Prisma.raw(`b.${column}`)} AS key, count(DISTINCT b.case_key) AS open,
+               count(DISTINCT b.case_key) FILTER (WHERE b.due_at <= ${now}) AS overdue
+        FROM (
+          SELECT a.stage::text AS stage, a.agency_code AS agency, o.application_no AS case_key, o.due_at
+          FROM obligation o JOIN application a ON a.application_no = o.application_no
+          WHERE o.resolved_at IS NULL AND ${scope}
+          UNION ALL
+          SELECT a.stage::text, c.agency_code,
+                 CASE WHEN c.case_kind = 'hotline' THEN 'hotline:' || c.case_no ELSE c.case_no END, c.since
+          FROM ${ATTENTION_FROM}
+          WHERE c.resolved_at IS NULL AND ${attention}
+        ) b
+        WHERE ${Prisma.raw(`b.${column}`)} IS NOT NULL
         GROUP BY 1 ORDER BY 1`;
-      const [byStage, byAgency] = await Promise.all([
-        grouped(Prisma.sql`a.stage::text`),
-        grouped(Prisma.sql`a.agency_code`),
-      ]);
+      const [byStage, byAgency] = await Promise.all([grouped('stage'), grouped('agency')]);
       res.json({
         asOf: now.toISOString(),
         byStage: byStage.map((r) => ({

@@ -1,10 +1,21 @@
 /**
- * `npm run bench:ceiling -- [cases=60] [concurrency=20]` (issue 10, 6a): in one run on the embedded stack (see
- * stack.ts), first `cases` complete standard cases, `concurrency` at a time, driven through the workflows' updates
- * as in bench/lifecycle.ts (intake with deferred documents to payout); then as many `syntheticCaseWorkflow`s
- * (bench/workflows/synthetic.ts) with the same number of state transitions (workflow tasks) as the cases averaged,
- * each a no-op activity, at the same concurrency. The synthetic run is the stack's ceiling for that much durable
- * work; the cases' throughput is printed as a share of it.
+ * `npm run bench:ceiling -- [cases=120] [concurrency=10] [rounds=6]` (issue 10, 6a): how close whole standard cases
+ * come to the embedded stack's ceiling (see stack.ts), both measured in one run on the same stack, interleaved:
+ *
+ * - A: standard cases driven through the workflows' updates as in bench/lifecycle.ts (intake with deferred
+ *   documents to payout), `concurrency` at a time;
+ * - B: as many `syntheticCaseWorkflow`s (bench/workflows/synthetic.ts) with the same number of state transitions
+ *   (workflow tasks) as the cases average, each a no-op activity, at the same concurrency: the stack's ceiling for
+ *   that much durable work.
+ *
+ * After one warm-up batch of each kind (not counted), `rounds` rounds each run one batch of A (`cases / rounds`
+ * cases) and then one batch of B of the same size (with as many steps as the cases so far averaged), so both kinds
+ * sample the same drift of a shared machine's load (and of the stack's growing state) instead of one running after
+ * the other.
+ * Prints per kind the median and the slow tail of the batches' throughput (p10 of workflows/min = p90 of the batch
+ * time) and of single workflows' durations, and `ratio` = median A throughput / median B throughput: the share of
+ * the ceiling the real work reaches (>= 0.8 is good). `pairedRatio` is the same per round (A and B run back to back)
+ * and its median, which drift between rounds cannot move. Progress goes to stderr, the figures (JSON) to stdout.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -27,6 +38,33 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
   return out;
 }
 
+/** `n` runs of `fn`, `concurrency` at a time: the batch's wall-clock seconds, each run's seconds and result. */
+async function timedBatch<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>) {
+  const t0 = performance.now();
+  const runs = await pool(n, concurrency, async (i) => {
+    const t = performance.now();
+    const value = await fn(i);
+    return { seconds: (performance.now() - t) / 1000, value };
+  });
+  return { seconds: (performance.now() - t0) / 1000, runs };
+}
+
+/** Nearest-rank percentile (p in 0..100) of unsorted values. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** The median of unsorted values (the mean of the middle two for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
 async function transitions(handle: WorkflowHandle) {
   const events = (await handle.fetchHistory()).events ?? [];
   return {
@@ -36,9 +74,44 @@ async function transitions(handle: WorkflowHandle) {
   };
 }
 
+interface Batch {
+  round: number;
+  seconds: number;
+  perMinute: number;
+  caseSeconds: number[];
+}
+
+/** One kind's figures from its interleaved batches. */
+function summary(batches: Batch[]) {
+  const perMinute = batches.map((b) => b.perMinute);
+  const caseSeconds = batches.flatMap((b) => b.caseSeconds);
+  return {
+    batches: batches.length,
+    perMinute: { median: round1(median(perMinute)), p10: round1(percentile(perMinute, 10)) },
+    batchSeconds: {
+      median: round1(median(batches.map((b) => b.seconds))),
+      p90: round1(
+        percentile(
+          batches.map((b) => b.seconds),
+          90,
+        ),
+      ),
+    },
+    caseSeconds: { median: round2(median(caseSeconds)), p90: round2(percentile(caseSeconds, 90)) },
+    perRoundPerMinute: perMinute.map(round1),
+  };
+}
+
 async function main() {
-  const cases = Number(process.argv[2] ?? 60);
-  const concurrency = Number(process.argv[3] ?? 20);
+  const cases = Number(process.argv[2] ?? 120);
+  const concurrency = Number(process.argv[3] ?? 10);
+  const rounds = Number(process.argv[4] ?? 6);
+  const batch = Math.ceil(cases / rounds);
+  if (!(batch >= 1 && concurrency >= 1 && rounds >= 1))
+    throw new Error('usage: npm run bench:ceiling -- [cases=120] [concurrency=10] [rounds=6]');
+  if (batch < concurrency)
+    console.error(`note: batches of ${batch} never reach concurrency ${concurrency}; use more cases or fewer rounds`);
+
   const stack = await startBenchStack('ceiling', 10);
   const { env, prisma, client } = stack;
   const agency = 'KQ';
@@ -48,9 +121,10 @@ async function main() {
   }
   await seedFeeAndSheet(prisma);
 
-  // 1. Standard cases, `concurrency` at a time.
-  const runCase = async (i: number) => {
-    const applicationNo = `${agency}-2026-${String(800_000 + i)}`;
+  // A: one standard case (its workflow and its evaluation's), intake to payout.
+  let caseNo = 0;
+  const runCase = async () => {
+    const applicationNo = `${agency}-2026-${String(800_000 + caseNo++)}`;
     const { handle, evaluation } = await runStandardCase(client, env.TEMPORAL_TASK_QUEUE, agency, applicationNo);
     const a = await transitions(handle);
     const b = await transitions(evaluation);
@@ -60,59 +134,92 @@ async function main() {
       activities: a.activities + b.activities,
     };
   };
-  await runCase(999); // warm-up (bundle, caches, connections), not counted
-  const t0 = performance.now();
-  const measured = await pool(cases, concurrency, runCase);
-  const caseSeconds = (performance.now() - t0) / 1000;
-  const mean = (k: 'events' | 'workflowTasks' | 'activities') =>
-    Math.round(measured.reduce((s, m) => s + m[k], 0) / measured.length);
-  const steps = mean('workflowTasks');
 
-  // 2. The ceiling: the same number of state transitions, nothing else.
+  // B: the ceiling, on a task queue and worker of its own in the same process (idle while A runs, as the real
+  // worker is while B runs), with the same sealed payloads as the real worker's.
   const taskQueue = `bench-synthetic-${randomUUID()}`;
   const worker = await Worker.create({
     connection: stack.temporal.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('./workflows/synthetic'),
     activities: { noop: () => Promise.resolve(), timerFired: () => Promise.resolve() },
-    dataConverter: dataConverter(stack.secrets.codec), // the same sealed payloads as the real worker's
+    dataConverter: dataConverter(stack.secrets.codec),
     reuseV8Context: true,
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
   });
   const running = worker.run();
-  const synthetic = (i: number) =>
+  let steps = 0;
+  const synthetic = () =>
     client.workflow.execute('syntheticCaseWorkflow', {
-      workflowId: `synthetic-${i}-${randomUUID()}`,
+      workflowId: `synthetic-${randomUUID()}`,
       taskQueue,
       args: [steps],
     });
-  await synthetic(-1);
-  const t1 = performance.now();
-  await pool(cases, concurrency, synthetic);
-  const syntheticSeconds = (performance.now() - t1) / 1000;
+
+  // Warm-up (bundles, caches, connections, the JIT), one batch of each, not counted. Each B batch runs as many steps
+  // as the cases so far took on average (warm-up included; how updates fall into workflow tasks varies with load).
+  const warmCases = (await timedBatch(concurrency, concurrency, runCase)).runs.map((r) => r.value);
+  const measured: Array<Awaited<ReturnType<typeof runCase>>> = [];
+  const meanSteps = () => {
+    const all = [...warmCases, ...measured];
+    return Math.round(all.reduce((s, m) => s + m.workflowTasks, 0) / all.length);
+  };
+  steps = meanSteps();
+  await timedBatch(concurrency, concurrency, synthetic);
+
+  const standard: Batch[] = [];
+  const ceiling: Batch[] = [];
+  const stepsPerRound: number[] = [];
+  const asBatch = (round: number, b: { seconds: number; runs: Array<{ seconds: number }> }): Batch => ({
+    round,
+    seconds: b.seconds,
+    perMinute: (b.runs.length / b.seconds) * 60,
+    caseSeconds: b.runs.map((r) => r.seconds),
+  });
+  for (let round = 1; round <= rounds; round++) {
+    const a = await timedBatch(batch, concurrency, runCase);
+    measured.push(...a.runs.map((r) => r.value));
+    standard.push(asBatch(round, a));
+    steps = meanSteps();
+    stepsPerRound.push(steps);
+    const b = await timedBatch(batch, concurrency, synthetic);
+    ceiling.push(asBatch(round, b));
+    console.error(
+      `round ${round}/${rounds}: ${batch} standard cases ${round1(a.seconds)} s, ` +
+        `${batch} synthetic (${steps} steps) ${round1(b.seconds)} s, ratio ${round2(b.seconds / a.seconds)}`,
+    );
+  }
   worker.shutdown();
   await running;
 
   const paid = await prisma.payoutLine.count();
-  const casesPerMinute = (cases / caseSeconds) * 60;
-  const syntheticPerMinute = (cases / syntheticSeconds) * 60;
+  const mean = (k: 'events' | 'workflowTasks' | 'activities') =>
+    Math.round(measured.reduce((s, m) => s + m[k], 0) / measured.length);
+  const paired = standard.map((a, i) => a.perMinute / ceiling[i]!.perMinute);
+  const a = summary(standard);
+  const b = summary(ceiling);
   console.log(
     JSON.stringify(
       {
         date: new Date().toISOString(),
         machine: stack.machine,
         database: stack.database,
-        cases,
+        cases: measured.length,
         concurrency,
-        perCase: { historyEvents: mean('events'), workflowTasks: steps, activities: mean('activities') },
-        standardCases: { seconds: Math.round(caseSeconds), perMinute: Math.round(casesPerMinute * 10) / 10 },
-        syntheticCeiling: {
-          steps,
-          seconds: Math.round(syntheticSeconds),
-          perMinute: Math.round(syntheticPerMinute * 10) / 10,
+        rounds,
+        batch,
+        order: 'one warm-up batch of each kind, then per round: a batch of standard cases, a batch of synthetic',
+        perCase: {
+          historyEvents: mean('events'),
+          workflowTasks: mean('workflowTasks'),
+          activities: mean('activities'),
         },
-        ratio: Math.round((casesPerMinute / syntheticPerMinute) * 100) / 100,
+        standardCases: a,
+        syntheticCeiling: { steps: stepsPerRound, ...b },
+        // Real throughput as a share of the ceiling's (>= 0.8 is good): median over the rounds of each kind.
+        ratio: round2(median(standard.map((s) => s.perMinute)) / median(ceiling.map((c) => c.perMinute))),
+        pairedRatio: { median: round2(median(paired)), perRound: paired.map(round2) },
         payoutLines: paid,
       },
       null,
@@ -120,7 +227,7 @@ async function main() {
     ),
   );
   await stack.stop();
-  if (paid !== cases + 1) {
+  if (paid !== warmCases.length + measured.length) {
     console.error('expected exactly one payout line per case');
     process.exit(1);
   }

@@ -25,6 +25,7 @@ import {
 import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
 import { cstDateOf } from '../domain/time';
 import type { PrismaClient } from '../prisma/generated/client';
+import { executeStep } from '../platform/step-client';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,29 +63,29 @@ export async function runStandardCase(
   });
   const state = (): Promise<ApplicationState> => handle.query(getState);
   await until(state, (s) => s.stage === 'awaiting_materials');
-  await handle.executeUpdate(supplyMaterials, {
+  await executeStep(handle, supplyMaterials, {
     args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
   });
-  await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'h', requestId: 'g' }] });
+  await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'h', requestId: 'g' }] });
   const picked = await until(state, (s) => s.assignment?.status === 'awaiting_institution');
   const slot = picked.assignment!.slots[0]!;
-  await handle.executeUpdate(confirmMember, {
+  await executeStep(handle, confirmMember, {
     args: [{ ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
   });
   await until(state, (s) => s.stage === 'assigned' && s.performance !== undefined);
   const today = cstDateOf(new Date());
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
-  await handle.executeUpdate(submitCaseFile, {
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
+  await executeStep(handle, submitCaseFile, {
     args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: slot.proposedMemberId }],
   });
-  await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
+  await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
   const evaluation = client.workflow.getHandle(evaluationWorkflowId(applicationNo));
   await until(
     () => evaluation.query(getEvaluation),
     (e) => e.status === 'waiting_evaluator',
   );
-  await evaluation.executeUpdate(assignEvaluator, { args: [{ evaluatorId: 'e', kind: 'peer', assignedBy: 's' }] });
-  await evaluation.executeUpdate(submitScore, { args: [{ points: { all: 80 }, comments: '', scoredBy: 'e' }] });
+  await executeStep(evaluation, assignEvaluator, { args: [{ evaluatorId: 'e', kind: 'peer', assignedBy: 's' }] });
+  await executeStep(evaluation, submitScore, { args: [{ points: { all: 80 }, comments: '', scoredBy: 'e' }] });
   const outcome = (await handle.result()) as { stage: string };
   if (outcome.stage !== 'closed') throw new Error(`case ended in ${outcome.stage}`);
   return { handle, evaluation };

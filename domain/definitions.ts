@@ -2,7 +2,7 @@
  * The one definitions module shared by the API, workflows and tests: task queue, workflow ids, every message
  * (query/update/signal) with its input and output types, and error types. Wire names equal constant names.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, type SignalDefinition } from '@temporalio/workflow';
 import type { AgencyCode } from './agencies';
 import type { MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
@@ -28,6 +28,36 @@ export type EligibilityClaims = Partial<
 import type { Stage } from './stages';
 
 export const DEFAULT_TASK_QUEUE = 'legal-aid';
+
+/**
+ * A staff step (更新操作) sent to a case: a signal carrying the step's own id (the API's idempotency key), queued by
+ * the workflow and done one at a time by its main loop; the answer is read back with the `stepResult` query. Steps are
+ * signals, not Temporal updates, so a step never adds a command to the workflow task it arrives in (see
+ * docs/decisions.md, "Staff steps are signals"), and a reset reapplies them: an acknowledged step is never lost.
+ */
+export interface StepDefinition<Result, Input> {
+  readonly name: string;
+  readonly signal: SignalDefinition<[StepMessage<Input>]>;
+  /** Never set: carries the result type for `executeStep`. */
+  readonly result?: Result;
+}
+
+export interface StepMessage<Input> {
+  /** Unique per step; the same id twice is one step (the second gets the first one's answer). */
+  id: string;
+  input: Input;
+}
+
+/** The answer to a step: its value, or the refusal (the type the API maps to 422, a Chinese message). */
+export type StepResult =
+  { ok: true; value: unknown } | { ok: false; type: string; message: string; details?: unknown[] };
+
+export function defineStep<Result, Input>(name: string): StepDefinition<Result, Input> {
+  return { name, signal: defineSignal<[StepMessage<Input>]>(name) };
+}
+
+/** The answer to the step with this id, once it was done (null while it waits or runs). Every case workflow has it. */
+export const stepResult = defineQuery<StepResult | null, [string]>('stepResult');
 
 /** Workflow ids come from the application number, which holds no personal data. */
 export function applicationWorkflowId(applicationNo: string): string {
@@ -132,6 +162,8 @@ export interface ApplicationState {
   /** S-4.4, S-4.5: the case's evaluation (its own workflow) and the subsidy, as last reported by it. */
   evaluation?: { workflowId: string; outcome?: EvaluationOutcome };
   closedReason?: string;
+  /** A write met a data error and waits for an operator (needs attention, shown on the stuck-case board). */
+  attention?: AttentionState;
 }
 
 /** One member's place on a case: the agency's pick (an institution and its proposed member) and its confirmation. */
@@ -221,10 +253,10 @@ export interface ReplaceMemberInput {
   decidedBy: string;
 }
 
-export const assignCase = defineUpdate<AssignmentState, [AssignCaseInput]>('assignCase');
-export const confirmMember = defineUpdate<AssignmentState, [ConfirmMemberInput]>('confirmMember');
-export const reportConflict = defineUpdate<AssignmentState, [ReportConflictInput]>('reportConflict');
-export const replaceMember = defineUpdate<AssignmentState, [ReplaceMemberInput]>('replaceMember');
+export const assignCase = defineStep<AssignmentState, AssignCaseInput>('assignCase');
+export const confirmMember = defineStep<AssignmentState, ConfirmMemberInput>('confirmMember');
+export const reportConflict = defineStep<AssignmentState, ReportConflictInput>('reportConflict');
+export const replaceMember = defineStep<AssignmentState, ReplaceMemberInput>('replaceMember');
 
 export interface ApplicationOutcome {
   applicationNo: string;
@@ -340,11 +372,11 @@ export interface SettleVerificationInput {
   settledBy: string;
 }
 
-export const requestVerification = defineUpdate<VerificationState, [RequestVerificationInput]>('requestVerification');
-export const recordVerificationResult = defineUpdate<VerificationState, [RecordVerificationInput]>(
+export const requestVerification = defineStep<VerificationState, RequestVerificationInput>('requestVerification');
+export const recordVerificationResult = defineStep<VerificationState, RecordVerificationInput>(
   'recordVerificationResult',
 );
-export const settleVerification = defineUpdate<VerificationState, [SettleVerificationInput]>('settleVerification');
+export const settleVerification = defineStep<VerificationState, SettleVerificationInput>('settleVerification');
 
 export interface FileObjectionInput {
   reason: string;
@@ -365,13 +397,13 @@ export interface ObjectionResult {
 export const getState = defineQuery<ApplicationState>('getState');
 /** L-9: a signal, as the issue asks; the API checks the stage first and answers 422 when it cannot apply. */
 export const terminateAid = defineSignal<[TerminateAidInput]>('terminateAid');
-export const fileObjection = defineUpdate<ObjectionResult, [FileObjectionInput]>('fileObjection');
-export const decideObjection = defineUpdate<ObjectionResult, [DecideObjectionInput]>('decideObjection');
-export const extendCorrectionDeadline = defineUpdate<ExtendDeadlineResult, [ExtendDeadlineInput]>(
+export const fileObjection = defineStep<ObjectionResult, FileObjectionInput>('fileObjection');
+export const decideObjection = defineStep<ObjectionResult, DecideObjectionInput>('decideObjection');
+export const extendCorrectionDeadline = defineStep<ExtendDeadlineResult, ExtendDeadlineInput>(
   'extendCorrectionDeadline',
 );
-export const supplyMaterials = defineUpdate<SupplyMaterialsResult, [SupplyMaterialsInput]>('supplyMaterials');
-export const decide = defineUpdate<DecideResult, [DecideInput]>('decide');
+export const supplyMaterials = defineStep<SupplyMaterialsResult, SupplyMaterialsInput>('supplyMaterials');
+export const decide = defineStep<DecideResult, DecideInput>('decide');
 
 /** `ApplicationFailure.type` values the API maps to HTTP answers. */
 export const ERROR_TYPES = {
@@ -381,7 +413,38 @@ export const ERROR_TYPES = {
   unassignable: 'Unassignable',
   /** S-4.5: no base labour fee is configured for the case (activities/payout.ts). */
   feeScheduleMissing: 'FeeScheduleMissing',
+  /**
+   * A write that no retry can cure (PostgreSQL SQLSTATE class 22 data exception or 23 integrity violation, other than
+   * the idempotency conflicts the activities expect): non-retryable; the case goes to "needs attention".
+   */
+  dataError: 'DataError',
 } as const;
+
+/** Details of a `DataError` activity failure: which activity and which SQLSTATE, never the data itself. */
+export interface DataErrorDetails {
+  activity: string;
+  sqlstate: string;
+}
+
+/**
+ * A case that needs attention (需技术支持处理): one of its writes met a data error. The case keeps running in Temporal;
+ * its stored record waits at that write until an operator resolves it.
+ */
+export interface AttentionState {
+  since: string;
+  activity: string;
+  sqlstate: string;
+}
+
+/** How an operator resolves a case that needs attention: retry the write as it is, or with control characters removed. */
+export interface ResolveAttentionInput {
+  action: 'retry' | 'sanitize';
+  resolvedBy: string;
+  note?: string;
+}
+
+/** Sent by the API (operations) to any case workflow (application, evaluation, hotline call) that needs attention. */
+export const resolveAttention = defineSignal<[ResolveAttentionInput]>('resolveAttention');
 
 /** Stages of the matter itself (诉讼阶段), for S-2.9(b) and the fee schedule (S-4.5). */
 export const CASE_STAGES = {
@@ -475,16 +538,16 @@ export interface ReviewCaseFileInput {
   reviewedBy: string;
 }
 
-export const recordEngagement = defineUpdate<PerformanceState, [RecordEngagementInput]>('recordEngagement');
-export const recordEngagementDelay = defineUpdate<PerformanceState, [EngagementDelayInput]>('recordEngagementDelay');
-export const reportProgress = defineUpdate<PerformanceState, [ProgressReportInput]>('reportProgress');
-export const changeCaseStage = defineUpdate<PerformanceState, [CaseStageChangeInput]>('changeCaseStage');
-export const reportTerminationGround = defineUpdate<PerformanceState, [TerminationGroundReportInput]>(
+export const recordEngagement = defineStep<PerformanceState, RecordEngagementInput>('recordEngagement');
+export const recordEngagementDelay = defineStep<PerformanceState, EngagementDelayInput>('recordEngagementDelay');
+export const reportProgress = defineStep<PerformanceState, ProgressReportInput>('reportProgress');
+export const changeCaseStage = defineStep<PerformanceState, CaseStageChangeInput>('changeCaseStage');
+export const reportTerminationGround = defineStep<PerformanceState, TerminationGroundReportInput>(
   'reportTerminationGround',
 );
-export const reportMatterEnded = defineUpdate<PerformanceState, [MatterEndedInput]>('reportMatterEnded');
-export const submitCaseFile = defineUpdate<PerformanceState, [SubmitCaseFileInput]>('submitCaseFile');
-export const reviewCaseFile = defineUpdate<PerformanceState, [ReviewCaseFileInput]>('reviewCaseFile');
+export const reportMatterEnded = defineStep<PerformanceState, MatterEndedInput>('reportMatterEnded');
+export const submitCaseFile = defineStep<PerformanceState, SubmitCaseFileInput>('submitCaseFile');
+export const reviewCaseFile = defineStep<PerformanceState, ReviewCaseFileInput>('reviewCaseFile');
 
 /** S-4.4: the evaluation workflow of a case (its own durable process). */
 export function evaluationWorkflowId(applicationNo: string): string {
@@ -561,6 +624,8 @@ export interface EvaluationState {
   payouts: Array<{ version: number; amountCents: number; totalCents: number }>;
   payoutPending?: string;
   finalizedAt?: string;
+  /** A write met a data error and waits for an operator. */
+  attention?: AttentionState;
 }
 
 export interface EvaluationOutcome {
@@ -602,14 +667,14 @@ export interface RecordInterviewInput {
 }
 
 export const getEvaluation = defineQuery<EvaluationState>('getEvaluation');
-export const assignEvaluator = defineUpdate<EvaluationState, [AssignEvaluatorInput]>('assignEvaluator');
-export const markSpecial = defineUpdate<EvaluationState, [MarkSpecialInput]>('markSpecial');
-export const submitScore = defineUpdate<EvaluationState, [SubmitScoreInput]>('submitScore');
-export const expertReview = defineUpdate<EvaluationState, [ReviewScoreInput]>('expertReview');
-export const objectToScore = defineUpdate<EvaluationState, [EvaluationObjectionInput]>('objectToScore');
-export const decideScoreObjection = defineUpdate<EvaluationState, [ReviewScoreInput]>('decideScoreObjection');
-export const spotCheck = defineUpdate<EvaluationState, [ReviewScoreInput]>('spotCheck');
-export const recordInterview = defineUpdate<EvaluationState, [RecordInterviewInput]>('recordInterview');
+export const assignEvaluator = defineStep<EvaluationState, AssignEvaluatorInput>('assignEvaluator');
+export const markSpecial = defineStep<EvaluationState, MarkSpecialInput>('markSpecial');
+export const submitScore = defineStep<EvaluationState, SubmitScoreInput>('submitScore');
+export const expertReview = defineStep<EvaluationState, ReviewScoreInput>('expertReview');
+export const objectToScore = defineStep<EvaluationState, EvaluationObjectionInput>('objectToScore');
+export const decideScoreObjection = defineStep<EvaluationState, ReviewScoreInput>('decideScoreObjection');
+export const spotCheck = defineStep<EvaluationState, ReviewScoreInput>('spotCheck');
+export const recordInterview = defineStep<EvaluationState, RecordInterviewInput>('recordInterview');
 
 /** S-2.4: every hotline call or online inquiry is a workflow: `hotline-call-<callId>` (ids only, no caller data). */
 export function hotlineCallWorkflowId(callId: string): string {
@@ -644,6 +709,8 @@ export interface HotlineCallState {
   outcome?: { kind: CallOutcome; note: string; referredTo?: string; applicationNo?: string; at: string };
   /** S-2.5: the answering officer's running count after this call, and whether it completed a duty day. */
   credit?: { ordinal: number; dutyDay: boolean };
+  /** A write met a data error and waits for an operator. */
+  attention?: AttentionState;
 }
 
 export interface ClaimCallInput {
@@ -661,6 +728,6 @@ export interface CallOutcomeInput {
 }
 
 export const getCall = defineQuery<HotlineCallState>('getCall');
-export const claimCall = defineUpdate<HotlineCallState, [ClaimCallInput]>('claimCall');
-export const answerCall = defineUpdate<HotlineCallState, [AnswerCallInput]>('answerCall');
-export const recordCallOutcome = defineUpdate<HotlineCallState, [CallOutcomeInput]>('recordCallOutcome');
+export const claimCall = defineStep<HotlineCallState, ClaimCallInput>('claimCall');
+export const answerCall = defineStep<HotlineCallState, AnswerCallInput>('answerCall');
+export const recordCallOutcome = defineStep<HotlineCallState, CallOutcomeInput>('recordCallOutcome');

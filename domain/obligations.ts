@@ -24,6 +24,8 @@ export const OBLIGATION_KINDS = {
   spot_check: '抽查复核',
   interview: '约谈',
   payout: '发放补贴',
+  /** Not derived from a workflow's state: a write of the case met a data error (case_attention, api/stuck.ts). */
+  data_error: '数据写入失败，需技术支持处理',
 } as const;
 export type ObligationKind = keyof typeof OBLIGATION_KINDS;
 
@@ -44,6 +46,8 @@ export const OWNER_ROLES = {
   expert: '评估专家',
   city_centre: '市法律援助中心',
   system: '系统（自动处理中）',
+  /** Owner of `data_error` (id: the case's agency code): a write of the case needs an operator. */
+  technical_support: '技术支持',
 } as const;
 export type OwnerRole = keyof typeof OWNER_ROLES;
 

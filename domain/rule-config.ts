@@ -5,8 +5,8 @@ import { DEFAULT_REMOVAL_THRESHOLD, DEFAULT_TIERS, type TierRule } from './quali
 /**
  * Rule numbers are configuration; the text's values are the defaults (rules.md: "Every number below is a default
  * that an administrator can configure per agency"). The values in force when a case starts travel with the case
- * in its workflow input, so a later configuration change never rewrites the clock of a running case. Optional
- * fields were added later: cases started before them get the defaults.
+ * in its workflow input, complete (the API fills what an agency does not set from these defaults, once, at intake),
+ * so a later configuration change never rewrites the clock of a running case.
  */
 export interface RuleConfig {
   /** S-3.2, L-2: days an applicant has to supply missing materials after the one-time notice. */
@@ -14,54 +14,54 @@ export interface RuleConfig {
   /** L-1: days to review and decide after the application is received. */
   reviewDays: number;
   /** S-3.2: correction reminders, in days before the last day (0 = on the last day itself). */
-  reminderDaysBefore?: number[];
+  reminderDaysBefore: number[];
   /** Hour of the day (China time) at which reminders go out. */
-  reminderHourCst?: number;
+  reminderHourCst: number;
   /** S-3.2: staff may extend a correction deadline once, by at most this many days. */
-  maxExtensionDays?: number;
+  maxExtensionDays: number;
   /** L-1: whether the review clock pauses while missing materials are awaited (the texts leave it open). */
-  reviewPausesForMaterials?: boolean;
+  reviewPausesForMaterials: boolean;
   /** L-10: days after a refusal in which the applicant may object (the texts leave the window to configuration). */
-  objectionWindowDays?: number;
+  objectionWindowDays: number;
   /** L-10: days the justice bureau has to decide an objection. */
-  objectionReviewDays?: number;
+  objectionReviewDays: number;
   /** S-1.3: the city's one economic-hardship standard. */
-  hardshipStandard?: HardshipStandard;
+  hardshipStandard: HardshipStandard;
   /** L-3, L-4: days after the grant or the notice letter within which the case must be assigned (law: 3). */
-  assignmentDays?: number;
+  assignmentDays: number;
   /** S-2.10: hours an institution has to confirm the member after the agency assigns it the case. */
-  memberConfirmHours?: number;
+  memberConfirmHours: number;
   /** S-3.3 group cases: one member per this many aided persons, up to `maxMembersPerCase`. */
-  personsPerMember?: number;
-  maxMembersPerCase?: number;
+  personsPerMember: number;
+  maxMembersPerCase: number;
   /** S-2.9(g): members rated excellent at least this many times get `excellentWeight` times the share of cases. */
-  excellentThreshold?: number;
-  excellentWeight?: number;
+  excellentThreshold: number;
+  excellentWeight: number;
   /** L-6: days after the assignment to sign the engagement agreement and power of attorney. */
-  engagementDays?: number;
+  engagementDays: number;
   /** L-12: days after the end of the matter to report it with the documents (local practice: 30). */
-  closureReportDays?: number;
+  closureReportDays: number;
   /** L-12: reminders, in days before the closure report's last day. */
-  closureReminderDaysBefore?: number[];
+  closureReminderDaysBefore: number[];
   /** S-4.4: days each evaluation step has (assigning the evaluator, scoring, re-review, objection review, spot check). */
-  evaluationStepDays?: number;
+  evaluationStepDays: number;
   /** S-4.4: days the member has to object to an unqualified result. */
-  evaluationObjectionDays?: number;
+  evaluationObjectionDays: number;
   /** S-4.4: share of the other results the city centre spot-checks (0..1). */
-  spotCheckRate?: number;
+  spotCheckRate: number;
   /** S-4.6: days within which the interview (约谈) is held. */
-  interviewDays?: number;
+  interviewDays: number;
   /** S-4.5: tiers and coefficients, highest first. */
-  qualityTiers?: TierRule[];
+  qualityTiers: TierRule[];
   /** S-2.8(a), S-4.6: "65 分以下". */
-  removalThreshold?: number;
+  removalThreshold: number;
   /** S-4.5: special cases (not evaluated) are paid at this coefficient of the base fee (the local centre's rule). */
-  specialCaseCoefficient?: number;
+  specialCaseCoefficient: number;
   /** S-2.4, S-2.5: hotline windows, limits and duty credit (each call starts with the values in force). */
-  hotline?: HotlineRules;
+  hotline: HotlineRules;
 }
 
-export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
+export const DEFAULT_RULE_CONFIG: RuleConfig = {
   correctionDays: 15,
   reviewDays: 7,
   reminderDaysBefore: [3, 1, 0],
@@ -93,8 +93,3 @@ export const DEFAULT_RULE_CONFIG: Required<RuleConfig> = {
   specialCaseCoefficient: 1,
   hotline: DEFAULT_HOTLINE_RULES,
 };
-
-/** Rules of a case: what it started with, completed by today's defaults for numbers added since (replay-safe). */
-export function withDefaults(rules: RuleConfig): Required<RuleConfig> {
-  return { ...DEFAULT_RULE_CONFIG, ...rules };
-}

@@ -148,7 +148,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return env;
 }
 
-export function ruleConfig(env: Env): Required<RuleConfig> {
+export function ruleConfig(env: Env): RuleConfig {
   return {
     correctionDays: env.RULE_CORRECTION_DAYS,
     reviewDays: env.RULE_REVIEW_DAYS,

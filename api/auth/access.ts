@@ -22,6 +22,7 @@ export const ROLES = {
   justice_bureau: '司法行政部门（异议审查）',
   manager: '管理人员（只读）',
   auditor: '审计人员（只读）',
+  technical_support: '技术支持',
 } as const;
 export type Role = keyof typeof ROLES;
 export const ROLE_NAMES = Object.keys(ROLES) as [Role, ...Role[]];
@@ -208,10 +209,16 @@ export const ACCESS = {
     'lawyer',
     'evaluator',
     'expert',
+    'technical_support',
   ],
   'figures.read': ['agency_staff', 'agency_head', 'manager', 'auditor', 'city_centre'],
   'metrics.read': ['manager', 'city_centre'],
   'audit.read': ['auditor', 'city_centre'],
+  // Cases that need attention (需技术支持处理): a write met a data error no retry can cure and the case waits at it.
+  // Technical support (their agency's cases; at the city centre, every agency's) and the city centre resolve them;
+  // agency heads, managers and auditors see the list. api/operations.ts.
+  'operations.attention.read': ['technical_support', 'city_centre', 'agency_head', 'manager', 'auditor'],
+  'operations.attention.resolve': ['technical_support', 'city_centre'],
   // Decrypting workflow payloads in Temporal's Web UI: agency and city staff, auditors.
   'codec.use': ['agency_staff', 'agency_head', 'city_centre', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
@@ -431,6 +438,9 @@ function roleSeesAgency(role: Role, p: Principal, agencyCode: string | null): bo
     case 'agency_staff':
     case 'agency_head':
       return agencyCode !== null && p.agency === agencyCode;
+    // Technical support works for an agency, or (at the city centre) for the whole city.
+    case 'technical_support':
+      return p.agency === CITY_AGENCY || (agencyCode !== null && p.agency === agencyCode);
     default:
       return false;
   }
@@ -483,7 +493,8 @@ export function agencyListScope(action: Action, p: Principal): { all: boolean; a
 export interface ObligationScope {
   all: boolean;
   agency?: string;
-  owners: Array<{ role: string; id: string }>;
+  /** Owners whose obligations the person sees; `id` null: every owner of that role (city-level technical support). */
+  owners: Array<{ role: string; id: string | null }>;
 }
 
 export function obligationScope(action: 'cases.stuck' | 'figures.read', p: Principal): ObligationScope {
@@ -492,7 +503,7 @@ export function obligationScope(action: 'cases.stuck' | 'figures.read', p: Princ
     (r) => r === 'city_centre' || ((r === 'manager' || r === 'auditor') && p.agency === CITY_AGENCY),
   );
   const agencyWide = roles.some((r) => ['agency_staff', 'agency_head', 'manager', 'auditor'].includes(r));
-  const owners: Array<{ role: string; id: string }> = [];
+  const owners: ObligationScope['owners'] = [];
   for (const r of roles) {
     if (r === 'lawyer') owners.push({ role: 'member', id: p.userId });
     if (r === 'evaluator') owners.push({ role: 'evaluator', id: p.userId });
@@ -500,6 +511,10 @@ export function obligationScope(action: 'cases.stuck' | 'figures.read', p: Princ
     if (r === 'quality_manager' && p.institution) owners.push({ role: 'quality_manager', id: p.institution });
     if (r === 'expert' && p.agency) owners.push({ role: 'expert', id: p.agency });
     if (r === 'justice_bureau' && p.agency) owners.push({ role: 'justice_bureau', id: p.agency });
+    // Cases that need attention are owed by their agency's technical support; the city's sees every agency's.
+    if (r === 'technical_support' && p.agency) {
+      owners.push({ role: 'technical_support', id: p.agency === CITY_AGENCY ? null : p.agency });
+    }
   }
   return { all, agency: agencyWide && !all ? p.agency : undefined, owners };
 }

@@ -89,6 +89,15 @@ export interface AuditRecord {
 export type AuditSink = (record: AuditRecord) => Promise<void>;
 
 /**
+ * A target id as it can be stored (varchar(64), no control characters or lone surrogates): the ids come from the
+ * path or body as sent, and a refused request (say, a NUL in the path: 400) must still be on the trail.
+ */
+function auditableId(id: unknown): string | null {
+  if (typeof id !== 'string') return null;
+  return id.slice(0, 64).replace(/\p{Cc}|\p{Cs}/gu, '\uFFFD');
+}
+
+/**
  * Records the request in the audit trail once the answer is sent (with its status, so refusals are audited too).
  * Ids only: the actor's user id, roles and agency, the action and the target's id.
  */
@@ -111,7 +120,7 @@ export function audit(
         agencyCode: principal?.agency ?? null,
         action,
         targetType,
-        targetId: targetNow ?? targetIdOf(req, res) ?? null,
+        targetId: auditableId(targetNow ?? targetIdOf(req, res)),
         requestId: res.locals.requestId,
         outcome: res.statusCode,
       }).catch(onError);

@@ -8,6 +8,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { AGENCY_CODES } from '../../domain/agencies';
+import { line } from '../text';
 import { ROLE_NAMES, type Principal, type Role } from './access';
 
 export interface AuthConfig {
@@ -21,10 +22,11 @@ export interface AuthConfig {
 }
 
 const claims = z.object({
-  sub: z.string().min(1).max(128),
+  // Ids end up in records (actors, filers): no control characters (api/text.ts).
+  sub: line('用户编号').min(1).max(128),
   roles: z.array(z.enum(ROLE_NAMES)).min(1),
   agency: z.enum(AGENCY_CODES).optional(),
-  institution: z.string().max(64).optional(),
+  institution: line('机构编号').max(64).optional(),
 });
 
 export class TokenError extends Error {}

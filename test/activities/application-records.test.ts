@@ -3,6 +3,7 @@ import { createActivities } from '../../activities';
 import type { ApplicationState } from '../../domain/definitions';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { applicationInput, testPrisma } from '../support/context';
+import { openRecord, recordEvent } from '../support/records';
 
 let prisma: PrismaClient;
 let activities: ReturnType<typeof createActivities>;
@@ -26,10 +27,10 @@ function initialState(applicationNo: string, receivedAt: string): ApplicationSta
   };
 }
 
-test('recordApplication retried three times writes one application and one event', async () => {
+test('the opening batch (recordCase) retried three times writes one application and one event', async () => {
   const input = applicationInput();
   const state = initialState(input.applicationNo, input.receivedAt);
-  for (let i = 0; i < 3; i++) await activities.recordApplication({ input, state });
+  for (let i = 0; i < 3; i++) await openRecord(activities, input, state);
   expect(await prisma.application.count({ where: { applicationNo: input.applicationNo } })).toBe(1);
   expect(await prisma.applicationStageEvent.count({ where: { applicationNo: input.applicationNo } })).toBe(1);
   const row = await prisma.application.findUniqueOrThrow({ where: { applicationNo: input.applicationNo } });
@@ -37,10 +38,10 @@ test('recordApplication retried three times writes one application and one event
   expect(row.stage).toBe('received');
 });
 
-test('recordEvent is idempotent and a late, older event never overwrites a newer state', async () => {
+test('recordCase is idempotent and a late, older event never overwrites a newer state', async () => {
   const input = applicationInput();
   const base = initialState(input.applicationNo, input.receivedAt);
-  await activities.recordApplication({ input, state: base });
+  await openRecord(activities, input, base);
   const awaiting: ApplicationState = {
     ...base,
     stage: 'awaiting_materials',
@@ -56,9 +57,9 @@ test('recordEvent is idempotent and a late, older event never overwrites a newer
     actor: 'system',
     ruleIds: ['S-3.2', 'L-2'],
   });
-  await activities.recordEvent({ event: event(terminated), state: terminated });
-  await activities.recordEvent({ event: event(awaiting), state: awaiting }); // arrives late
-  await activities.recordEvent({ event: event(terminated), state: terminated }); // retried
+  await recordEvent(activities, event(terminated), terminated);
+  await recordEvent(activities, event(awaiting), awaiting); // arrives late
+  await recordEvent(activities, event(terminated), terminated); // retried
 
   const row = await prisma.application.findUniqueOrThrow({
     where: { applicationNo: input.applicationNo },
@@ -79,12 +80,12 @@ test('a failing write surfaces without the data it tried to write (no personal d
   // An agency code longer than the column allows makes PostgreSQL refuse the row.
   const bad = { ...input, agencyCode: 'TOO-LONG-AGENCY-CODE' as never };
   const state = initialState(input.applicationNo, input.receivedAt);
-  const failure = await activities.recordApplication({ input: bad, state }).then(
+  const failure = await openRecord(activities, bad, state).then(
     () => undefined,
     (err: Error) => err,
   );
   expect(failure).toBeInstanceOf(Error);
-  expect(failure!.message).toMatch(/^recordApplication failed/);
+  expect(failure!.message).toMatch(/^recordCase failed/);
   for (const secret of ['孙八', '11010519491231002X', '13700000000', 'TOO-LONG'])
     expect(failure!.message).not.toContain(secret);
 });

@@ -8,6 +8,7 @@ import { httpSmsGateway } from '../../platform/sms';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { applicationInput, testPrisma } from '../support/context';
 import { startFakeSmsGateway } from '../support/fake-sms-gateway';
+import { openRecord } from '../support/records';
 
 let prisma: PrismaClient;
 beforeAll(() => {
@@ -28,7 +29,7 @@ async function recordedApplication(contact: { phone?: string; email?: string } =
     materialsSupplied: [],
     materialsMissing: [],
   };
-  await createActivities({ prisma }).recordApplication({ input, state });
+  await openRecord(createActivities({ prisma }), input, state);
   return input.applicationNo;
 }
 

@@ -9,6 +9,7 @@ import type { ApplicationState } from '../../domain/definitions';
 import type { Obligation } from '../../domain/obligations';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { applicationInput, testPrisma } from '../support/context';
+import { openRecord, recordEvent } from '../support/records';
 
 let prisma: PrismaClient;
 let activities: ReturnType<typeof createActivities>;
@@ -33,10 +34,11 @@ async function recordedCase() {
     materialsSupplied: ['identity_proof'],
     materialsMissing: ['economic_statement'],
   };
-  await activities.recordApplication({ input, state: base });
+  await openRecord(activities, input, base);
   const event = (state: ApplicationState) =>
-    activities.recordEvent({
-      event: {
+    recordEvent(
+      activities,
+      {
         applicationNo: state.applicationNo,
         seq: state.seq,
         stage: state.stage,
@@ -45,7 +47,7 @@ async function recordedCase() {
         ruleIds: [],
       },
       state,
-    });
+    );
   // S-3.2: documents owed by the applicant; then L-1: the decision owed by the agency head.
   const awaiting: ApplicationState = {
     ...base,

@@ -10,11 +10,15 @@
  * it, and then it is lost without a trace. Staff see the case back at the earlier step and do it again (the chaos
  * driver does what the case shows: cases.ts); the activities after the point run again (every one is idempotent).
  * Healthy workflows are never touched, and every reset is counted in the run's figures, so the invariant checks
- * still see every effect of the reset cases.
+ * still see every effect of the reset cases. Before each reset the history it diagnosed is saved beside the run's
+ * logs (saveHistory), because the reset run replaces it as the case's current run: the evidence of what failed.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import Long from 'long';
@@ -28,6 +32,8 @@ export interface Rescue {
   workflowId: string;
   resetTo: number;
   message: string;
+  /** The history diagnosed, saved before the reset (saveHistory). */
+  historyFile: string;
 }
 
 /**
@@ -83,19 +89,98 @@ export async function replayError(
   }
 }
 
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
+
+/** A Payload message: a `metadata` map of bytes naming its `encoding` (and `data`, bytes). */
+function isPayload(node: Record<string, unknown>): node is Payload & Record<string, unknown> {
+  const metadata = node.metadata as Record<string, unknown> | null | undefined;
+  return (
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    isBytes(metadata.encoding) &&
+    Object.values(metadata).every(isBytes) &&
+    (node.data === undefined || node.data === null || isBytes(node.data))
+  );
+}
+
+/**
+ * A copy of the history with every payload in it (inputs, results, updates, headers, memos, encoded failures)
+ * opened with the codecs (the run's payload key dies with the run), so that it replays with the default data
+ * converter, as the recorded histories of test/replay/ do. Everything else is kept as fetched.
+ */
+export async function openPayloads(
+  history: temporal.api.history.v1.IHistory,
+  codecs: readonly PayloadCodec[],
+): Promise<temporal.api.history.v1.IHistory> {
+  const open = async (node: unknown): Promise<unknown> => {
+    if (node === null || typeof node !== 'object' || isBytes(node) || Long.isLong(node)) return node;
+    if (Array.isArray(node)) return Promise.all(node.map(open));
+    const obj = node as Record<string, unknown>;
+    if (isPayload(obj)) {
+      let payloads: Payload[] = [obj];
+      for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
+      return payloads[0];
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(obj)) out[key] = await open(value);
+    return out;
+  };
+  return (await open(history)) as temporal.api.history.v1.IHistory;
+}
+
+const SAVED = /-reset-(\d+)\.json$/;
+
+/**
+ * Saves `history` as `<dir>/<workflowId>-reset-<n>.json` (the JSON of historyToJSON, as `temporal workflow show -o
+ * json` writes it and test/replay/*.json are), n = 1 for the workflow's first reset in this run, 2 for its next, ...;
+ * never overwrites a file. Returns the file's path.
+ */
+export function saveHistory(dir: string, workflowId: string, history: temporal.api.history.v1.IHistory): string {
+  const json = historyToJSON(history);
+  const base = workflowId.replace(/[^A-Za-z0-9._-]/g, '_');
+  for (let n = 1; ; n++) {
+    const file = join(dir, `${base}-reset-${n}.json`);
+    try {
+      writeFileSync(file, `${json}\n`, { flag: 'wx' });
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** The histories saved before resets in `dir` (saveHistory), full paths, sorted. */
+export function savedHistories(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => SAVED.test(f))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+export interface RescueOptions {
+  /** Where the diagnosed histories are saved before each reset: the run's log directory. */
+  evidenceDir: string;
+  /** The deployed workflow code and payload codec, to diagnose by replay and to open the saved histories' payloads. */
+  replay?: ReplaySetup;
+  /** Ids of cases staff say are stuck. */
+  reported?: ReadonlySet<string>;
+  namespace?: string;
+}
+
 /**
  * One pass over the running workflows: resets those stuck on the known SDK replay error. Looked at: a workflow whose
  * task keeps failing or timing out (second or later attempt), and the workflows in `reported` (ids of cases staff
  * say are stuck: a bad history fails only when a worker without the case in its cache replays it, which a query
  * does too, so a case can be unreadable while no task is pending). Each is diagnosed from its history's failed task,
- * or else by replaying its history (`replay`).
+ * or else by replaying its history (`replay`). The history diagnosed is saved in `evidenceDir` first (a failure to
+ * write it throws before the reset: no file, no reset).
  */
-export async function rescueStuckWorkflows(
-  client: Client,
-  replay?: ReplaySetup,
-  reported: ReadonlySet<string> = new Set(),
-  namespace = 'default',
-): Promise<Rescue[]> {
+export async function rescueStuckWorkflows(client: Client, options: RescueOptions): Promise<Rescue[]> {
+  const { evidenceDir, replay, reported = new Set<string>(), namespace = 'default' } = options;
   const rescued: Rescue[] = [];
   for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
     const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
@@ -107,6 +192,9 @@ export async function rescueStuckWorkflows(
     if (!point && replay)
       point = resetPointFor(history.events ?? [], await replayError(history, wf.workflowId, replay));
     if (!point) continue;
+    // Payloads the run's codec cannot open (none expected) are saved as fetched: the evidence is never skipped.
+    const opened = await openPayloads(history, replay?.dataConverter.payloadCodecs ?? []).catch(() => history);
+    const historyFile = saveHistory(evidenceDir, wf.workflowId, opened);
     await client.workflowService.resetWorkflowExecution({
       namespace,
       workflowExecution: { workflowId: wf.workflowId, runId: wf.runId },
@@ -115,7 +203,7 @@ export async function rescueStuckWorkflows(
       requestId: randomUUID(),
       resetReapplyExcludeTypes: [EXCLUDE_UPDATES],
     });
-    rescued.push({ workflowId: wf.workflowId, ...point });
+    rescued.push({ workflowId: wf.workflowId, ...point, historyFile });
   }
   return rescued;
 }

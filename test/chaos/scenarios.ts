@@ -17,7 +17,7 @@ import {
   type HttpStats,
 } from './cases';
 import { startChaosStack, type ChaosStack } from './harness';
-import { rescueStuckWorkflows, type Rescue } from './operator';
+import { rescueStuckWorkflows, savedHistories, type Rescue } from './operator';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let bundle: string | undefined;
@@ -125,11 +125,11 @@ export async function workerCrashes(cases: number, kills: number, minutes = 30):
   const resets: Rescue[] = [];
   let operating = true;
   void r.outcomes.finally(() => (operating = false));
+  // Each reset's diagnosed history is saved beside the run's logs (worker.log, api.log, temporal.log).
+  const evidence = { evidenceDir: r.stack.scratch, replay: r.stack.replaySetup, reported: r.stats.stalled };
   const operator = (async () => {
     while (operating) {
-      resets.push(
-        ...(await rescueStuckWorkflows(r.stack.client, r.stack.replaySetup, r.stats.stalled).catch(() => [])),
-      );
+      resets.push(...(await rescueStuckWorkflows(r.stack.client, evidence).catch(() => [])));
       await sleep(5_000);
     }
   })();
@@ -150,20 +150,27 @@ export async function workerCrashes(cases: number, kills: number, minutes = 30):
       downtimes.push(Date.now() - down);
     }
     downtimes.sort((a, b) => a - b);
+    // The operator runs until the cases are done; its last pass is over before the figures list its resets.
+    await r.outcomes;
+    operating = false;
+    await operator;
     const result = await finish(r, 'worker crashes', startedAt, {
       // Cases reset by the operator's runbook (operator.ts): their effects are still under every check.
       operatorResets: resets,
+      // The history each reset replaced, as diagnosed (every file saved, also by a pass that failed later on); the
+      // run's directory is kept when there is one (test/chaos/README.md).
+      operatorResetHistories: savedHistories(r.stack.scratch),
       kills,
       casesFinishedBeforeLastKill: r.done(),
       workerDownSeconds: { p50: downtimes[Math.floor(downtimes.length / 2)]! / 1000, max: downtimes.at(-1)! / 1000 },
     });
     result.checks.push(noBadAnswers(r, 'workers died'));
-    operating = false;
-    await operator;
     return result;
   } finally {
     operating = false;
-    await r.stack.stop(process.env.CHAOS_KEEP === '1');
+    await operator;
+    // Saved histories are evidence: their run directory (with the logs) outlives the run.
+    await r.stack.stop(process.env.CHAOS_KEEP === '1' || savedHistories(r.stack.scratch).length > 0);
   }
 }
 

@@ -15,6 +15,7 @@ import { temporalCli } from '../../platform/temporal';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, createTestWorker, testDataConverter, testPrisma, uniqueTaskQueue } from '../support/context';
+import { executeStep } from '../../platform/step-client';
 
 const dbFilename = join(mkdtempSync(join(tmpdir(), 'temporal-restart-')), 'temporal.db');
 const startServer = () =>
@@ -74,7 +75,7 @@ test('S-3.2 L-2 a pending correction deadline survives a restart of the file-bac
       const state = await handle.query(getState);
       expect(state.stage).toBe('awaiting_materials');
       expect(state.correctionDueAt).toBe(dueAt.toISOString());
-      const result = await handle.executeUpdate(supplyMaterials, {
+      const result = await executeStep(handle, supplyMaterials, {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
       expect(result.stage).toBe('under_review');

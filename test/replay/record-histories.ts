@@ -54,6 +54,7 @@ import { applyMigrations } from '../../platform/migrations';
 import { ensureSearchAttributes, temporalCli, temporalTestServer } from '../../platform/temporal';
 import { buildWorkflowBundle } from '../../platform/worker';
 import type { applicationWorkflow } from '../../workflows';
+import { executeStep } from '../../platform/step-client';
 
 const fixture = (
   applicationNo: string,
@@ -144,28 +145,28 @@ async function main() {
   });
   /** From the grant to the approved file, then the evaluator: the case is then waiting for its score (S-4.4). */
   const toEvaluation = async (handle: Awaited<ReturnType<typeof start>>) => {
-    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
     await settled(handle);
     const slot = (await handle.query(getState)).assignment!.slots[0]!;
-    await handle.executeUpdate(confirmMember, {
+    await executeStep(handle, confirmMember, {
       args: [{ ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
     });
     await testEnv.sleep('6 days'); // L-6: reminded, then escalated
     const today = new Date((await testEnv.currentTimeMs()) + 8 * 3600_000).toISOString().slice(0, 10);
-    await handle.executeUpdate(recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
-    await handle.executeUpdate(changeCaseStage, {
+    await executeStep(handle, recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
+    await executeStep(handle, changeCaseStage, {
       args: [{ to: 'second_instance', note: '回放样例', changedBy: slot.proposedMemberId }],
     });
-    await handle.executeUpdate(reportMatterEnded, { args: [{ endedOn: today, reportedBy: slot.proposedMemberId }] });
+    await executeStep(handle, reportMatterEnded, { args: [{ endedOn: today, reportedBy: slot.proposedMemberId }] });
     await testEnv.sleep('25 days'); // L-12: reminders
-    await handle.executeUpdate(submitCaseFile, {
+    await executeStep(handle, submitCaseFile, {
       args: [{ documents: ['回放样例'], report: '回放样例', submittedBy: slot.proposedMemberId }],
     });
-    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: false, comments: '回放样例', reviewedBy: 'qm' }] });
-    await handle.executeUpdate(submitCaseFile, {
+    await executeStep(handle, reviewCaseFile, { args: [{ approved: false, comments: '回放样例', reviewedBy: 'qm' }] });
+    await executeStep(handle, submitCaseFile, {
       args: [{ documents: ['回放样例'], report: '回放样例', submittedBy: slot.proposedMemberId }],
     });
-    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
+    await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
     const evaluation = testEnv.client.workflow.getHandle(
       evaluationWorkflowId((await handle.query(getState)).applicationNo),
     );
@@ -179,7 +180,7 @@ async function main() {
         break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await evaluation.executeUpdate(assignEvaluator, {
+    await executeStep(evaluation, assignEvaluator, {
       args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 's' }],
     });
     return evaluation;
@@ -194,11 +195,11 @@ async function main() {
         taskQueue: 'record',
         args: [{ callId, agencyCode: 'KQ', channel: 'phone', receivedAt: await now() }],
       });
-      await handle.executeUpdate(claimCall, { args: [{ officerId: 'duty-1' }] });
+      await executeStep(handle, claimCall, { args: [{ officerId: 'duty-1' }] });
       await testEnv.sleep('1 day'); // the claim lapses; the deadline passes
-      await handle.executeUpdate(claimCall, { args: [{ officerId: 'duty-2' }] });
-      await handle.executeUpdate(answerCall, { args: [{ officerId: 'duty-2' }] });
-      await handle.executeUpdate(recordCallOutcome, {
+      await executeStep(handle, claimCall, { args: [{ officerId: 'duty-2' }] });
+      await executeStep(handle, answerCall, { args: [{ officerId: 'duty-2' }] });
+      await executeStep(handle, recordCallOutcome, {
         args: [{ officerId: 'duty-2', kind: 'out_of_scope', note: '回放样例', referredTo: '回放样例' }],
       });
       await handle.result();
@@ -210,7 +211,7 @@ async function main() {
       input.rules = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 }; // no random spot check: a reproducible history
       const handle = await start(input);
       const evaluation = await toEvaluation(handle);
-      await evaluation.executeUpdate(submitScore, {
+      await executeStep(evaluation, submitScore, {
         args: [{ points: { all: 80 }, comments: '', scoredBy: 'eval-1' }],
       });
       await handle.result();
@@ -223,15 +224,15 @@ async function main() {
       input.rules = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 }; // no random spot check: a reproducible history
       const handle = await start(input);
       const evaluation = await toEvaluation(handle);
-      await evaluation.executeUpdate(submitScore, {
+      await executeStep(evaluation, submitScore, {
         args: [{ points: { all: 50 }, comments: '', scoredBy: 'eval-1' }],
       });
-      await evaluation.executeUpdate(expertReview, {
+      await executeStep(evaluation, expertReview, {
         args: [{ score: 50, comments: '回放样例', reviewedBy: 'expert-1' }],
       });
-      await evaluation.executeUpdate(objectToScore, { args: [{ reason: '回放样例', filedBy: 'kq-a1' }] });
+      await executeStep(evaluation, objectToScore, { args: [{ reason: '回放样例', filedBy: 'kq-a1' }] });
       await testEnv.sleep('16 days'); // the city centre's review is late: reminded and escalated
-      await evaluation.executeUpdate(decideScoreObjection, {
+      await executeStep(evaluation, decideScoreObjection, {
         args: [{ score: 77, comments: '回放样例', reviewedBy: 'city-1' }],
       });
       await handle.result();
@@ -243,25 +244,25 @@ async function main() {
       const handle = await start(
         fixture('KQ-1998-000008', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
       );
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'i' }] });
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'i' }] });
       await settled(handle);
       let state = await handle.query(getState);
       const slot = state.assignment!.slots[0]!;
       const sibling = slot.proposedMemberId === 'kq-a1' ? 'kq-a2' : slot.proposedMemberId;
-      await handle.executeUpdate(confirmMember, {
+      await executeStep(handle, confirmMember, {
         args: [{ ledgerSeq: slot.ledgerSeq, memberId: sibling, confirmedBy: 'inst', by: 'institution' }],
       });
-      await handle.executeUpdate(reportConflict, {
+      await executeStep(handle, reportConflict, {
         args: [{ memberId: sibling, scope: 'member', reason: '回放样例', reportedBy: sibling }],
       });
       await settled(handle);
       await testEnv.sleep('2 days'); // past the institution's confirmation deadline: escalated
       state = await handle.query(getState);
       const next = state.assignment!.slots.at(-1)!;
-      await handle.executeUpdate(confirmMember, {
+      await executeStep(handle, confirmMember, {
         args: [{ ledgerSeq: next.ledgerSeq, memberId: next.proposedMemberId, confirmedBy: 'staff-1', by: 'agency' }],
       });
-      await handle.executeUpdate(replaceMember, {
+      await executeStep(handle, replaceMember, {
         args: [{ memberId: next.proposedMemberId, reason: '回放样例', decidedBy: 'staff-1' }],
       });
       await settled(handle);
@@ -272,10 +273,10 @@ async function main() {
       const input = fixture('KQ-1998-000009', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']);
       input.intake = { assignment: { majorCase: true, aidedPersons: 12 } };
       const handle = await start(input);
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'j' }] });
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'j' }] });
       await settled(handle);
       await testEnv.sleep('4 days');
-      await handle.executeUpdate(assignCase, {
+      await executeStep(handle, assignCase, {
         args: [{ method: 'discussion', memberId: 'kq-b1', discussionRecord: '回放样例', assignedBy: 'head-1' }],
       });
       await settled(handle);
@@ -286,11 +287,11 @@ async function main() {
       const handle = await start(
         fixture('KQ-1998-000007', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
       );
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'h' }] });
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'h' }] });
       await handle.signal(terminateAid, { ground: 'no_longer_qualifies', reason: '回放样例', terminatedBy: 'head-1' });
       await testEnv.sleep('1 day');
-      await handle.executeUpdate(fileObjection, { args: [{ reason: '回放样例', filedBy: 'app-1' }] });
-      await handle.executeUpdate(decideObjection, {
+      await executeStep(handle, fileObjection, { args: [{ reason: '回放样例', filedBy: 'app-1' }] });
+      await executeStep(handle, decideObjection, {
         args: [{ outcome: 'corrected', reason: '回放样例', decidedBy: 'bureau-1' }],
       });
       await settled(handle);
@@ -305,29 +306,29 @@ async function main() {
     // S-3.2 then L-1: materials in two parts, a rejected decision, then a grant.
     'materials-supplied-then-granted': async () => {
       const handle = await start(fixture('KQ-1998-000002', await now(), []));
-      await handle.executeUpdate(supplyMaterials, { args: [{ items: ['identity_proof'], receivedBy: 'staff-1' }] });
+      await executeStep(handle, supplyMaterials, { args: [{ items: ['identity_proof'], receivedBy: 'staff-1' }] });
       await testEnv.sleep('3 days');
-      await handle
-        .executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'a' }] })
-        .catch(() => undefined);
-      await handle.executeUpdate(supplyMaterials, {
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'a' }] }).catch(
+        () => undefined,
+      );
+      await executeStep(handle, supplyMaterials, {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'b' }] });
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'b' }] });
       await settled(handle);
       return handle.workflowId;
     },
     // S-3.2: the deadline extended once, then the materials arrive.
     'extended-then-supplied': async () => {
       const handle = await start(fixture('KQ-1998-000004', await now(), ['identity_proof']));
-      await handle.executeUpdate(extendCorrectionDeadline, {
+      await executeStep(handle, extendCorrectionDeadline, {
         args: [{ days: 5, reason: '回放样例', extendedBy: 'staff-1' }],
       });
       await testEnv.sleep('16 days');
-      await handle.executeUpdate(supplyMaterials, {
+      await executeStep(handle, supplyMaterials, {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
       });
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'd' }] });
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'd' }] });
       await settled(handle);
       return handle.workflowId;
     },
@@ -336,16 +337,16 @@ async function main() {
       const handle = await start(
         fixture('KQ-1998-000005', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
       );
-      await handle.executeUpdate(decide, {
+      await executeStep(handle, decide, {
         args: [{ decision: 'refuse', reason: '回放样例', decidedBy: 'head-1', requestId: 'e' }],
       });
       await testEnv.sleep('2 days');
-      await handle.executeUpdate(fileObjection, { args: [{ reason: '回放样例', filedBy: 'app-1' }] });
+      await executeStep(handle, fileObjection, { args: [{ reason: '回放样例', filedBy: 'app-1' }] });
       await testEnv.sleep('7 days'); // past the 5-day review: escalated
-      await handle.executeUpdate(decideObjection, {
+      await executeStep(handle, decideObjection, {
         args: [{ outcome: 'corrected', reason: '回放样例', decidedBy: 'bureau-1' }],
       });
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'f' }] });
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'f' }] });
       await settled(handle);
       return handle.workflowId;
     },
@@ -354,13 +355,13 @@ async function main() {
       const input = fixture('KQ-1998-000006', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']);
       input.applicant = { name: '回放样例', idNumber: '330602198601011230' }; // aged 40: to be verified (S-1.3)
       const handle = await start(input);
-      const v = await handle.executeUpdate(requestVerification, {
+      const v = await executeStep(handle, requestVerification, {
         args: [{ route: 'field_check', dueDays: 5, requestedBy: 's' }],
       });
-      await handle.executeUpdate(recordVerificationResult, {
+      await executeStep(handle, recordVerificationResult, {
         args: [{ taskId: v.tasks[0]!.id, result: 'confirmed', note: '回放样例', resultBy: 'agent-1' }],
       });
-      await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'v' }] });
+      await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'v' }] });
       await settled(handle);
       return handle.workflowId;
     },
@@ -369,7 +370,7 @@ async function main() {
       const handle = await start(
         fixture('KQ-1998-000003', await now(), ['identity_proof', 'economic_statement', 'matter_evidence']),
       );
-      await handle.executeUpdate(decide, {
+      await executeStep(handle, decide, {
         args: [{ decision: 'refuse', reason: '不符合经济困难标准', decidedBy: 'staff-2', requestId: 'c' }],
       });
       await settled(handle);

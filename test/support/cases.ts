@@ -15,6 +15,7 @@ import type { IntakeDetails } from '../../domain/intake';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, testApplicationNo, until, untilStage } from './context';
+import { executeStep } from '../../platform/step-client';
 
 export interface MemberSpec {
   dutyLawyer?: boolean;
@@ -77,7 +78,7 @@ export function caseFixtures(suite: () => { env: TestWorkflowEnvironment; prisma
       taskQueue,
       args: [input],
     });
-    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
     // S-2.9(b) and the other direct routes may pass through `assigning` before the first poll.
     await untilStage(handle, prisma, ['assigning', 'assigned']);
     await settled(handle);

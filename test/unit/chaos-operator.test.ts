@@ -1,7 +1,16 @@
-/** Issue 10: the operator's runbook acts only on the known SDK replay error, and resets to before the collapse. */
+/**
+ * Issue 10: the operator's runbook acts only on the known SDK replay error, resets to before the collapse, and saves
+ * the history it diagnosed before each reset.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
-import { resetPointFor } from '../chaos/operator';
+import { AesGcmCodec } from '../../platform/codec';
+import { rescueStuckWorkflows, resetPointFor, savedHistories } from '../chaos/operator';
 
 const T = temporal.api.enums.v1.EventType;
 const NDE = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR;
@@ -56,4 +65,122 @@ test('a task failing again after a timeout leaves no failed event: the replay er
     message: `Replay failed with a nondeterminism error. Details: ${SIGNATURE}`,
   });
   expect(resetPointFor(endsInTimeout, 'Replay failed: Timer machine does not handle this event')).toBeUndefined();
+});
+
+describe('every reset first saves the history it diagnosed beside the run logs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chaos-operator-test-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** As the server sends them: every event carries its attributes (historyFromJSON insists on them). */
+  const fetched = (cause: number, message: string) =>
+    history(cause, message).map((e) => {
+      if (Object.keys(e).some((k) => k.endsWith('EventAttributes'))) return e;
+      const name = (T as unknown as Record<number, string>)[e.eventType]!.replace(/^EVENT_TYPE_/, '').toLowerCase();
+      return { ...e, [`${name.replace(/_(.)/g, (_, c: string) => c.toUpperCase())}EventAttributes`]: {} };
+    });
+
+  /** A client over fixed workflows: `stuck` has a task on its third attempt and the signature in its history. */
+  function fakeClient(
+    histories: Record<string, temporal.api.history.v1.IHistoryEvent[]>,
+    attempts: Record<string, number>,
+  ) {
+    const order: string[] = [];
+    const resetWorkflowExecution = jest.fn((req: temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest) => {
+      // What is on disk at the moment of the reset call.
+      order.push(`reset ${req.workflowExecution?.workflowId} to ${Number(req.workflowTaskFinishEventId)}`);
+      order.push(
+        `saved then: ${savedHistories(dir)
+          .map((f) => f.slice(dir.length + 1))
+          .join(', ')}`,
+      );
+      return Promise.resolve({ runId: 'new-run' });
+    });
+    const client = {
+      workflow: {
+        list: function* () {
+          for (const workflowId of Object.keys(histories)) yield { workflowId, runId: `${workflowId}-run` };
+        },
+        getHandle: (workflowId: string) => ({
+          describe: () => Promise.resolve({ raw: { pendingWorkflowTask: { attempt: attempts[workflowId] ?? 0 } } }),
+          fetchHistory: () => Promise.resolve({ events: histories[workflowId] }),
+        }),
+      },
+      workflowService: { resetWorkflowExecution },
+    } as unknown as Client;
+    return { client, order, resetWorkflowExecution };
+  }
+
+  test('the full history is written (historyToJSON, as test/replay/*.json) before the reset call, and named in the rescue', async () => {
+    const stuck = fetched(NDE, SIGNATURE);
+    const { client, order } = fakeClient(
+      { 'application-KQ-2026-000033': stuck, 'application-KQ-2026-000034': fetched(1, 'activity failed') },
+      { 'application-KQ-2026-000033': 3, 'application-KQ-2026-000034': 3 },
+    );
+    const rescued = await rescueStuckWorkflows(client, { evidenceDir: dir });
+    const file = join(dir, 'application-KQ-2026-000033-reset-1.json');
+    expect(rescued).toEqual([
+      { workflowId: 'application-KQ-2026-000033', resetTo: 12, message: SIGNATURE, historyFile: file },
+    ]);
+    expect(order).toEqual([
+      'reset application-KQ-2026-000033 to 12',
+      'saved then: application-KQ-2026-000033-reset-1.json',
+    ]);
+    // Only the reset workflow's history is saved; it reads back as the whole history the operator diagnosed.
+    expect(savedHistories(dir)).toEqual([file]);
+    const saved = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+    expect(saved.events?.map((e) => [Number(e.eventId), e.eventType])).toEqual(
+      stuck.map((e) => [Number(e.eventId), e.eventType]),
+    );
+    expect(resetPointFor(saved.events ?? [])).toEqual({ resetTo: 12, message: SIGNATURE });
+  });
+
+  test('a second reset of the same workflow gets the next number; the first file is left as it was', async () => {
+    const { client } = fakeClient(
+      { 'application-KQ-2026-000033': fetched(NDE, SIGNATURE) },
+      { 'application-KQ-2026-000033': 2 },
+    );
+    await rescueStuckWorkflows(client, { evidenceDir: dir });
+    const first = readFileSync(join(dir, 'application-KQ-2026-000033-reset-1.json'), 'utf8');
+    const [again] = await rescueStuckWorkflows(client, { evidenceDir: dir });
+    expect(again?.historyFile).toBe(join(dir, 'application-KQ-2026-000033-reset-2.json'));
+    expect(readFileSync(join(dir, 'application-KQ-2026-000033-reset-1.json'), 'utf8')).toBe(first);
+  });
+
+  test('no history saved, no reset: a history that cannot be written stops the reset', async () => {
+    const { client, resetWorkflowExecution } = fakeClient(
+      { 'application-KQ-2026-000033': fetched(NDE, SIGNATURE) },
+      { 'application-KQ-2026-000033': 2 },
+    );
+    await expect(rescueStuckWorkflows(client, { evidenceDir: join(dir, 'missing') })).rejects.toThrow(/ENOENT/);
+    expect(resetWorkflowExecution).not.toHaveBeenCalled();
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+
+  test("the run's sealed payloads are saved opened with its codec, so the file replays after the run's key is gone", async () => {
+    const codec = new AesGcmCodec({ chaos: Buffer.alloc(32, 7) }, 'chaos');
+    const plain = {
+      metadata: { encoding: new TextEncoder().encode('json/plain') },
+      data: new TextEncoder().encode('{"applicationNo":"KQ-2026-000033"}'),
+    };
+    const [sealed] = await codec.encode([plain]);
+    const events = fetched(NDE, SIGNATURE);
+    events[0] = ev(1, T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, {
+      workflowExecutionStartedEventAttributes: { input: { payloads: [sealed] } },
+    });
+    const { client } = fakeClient({ 'application-KQ-2026-000033': events }, { 'application-KQ-2026-000033': 2 });
+    const [rescue] = await rescueStuckWorkflows(client, {
+      evidenceDir: dir,
+      replay: {
+        workflowBundlePath: 'not used: the failed task names the error',
+        dataConverter: { payloadCodecs: [codec] },
+      },
+    });
+    const saved = historyFromJSON(JSON.parse(readFileSync(rescue!.historyFile, 'utf8')));
+    const input = saved.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(new TextDecoder().decode(input?.metadata?.encoding ?? undefined)).toBe('json/plain');
+    expect(new TextDecoder().decode(input?.data ?? undefined)).toBe('{"applicationNo":"KQ-2026-000033"}');
+  });
 });

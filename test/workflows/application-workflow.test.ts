@@ -5,7 +5,7 @@
  * applicationWorkflow on the real time-skipping test server (temporal-test-server): a 15-day correction deadline
  * passes in seconds. Activities write to the real PostgreSQL of this run.
  */
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { correctionDeadline, endOfDayPeriod } from '../../domain/deadlines';
@@ -27,6 +27,8 @@ import {
   type WorkflowSuite,
   untilStage,
 } from '../support/context';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -102,7 +104,10 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
   });
 
   test('S-3.2 a configured 3-day correction period is honoured instead of the default', async () => {
-    const input = await received({ materialsSupplied: [], rules: { correctionDays: 3, reviewDays: 7 } });
+    const input = await received({
+      materialsSupplied: [],
+      rules: { ...DEFAULT_RULE_CONFIG, correctionDays: 3, reviewDays: 7 },
+    });
     const handle = await start(input);
     await handle.result();
     const record = await stored(input.applicationNo);
@@ -114,19 +119,19 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
   test('S-3.2 materials supplied in two parts before the deadline move the application to review; the deadline is cleared', async () => {
     const input = await received({ materialsSupplied: ['identity_proof'] });
     const handle = await start(input);
-    const first = await handle.executeUpdate(supplyMaterials, {
+    const first = await executeStep(handle, supplyMaterials, {
       args: [{ items: ['economic_statement'], receivedBy: 'staff-7' }],
     });
     expect(first).toEqual({ stage: 'awaiting_materials', materialsMissing: ['matter_evidence'] });
     await env.sleep('10 days');
-    const second = await handle.executeUpdate(supplyMaterials, {
+    const second = await executeStep(handle, supplyMaterials, {
       args: [{ items: ['matter_evidence', 'economic_statement'], receivedBy: 'staff-7' }],
     });
     expect(second).toEqual({ stage: 'under_review', materialsMissing: [] });
     await env.sleep('30 days'); // long past the old deadline: nothing terminates it now
     expect((await handle.query(getState)).stage).toBe('under_review');
 
-    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'staff-7', requestId: 'r1' }] });
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'staff-7', requestId: 'r1' }] });
     await untilStage(handle, prisma, 'assigning'); // S-3.3: granted aid goes straight on to assignment
     const record = await stored(input.applicationNo);
     expect(record.stageEvents.map((e) => e.stage).slice(0, 6)).toEqual([
@@ -141,17 +146,18 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
     expect(record.decidedBy).toBe('staff-7');
   });
 
-  test('S-3.2 materials delivered together with the start are validated against the first stage', async () => {
+  test('S-3.2 materials sent together with the start are validated against the first stage', async () => {
     const input = await received({ materialsSupplied: ['identity_proof'] });
-    const startWorkflowOperation = new WithStartWorkflowOperation<typeof applicationWorkflow>('applicationWorkflow', {
+    const handle = await env.client.workflow.signalWithStart('applicationWorkflow', {
       workflowId: applicationWorkflowId(input.applicationNo),
       taskQueue,
       args: [input],
-      workflowIdConflictPolicy: 'FAIL',
+      signal: supplyMaterials.signal,
+      signalArgs: [{ id: 'with-start', input: { items: ['economic_statement'], receivedBy: 'agent-1' } }],
     });
-    const result = await env.client.workflow.executeUpdateWithStart(supplyMaterials, {
+    const result = await executeStep(handle, supplyMaterials, {
       args: [{ items: ['economic_statement'], receivedBy: 'agent-1' }],
-      startWorkflowOperation,
+      updateId: 'with-start',
     });
     expect(result).toEqual({ stage: 'awaiting_materials', materialsMissing: ['matter_evidence'] });
   });
@@ -160,13 +166,13 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
     const input = await received({ materialsSupplied: ['identity_proof'] });
     const handle = await start(input);
     for (let i = 0; i < 3; i++) {
-      await handle.executeUpdate(supplyMaterials, {
+      await executeStep(handle, supplyMaterials, {
         args: [{ items: ['economic_statement'], receivedBy: 'staff-7' }],
         updateId: 'same-request',
       });
     }
     // A different request carrying an already-supplied item changes nothing either.
-    await handle.executeUpdate(supplyMaterials, { args: [{ items: ['economic_statement'], receivedBy: 'staff-8' }] });
+    await executeStep(handle, supplyMaterials, { args: [{ items: ['economic_statement'], receivedBy: 'staff-8' }] });
     const state = await handle.query(getState);
     expect(state.seq).toBe(3);
     const record = await stored(input.applicationNo);
@@ -176,7 +182,7 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
   test('L-1 a decision while materials are missing is rejected with InvalidTransition and changes nothing', async () => {
     const input = await received({ materialsSupplied: [] });
     const handle = await start(input);
-    const attempt = handle.executeUpdate(decide, {
+    const attempt = executeStep(handle, decide, {
       args: [{ decision: 'grant', decidedBy: 'staff-1', requestId: 'r2' }],
     });
     await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
@@ -190,7 +196,7 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
   test('L-1 a refusal without written reasons is rejected; with reasons the application is refused', async () => {
     const input = await received({});
     const handle = await start(input);
-    const attempt = handle.executeUpdate(decide, {
+    const attempt = executeStep(handle, decide, {
       args: [{ decision: 'refuse', decidedBy: 'staff-1', requestId: 'r3' }],
     });
     const failure = await attempt.then(
@@ -198,7 +204,7 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
       (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
     );
     expect(failure?.type).toBe('InvalidInput');
-    const result = await handle.executeUpdate(decide, {
+    const result = await executeStep(handle, decide, {
       args: [{ decision: 'refuse', reason: '申请事项不属于法律援助范围', decidedBy: 'staff-1', requestId: 'r4' }],
     });
     expect(result.stage).toBe('refused');
@@ -270,7 +276,7 @@ describe('L-1 the 7-day review clock', () => {
     expect(Math.abs(paused.reviewRemainingMs! - fullPeriod)).toBeLessThan(5_000);
     await env.sleep('10 days');
     const suppliedAt = await env.currentTimeMs();
-    await handle.executeUpdate(supplyMaterials, {
+    await executeStep(handle, supplyMaterials, {
       args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
     });
     const resumed = await handle.query(getState);
@@ -284,7 +290,7 @@ describe('L-1 the 7-day review clock', () => {
   test('L-1 with the pause policy off, the clock keeps running while materials are awaited', async () => {
     const input = await received({
       materialsSupplied: ['identity_proof'],
-      rules: { correctionDays: 15, reviewDays: 7, reviewPausesForMaterials: false },
+      rules: { ...DEFAULT_RULE_CONFIG, correctionDays: 15, reviewDays: 7, reviewPausesForMaterials: false },
     });
     const handle = await start(input);
     const state = await handle.query(getState);
@@ -296,7 +302,7 @@ describe('L-1 the 7-day review clock', () => {
     const input = await received({});
     const handle = await start(input);
     await env.sleep('8 days');
-    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'late-1' }] });
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'late-1' }] });
     await untilStage(handle, prisma, 'assigning');
     const record = await recorded(input.applicationNo);
     expect(record.decisionLate).toBe(true);
@@ -306,7 +312,7 @@ describe('L-1 the 7-day review clock', () => {
   test('L-1 a decision within the review period is not flagged', async () => {
     const input = await received({});
     const handle = await start(input);
-    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'ok-1' }] });
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'ok-1' }] });
     await untilStage(handle, prisma, 'assigning');
     expect((await recorded(input.applicationNo)).decisionLate).toBe(false);
   });

@@ -7,6 +7,7 @@ import { assignCase, confirmMember, getState, replaceMember, reportConflict } fr
 import type { PrismaClient } from '../../prisma/generated/client';
 import { caseFixtures, createPool, failureOf } from '../support/cases';
 import { startWorkflowSuite, uniqueTaskQueue, untilStage, type WorkflowSuite } from '../support/context';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -44,7 +45,7 @@ describe('S-3.3 same-day assignment by rotation, the institution confirming the 
     expect(row?.assignedInstitutionIds).toEqual([p.id('A')]);
     expect(row?.assignedMemberIds).toEqual([]); // not before the institution confirms
 
-    const done = await handle.executeUpdate(confirmMember, {
+    const done = await executeStep(handle, confirmMember, {
       args: [{ ledgerSeq: slot!.ledgerSeq, memberId: p.id('a1'), confirmedBy: 'inst-A', by: 'institution' }],
     });
     expect(done.status).toBe('assigned');
@@ -73,14 +74,14 @@ describe('S-3.3 same-day assignment by rotation, the institution confirming the 
     const [slot] = (await handle.query(getState)).assignment!.slots;
     // Not a member of the assigned institution: refused with the reason, nothing changes.
     const refused = await failureOf(
-      handle.executeUpdate(confirmMember, {
+      executeStep(handle, confirmMember, {
         args: [{ ledgerSeq: slot!.ledgerSeq, memberId: p.id('b1'), confirmedBy: 'inst-A', by: 'institution' }],
       }),
     );
     expect(refused?.message).toContain('不是受指派机构的法律援助人员');
     expect(await p.turns()).toEqual({ a1: 1, a2: 0, b1: 0 });
 
-    const done = await handle.executeUpdate(confirmMember, {
+    const done = await executeStep(handle, confirmMember, {
       args: [{ ledgerSeq: slot!.ledgerSeq, memberId: p.id('a2'), confirmedBy: 'inst-A', by: 'institution' }],
     });
     expect(done.status).toBe('assigned');
@@ -109,7 +110,7 @@ describe('S-3.3 same-day assignment by rotation, the institution confirming the 
     // S-3.3: the same day also passed without an assignment: escalated once, with its own event.
     const notes = (await events(input.applicationNo)).map((e) => e.note ?? '');
     expect(notes.filter((n) => n.includes('当日未完成指派'))).toHaveLength(1);
-    const done = await handle.executeUpdate(confirmMember, {
+    const done = await executeStep(handle, confirmMember, {
       args: [
         {
           ledgerSeq: state.assignment!.slots[0]!.ledgerSeq,
@@ -130,7 +131,7 @@ describe('S-2.9 priorities in the assignment stage', () => {
     const waiting = await handle.query(getState);
     expect(waiting.assignment).toMatchObject({ status: 'awaiting_agency' });
     expect(waiting.assignment!.needs).toContain('S-2.9(a)');
-    const done = await handle.executeUpdate(assignCase, {
+    const done = await executeStep(handle, assignCase, {
       args: [{ method: 'priority', rule: 'S-2.9(a)', memberId: p.id('b1'), assignedBy: 'staff-1' }],
     });
     expect(done.status).toBe('assigned');
@@ -138,7 +139,7 @@ describe('S-2.9 priorities in the assignment stage', () => {
     expect(await p.turns()).toEqual({ a1: 0, b1: 1 });
     // A second assignment of the same case is refused, not repeated.
     const again = await failureOf(
-      handle.executeUpdate(assignCase, { args: [{ method: 'rotation', assignedBy: 'staff-1' }] }),
+      executeStep(handle, assignCase, { args: [{ method: 'rotation', assignedBy: 'staff-1' }] }),
     );
     expect(again?.message).toContain('不在等待法律援助机构指派');
   });
@@ -150,7 +151,7 @@ describe('S-2.9 priorities in the assignment stage', () => {
       { channel: 'hotline' },
       { assignment: { hotlineOfficerId: `${p.agency}-duty1` } },
     );
-    const done = await handle.executeUpdate(assignCase, {
+    const done = await executeStep(handle, assignCase, {
       args: [{ method: 'priority', rule: 'S-2.9(d)', memberId: p.id('duty1'), assignedBy: 'staff-1' }],
     });
     expect(done.slots[0]).toMatchObject({ memberId: p.id('duty1'), rule: 'S-2.9(d)', turn: 'kept' });
@@ -164,7 +165,7 @@ describe('S-2.9 priorities in the assignment stage', () => {
       { channel: 'village_agent' },
       { assignment: { villageAdvisorId: `${p.agency}-adv1` } },
     );
-    const kept = await first.handle.executeUpdate(assignCase, {
+    const kept = await executeStep(first.handle, assignCase, {
       args: [{ method: 'priority', rule: 'S-2.9(e)', memberId: p.id('adv1'), assignedBy: 'staff-1' }],
     });
     expect(kept.slots[0]).toMatchObject({ rule: 'S-2.9(e)', turn: 'kept' });
@@ -173,7 +174,7 @@ describe('S-2.9 priorities in the assignment stage', () => {
       { channel: 'village_agent' },
       { assignment: { villageAdvisorId: `${p.agency}-adv1` } },
     );
-    const rotated = await second.handle.executeUpdate(assignCase, {
+    const rotated = await executeStep(second.handle, assignCase, {
       args: [{ method: 'rotation', assignedBy: 'staff-1' }],
     });
     expect(rotated).toMatchObject({ status: 'awaiting_institution' });
@@ -184,7 +185,7 @@ describe('S-2.9 priorities in the assignment stage', () => {
     const p = await pool({ A: { a1: {} }, B: { b1: {} } });
     const first = await grantedCase(p.agency);
     const [slot] = (await first.handle.query(getState)).assignment!.slots;
-    await first.handle.executeUpdate(confirmMember, {
+    await executeStep(first.handle, confirmMember, {
       args: [{ ledgerSeq: slot!.ledgerSeq, memberId: p.id('a1'), confirmedBy: 'inst-A', by: 'institution' }],
     });
     await untilStage(first.handle, prisma, 'assigned');
@@ -239,12 +240,12 @@ describe('S-2.9 priorities in the assignment stage', () => {
     expect(notices.filter((n) => n.template === 'assignment_escalation')).toHaveLength(1);
     expect(notices.filter((n) => n.template === 'assignment_overdue')).toHaveLength(1);
     const noRecord = await failureOf(
-      handle.executeUpdate(assignCase, {
+      executeStep(handle, assignCase, {
         args: [{ method: 'discussion', memberId: p.id('senior'), discussionRecord: ' ', assignedBy: 'head-1' }],
       }),
     );
     expect(noRecord?.message).toContain('集体讨论记录');
-    const done = await handle.executeUpdate(assignCase, {
+    const done = await executeStep(handle, assignCase, {
       args: [
         {
           method: 'discussion',
@@ -266,7 +267,7 @@ describe('S-2.10 conflicts and L-11 replacement', () => {
   async function assigned(p: Awaited<ReturnType<typeof pool>>) {
     const c = await grantedCase(p.agency);
     const [slot] = (await c.handle.query(getState)).assignment!.slots;
-    await c.handle.executeUpdate(confirmMember, {
+    await executeStep(c.handle, confirmMember, {
       args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
     });
     await untilStage(c.handle, prisma, 'assigned');
@@ -276,7 +277,7 @@ describe('S-2.10 conflicts and L-11 replacement', () => {
   test('S-2.10 a member reports a conflict: released with the turn refunded, reassigned by rotation, the ledger says why', async () => {
     const p = await pool({ A: { a1: {} }, B: { b1: {} } });
     const { input, handle } = await assigned(p);
-    const after = await handle.executeUpdate(reportConflict, {
+    const after = await executeStep(handle, reportConflict, {
       args: [{ memberId: p.id('a1'), scope: 'member', reason: '曾代理对方当事人', reportedBy: p.id('a1') }],
     });
     expect(after.status).toBe('awaiting_institution');
@@ -301,7 +302,7 @@ describe('S-2.10 conflicts and L-11 replacement', () => {
   test('S-2.10 a whole institution in conflict: none of its members is picked for the case', async () => {
     const p = await pool({ A: { a1: {}, a2: {} }, B: { b1: {} } });
     const { handle } = await assigned(p);
-    const after = await handle.executeUpdate(reportConflict, {
+    const after = await executeStep(handle, reportConflict, {
       args: [{ memberId: p.id('a1'), scope: 'institution', reason: '本所代理对方', reportedBy: 'inst-A' }],
     });
     expect(after.slots.at(-1)!.proposedMemberId).toBe(p.id('b1'));
@@ -311,10 +312,10 @@ describe('S-2.10 conflicts and L-11 replacement', () => {
     const p = await pool({ A: { a1: {} }, B: { b1: {} } });
     const { handle } = await assigned(p);
     const noReason = await failureOf(
-      handle.executeUpdate(replaceMember, { args: [{ memberId: p.id('a1'), reason: ' ', decidedBy: 'staff-1' }] }),
+      executeStep(handle, replaceMember, { args: [{ memberId: p.id('a1'), reason: ' ', decidedBy: 'staff-1' }] }),
     );
     expect(noReason?.type).toBe('InvalidInput');
-    const after = await handle.executeUpdate(replaceMember, {
+    const after = await executeStep(handle, replaceMember, {
       args: [{ memberId: p.id('a1'), reason: '受援人与律师沟通困难', decidedBy: 'staff-1' }],
     });
     expect(after.slots.at(-1)!.proposedMemberId).toBe(p.id('b1'));
@@ -340,7 +341,7 @@ describe('S-3.3 group cases and an empty pool', () => {
     expect(state.assignment).toMatchObject({ status: 'awaiting_agency' });
     expect(state.assignment!.needs).toContain('没有可指派的法律援助人员');
     const refused = await failureOf(
-      handle.executeUpdate(assignCase, { args: [{ method: 'rotation', assignedBy: 'staff-1' }] }),
+      executeStep(handle, assignCase, { args: [{ method: 'rotation', assignedBy: 'staff-1' }] }),
     );
     expect(refused?.type).toBe('Unassignable');
     expect(await p.ledger()).toEqual([]);

@@ -5,6 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { applicationWorkflowId, type ApplicationInput, type EligibilityClaims } from '../../domain/definitions';
 import { NO_TEST_GROUNDS, type NoTestGround } from '../../domain/eligibility';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { cstDateOf } from '../../domain/time';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
@@ -85,8 +86,7 @@ test.each<[string, EligibilityClaims, Partial<ApplicationInput> & { yearsAgo?: n
     { otherGroup: 'returned_veteran', documentsSeen: ['group_membership_proof'] },
     {
       rules: {
-        correctionDays: 15,
-        reviewDays: 7,
+        ...DEFAULT_RULE_CONFIG,
         hardshipStandard: { id: 'T', monthlyIncomePerCapita: 1500, otherExemptGroups: ['returned_veteran'] },
       },
     },

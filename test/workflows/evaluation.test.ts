@@ -41,6 +41,7 @@ import {
   workflowBundle,
   type WorkflowSuite,
 } from '../support/context';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -97,13 +98,13 @@ type Handle = Awaited<ReturnType<typeof grantedCase>>['handle'];
 async function toFileSubmitted(handle: Handle) {
   await settled(handle);
   const [slot] = (await handle.query(getState)).assignment!.slots;
-  await handle.executeUpdate(confirmMember, {
+  await executeStep(handle, confirmMember, {
     args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
   });
   await untilStage(handle, prisma, 'assigned');
   const member = slot!.proposedMemberId;
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: member }] });
-  await handle.executeUpdate(submitCaseFile, {
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: member }] });
+  await executeStep(handle, submitCaseFile, {
     args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: await today(), submittedBy: member }],
   });
   return member;
@@ -112,7 +113,7 @@ async function toFileSubmitted(handle: Handle) {
 /** From the assignment to the approved file: the case is then being evaluated (S-4.3 -> S-4.4). */
 async function toEvaluation(p: Awaited<ReturnType<typeof agency>>, handle: Handle) {
   const member = await toFileSubmitted(handle);
-  await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+  await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
   await untilStage(handle, prisma, 'evaluating');
   const { applicationNo } = await handle.query(getState);
   const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(applicationNo));
@@ -125,7 +126,7 @@ async function toEvaluation(p: Awaited<ReturnType<typeof agency>>, handle: Handl
     (started) => started,
     () => 'the evaluation workflow never started',
   );
-  await evaluation.executeUpdate(assignEvaluator, {
+  await executeStep(evaluation, assignEvaluator, {
     args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
   });
   return { evaluation, member };
@@ -147,7 +148,7 @@ const lines = (applicationNo: string) =>
   prisma.payoutLine.findMany({ where: { applicationNo }, orderBy: { id: 'asc' } });
 const memberStatus = async (id: string) => (await prisma.poolMember.findUnique({ where: { id } }))!.status;
 const score = (evaluation: Awaited<ReturnType<typeof evaluatedCase>>['evaluation'], s: number) =>
-  evaluation.executeUpdate(submitScore, { args: [{ points: points(s), comments: '', scoredBy: 'eval-1' }] });
+  executeStep(evaluation, submitScore, { args: [{ points: points(s), comments: '', scoredBy: 'eval-1' }] });
 
 test('S-4.4 S-4.5 full lifecycle: deferred documents, grant, rotation, engagement, closure, evaluation 80 (good), payout 0.9 x base, closed', async () => {
   const p = await agency();
@@ -164,14 +165,14 @@ test('S-4.4 S-4.5 full lifecycle: deferred documents, grant, rotation, engagemen
     args: [input],
   });
   await env.sleep('3 days'); // S-3.2: the correction period runs; the documents come later
-  await handle.executeUpdate(supplyMaterials, {
+  await executeStep(handle, supplyMaterials, {
     args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-1' }],
   });
-  await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+  await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
   await untilStage(handle, prisma, 'assigning');
   const { evaluation } = await toEvaluation(p, handle);
   const refused = await failureOf(
-    evaluation.executeUpdate(submitScore, { args: [{ points: { procedure: 50 }, comments: '', scoredBy: 'eval-1' }] }),
+    executeStep(evaluation, submitScore, { args: [{ points: { procedure: 50 }, comments: '', scoredBy: 'eval-1' }] }),
   );
   expect(refused?.type).toBe('InvalidInput'); // over the item's maximum, and an item missing
   const scored = await score(evaluation, 80);
@@ -192,7 +193,7 @@ test('S-4.4 an excellent result goes to an expert, who changes it to good: paid 
   const first = await score(evaluation, 92);
   expect(first.status).toBe('expert_review');
   expect(await lines(input.applicationNo)).toEqual([]); // nothing counts before the re-review
-  const reviewed = await evaluation.executeUpdate(expertReview, {
+  const reviewed = await executeStep(evaluation, expertReview, {
     args: [{ score: 85, comments: '证据组织一般', reviewedBy: 'expert-1' }],
   });
   expect(reviewed.current).toMatchObject({ score: 85, tier: 'good' });
@@ -202,15 +203,15 @@ test('S-4.4 an excellent result goes to an expert, who changes it to good: paid 
 test('S-2.8(a) S-4.4 S-4.6 unqualified: member removed, interview scheduled, nothing paid; the objection succeeds: member restored, payout corrected, interview cancelled', async () => {
   const { input, handle, evaluation, member } = await evaluatedCase();
   await score(evaluation, 50);
-  const confirmed = await evaluation.executeUpdate(expertReview, {
+  const confirmed = await executeStep(evaluation, expertReview, {
     args: [{ score: 50, comments: '维持', reviewedBy: 'expert-1' }],
   });
   expect(confirmed).toMatchObject({ status: 'objection_window', current: { tier: 'unqualified', version: 1 } });
   expect(confirmed.interview).toMatchObject({ version: 1 });
   expect(await memberStatus(member)).toBe('removed');
   expect((await lines(input.applicationNo)).map((l) => [l.kind, l.amountCents])).toEqual([['payout', 0]]);
-  await evaluation.executeUpdate(objectToScore, { args: [{ reason: '评分遗漏调解成果', filedBy: member }] });
-  const decided = await evaluation.executeUpdate(decideScoreObjection, {
+  await executeStep(evaluation, objectToScore, { args: [{ reason: '评分遗漏调解成果', filedBy: member }] });
+  const decided = await executeStep(evaluation, decideScoreObjection, {
     args: [{ score: 78, comments: '异议成立', reviewedBy: 'city-1' }],
   });
   expect(decided).toMatchObject({ status: 'final', current: { score: 78, tier: 'good', version: 2 } });
@@ -230,7 +231,7 @@ test('S-2.8(a) a score of 65 removes the member; 65.01 does not (S-4.6 interview
   expect(r65.current).toMatchObject({ tier: 'pass', coefficient: 0.6 });
   expect(r65.interview).toBeDefined();
   expect(await memberStatus(at65.member)).toBe('removed');
-  await at65.evaluation.executeUpdate(recordInterview, {
+  await executeStep(at65.evaluation, recordInterview, {
     args: [{ heldOn: await today(), notes: '已约谈承办律师及律所主任', recordedBy: 'staff-1' }],
   });
   expect((await at65.handle.result()).stage).toBe('closed');
@@ -246,10 +247,10 @@ test('S-2.8(a) a score of 65 removes the member; 65.01 does not (S-4.6 interview
 test('S-4.4 S-4.5 a special case is not evaluated and is paid by the agency rule', async () => {
   const { input, handle, evaluation } = await evaluatedCase();
   const noReason = await failureOf(
-    evaluation.executeUpdate(markSpecial, { args: [{ reason: ' ', markedBy: 'head-1' }] }),
+    executeStep(evaluation, markSpecial, { args: [{ reason: ' ', markedBy: 'head-1' }] }),
   );
   expect(noReason?.type).toBe('InvalidInput');
-  const special = await evaluation.executeUpdate(markSpecial, {
+  const special = await executeStep(evaluation, markSpecial, {
     args: [{ reason: '涉密案件，按规定不予评估', markedBy: 'head-1' }],
   });
   expect(special.status).toBe('special');
@@ -330,7 +331,7 @@ describe('S-4.4 S-4.5 a case that finds its evaluation already there (after an o
         },
       ],
     });
-    await evaluation.executeUpdate(assignEvaluator, {
+    await executeStep(evaluation, assignEvaluator, {
       args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
     });
     return { input, handle, evaluation };
@@ -341,7 +342,7 @@ describe('S-4.4 S-4.5 a case that finds its evaluation already there (after an o
 
   test('still running: the case waits for it, then closes with its result and one payout line', async () => {
     const { input, handle, evaluation } = await caseWithEvaluationLeftOver();
-    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+    await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
     await untilStage(handle, prisma, 'evaluating');
     await score(evaluation, 80);
     const outcome = await handle.result();
@@ -356,7 +357,7 @@ describe('S-4.4 S-4.5 a case that finds its evaluation already there (after an o
     const { input, handle, evaluation } = await caseWithEvaluationLeftOver();
     await score(evaluation, 80);
     await evaluation.result();
-    await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+    await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
     const outcome = await handle.result();
     expect(outcome.closedReason).toContain('质量评估 80 分');
     expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([135_000]);

@@ -14,6 +14,7 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { hotlineCallWorkflow } from '../../workflows';
 import { failureOf } from '../support/cases';
 import { startWorkflowSuite, uniqueTaskQueue, type WorkflowSuite } from '../support/context';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -44,9 +45,9 @@ async function call(agencyCode: AgencyCode, receivedAt?: string) {
 }
 
 async function answered(handle: Awaited<ReturnType<typeof call>>, officerId: string) {
-  await handle.executeUpdate(claimCall, { args: [{ officerId }] });
-  await handle.executeUpdate(answerCall, { args: [{ officerId }] });
-  return handle.executeUpdate(recordCallOutcome, {
+  await executeStep(handle, claimCall, { args: [{ officerId }] });
+  await executeStep(handle, answerCall, { args: [{ officerId }] });
+  return executeStep(handle, recordCallOutcome, {
     args: [{ officerId, kind: 'guided', note: '符合条件，已告知申请方式' }],
   });
 }
@@ -99,7 +100,7 @@ test('S-2.4 grab-order: 20 officers claim one call at once, exactly one wins', a
   const handle = await call(agency());
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
-      handle.executeUpdate(claimCall, { args: [{ officerId: `duty-${i}` }] }).then(
+      executeStep(handle, claimCall, { args: [{ officerId: `duty-${i}` }] }).then(
         () => 'won',
         () => 'refused',
       ),
@@ -108,14 +109,14 @@ test('S-2.4 grab-order: 20 officers claim one call at once, exactly one wins', a
   expect(results.filter((r) => r === 'won')).toHaveLength(1);
   const { claim } = await handle.query(getCall);
   const loser = claim!.officerId === 'duty-0' ? 'duty-1' : 'duty-0';
-  expect((await failureOf(handle.executeUpdate(answerCall, { args: [{ officerId: loser }] })))?.message).toContain(
+  expect((await failureOf(executeStep(handle, answerCall, { args: [{ officerId: loser }] })))?.message).toContain(
     '其他值班人员',
   );
 });
 
 test('S-2.4 a claimed call not answered within the hold goes back to the pool', async () => {
   const handle = await call(agency(), new Date('2026-11-26T10:00:00+08:00').toISOString());
-  await handle.executeUpdate(claimCall, { args: [{ officerId: 'slow-1' }] });
+  await executeStep(handle, claimCall, { args: [{ officerId: 'slow-1' }] });
   await env.sleep('3 minutes');
   const state = await handle.query(getCall);
   expect(state.status).toBe('waiting');

@@ -21,6 +21,7 @@ import {
   type WorkflowSuite,
   untilStage,
 } from '../support/context';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -40,7 +41,7 @@ async function refusedCase() {
     taskQueue,
     args: [input],
   });
-  await handle.executeUpdate(decide, {
+  await executeStep(handle, decide, {
     args: [{ decision: 'refuse', reason: '家庭人均收入高于标准', decidedBy: 'head-1', requestId: 'r' }],
   });
   return { input, handle };
@@ -60,10 +61,10 @@ test('L-10 no objection within the window: the refusal becomes final and the cas
 test('L-10 objection upheld: review within 5 days, the refusal stands', async () => {
   const { input, handle } = await refusedCase();
   await env.sleep('3 days');
-  const filed = await handle.executeUpdate(fileObjection, { args: [{ reason: '收入计算有误', filedBy: 'app-1' }] });
+  const filed = await executeStep(handle, fileObjection, { args: [{ reason: '收入计算有误', filedBy: 'app-1' }] });
   expect(filed.stage).toBe('objection_review');
   expect(filed.reviewDueAt).toBe(endOfDayPeriod(new Date(await env.currentTimeMs()), 5).toISOString());
-  await handle.executeUpdate(decideObjection, {
+  await executeStep(handle, decideObjection, {
     args: [{ outcome: 'upheld', reason: '原决定正确', decidedBy: 'bureau-1' }],
   });
   expect((await handle.result()).stage).toBe('refused');
@@ -77,18 +78,18 @@ test('L-10 objection upheld: review within 5 days, the refusal stands', async ()
 
 test('L-10 objection corrected: back to review, and a new decision grants aid', async () => {
   const { handle } = await refusedCase();
-  await handle.executeUpdate(fileObjection, { args: [{ reason: '有新的证明材料', filedBy: 'app-1' }] });
-  const corrected = await handle.executeUpdate(decideObjection, {
+  await executeStep(handle, fileObjection, { args: [{ reason: '有新的证明材料', filedBy: 'app-1' }] });
+  const corrected = await executeStep(handle, decideObjection, {
     args: [{ outcome: 'corrected', reason: '应重新审查', decidedBy: 'bureau-1' }],
   });
   expect(corrected.stage).toBe('under_review');
-  await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+  await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
   await untilStage(handle, prisma, 'assigning');
 });
 
 test('L-10 a review past 5 days is escalated once, and the decision still closes it', async () => {
   const { input, handle } = await refusedCase();
-  await handle.executeUpdate(fileObjection, { args: [{ reason: '异议', filedBy: 'app-1' }] });
+  await executeStep(handle, fileObjection, { args: [{ reason: '异议', filedBy: 'app-1' }] });
   await env.sleep('8 days');
   expect((await handle.query(getState)).stage).toBe('objection_review');
   await env.sleep('8 days');
@@ -98,25 +99,25 @@ test('L-10 a review past 5 days is escalated once, and the decision still closes
   expect(overdue).toHaveLength(1);
   const events = await prisma.applicationStageEvent.findMany({ where: { applicationNo: input.applicationNo } });
   expect(events.filter((e) => e.note?.includes('超过法定期限'))).toHaveLength(1);
-  await handle.executeUpdate(decideObjection, { args: [{ outcome: 'upheld', reason: '维持', decidedBy: 'bureau-1' }] });
+  await executeStep(handle, decideObjection, { args: [{ outcome: 'upheld', reason: '维持', decidedBy: 'bureau-1' }] });
   expect((await handle.result()).stage).toBe('refused');
 });
 
 test('L-10 an objection needs a reason, is only for refusals, and is decided only once filed', async () => {
   const { handle } = await refusedCase();
-  expect((await failureOf(handle.executeUpdate(fileObjection, { args: [{ reason: ' ', filedBy: 'a' }] })))?.type).toBe(
+  expect((await failureOf(executeStep(handle, fileObjection, { args: [{ reason: ' ', filedBy: 'a' }] })))?.type).toBe(
     'InvalidInput',
   );
   expect(
     (
       await failureOf(
-        handle.executeUpdate(decideObjection, { args: [{ outcome: 'upheld', reason: 'x', decidedBy: 'b' }] }),
+        executeStep(handle, decideObjection, { args: [{ outcome: 'upheld', reason: 'x', decidedBy: 'b' }] }),
       )
     )?.message,
   ).toContain('没有待审查的异议');
-  await handle.executeUpdate(fileObjection, { args: [{ reason: '异议', filedBy: 'a' }] });
+  await executeStep(handle, fileObjection, { args: [{ reason: '异议', filedBy: 'a' }] });
   expect(
-    (await failureOf(handle.executeUpdate(fileObjection, { args: [{ reason: '再次', filedBy: 'a' }] })))?.message,
+    (await failureOf(executeStep(handle, fileObjection, { args: [{ reason: '再次', filedBy: 'a' }] })))?.message,
   ).toContain('不能提出异议');
 });
 
@@ -128,7 +129,7 @@ describe('L-9 termination of granted aid, open to objection (L-10)', () => {
       taskQueue,
       args: [input],
     });
-    await handle.executeUpdate(decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'g' }] });
     await untilStage(handle, prisma, 'assigning'); // S-3.3: on to assignment (this agency has no pool: waits)
     for (let i = 0; i < 200 && (await handle.query(getState)).assignment?.status !== 'awaiting_agency'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -171,8 +172,8 @@ describe('L-9 termination of granted aid, open to objection (L-10)', () => {
     const { handle } = await grantedCase();
     await handle.signal(terminateAid, { ground: 'no_longer_qualifies', reason: '收入增加', terminatedBy: 'head-1' });
     await untilStage(handle, prisma, 'terminated');
-    await handle.executeUpdate(fileObjection, { args: [{ reason: '收入未增加，系误报', filedBy: 'app-1' }] });
-    const corrected = await handle.executeUpdate(decideObjection, {
+    await executeStep(handle, fileObjection, { args: [{ reason: '收入未增加，系误报', filedBy: 'app-1' }] });
+    const corrected = await executeStep(handle, decideObjection, {
       args: [{ outcome: 'corrected', reason: '终止理由不成立', decidedBy: 'bureau-1' }],
     });
     expect(corrected.stage).toBe('granted'); // and assigned again (S-3.3)

@@ -21,6 +21,7 @@ import { cstDateOf } from '../../domain/time';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { caseFixtures, createPool, failureOf } from '../support/cases';
 import { startWorkflowSuite, uniqueTaskQueue, untilStage, type WorkflowSuite } from '../support/context';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -41,7 +42,7 @@ async function assignedCase() {
   const p = await createPool(prisma, { A: { a1: {} }, B: { b1: {} } });
   const c = await grantedCase(p.agency);
   const [slot] = (await c.handle.query(getState)).assignment!.slots;
-  await c.handle.executeUpdate(confirmMember, {
+  await executeStep(c.handle, confirmMember, {
     args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
   });
   await untilStage(c.handle, prisma, 'assigned');
@@ -62,10 +63,10 @@ test('L-6 the engagement agreement signed within 5 days: the case is performed, 
   const state = await handle.query(getState);
   expect(state.performance).toMatchObject({ memberId: p.id('a1'), caseStage: 'first_instance' });
   const bad = await failureOf(
-    handle.executeUpdate(recordEngagement, { args: [{ signedOn: '2999-01-01', recordedBy: p.id('a1') }] }),
+    executeStep(handle, recordEngagement, { args: [{ signedOn: '2999-01-01', recordedBy: p.id('a1') }] }),
   );
   expect(bad?.type).toBe('InvalidInput');
-  const done = await handle.executeUpdate(recordEngagement, {
+  const done = await executeStep(handle, recordEngagement, {
     args: [{ signedOn: await today(), recordedBy: p.id('a1') }],
   });
   expect(done.engagement).toMatchObject({ late: false });
@@ -75,7 +76,7 @@ test('L-6 the engagement agreement signed within 5 days: the case is performed, 
 
 test("L-6 unsigned after 4 days the lawyer is reminded; after 5 the agency is told, with the aided person's delay", async () => {
   const { input, handle, p } = await assignedCase();
-  await handle.executeUpdate(recordEngagementDelay, {
+  await executeStep(handle, recordEngagementDelay, {
     args: [{ cause: 'aided_person', reason: '受援人外出务工，暂不能到场', recordedBy: 'staff-1' }],
   });
   await env.sleep('6 days');
@@ -85,7 +86,7 @@ test("L-6 unsigned after 4 days the lawyer is reminded; after 5 the agency is to
   expect(overdue).toHaveLength(1);
   expect(overdue[0]!.recipient).toBe(`agency_head:${p.agency}`);
   expect(overdue[0]!.body).toContain('受援人外出务工');
-  const late = await handle.executeUpdate(recordEngagement, {
+  const late = await executeStep(handle, recordEngagement, {
     args: [{ signedOn: await today(), recordedBy: p.id('a1') }],
   });
   expect(late.engagement!.late).toBe(true);
@@ -95,9 +96,9 @@ test("L-6 unsigned after 4 days the lawyer is reminded; after 5 the agency is to
 
 test('S-2.9(b) a later stage of the same matter stays with the member, turn deducted; progress and L-9 reports', async () => {
   const { input, handle, p } = await assignedCase();
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
-  await handle.executeUpdate(reportProgress, { args: [{ note: '已提起诉讼', reportedBy: p.id('a1') }] });
-  const changed = await handle.executeUpdate(changeCaseStage, {
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
+  await executeStep(handle, reportProgress, { args: [{ note: '已提起诉讼', reportedBy: p.id('a1') }] });
+  const changed = await executeStep(handle, changeCaseStage, {
     args: [{ to: 'second_instance', note: '对方上诉', changedBy: p.id('a1') }],
   });
   expect(changed.caseStage).toBe('second_instance');
@@ -105,7 +106,7 @@ test('S-2.9(b) a later stage of the same matter stays with the member, turn dedu
   const ledger = await p.ledger();
   expect(ledger.at(-1)).toMatchObject({ rule: 'S-2.9(b)', turn: 'consumed', chosenId: p.id('a1') });
   expect(await p.turns()).toEqual({ a1: 2, b1: 0 });
-  await handle.executeUpdate(reportTerminationGround, {
+  await executeStep(handle, reportTerminationGround, {
     args: [{ ground: 'own_lawyer', facts: '受援人另行委托律师', reportedBy: p.id('a1') }],
   });
   const sent = await notices(input.applicationNo, 'termination_ground_reported');
@@ -114,8 +115,8 @@ test('S-2.9(b) a later stage of the same matter stays with the member, turn dedu
 
 test('L-12 S-4.3 closure: reminders before the 30-day limit, the quality manager returns then approves the file, the evaluation starts', async () => {
   const { input, handle, p } = await assignedCase();
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
-  const ended = await handle.executeUpdate(reportMatterEnded, {
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
+  const ended = await executeStep(handle, reportMatterEnded, {
     args: [{ endedOn: await today(), reportedBy: p.id('a1') }],
   });
   expect(ended.closureDueAt).toBeDefined();
@@ -126,22 +127,22 @@ test('L-12 S-4.3 closure: reminders before the 30-day limit, the quality manager
   expect(reminders.map((n) => n.obligationKey.split('-')[2])).toEqual(['7d', '1d']);
   expect((await notices(input.applicationNo)).some((n) => n.template === 'closure_overdue')).toBe(false);
   const noDocs = await failureOf(
-    handle.executeUpdate(submitCaseFile, { args: [{ documents: [], report: '小结', submittedBy: p.id('a1') }] }),
+    executeStep(handle, submitCaseFile, { args: [{ documents: [], report: '小结', submittedBy: p.id('a1') }] }),
   );
   expect(noDocs?.message).toContain('法律文书');
-  await handle.executeUpdate(submitCaseFile, {
+  await executeStep(handle, submitCaseFile, {
     args: [{ documents: ['民事判决书'], report: '胜诉，已执行完毕', submittedBy: p.id('a1') }],
   });
   await untilStage(handle, prisma, 'file_review');
-  const returned = await handle.executeUpdate(reviewCaseFile, {
+  const returned = await executeStep(handle, reviewCaseFile, {
     args: [{ approved: false, comments: '缺少送达回证', reviewedBy: 'qm-1' }],
   });
   expect(returned.qaReviews).toHaveLength(1);
   await untilStage(handle, prisma, 'performing');
-  await handle.executeUpdate(submitCaseFile, {
+  await executeStep(handle, submitCaseFile, {
     args: [{ documents: ['民事判决书', '送达回证'], report: '胜诉，已执行完毕', submittedBy: p.id('a1') }],
   });
-  await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+  await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
   await untilStage(handle, prisma, 'evaluating');
   expect((await handle.query(getState)).evaluation?.workflowId).toBe(evaluationWorkflowId(input.applicationNo));
   const stages = (await events(input.applicationNo)).map((e) => e.stage);
@@ -150,8 +151,8 @@ test('L-12 S-4.3 closure: reminders before the 30-day limit, the quality manager
 
 test('L-12 a closure report past the limit is escalated once', async () => {
   const { input, handle, p } = await assignedCase();
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
-  await handle.executeUpdate(reportMatterEnded, { args: [{ endedOn: await today(), reportedBy: p.id('a1') }] });
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
+  await executeStep(handle, reportMatterEnded, { args: [{ endedOn: await today(), reportedBy: p.id('a1') }] });
   await env.sleep('32 days');
   const overdue = (await notices(input.applicationNo, 'closure_overdue')).filter(
     (n) => n.template === 'closure_overdue',
@@ -161,9 +162,9 @@ test('L-12 a closure report past the limit is escalated once', async () => {
 
 test('L-11 replaced while performing: back to assignment, the new member signs again (L-6)', async () => {
   const { handle, p } = await assignedCase();
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
   await untilStage(handle, prisma, 'performing');
-  await handle.executeUpdate(replaceMember, {
+  await executeStep(handle, replaceMember, {
     args: [{ memberId: p.id('a1'), reason: '受援人申请更换', decidedBy: 'staff-1' }],
   });
   await settled(handle);
@@ -171,7 +172,7 @@ test('L-11 replaced while performing: back to assignment, the new member signs a
   expect(state.stage).toBe('assigning');
   const next = state.assignment!.slots.at(-1)!;
   expect(next.proposedMemberId).toBe(p.id('b1'));
-  await handle.executeUpdate(confirmMember, {
+  await executeStep(handle, confirmMember, {
     args: [{ ledgerSeq: next.ledgerSeq, memberId: p.id('b1'), confirmedBy: 'inst', by: 'institution' }],
   });
   await untilStage(handle, prisma, 'assigned');
@@ -185,11 +186,11 @@ test('L-11 replaced while performing: back to assignment, the new member signs a
 
 test('L-12 S-4.3 a file the quality manager returned is owed again: the limit passing is escalated', async () => {
   const { input, handle, p } = await assignedCase();
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
-  await handle.executeUpdate(submitCaseFile, {
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: p.id('a1') }] });
+  await executeStep(handle, submitCaseFile, {
     args: [{ documents: ['民事判决书'], report: '小结', matterEndedOn: await today(), submittedBy: p.id('a1') }],
   });
-  await handle.executeUpdate(reviewCaseFile, {
+  await executeStep(handle, reviewCaseFile, {
     args: [{ approved: false, comments: '缺少送达回证', reviewedBy: 'qm-1' }],
   });
   await untilStage(handle, prisma, 'performing');
@@ -206,21 +207,21 @@ test('L-11 S-2.10 a group case: the other member replaced, the engaged lead memb
   const slots = (await handle.query(getState)).assignment!.slots;
   expect(slots).toHaveLength(2);
   for (const s of slots) {
-    await handle.executeUpdate(confirmMember, {
+    await executeStep(handle, confirmMember, {
       args: [{ ledgerSeq: s.ledgerSeq, memberId: s.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
     });
   }
   await untilStage(handle, prisma, 'assigned');
   const lead = slots[0]!.proposedMemberId;
-  await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: lead }] });
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: lead }] });
   await untilStage(handle, prisma, 'performing');
-  await handle.executeUpdate(replaceMember, {
+  await executeStep(handle, replaceMember, {
     args: [{ memberId: slots[1]!.proposedMemberId, reason: '受援人申请更换', decidedBy: 'staff-1' }],
   });
   await settled(handle);
   const next = (await handle.query(getState)).assignment!.slots.at(-1)!;
   expect(next.proposedMemberId).toBe(p.id('c1'));
-  await handle.executeUpdate(confirmMember, {
+  await executeStep(handle, confirmMember, {
     args: [{ ledgerSeq: next.ledgerSeq, memberId: next.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
   });
   await untilStage(handle, prisma, 'performing');

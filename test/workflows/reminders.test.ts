@@ -19,6 +19,7 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, createTestWorker, startTimeSkipping, testPrisma, uniqueTaskQueue } from '../support/context';
 import { startFakeSmsGateway } from '../support/fake-sms-gateway';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -99,7 +100,7 @@ test('S-3.2 no reminder after the materials arrive', async () => {
     const due = correctionDeadline(new Date(input.receivedAt), 15);
     const [threeDays] = reminderSchedule(due, [3, 1, 0], 9);
     await sleepUntil(new Date(threeDays!.at.getTime() + 3_600_000));
-    await handle.executeUpdate(supplyMaterials, {
+    await executeStep(handle, supplyMaterials, {
       args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'agent-1' }],
     });
     await sleepUntil(new Date(due.getTime() + 86_400_000));
@@ -139,22 +140,22 @@ describe('S-3.2 extension once, with a reason; the last day counts', () => {
       const input = await received();
       const handle = await start(input);
       const due = correctionDeadline(new Date(input.receivedAt), 15);
-      const result = await handle.executeUpdate(extendCorrectionDeadline, {
+      const result = await executeStep(handle, extendCorrectionDeadline, {
         args: [{ days: 5, reason: '申请人住院，无法按期提交', extendedBy: 'staff-1' }],
       });
       const extended = extendDeadline(due, 5);
       expect(result.correctionDueAt).toBe(extended.toISOString());
-      const again = await handle
-        .executeUpdate(extendCorrectionDeadline, { args: [{ days: 1, reason: '再延', extendedBy: 'staff-1' }] })
-        .then(
-          () => undefined,
-          (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
-        );
+      const again = await executeStep(handle, extendCorrectionDeadline, {
+        args: [{ days: 1, reason: '再延', extendedBy: 'staff-1' }],
+      }).then(
+        () => undefined,
+        (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
+      );
       expect(again?.message).toContain('只能延长一次');
 
       await sleepUntil(new Date(extended.getTime() - 3_600_000)); // 23:00 on the new last day
       expect((await handle.query(getState)).stage).toBe('awaiting_materials');
-      const done = await handle.executeUpdate(supplyMaterials, {
+      const done = await executeStep(handle, supplyMaterials, {
         args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'applicant' }],
       });
       expect(done.stage).toBe('under_review');
@@ -174,12 +175,12 @@ describe('S-3.2 extension once, with a reason; the last day counts', () => {
       const due = correctionDeadline(new Date(input.receivedAt), 15);
       await sleepUntil(new Date(due.getTime() + 60_000));
       expect((await handle.query(getState)).stage).toBe('terminated');
-      const late = await handle
-        .executeUpdate(supplyMaterials, { args: [{ items: ['economic_statement'], receivedBy: 'applicant' }] })
-        .then(
-          () => 'accepted',
-          (err: unknown) => (err instanceof WorkflowUpdateFailedError ? 'refused' : String(err)),
-        );
+      const late = await executeStep(handle, supplyMaterials, {
+        args: [{ items: ['economic_statement'], receivedBy: 'applicant' }],
+      }).then(
+        () => 'accepted',
+        (err: unknown) => (err instanceof WorkflowUpdateFailedError ? 'refused' : String(err)),
+      );
       expect(late).not.toBe('accepted');
     });
   });
@@ -192,7 +193,7 @@ describe('S-3.2 extension once, with a reason; the last day counts', () => {
         { days: 3, reason: ' ', extendedBy: 's' },
         { days: 16, reason: '理由', extendedBy: 's' },
       ]) {
-        const failure = await handle.executeUpdate(extendCorrectionDeadline, { args: [args] }).then(
+        const failure = await executeStep(handle, extendCorrectionDeadline, { args: [args] }).then(
           () => undefined,
           (err: WorkflowUpdateFailedError) => err.cause as ApplicationFailure,
         );

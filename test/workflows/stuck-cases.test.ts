@@ -47,6 +47,7 @@ import {
   untilStage,
   type WorkflowSuite,
 } from '../support/context';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -207,7 +208,7 @@ describe('issue 8: stuck cases, each at its obligation', () => {
       applicant: { name: '核查样例', idNumber: residentIdNumber(`${forty}0101`, '101') },
     });
     cases.review = { no: review.input.applicationNo, handle: review.handle };
-    const v = await review.handle.executeUpdate(requestVerification, {
+    const v = await executeStep(review.handle, requestVerification, {
       args: [{ route: 'letter', dueDays: 5, requestedBy: 'staff-1' }],
     });
     s = await synced(review.handle);
@@ -237,10 +238,10 @@ describe('issue 8: stuck cases, each at its obligation', () => {
     // L-10: a refusal objected to; the justice bureau reviews within 5 days.
     const objected = await started(p.agency);
     cases.objection = { no: objected.input.applicationNo, handle: objected.handle };
-    await objected.handle.executeUpdate(decide, {
+    await executeStep(objected.handle, decide, {
       args: [{ decision: 'refuse', reason: '经济状况不符合条件', decidedBy: 'head-1', requestId: 'r' }],
     });
-    await objected.handle.executeUpdate(fileObjection, { args: [{ reason: '收入计算有误', filedBy: 'app-1' }] });
+    await executeStep(objected.handle, fileObjection, { args: [{ reason: '收入计算有误', filedBy: 'app-1' }] });
     s = await synced(objected.handle);
     expected.set(
       'objection',
@@ -293,21 +294,21 @@ describe('issue 8: stuck cases, each at its obligation', () => {
       const { input, handle } = await grantedCase(p.agency, { rules });
       await settled(handle);
       const [sl] = (await stateOf(handle)).assignment!.slots;
-      await handle.executeUpdate(confirmMember, {
+      await executeStep(handle, confirmMember, {
         args: [{ ledgerSeq: sl!.ledgerSeq, memberId: sl!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
       });
       await untilStage(handle, prisma, 'assigned');
       const member = sl!.proposedMemberId;
       if (steps >= 1)
-        await handle.executeUpdate(recordEngagement, { args: [{ signedOn: await today(), recordedBy: member }] });
+        await executeStep(handle, recordEngagement, { args: [{ signedOn: await today(), recordedBy: member }] });
       if (steps >= 2)
-        await handle.executeUpdate(reportMatterEnded, { args: [{ endedOn: await today(), reportedBy: member }] });
+        await executeStep(handle, reportMatterEnded, { args: [{ endedOn: await today(), reportedBy: member }] });
       if (steps >= 3)
-        await handle.executeUpdate(submitCaseFile, {
+        await executeStep(handle, submitCaseFile, {
           args: [{ documents: ['民事调解书'], report: '调解结案', submittedBy: member }],
         });
       if (steps >= 4) {
-        await handle.executeUpdate(reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+        await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
         await untilStage(handle, prisma, 'evaluating');
       }
       return { no: input.applicationNo, handle, member, institution: sl!.institutionId, state: await synced(handle) };
@@ -379,11 +380,11 @@ describe('issue 8: stuck cases, each at its obligation', () => {
     async function evaluated(score?: number) {
       const c = await performed(4);
       const { handle } = await evaluationOf(c.no);
-      await handle.executeUpdate(assignEvaluator, {
+      await executeStep(handle, assignEvaluator, {
         args: [{ evaluatorId: 'eval-7', kind: 'peer', assignedBy: 'staff-1' }],
       });
       if (score !== undefined) {
-        await handle.executeUpdate(submitScore, {
+        await executeStep(handle, submitScore, {
           args: [{ points: points(score), comments: '', scoredBy: 'eval-7' }],
         });
       }

@@ -30,6 +30,7 @@ import {
   untilStage,
 } from '../support/context';
 import { Worker } from '@temporalio/worker';
+import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -99,17 +100,17 @@ const grant = (requestId: string) => ({
 
 test('S-3.1 item 1: good credit from the credit service and no doubt: the commitment is accepted and aid granted', async () => {
   const { input, handle } = await verifyCase('101');
-  expect((await failureOf(handle.executeUpdate(decide, grant('g0'))))?.message).toContain('S-3.1');
-  const v = await handle.executeUpdate(requestVerification, {
+  expect((await failureOf(executeStep(handle, decide, grant('g0'))))?.message).toContain('S-3.1');
+  const v = await executeStep(handle, requestVerification, {
     args: [{ route: 'credit_lookup', dueDays: 1, requestedBy: 'staff-1' }],
   });
   expect(v.tasks[0]).toMatchObject({ route: 'credit_lookup', rating: 'none', result: 'confirmed' });
   expect(asked.some((a) => a.idNumber === input.applicant.idNumber)).toBe(true);
-  const settled = await handle.executeUpdate(settleVerification, {
+  const settled = await executeStep(handle, settleVerification, {
     args: [{ basis: 'no_doubt', settledBy: 'staff-1' }],
   });
   expect(settled).toMatchObject({ status: 'accepted', basis: 'no_doubt' });
-  await handle.executeUpdate(decide, grant('g1'));
+  await executeStep(handle, decide, grant('g1'));
   await untilStage(handle, prisma, 'assigning');
 });
 
@@ -117,44 +118,44 @@ test('S-3.1 item 2: a bad credit record means verification; a field check by the
   const year = new Date(await env.currentTimeMs()).getUTCFullYear() - 40;
   ratings.set(residentIdNumber(`${year}0101`, '102'), 'bad');
   const { handle } = await verifyCase('102');
-  const v = await handle.executeUpdate(requestVerification, {
+  const v = await executeStep(handle, requestVerification, {
     args: [{ route: 'credit_lookup', dueDays: 1, requestedBy: 'staff-1' }],
   });
   expect(v.tasks[0]).toMatchObject({ rating: 'bad', result: 'inconclusive' });
   const refused = await failureOf(
-    handle.executeUpdate(settleVerification, { args: [{ basis: 'no_doubt', settledBy: 'staff-1' }] }),
+    executeStep(handle, settleVerification, { args: [{ basis: 'no_doubt', settledBy: 'staff-1' }] }),
   );
   expect(refused?.message).toContain('不良信用记录');
-  const field = await handle.executeUpdate(requestVerification, {
+  const field = await executeStep(handle, requestVerification, {
     args: [{ route: 'field_check', dueDays: 5, requestedBy: 'staff-1' }],
   });
   const task = field.tasks.find((t) => t.route === 'field_check')!;
   expect(task.dueAt > task.requestedAt).toBe(true);
-  const done = await handle.executeUpdate(recordVerificationResult, {
+  const done = await executeStep(handle, recordVerificationResult, {
     args: [{ taskId: task.id, result: 'confirmed', note: '上门核实，家中确无固定收入', resultBy: 'agent-1' }],
   });
   expect(done).toMatchObject({ status: 'verified', basis: 'verification' });
-  await handle.executeUpdate(decide, grant('g2'));
+  await executeStep(handle, decide, grant('g2'));
   await untilStage(handle, prisma, 'assigning');
 });
 
 test('S-3.1 item 3: a letter without an exact answer; inference needs a written reason', async () => {
   const { handle } = await verifyCase('103');
   const early = await failureOf(
-    handle.executeUpdate(settleVerification, { args: [{ basis: 'inference', reason: '推定', settledBy: 's' }] }),
+    executeStep(handle, settleVerification, { args: [{ basis: 'inference', reason: '推定', settledBy: 's' }] }),
   );
   expect(early?.message).toContain('第三项');
-  const v = await handle.executeUpdate(requestVerification, {
+  const v = await executeStep(handle, requestVerification, {
     args: [{ route: 'letter', dueDays: 10, requestedBy: 'staff-1' }],
   });
-  await handle.executeUpdate(recordVerificationResult, {
+  await executeStep(handle, recordVerificationResult, {
     args: [{ taskId: v.tasks[0]!.id, result: 'inconclusive', note: '协查单位未掌握收入情况', resultBy: 'staff-1' }],
   });
   const noReason = await failureOf(
-    handle.executeUpdate(settleVerification, { args: [{ basis: 'inference', settledBy: 's' }] }),
+    executeStep(handle, settleVerification, { args: [{ basis: 'inference', settledBy: 's' }] }),
   );
   expect(noReason?.type).toBe('InvalidInput');
-  const settled = await handle.executeUpdate(settleVerification, {
+  const settled = await executeStep(handle, settleVerification, {
     args: [{ basis: 'inference', reason: '申请人长期务农，村委会证明无其他收入来源', settledBy: 'staff-1' }],
   });
   expect(settled).toMatchObject({ status: 'accepted', basis: 'inference' });
@@ -162,26 +163,26 @@ test('S-3.1 item 3: a letter without an exact answer; inference needs a written 
 
 test('S-3.1 a phone inquiry that refutes the statement blocks a grant; a refusal is still possible', async () => {
   const { handle } = await verifyCase('104');
-  const v = await handle.executeUpdate(requestVerification, {
+  const v = await executeStep(handle, requestVerification, {
     args: [{ route: 'phone', dueDays: 2, requestedBy: 'staff-1' }],
   });
-  await handle.executeUpdate(recordVerificationResult, {
+  await executeStep(handle, recordVerificationResult, {
     args: [
       { taskId: v.tasks[0]!.id, result: 'refuted', note: '知情人称申请人经营店铺，收入较高', resultBy: 'staff-1' },
     ],
   });
-  expect((await failureOf(handle.executeUpdate(decide, grant('g4'))))?.message).toContain('否定');
-  await handle.executeUpdate(decide, {
+  expect((await failureOf(executeStep(handle, decide, grant('g4'))))?.message).toContain('否定');
+  await executeStep(handle, decide, {
     args: [{ decision: 'refuse', reason: '经核查不符合经济困难标准', decidedBy: 'head-1', requestId: 'r4' }],
   });
 });
 
 test('S-3.1 shared-data lookup confirmed; and no verification at all where the check is waived (S-1.2)', async () => {
   const { handle } = await verifyCase('105');
-  const v = await handle.executeUpdate(requestVerification, {
+  const v = await executeStep(handle, requestVerification, {
     args: [{ route: 'shared_data', dueDays: 3, requestedBy: 'staff-1' }],
   });
-  const done = await handle.executeUpdate(recordVerificationResult, {
+  const done = await executeStep(handle, recordVerificationResult, {
     args: [{ taskId: v.tasks[0]!.id, result: 'confirmed', note: '民政共享数据：低收入家庭', resultBy: 'staff-1' }],
   });
   expect(done.status).toBe('verified');
@@ -193,7 +194,7 @@ test('S-3.1 shared-data lookup confirmed; and no verification at all where the c
     args: [elderly],
   });
   const waived = await failureOf(
-    h2.executeUpdate(requestVerification, { args: [{ route: 'phone', dueDays: 2, requestedBy: 's' }] }),
+    executeStep(h2, requestVerification, { args: [{ route: 'phone', dueDays: 2, requestedBy: 's' }] }),
   );
   expect(waived?.message).toContain('无需核查');
 });

@@ -24,6 +24,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   justice_bureau: '司法行政部门',
   manager: '管理人员',
   auditor: '审计人员',
+  technical_support: '技术支持',
 };
 
 export const CHANNEL_LABELS = {

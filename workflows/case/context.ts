@@ -1,0 +1,127 @@
+/**
+ * The case context (案件上下文) every phase of `applicationWorkflow` shares: the input and live state, the rule
+ * snapshot the case started with, the steps staff send, and the one recorder that owns `seq` and the order of the
+ * stored record. Phases never import each other; what two phases need is here or a pure function in `domain/`.
+ */
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { CaseOpening, EventRecord } from '../../activities/application-records';
+import { ERROR_TYPES, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
+import type { RuleConfig } from '../../domain/rule-config';
+import { moveReviewClock } from '../../domain/review-clock';
+import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
+import { canTransition, STAGES, type Stage } from '../../domain/stages';
+import { Attention } from '../support/attention';
+import { Recorder, type Notice } from '../support/recorder';
+import { settle, StepRunner } from '../support/steps';
+
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+/** Unlimited attempts: a database outage must delay a case, never lose it (a data error is not retried: attention). */
+export const acts = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+/** The rotation's picks lock the agency's pool: allow them longer. */
+export const rotation = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
+
+export interface EventMeta {
+  actor: string;
+  ruleIds: string[];
+  note?: string;
+}
+
+/** A notice of this case; without a recipient it goes to the applicant. */
+export function notice(obligationKey: string, template: string, body: string, recipient?: string): Notice {
+  return { obligationKey, template, body, ...(recipient ? { recipient } : {}) };
+}
+
+/** Refuses a step (or fails it) with a Chinese message and a stable type the API maps to 422. */
+export function fail(message: string, type: string = ERROR_TYPES.invalidTransition): never {
+  throw ApplicationFailure.create({ type, message });
+}
+
+/** Refuses (422) a move the stage machine does not allow. */
+export function assertTransition(from: Stage, to: Stage): void {
+  if (!canTransition(from, to)) {
+    throw ApplicationFailure.create({
+      type: ERROR_TYPES.invalidTransition,
+      message: `申请当前处于「${STAGES[from]}」阶段，不能转入「${STAGES[to]}」`,
+      details: [{ from, to }],
+    });
+  }
+}
+
+export class CaseContext {
+  readonly steps = new StepRunner();
+  readonly attention: Attention;
+  private readonly recorder: Recorder<EventRecord, ApplicationState>;
+
+  constructor(
+    readonly input: ApplicationInput,
+    readonly state: ApplicationState,
+    opening: CaseOpening,
+  ) {
+    this.attention = new Attention({
+      caseKind: 'application',
+      caseNo: state.applicationNo,
+      agencyCode: state.agencyCode,
+      onChange: (a) => (this.state.attention = a),
+      flag: (args) => acts.flagAttention(args),
+      clear: (args) => acts.clearAttention(args),
+    });
+    let first: CaseOpening | undefined = opening;
+    this.recorder = new Recorder({
+      caseNo: state.applicationNo,
+      snapshot: () => JSON.parse(JSON.stringify(this.state)) as ApplicationState,
+      write: async ({ entries, state: snapshot, notices }) => {
+        const ids = await acts.recordCase({
+          ...(first ? { opening: first } : {}),
+          events: entries,
+          state: snapshot,
+          notices,
+        });
+        first = undefined;
+        return ids;
+      },
+      deliver: (ids) => acts.deliverNotices({ ids }),
+      attention: this.attention,
+    });
+  }
+
+  get rules(): RuleConfig {
+    return this.input.rules;
+  }
+
+  /** Records an event in the current stage, with its notices; resolves once stored. */
+  record(meta: EventMeta, notices: Notice[] = []): Promise<void> {
+    this.state.seq += 1;
+    const { applicationNo, seq, stage } = this.state;
+    return this.recorder.record({ applicationNo, seq, stage, at: new Date().toISOString(), ...meta }, notices);
+  }
+
+  /** Moves the case to `to` (refused with 422 when the stage machine does not allow it) and records it. */
+  transition(to: Stage, meta: EventMeta, notices: Notice[] = []): Promise<void> {
+    assertTransition(this.state.stage, to);
+    const clock = moveReviewClock(this.state, to, this.rules.reviewPausesForMaterials, Date.now());
+    const note = clock ? (meta.note ? `${meta.note}\n${clock}` : clock) : meta.note;
+    this.state.stage = to;
+    this.state.stageEnteredAt = new Date().toISOString();
+    upsertSearchAttributes([
+      { key: STAGE_ATTR, value: to },
+      { key: STAGE_ENTERED_AT_ATTR, value: new Date(this.state.stageEnteredAt) },
+    ]);
+    return this.record({ ...meta, ...(note === undefined ? {} : { note }) }, notices);
+  }
+
+  /** Queues notices without an event (reminders): written with the next batch. */
+  notify(...notices: Notice[]): Promise<void> {
+    return this.recorder.record(undefined, notices);
+  }
+
+  /** An activity call of a phase: a data error waits for an operator (needs attention) instead of failing the case. */
+  call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.attention.guard(() => fn());
+  }
+
+  /** Everything recorded is stored and delivered, and no step waits or runs: the workflow may end. */
+  settle(): Promise<void> {
+    return settle(this.steps, this.recorder);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Intake and eligibility (受理与经济困难审查): the state a case starts with, decided by the pure rules of `domain/`
+ * (S-1.x, L-4, L-8 eligibility; L-14 and the channel's checks; S-3.2 / L-7 grounds to accept first), and what its
+ * first write stores. No I/O: the recorder writes it with the first stage.
+ */
+import type { CaseOpening } from '../../activities/application-records';
+import type { ApplicationInput, ApplicationState } from '../../domain/definitions';
+import { birthDateFromIdNumber, decideEligibility } from '../../domain/eligibility';
+import { acceptedFirstGrounds, intakeChecks } from '../../domain/intake';
+import { missingMaterials } from '../../domain/materials';
+import { endOfDayPeriod } from '../../domain/deadlines';
+import { cstDateOf } from '../../domain/time';
+
+export function openCase(input: ApplicationInput): { state: ApplicationState; opening: CaseOpening } {
+  const receivedAt = new Date(input.receivedAt);
+  const state: ApplicationState = {
+    applicationNo: input.applicationNo,
+    agencyCode: input.agencyCode,
+    channel: input.channel,
+    stage: 'received',
+    stageEnteredAt: input.receivedAt,
+    seq: 1,
+    materialsSupplied: [...new Set(input.materialsSupplied)],
+    materialsMissing: missingMaterials(input.materialsSupplied),
+    // L-1: the review clock runs from receipt.
+    reviewDueAt: endOfDayPeriod(receivedAt, input.rules.reviewDays).toISOString(),
+  };
+  const eligibility = decideEligibility(
+    {
+      ...input.eligibilityClaims,
+      applicationDate: cstDateOf(receivedAt),
+      birthDate: birthDateFromIdNumber(input.applicant.idNumber),
+      notification: input.channel === 'notification',
+      matterCategory: input.matter.category,
+      documentsSeen: input.eligibilityClaims?.documentsSeen ?? [],
+      householdSize: input.economicSituation.householdSize,
+      monthlyHouseholdIncome: input.economicSituation.monthlyHouseholdIncome,
+    },
+    input.rules.hardshipStandard,
+  );
+  // S-3.1: a statement to be verified opens the verification.
+  if (eligibility.outcome.kind === 'verify') state.verification = { status: 'pending', tasks: [] };
+  state.eligibility = {
+    kind: eligibility.outcome.kind,
+    ruleIds: eligibility.outcome.ruleIds,
+    anyMatter: eligibility.anyMatter,
+  };
+  const checks = intakeChecks(input.intake, receivedAt);
+  const acceptedFirst = acceptedFirstGrounds({
+    applicationDate: cstDateOf(receivedAt),
+    matterCategory: input.matter.category,
+    migrantWorker: input.eligibilityClaims?.migrantWorker,
+    details: input.intake,
+  });
+  if (acceptedFirst.length > 0) state.acceptedFirst = acceptedFirst;
+  return {
+    state,
+    opening: { input, state: JSON.parse(JSON.stringify(state)) as ApplicationState, eligibility, checks },
+  };
+}

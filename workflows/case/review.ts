@@ -1,0 +1,49 @@
+/**
+ * Review and decision (审查与决定, L-1): the agency decides within the review period (a late decision is allowed and
+ * flagged); a grant needs the economic statement settled (S-3.1); a refusal carries its written reasons. And L-9: aid
+ * granted (or accepted first) is terminated on a statutory ground, told to the applicant with the objection window.
+ */
+import { setHandler } from '@temporalio/workflow';
+import {
+  decide,
+  ERROR_TYPES,
+  L9_GROUNDS,
+  terminateAid,
+  type DecideInput,
+  type TerminateAidInput,
+} from '../../domain/definitions';
+import { grantBlockedByVerification, terminable } from '../../domain/termination';
+import { assertTransition, fail, notice, type CaseContext } from './context';
+
+export function registerReviewSteps(ctx: CaseContext): void {
+  const { state } = ctx;
+  ctx.steps.on(decide, {
+    validate: ({ decision, reason }: DecideInput) => {
+      assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused');
+      const blocked = decision === 'grant' ? grantBlockedByVerification(state) : undefined;
+      if (blocked) fail(blocked);
+      if (decision === 'refuse' && !reason?.trim()) fail('不予法律援助须书面说明理由（L-1）', ERROR_TYPES.invalidInput);
+    },
+    run: async ({ decision, reason, decidedBy, requestId }) => {
+      const decidedAt = new Date().toISOString();
+      const late = state.reviewDueAt !== undefined && Date.now() > new Date(state.reviewDueAt).getTime();
+      state.decision = { decision, reason, decidedBy, decidedAt, requestId, late };
+      const decided = decision === 'grant' ? 'granted' : 'refused';
+      const note = late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason;
+      await ctx.transition(decided, { actor: decidedBy, ruleIds: ['L-1'], ...(note === undefined ? {} : { note }) });
+      // The decision's own stage: a granted case has usually moved on to assignment by now (S-3.3).
+      return { applicationNo: state.applicationNo, stage: decided, decidedAt };
+    },
+  });
+
+  // L-9 is a signal: the API checks first and answers 422; a late or repeated signal changes nothing.
+  setHandler(terminateAid, ({ ground, reason, terminatedBy }: TerminateAidInput) => {
+    if (!terminable(state) || !(ground in L9_GROUNDS) || !reason.trim()) return;
+    state.termination = { ground, reason, terminatedBy, at: new Date().toISOString(), fromStage: state.stage };
+    state.closedReason = `${L9_GROUNDS[ground]}，终止法律援助（L-9）：${reason}`;
+    const text = `【法律援助终止通知】您的法律援助（编号 ${state.applicationNo}）因${L9_GROUNDS[ground]}终止。如有异议，可在 ${ctx.rules.objectionWindowDays} 日内提出（L-10）。`;
+    void ctx.transition('terminated', { actor: terminatedBy, ruleIds: ['L-9'], note: state.closedReason }, [
+      notice(`aid-terminated-${state.seq + 1}`, 'aid_terminated', text),
+    ]);
+  });
+}

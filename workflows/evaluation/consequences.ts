@@ -1,0 +1,157 @@
+/**
+ * What a score in force does (S-4.5, S-2.8(a), S-4.6). Every change of it re-applies all consequences for its new
+ * version: the payout is corrected by an adjusting line, a removal is reversed (with the S-2.8(b) impact timer it
+ * returns to), an interview cancelled or scheduled; the member is told the result.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../../activities';
+import type { RecordPayoutArgs } from '../../activities/payout';
+import type { poolImpactWorkflow } from '../pool-impact';
+import { endOfDayPeriod } from '../../domain/deadlines';
+import { ERROR_TYPES, poolImpactWorkflowId, type ScoreRecord } from '../../domain/definitions';
+import { needsInterview, removesMember, TIERS, tierOf, type Tier } from '../../domain/quality';
+import { formatCst } from '../../domain/time';
+import { notice } from '../case/context';
+import type { Notice } from '../support/recorder';
+import type { Evaluation } from './evaluation';
+
+/** Unlimited attempts: a database outage must delay an evaluation, never lose it (a data error waits: attention). */
+export const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The message of a business refusal of `type` carried by a failed activity, or undefined for any other failure. */
+function refusalOf(err: unknown, type: string): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.type === type ? cause.message : undefined;
+}
+
+/** S-4.5, S-2.8(a), S-4.6: the score in force changed (or was set): apply every consequence for this version. */
+export async function applyScore(e: Evaluation, record: ScoreRecord): Promise<void> {
+  const s = e.state;
+  const t = tierOf(record.score, e.rules.qualityTiers);
+  const version = (s.current?.version ?? 0) + 1;
+  const before = s.current;
+  s.current = { score: record.score, tier: t.tier, coefficient: t.coefficient, version };
+  await removal(e, record.score, version);
+  const changed = before ? `，由 ${before.score} 分（${TIERS[before.tier as Tier]}）更正` : '';
+  const result = notice(
+    `evaluation-result-v${version}`,
+    'evaluation_result',
+    `【评估结果】法律援助案件 ${s.applicationNo}：${record.score} 分，${TIERS[t.tier]}，补贴系数 ${t.coefficient}${changed}（S-4.5）。`,
+    e.member,
+  );
+  await e.save(...interview(e, record.score, t.tier, version), result);
+  await pay(e, version);
+}
+
+/** S-2.8(a): a score of 65 or below removes the member at once; a score changed above it reverses the removal. */
+async function removal(e: Evaluation, score: number, version: number): Promise<void> {
+  const s = e.state;
+  const { memberId, applicationNo } = e.input;
+  const requestId = `eval-${applicationNo}-v${version}`;
+  if (removesMember(score, e.rules.removalThreshold)) {
+    if (!s.removal?.removed || s.removal.reversed) {
+      const r = await e.attention.guard(() => acts.removeForScore({ memberId, applicationNo, score, requestId }));
+      s.removal = { version, removed: r.removed };
+    }
+  } else if (s.removal?.removed && !s.removal.reversed) {
+    const r = await e.attention.guard(() =>
+      acts.reverseScoreRemoval({ memberId, applicationNo, actor: 'system', requestId }),
+    );
+    s.removal = { ...s.removal, reversed: r.reversed };
+    // Back to an S-2.8(b) impact period still running: its timer must run for the reversal event.
+    if (r.impactTimer) {
+      const { eventId, until } = r.impactTimer;
+      await startChild<typeof poolImpactWorkflow>('poolImpactWorkflow', {
+        workflowId: poolImpactWorkflowId(eventId),
+        args: [{ memberId, eventId, until }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }).catch((err: unknown) => {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
+    }
+  }
+}
+
+/** S-4.6: interview of the member and the institution's head for 65 and below; cancelled if the score rises. */
+function interview(e: Evaluation, score: number, tier: Tier, version: number): Notice[] {
+  const s = e.state;
+  const current = s.interview;
+  if (!needsInterview(score, e.rules.removalThreshold)) {
+    if (current && !current.heldOn && !current.cancelled) current.cancelled = true;
+    return [];
+  }
+  if (current && !current.cancelled) return [];
+  const dueAt = endOfDayPeriod(new Date(), e.rules.interviewDays).toISOString();
+  s.interview = { version, dueAt };
+  return [e.member, `institution:${e.input.institutionId}`].map((to) =>
+    notice(
+      `interview-${version}-${to.split(':')[0]}`,
+      'interview_scheduled',
+      `【约谈通知】法律援助案件 ${s.applicationNo} 评估为${TIERS[tier]}（${score} 分），法律援助机构将于 ${formatCst(new Date(dueAt))} 前约谈承办人员及所在机构负责人（S-4.6）。`,
+      to,
+    ),
+  );
+}
+
+/** S-4.5: the payout for the score in force; a missing fee schedule is retried daily (the agency is told once). */
+export async function pay(e: Evaluation, version: number, special = false): Promise<void> {
+  const s = e.state;
+  const told: Notice[] = [];
+  try {
+    const args = payout(e, version, special);
+    const r = await e.attention.guard(() => acts.recordPayout(args));
+    s.payouts.push({ version, amountCents: r.amountCents, totalCents: r.totalCents });
+    s.payoutPending = undefined;
+    e.payoutRetryAt = undefined;
+  } catch (err) {
+    const missing = refusalOf(err, ERROR_TYPES.feeScheduleMissing);
+    if (missing === undefined) throw err;
+    if (s.payoutPending === undefined) {
+      told.push(
+        notice(
+          `fee-schedule-missing-v${version}`,
+          'fee_schedule_missing',
+          `【补贴待发】法律援助案件 ${s.applicationNo}：${missing}。请配置基本劳务费标准（S-4.5）。`,
+          e.head,
+        ),
+      );
+    }
+    s.payoutPending = missing;
+    e.payoutRetryAt = Date.now() + DAY_MS;
+  }
+  await e.save(...told);
+}
+
+/** The payout line for a score version (or a special case), as the state stands now. */
+function payout({ input, state: s, rules }: Evaluation, version: number, special: boolean): RecordPayoutArgs {
+  const { applicationNo, agencyCode, memberId, institutionId, matterType, caseStage, assignedOn } = input;
+  return {
+    applicationNo,
+    agencyCode,
+    memberId,
+    institutionId,
+    matterType,
+    caseStage,
+    assignedOn,
+    kind: special ? 'special' : 'payout',
+    tier: special ? null : s.current!.tier,
+    coefficient: special ? rules.specialCaseCoefficient : s.current!.coefficient,
+    scoreVersion: version,
+    reason: special
+      ? `特殊案件，按本机构规定发放（S-4.5）`
+      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}（S-4.5）`,
+  };
+}

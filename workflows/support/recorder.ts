@@ -1,0 +1,78 @@
+/**
+ * The one recorder of a case workflow: it owns the order of the stored record. Every event and every notice goes
+ * through it; what is recorded in one workflow activation is written in one activity and one transaction (the event,
+ * the state it leaves, the obligations, the notices), batches are written strictly one after another, so the stored
+ * history matches the workflow's, and notices to the applicant's phone or e-mail are delivered on a chain of their own
+ * so a slow gateway never holds up the record.
+ */
+import type { NoticeRequest } from '../../activities/notifications';
+import type { Attention } from './attention';
+import { withoutControlCharacters } from './attention';
+
+/** A notice of the case; the recorder adds the case number. */
+export type Notice = Omit<NoticeRequest, 'applicationNo'>;
+
+export interface Batch<E, S> {
+  entries: E[];
+  state: S;
+  notices: NoticeRequest[];
+}
+
+export interface RecorderDeps<E, S> {
+  caseNo: string;
+  /** A copy of the state as it is now (the batch stores the last one). */
+  snapshot(): S;
+  /** Writes a batch in one transaction; answers the ids of notices still to deliver (SMS, e-mail). */
+  write(batch: Batch<E, S>): Promise<string[]>;
+  deliver(ids: string[]): Promise<void>;
+  attention: Attention;
+}
+
+interface Pending<E> {
+  entry?: E;
+  notices: Notice[];
+  done: () => void;
+}
+
+export class Recorder<E, S> {
+  private readonly pending: Pending<E>[] = [];
+  private lastState?: S;
+  private writing: Promise<void> | undefined;
+  private deliveries: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: RecorderDeps<E, S>) {}
+
+  /** Records an entry (or none: notices only) with the state as it is now; resolves once it is stored. */
+  record(entry: E | undefined, notices: Notice[] = []): Promise<void> {
+    this.lastState = this.deps.snapshot();
+    return new Promise<void>((done) => {
+      this.pending.push({ entry, notices, done });
+      this.writing ??= this.drain();
+    });
+  }
+
+  /** Resolves once everything recorded so far is stored and its notices delivered. */
+  async flushed(): Promise<void> {
+    while (this.writing) await this.writing;
+    await this.deliveries;
+  }
+
+  private async drain(): Promise<void> {
+    // Everything recorded in this activation goes into one batch: wait for the activation's other steps first.
+    await Promise.resolve();
+    while (this.pending.length > 0) {
+      const taken = this.pending.splice(0);
+      const batch: Batch<E, S> = {
+        entries: taken.flatMap((p) => (p.entry === undefined ? [] : [p.entry])),
+        state: this.lastState!,
+        notices: taken.flatMap((p) => p.notices.map((n) => ({ applicationNo: this.deps.caseNo, ...n }))),
+      };
+      const ids = await this.deps.attention.guard((sanitize) =>
+        this.deps.write(sanitize ? withoutControlCharacters(batch) : batch),
+      );
+      if (ids.length > 0) this.deliveries = this.deliveries.then(() => this.deps.deliver(ids));
+      for (const p of taken) p.done();
+    }
+    this.writing = undefined;
+  }
+}
