@@ -25,7 +25,7 @@ import {
 import { answerDeadline, CALL_OUTCOMES, DEFAULT_HOTLINE_RULES, type HotlineRules } from '../domain/hotline';
 import { formatCst } from '../domain/time';
 import { fail, notice } from './case/context';
-import { Attention } from './support/attention';
+import { Attention, withoutControlCharacters } from './support/attention';
 import { runClocks, type Clock } from './support/clocks';
 import { Recorder, type Notice } from './support/recorder';
 import { settle, StepRunner, type Step } from './support/steps';
@@ -65,7 +65,8 @@ class HotlineCall {
     this.recorder = new Recorder({
       caseNo: callId,
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as HotlineCallState,
-      write: ({ state, notices }) => acts.recordCall({ state, notices }),
+      write: ({ state, notices }, clean) =>
+        acts.recordCall(clean ? withoutControlCharacters({ state, notices }) : { state, notices }),
       deliver: (ids) => acts.deliverNotices({ ids }),
       attention: this.attention,
     });

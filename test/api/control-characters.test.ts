@@ -118,8 +118,8 @@ beforeAll(async () => {
 
   fx.pending = await file(intakeBody());
 
-  // A case up to the file review: all materials, verification (S-3.1), grant (L-1), the institution's confirmation (S-2.10) recorded by
-  // the agency, engagement (L-6) and the case file (L-12), each by agency staff on the member's behalf.
+  // A case up to the file review: all materials, verification (S-3.1), grant (L-1), the institution's confirmation
+  // (S-2.10) recorded by the agency, engagement (L-6) and the case file (L-12), by agency staff for the member.
   const no = await file(intakeBody({ materialsSupplied: ['identity_proof', 'economic_statement', 'matter_evidence'] }));
   fx.inReview = no;
   await storedStage(no, 'under_review');

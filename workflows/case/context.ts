@@ -11,7 +11,7 @@ import type { RuleConfig } from '../../domain/rule-config';
 import { moveReviewClock } from '../../domain/review-clock';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
 import { canTransition, STAGES, type Stage } from '../../domain/stages';
-import { Attention } from '../support/attention';
+import { Attention, withoutControlCharacters } from '../support/attention';
 import { Recorder, type Notice } from '../support/recorder';
 import { settle, StepRunner } from '../support/steps';
 
@@ -70,13 +70,9 @@ export class CaseContext {
     this.recorder = new Recorder({
       caseNo: state.applicationNo,
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as ApplicationState,
-      write: async ({ entries, state: snapshot, notices }) => {
-        const ids = await acts.recordCase({
-          ...(first ? { opening: first } : {}),
-          events: entries,
-          state: snapshot,
-          notices,
-        });
+      write: async ({ entries, state: snapshot, notices }, clean) => {
+        const batch = { ...(first ? { opening: first } : {}), events: entries, state: snapshot, notices };
+        const ids = await acts.recordCase(clean ? withoutControlCharacters(batch) : batch);
         first = undefined;
         return ids;
       },

@@ -9,7 +9,7 @@ import { needsExpertReview, type Tier } from '../../domain/quality';
 import type { RuleConfig } from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice } from '../case/context';
-import { Attention } from '../support/attention';
+import { Attention, withoutControlCharacters } from '../support/attention';
 import { runClocks, type Clock } from '../support/clocks';
 import { Recorder, type Notice } from '../support/recorder';
 import { settle, StepRunner } from '../support/steps';
@@ -62,7 +62,8 @@ export class Evaluation {
     this.recorder = new Recorder({
       caseNo: applicationNo,
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as EvaluationState,
-      write: ({ state, notices }) => acts.recordEvaluation({ state, notices }),
+      write: ({ state, notices }, clean) =>
+        acts.recordEvaluation(clean ? withoutControlCharacters({ state, notices }) : { state, notices }),
       deliver: (ids) => acts.deliverNotices({ ids }),
       attention: this.attention,
     });

@@ -7,7 +7,6 @@
  */
 import type { NoticeRequest } from '../../activities/notifications';
 import type { Attention } from './attention';
-import { withoutControlCharacters } from './attention';
 
 /** A notice of the case; the recorder adds the case number. */
 export type Notice = Omit<NoticeRequest, 'applicationNo'>;
@@ -22,8 +21,11 @@ export interface RecorderDeps<E, S> {
   caseNo: string;
   /** A copy of the state as it is now (the batch stores the last one). */
   snapshot(): S;
-  /** Writes a batch in one transaction; answers the ids of notices still to deliver (SMS, e-mail). */
-  write(batch: Batch<E, S>): Promise<string[]>;
+  /**
+   * Writes a batch in one transaction; answers the ids of notices still to deliver (SMS, e-mail). `clean`: the
+   * operator chose to strip control characters (`withoutControlCharacters`) from everything the write sends.
+   */
+  write(batch: Batch<E, S>, clean: boolean): Promise<string[]>;
   deliver(ids: string[]): Promise<void>;
   attention: Attention;
 }
@@ -67,9 +69,7 @@ export class Recorder<E, S> {
         state: this.lastState!,
         notices: taken.flatMap((p) => p.notices.map((n) => ({ applicationNo: this.deps.caseNo, ...n }))),
       };
-      const ids = await this.deps.attention.guard((sanitize) =>
-        this.deps.write(sanitize ? withoutControlCharacters(batch) : batch),
-      );
+      const ids = await this.deps.attention.guard((clean) => this.deps.write(batch, clean));
       if (ids.length > 0) this.deliveries = this.deliveries.then(() => this.deps.deliver(ids));
       for (const p of taken) p.done();
     }
