@@ -38,6 +38,8 @@ const UNAVAILABLE_CODES = [
   'ECONNRESET',
   'ETIMEDOUT',
   'P1001',
+  // Prisma: a transaction could not start in time, or expired (a starved machine): retry later.
+  'P2028',
   // PostgreSQL: connection exceptions (08xxx), shutting down or starting up (57P01-57P03), too many connections.
   '08000',
   '08003',
@@ -83,8 +85,9 @@ export function isUnavailable(err: unknown): boolean {
   // The same replay error met by a query (the worker replays the case to answer it) comes back as the SDK's
   // "query not registered" with the error's text: found by the 200-case worker-crash run.
   if (err instanceof QueryNotRegisteredError && /TMPRL1100|Nondeterminism/.test(err.message)) return true;
-  // gRPC CANCELLED (1, e.g. a query whose worker was killed mid-answer), DEADLINE_EXCEEDED (4), UNAVAILABLE (14).
-  const transient = [1, 4, 14];
+  // gRPC CANCELLED (1, e.g. a query whose worker was killed mid-answer), DEADLINE_EXCEEDED (4), RESOURCE_EXHAUSTED (8,
+  // the server shedding load), UNAVAILABLE (14).
+  const transient = [1, 4, 8, 14];
   if (err instanceof ServiceError && isGrpcServiceError(err.cause) && transient.includes(err.cause.code)) return true;
   return isGrpcServiceError(err) && transient.includes(err.code);
 }

@@ -18,15 +18,21 @@ async function main() {
   await prisma.poolMember.create({ data: { id: 'b-a1', institutionId: 'B-A' } });
   await seedFeeAndSheet(prisma);
 
-  const results: Array<{ ms: number; caseEvents: number; evaluationEvents: number }> = [];
+  const results: Array<{ ms: number; caseEvents: number; evaluationEvents: number; workflowTasks: number }> = [];
   for (let i = 0; i < total; i++) {
     const applicationNo = `${agency}-2026-${String(900_000 + i)}`;
     const started = performance.now();
     const { handle, evaluation } = await runStandardCase(client, env.TEMPORAL_TASK_QUEUE, agency, applicationNo);
     const ms = performance.now() - started;
+    const events = [
+      ...((await handle.fetchHistory()).events ?? []),
+      ...((await evaluation.fetchHistory()).events ?? []),
+    ];
     const caseEvents = (await handle.fetchHistory()).events?.length ?? 0;
-    const evaluationEvents = (await evaluation.fetchHistory()).events?.length ?? 0;
-    results.push({ ms: Math.round(ms), caseEvents, evaluationEvents });
+    const evaluationEvents = events.length - caseEvents;
+    // Workflow tasks of both workflows: each costs the worker a round trip (and three history events).
+    const workflowTasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+    results.push({ ms: Math.round(ms), caseEvents, evaluationEvents, workflowTasks });
   }
   const paid = await prisma.payoutLine.count();
   const sorted = [...results].sort((a, b) => a.ms - b.ms);

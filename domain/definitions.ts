@@ -144,8 +144,7 @@ export interface ApplicationState {
     filedBy: string;
     reason: string;
     reviewDueAt: string;
-    /** Absent on objections filed before terminations could be objected to: a refusal. */
-    against?: 'refusal' | 'termination';
+    against: 'refusal' | 'termination';
     outcome?: 'upheld' | 'corrected';
   };
   /** S-3.1: verification of the economic situation, when eligibility says it must be verified. */

@@ -97,7 +97,7 @@ function verificationObligations(state: ApplicationState): Obligation[] {
 function assignmentObligations(state: ApplicationState): Obligation[] {
   const a = state.assignment;
   if (!a) {
-    // Cases granted before the assignment stage existed: the agency still owes the assignment (L-3).
+    // Granted, the assignment not yet opened (the decision's own event): the agency owes the assignment (L-3).
     return state.stage === 'granted'
       ? [
           {

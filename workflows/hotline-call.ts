@@ -45,7 +45,7 @@ export async function hotlineCallWorkflow(input: HotlineCallInput): Promise<Hotl
 class HotlineCall {
   readonly state: HotlineCallState;
   private readonly rules: HotlineRules;
-  private readonly steps = new StepRunner();
+  private readonly steps = new StepRunner(() => this.recorder.written());
   private readonly attention: Attention;
   private readonly recorder: Recorder<never, HotlineCallState>;
 
@@ -161,7 +161,9 @@ class HotlineCall {
   /** Stores the state, one `seq` higher (a late write never overwrites a newer one), with the notices of the change. */
   private save(...notices: Notice[]): Promise<void> {
     this.state.seq += 1;
-    return this.recorder.record(undefined, notices);
+    // Queued, not waited for: a step's writes are batched and stored before its answer (StepRunner).
+    void this.recorder.record(undefined, notices);
+    return Promise.resolve();
   }
 
   /** The claim's hold, then the answer deadline (S-2.4). Fires change the state at once; the write follows in order. */

@@ -1,10 +1,10 @@
 /**
  * Issue 10, item 5: a bad deploy is caught by the replay gate before it runs. A copy of the real workflow code gets
  * a deliberately non-deterministic change (a new timer at the start of `applicationWorkflow`, without `patched()`),
- * is bundled with the same `bundleWorkflowCode` the worker uses, and replayed against the recorded histories in
- * test/replay/: the gate (`Worker.runReplayHistories`) fails with a non-determinism error for every recorded case
- * history, while the unchanged code replays them all. The copy lives in a scratch folder inside the project (so the
- * bundler resolves `@temporalio/workflow` from node_modules) and is removed afterwards.
+ * is bundled with the same `bundleWorkflowCode` the worker uses, and replayed against the baseline histories in
+ * test/replay/: the gate (`Worker.runReplayHistories`) fails with a non-determinism error for every recorded
+ * applicationWorkflow history, while the unchanged code replays them all. The copy lives in a scratch folder inside
+ * the project (so the bundler resolves `@temporalio/workflow` from node_modules) and is removed afterwards.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,13 +17,19 @@ jest.setTimeout(300_000);
 
 const ROOT = resolve(__dirname, '..', '..');
 const REPLAY = join(ROOT, 'test', 'replay');
-// The newest recorded case histories of applicationWorkflow (the change below is in that workflow).
-const files = readdirSync(REPLAY).filter((f) => /^v7-.*\.json$/.test(f) && !f.includes('-evaluation'));
-const histories = () =>
-  files.map((file) => ({
-    workflowId: file,
-    history: historyFromJSON(JSON.parse(readFileSync(join(REPLAY, file), 'utf8'))),
-  }));
+
+interface RecordedHistory {
+  events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }>;
+}
+const read = (file: string) => JSON.parse(readFileSync(join(REPLAY, file), 'utf8')) as RecordedHistory;
+
+// The baseline's applicationWorkflow histories (the change below is in that workflow), by their first event.
+const files = readdirSync(REPLAY).filter(
+  (f) =>
+    f.endsWith('.json') &&
+    read(f).events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'applicationWorkflow',
+);
+const histories = () => files.map((file) => ({ workflowId: file, history: historyFromJSON(read(file)) }));
 
 async function replay(bundle: { code: string } | { codePath: string }) {
   const failures: Array<{ workflowId: string; error: string }> = [];
@@ -36,10 +42,11 @@ async function replay(bundle: { code: string } | { codePath: string }) {
   return { replayed, failures };
 }
 
-const ANCHOR = "  const withReminders = patched('correction-reminder-ladder');";
+/** The first line after the case is opened: the bad timer goes right after it, before any other command. */
+const ANCHOR = '  const ctx = new CaseContext(input, state, opening);';
 
 test('the replay gate passes the unchanged workflow code on the recorded case histories', async () => {
-  expect(files.length).toBeGreaterThanOrEqual(5);
+  expect(files.length).toBeGreaterThanOrEqual(20);
   const { replayed, failures } = await replay(workflowBundle());
   expect(failures).toEqual([]);
   expect(replayed).toBe(files.length);
@@ -58,7 +65,7 @@ test('a non-deterministic change (a new timer without patched()) fails the repla
       "import { sleep as badDeploySleep } from '@temporalio/workflow';\n" +
         source.replace(
           ANCHOR,
-          `  await badDeploySleep('1 second'); // the bad deploy: a new command, no patched()\n${ANCHOR}`,
+          `${ANCHOR}\n  await badDeploySleep('1 second'); // the bad deploy: a new command, no patched()`,
         ),
     );
     const bad = await bundleWorkflowCode({

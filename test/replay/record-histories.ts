@@ -86,7 +86,11 @@ import type {
 } from '../../workflows';
 
 const DAY_MS = 86_400_000;
-const ALL_MATERIALS: ApplicationInput['materialsSupplied'] = ['identity_proof', 'economic_statement', 'matter_evidence'];
+const ALL_MATERIALS: ApplicationInput['materialsSupplied'] = [
+  'identity_proof',
+  'economic_statement',
+  'matter_evidence',
+];
 /** No random spot check: the evaluation's path is the scenario's (S-4.4). */
 const NO_SPOT_CHECK = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 };
 
@@ -107,6 +111,25 @@ const fixture = (
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Closed, or nothing in flight: the last workflow task completed, every activity and child start answered. */
+function quiet(types: string[]): boolean {
+  const last = types.at(-1)!;
+  if (
+    last.startsWith('WORKFLOW_EXECUTION_') &&
+    !['WORKFLOW_EXECUTION_STARTED', 'WORKFLOW_EXECUTION_SIGNALED'].includes(last)
+  ) {
+    return true;
+  }
+  const count = (...names: string[]) => types.filter((t) => names.includes(t)).length;
+  return (
+    types.lastIndexOf('WORKFLOW_TASK_COMPLETED') > types.lastIndexOf('WORKFLOW_TASK_SCHEDULED') &&
+    count('ACTIVITY_TASK_SCHEDULED') ===
+      count('ACTIVITY_TASK_COMPLETED', 'ACTIVITY_TASK_FAILED', 'ACTIVITY_TASK_TIMED_OUT', 'ACTIVITY_TASK_CANCELED') &&
+    count('START_CHILD_WORKFLOW_EXECUTION_INITIATED') ===
+      count('CHILD_WORKFLOW_EXECUTION_STARTED', 'START_CHILD_WORKFLOW_EXECUTION_FAILED')
+  );
+}
 
 async function main() {
   const env = loadEnv();
@@ -150,6 +173,18 @@ async function main() {
   };
 
   /**
+   * Runs a workflow to its end on the server's clock, a day at a time (never by awaiting its result: that unlocks
+   * time skipping with nothing to wait for, and the test server then jumps years ahead).
+   */
+  const finish = async (handle: WorkflowHandle) => {
+    for (let i = 0; ; i++) {
+      if ((await handle.describe()).status.name !== 'RUNNING') return;
+      if (i > 120) throw new Error(`${handle.workflowId} never ended`);
+      await testEnv.sleep('1 day');
+    }
+  };
+
+  /**
    * Granted cases stay open (for what follows and for L-9): until the assignment's pick is done. A case that waits
    * only for time (a refusal's or termination's objection window, a correction deadline) runs to its end.
    */
@@ -157,10 +192,7 @@ async function main() {
     for (let i = 0; ; i++) {
       if ((await handle.describe()).status.name !== 'RUNNING') return;
       const state = await stateOf(handle);
-      if (['refused', 'terminated', 'awaiting_materials'].includes(state.stage)) {
-        await handle.result();
-        return;
-      }
+      if (['refused', 'terminated', 'awaiting_materials'].includes(state.stage)) return finish(handle);
       const picked = state.assignment !== undefined && state.assignment.status !== 'picking';
       if ((state.stage === 'assigning' || state.stage === 'assigned') && picked) return;
       if (i > 1200) throw new Error(`${handle.workflowId}: the assignment never settled (stage ${state.stage})`);
@@ -257,7 +289,9 @@ async function main() {
       await executeStep(handle, submitCaseFile, {
         args: [{ documents: ['回放样例'], report: '回放样例', submittedBy: member }],
       });
-      await executeStep(handle, reviewCaseFile, { args: [{ approved: false, comments: '回放样例', reviewedBy: 'qm' }] });
+      await executeStep(handle, reviewCaseFile, {
+        args: [{ approved: false, comments: '回放样例', reviewedBy: 'qm' }],
+      });
     }
     await executeStep(handle, submitCaseFile, {
       args: [{ documents: ['回放样例'], report: '回放样例', matterEndedOn: await today(), submittedBy: member }],
@@ -280,8 +314,27 @@ async function main() {
     const handle = await start(input);
     const { evaluation, member } = await toEvaluation(handle, ladders);
     await steps(evaluation, member);
-    await handle.result();
+    await finish(handle);
     return [handle.workflowId, evaluation.workflowId];
+  };
+
+  /**
+   * The history as the Temporal CLI writes it (the canonical JSON form historyFromJSON and the Web UI read), once the
+   * workflow is quiet: closed, or with no workflow task, activity or child start in flight (the clock is locked, so
+   * only timers are left). A history then ends at a point its replay reaches.
+   */
+  const quietHistory = async (workflowId: string) => {
+    for (let i = 0; ; i++) {
+      const json = execFileSync(
+        cli.path,
+        ['workflow', 'show', '-w', workflowId, '--address', testEnv.address, '-o', 'json'],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      const events = (JSON.parse(json) as { events: Array<{ eventType: string }> }).events;
+      if (quiet(events.map((e) => e.eventType.replace('EVENT_TYPE_', '')))) return { json, events };
+      if (i > 300) throw new Error(`${workflowId} never went quiet`);
+      await pause(100);
+    }
   };
 
   const scenarios: Record<string, () => Promise<string[]>> = {
@@ -301,13 +354,13 @@ async function main() {
       await executeStep(handle, recordCallOutcome, {
         args: [{ officerId: 'duty-2', kind: 'out_of_scope', note: '回放样例', referredTo: '回放样例' }],
       });
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
     // S-3.2, L-2: deadline passes without materials (reminders on the way): treated as withdrawn.
     'deferred-documents-terminated': async () => {
       const handle = await start(fixture('KQ-1998-000001', await now(), ['identity_proof']));
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
     // S-3.2, L-7: accepted first (the limitation period ends in 3 days), materials missing; the deadline passes: the
@@ -319,7 +372,7 @@ async function main() {
         limitationDeadline: cstDateOf(new Date((await nowMs()) + 3 * DAY_MS)),
       };
       const handle = await start(input);
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
     // L-9 before the decision: a migrant worker's wage claim accepted first (S-3.2) is terminated while under
@@ -330,7 +383,7 @@ async function main() {
       const handle = await start(input);
       await waitFor(handle, (s) => s.stage === 'under_review', 'the review');
       await handle.signal(terminateAid, { ground: 'asks_to_end', reason: '回放样例', terminatedBy: 'head-1' });
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
     // S-3.2 then L-1: materials in two parts, a rejected decision, then a grant.
@@ -398,7 +451,7 @@ async function main() {
       await executeStep(handle, decideObjection, {
         args: [{ outcome: 'upheld', reason: '回放样例', decidedBy: 'bureau-1' }],
       });
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
     // S-3.1: verification by a field check, then granted.
@@ -565,7 +618,7 @@ async function main() {
         () => undefined,
       );
       await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '回放样例', terminatedBy: 'head-1' });
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
     // L-6, L-12, S-4.2, L-9: assigned; the delay of the agreement recorded, overdue (escalated), signed late;
@@ -586,8 +639,12 @@ async function main() {
       await executeStep(handle, reportTerminationGround, {
         args: [{ ground: 'case_ended_or_withdrawn', facts: '回放样例', reportedBy: member }],
       });
-      await handle.signal(terminateAid, { ground: 'case_ended_or_withdrawn', reason: '回放样例', terminatedBy: 'head-1' });
-      await handle.result();
+      await handle.signal(terminateAid, {
+        ground: 'case_ended_or_withdrawn',
+        reason: '回放样例',
+        terminatedBy: 'head-1',
+      });
+      await finish(handle);
       return [handle.workflowId];
     },
     // L-6, L-12, S-4.3, S-4.4, S-4.5: a whole case to its payout, with reminders and a returned file; 80: good (0.9).
@@ -625,7 +682,10 @@ async function main() {
     // the payout is adjusted (S-4.5), final.
     'evaluation-spot-check': async () =>
       evaluated(
-        { ...fixture('KQ-1998-000022', await now(), ALL_MATERIALS), rules: { ...DEFAULT_RULE_CONFIG, spotCheckRate: 1 } },
+        {
+          ...fixture('KQ-1998-000022', await now(), ALL_MATERIALS),
+          rules: { ...DEFAULT_RULE_CONFIG, spotCheckRate: 1 },
+        },
         async (e) => {
           await score(e, 80);
           await executeStep(e, spotCheck, { args: [{ score: 70, comments: '回放样例', reviewedBy: 'city-1' }] });
@@ -634,7 +694,10 @@ async function main() {
     // S-4.4: the spot check finds an excellent case (92): an expert re-reviews it first (88, good), then final.
     'evaluation-spot-check-expert': async () =>
       evaluated(
-        { ...fixture('KQ-1998-000023', await now(), ALL_MATERIALS), rules: { ...DEFAULT_RULE_CONFIG, spotCheckRate: 1 } },
+        {
+          ...fixture('KQ-1998-000023', await now(), ALL_MATERIALS),
+          rules: { ...DEFAULT_RULE_CONFIG, spotCheckRate: 1 },
+        },
         async (e) => {
           await score(e, 80);
           await executeStep(e, spotCheck, { args: [{ score: 92, comments: '回放样例', reviewedBy: 'city-1' }] });
@@ -690,7 +753,7 @@ async function main() {
       await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
       await waitFor(handle, (s) => s.stage === 'evaluating', 'the evaluation stage');
       await score(evaluation, 80);
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId, evaluation.workflowId];
     },
     // S-4.4, S-2.8(a), S-4.6: unqualified (40), confirmed by the expert; no objection within the window: final; the
@@ -722,8 +785,9 @@ async function main() {
         taskQueue: 'record',
         args: [{ memberId: base.memberId, eventId: timer.eventId, until: timer.until }],
       });
-      const { ended } = await handle.result();
-      if (!ended) throw new Error('pool-impact: the impact period did not end');
+      await finish(handle);
+      const member = await prisma.poolMember.findUniqueOrThrow({ where: { id: base.memberId } });
+      if (member.status !== 'active') throw new Error('pool-impact: the impact period did not end');
       return [handle.workflowId];
     },
     // Issue 8, the schedules' jobs: the read model's reconciliation (KQ) and the daily digest.
@@ -732,7 +796,7 @@ async function main() {
         'reconcileReadModelWorkflow',
         { workflowId: 'read-model-reconcile-replay', taskQueue: 'record', args: [{ agencyCode: 'KQ' }] },
       );
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
     'daily-digest': async () => {
@@ -741,7 +805,7 @@ async function main() {
         taskQueue: 'record',
         args: [{ withinHours: 24 }],
       });
-      await handle.result();
+      await finish(handle);
       return [handle.workflowId];
     },
   };
@@ -756,18 +820,14 @@ async function main() {
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
       const ids = await run();
       for (const [i, workflowId] of ids.entries()) {
-        // The Temporal CLI writes the canonical JSON form that historyFromJSON (and the Web UI) read.
-        const json = execFileSync(
-          cli.path,
-          ['workflow', 'show', '-w', workflowId, '--address', testEnv.address, '-o', 'json'],
-          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-        );
+        const { json, events } = await quietHistory(workflowId);
         // A scenario's further workflows (its evaluation) get their workflow id's prefix.
         const file = `${name}${i === 0 ? '' : `-${workflowId.split('-')[0]}`}.json`;
         writeFileSync(join(__dirname, file), json);
         written.push(file);
-        console.log(`recorded ${file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
-        // A case left open (granted, assigned) stops here: its later timers must not run into other scenarios.
+        console.log(`recorded ${file} (${events.length} events)`);
+        // A case left open (granted, assigned) stops here, quiet: its later timers must not run into other scenarios
+        // (and a task in flight when it is terminated would leave the test server's clock locked).
         const handle = testEnv.client.workflow.getHandle(workflowId);
         if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('recorded');
       }

@@ -63,3 +63,20 @@ test('a query the worker cannot answer because the case fails to replay (the SDK
   // A query the workflow really does not have stays an error of ours.
   expect(isUnavailable(new QueryNotRegisteredError('Workflow did not register a handler for getFoo', 3))).toBe(false);
 });
+
+test('a transaction that could not start in time on a starved machine (Prisma P2028) is unavailable: 503, not 500', () => {
+  const err = Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), {
+    name: 'PrismaClientKnownRequestError',
+    code: 'P2028',
+  });
+  expect(isUnavailable(err)).toBe(true);
+});
+
+test('a Temporal server shedding load (gRPC RESOURCE_EXHAUSTED) is unavailable: 503, not 500', () => {
+  const grpc = Object.assign(new Error('8 RESOURCE_EXHAUSTED: namespace rate limit exceeded'), {
+    code: 8,
+    details: 'namespace rate limit exceeded',
+    metadata: {},
+  });
+  expect(isUnavailable(grpc)).toBe(true);
+});

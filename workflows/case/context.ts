@@ -49,7 +49,7 @@ export function assertTransition(from: Stage, to: Stage): void {
 }
 
 export class CaseContext {
-  readonly steps = new StepRunner();
+  readonly steps = new StepRunner(() => this.recorder.written());
   readonly attention: Attention;
   private readonly recorder: Recorder<EventRecord, ApplicationState>;
 
@@ -85,11 +85,21 @@ export class CaseContext {
     return this.input.rules;
   }
 
-  /** Records an event in the current stage, with its notices; resolves once stored. */
+  /**
+   * Records an event in the current stage, with its notices. Queued, not waited for: what a step or a deadline records
+   * goes into as few writes as possible, a step is answered once its records are stored (`StepRunner`), and the
+   * workflow ends once all are (`settle`). Wait with `stored()` where an activity needs the record first.
+   */
   record(meta: EventMeta, notices: Notice[] = []): Promise<void> {
     this.state.seq += 1;
     const { applicationNo, seq, stage } = this.state;
-    return this.recorder.record({ applicationNo, seq, stage, at: new Date().toISOString(), ...meta }, notices);
+    void this.recorder.record({ applicationNo, seq, stage, at: new Date().toISOString(), ...meta }, notices);
+    return Promise.resolve();
+  }
+
+  /** Everything recorded so far is stored. */
+  stored(): Promise<void> {
+    return this.recorder.written();
   }
 
   /** Moves the case to `to` (refused with 422 when the stage machine does not allow it) and records it. */
@@ -108,7 +118,8 @@ export class CaseContext {
 
   /** Queues notices without an event (reminders): written with the next batch. */
   notify(...notices: Notice[]): Promise<void> {
-    return this.recorder.record(undefined, notices);
+    void this.recorder.record(undefined, notices);
+    return Promise.resolve();
   }
 
   /** An activity call of a phase: a data error waits for an operator (needs attention) instead of failing the case. */

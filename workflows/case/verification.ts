@@ -29,6 +29,7 @@ function open(state: ApplicationState): VerificationState {
 /** S-3.1 item 1: the credit service's answer, recorded as the task's result (none when the service is unavailable). */
 async function lookUpCredit(ctx: CaseContext, taskId: string): Promise<void> {
   const { state } = ctx;
+  await ctx.stored(); // the credit service is asked about the applicant of the stored record
   const rating = await ctx.call(() =>
     acts.lookupCredit({ applicationNo: state.applicationNo, requestId: `${state.applicationNo}:${taskId}` }),
   );

@@ -28,7 +28,7 @@ export const STATUS_LABELS: Record<EvaluationState['status'], string> = {
 
 export class Evaluation {
   readonly state: EvaluationState;
-  readonly steps = new StepRunner();
+  readonly steps = new StepRunner(() => this.recorder.written());
   readonly attention: Attention;
   readonly head: string;
   readonly city = 'city_centre:SX';
@@ -82,7 +82,9 @@ export class Evaluation {
   /** Stores the state, one `seq` higher (a late write never overwrites a newer one), with the notices of the change. */
   save(...notices: Notice[]): Promise<void> {
     this.state.seq += 1;
-    return this.recorder.record(undefined, notices);
+    // Queued, not waited for: a step's writes are batched and stored before its answer (StepRunner).
+    void this.recorder.record(undefined, notices);
+    return Promise.resolve();
   }
 
   moveTo(status: EvaluationState['status'], dueAt?: string): void {

@@ -53,9 +53,14 @@ export class Recorder<E, S> {
     });
   }
 
+  /** Resolves once everything recorded so far is stored. */
+  async written(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
   /** Resolves once everything recorded so far is stored and its notices delivered. */
   async flushed(): Promise<void> {
-    while (this.writing) await this.writing;
+    await this.written();
     await this.deliveries;
   }
 

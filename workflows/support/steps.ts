@@ -26,7 +26,8 @@ export class StepRunner {
   private readonly steps = new Map<string, Step<unknown, unknown>>();
   private running = false;
 
-  constructor() {
+  /** `flush`: resolves once everything the step recorded is stored (the answer is given after it). */
+  constructor(private readonly flush: () => Promise<void> = () => Promise.resolve()) {
     setHandler(stepResult, (id: string) => this.answers.get(id) ?? null);
   }
 
@@ -64,6 +65,7 @@ export class StepRunner {
     try {
       step.validate?.(input);
       const value = await step.run(input);
+      await this.flush();
       // A copy: the answer is what the step returned then, not the live state later.
       return { ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
     } catch (thrown) {
