@@ -95,7 +95,11 @@ test('a retry of the same bad write fails again and keeps the case flagged (no e
   expect(await writes()).toBe(1); // not retried by Temporal: non-retryable
   await handle.signal(resolveAttention, { action: 'retry', resolvedBy: 'tech-1' });
   // The retried write meets the same error once: still flagged, still answering queries.
-  await until(writes, (n) => n === 2, (n) => `recordCase scheduled ${n} times`);
+  await until(
+    writes,
+    (n) => n === 2,
+    (n) => `recordCase scheduled ${n} times`,
+  );
   expect((await handle.query(getState)).attention).toMatchObject({ activity: 'recordCase' });
   const row = await prisma.caseAttention.findUniqueOrThrow({ where: { workflowId: handle.workflowId } });
   expect(row.resolvedAt).toBeNull();
