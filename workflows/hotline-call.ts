@@ -152,7 +152,12 @@ class HotlineCall {
     void this.steps.serve();
     void this.save();
     const done = () => this.state.status === 'closed' && this.steps.idle;
-    await runClocks({ done, clocks: () => this.clocks(), version: () => this.state.seq });
+    await runClocks({
+      hold: (part) => this.steps.hold(part),
+      done,
+      clocks: () => this.clocks(),
+      version: () => this.state.seq,
+    });
     // A step that arrived meanwhile is answered (refused: the call is closed) before the workflow ends.
     await settle(this.steps, this.recorder);
     return this.state;

@@ -136,27 +136,31 @@ function assignmentClocks(ctx: CaseContext, a: AssignmentState): Clock[] {
   return clocks;
 }
 
+/** S-3.3: the assignment opens at the grant and the first pick is made at once. */
+async function openAndPick(ctx: CaseContext): Promise<void> {
+  const a = openAssignment(ctx);
+  ctx.state.assignment = a;
+  const group =
+    a.membersNeeded > 1
+      ? `；群体性案件，受援人 ${ctx.input.intake?.assignment?.aidedPersons} 人，需指派 ${a.membersNeeded} 人（S-3.3）`
+      : '';
+  await ctx.transition('assigning', {
+    actor: 'system',
+    ruleIds: ctx.input.channel === 'notification' ? ['S-3.3', 'L-4'] : ['S-3.3', 'L-3'],
+    note: `应于 ${formatCst(new Date(a.sameDayDueAt))} 前完成指派（当日，S-3.3），法定期限 ${formatCst(new Date(a.statutoryDueAt))}${group}`,
+  });
+  await firstPick(ctx, a);
+}
+
 /**
  * From `granted` (or `assigning` again after a conflict or replacement) until the case is assigned, or leaves the
  * stage (L-9 termination).
  */
 export async function assignmentPhase(ctx: CaseContext): Promise<void> {
   const { state } = ctx;
-  if (state.stage === 'granted') {
-    const a = openAssignment(ctx);
-    state.assignment = a;
-    const group =
-      a.membersNeeded > 1
-        ? `；群体性案件，受援人 ${ctx.input.intake?.assignment?.aidedPersons} 人，需指派 ${a.membersNeeded} 人（S-3.3）`
-        : '';
-    await ctx.transition('assigning', {
-      actor: 'system',
-      ruleIds: ctx.input.channel === 'notification' ? ['S-3.3', 'L-4'] : ['S-3.3', 'L-3'],
-      note: `应于 ${formatCst(new Date(a.sameDayDueAt))} 前完成指派（当日，S-3.3），法定期限 ${formatCst(new Date(a.statutoryDueAt))}${group}`,
-    });
-    await firstPick(ctx, a);
-  }
+  if (state.stage === 'granted') await ctx.steps.hold(() => openAndPick(ctx));
   await runClocks({
+    hold: (part) => ctx.steps.hold(part),
     done: () => state.stage !== 'assigning',
     clocks: () => assignmentClocks(ctx, state.assignment!),
     version: () => `${state.seq}:${state.stage}`,

@@ -119,6 +119,7 @@ async function terminateAtDeadline(ctx: CaseContext): Promise<void> {
 export async function correctionPhase(ctx: CaseContext): Promise<void> {
   const { state } = ctx;
   await runClocks({
+    hold: (part) => ctx.steps.hold(part),
     done: () => state.stage !== 'awaiting_materials',
     clocks: () => correctionClocks(ctx),
     version: () => `${state.seq}:${state.correctionDueAt}`,

@@ -93,6 +93,7 @@ export async function objectionPhase(ctx: CaseContext): Promise<'closed' | 'reop
         ]
       : [{ key: 'objection-window', at: windowEnd, fire: () => void (windowClosed = true) }];
   await runClocks({
+    hold: (part) => ctx.steps.hold(part),
     done: () => windowClosed || decided() || !(objectable(state) || state.stage === 'objection_review'),
     clocks,
     version: () => state.seq,

@@ -41,6 +41,7 @@ export async function performancePhase(ctx: CaseContext): Promise<void> {
     });
   }
   await runClocks({
+    hold: (part) => ctx.steps.hold(part),
     done: () => !PERFORMING.includes(ctx.state.stage),
     clocks: () => [...engagementClocks(ctx), ...closureClocks(ctx)],
     version: () => `${ctx.state.seq}:${ctx.state.stage}`,

@@ -129,7 +129,12 @@ export class Evaluation {
   async run(): Promise<EvaluationOutcome> {
     void this.steps.serve();
     void this.save();
-    await runClocks({ done: () => this.done(), clocks: () => this.clocks(), version: () => this.state.seq });
+    await runClocks({
+      hold: (part) => this.steps.hold(part),
+      done: () => this.done(),
+      clocks: () => this.clocks(),
+      version: () => this.state.seq,
+    });
     // A step that arrived meanwhile is answered (refused: the evaluation is over) before the result is reported.
     await settle(this.steps, this.recorder);
     const s = this.state;

@@ -23,6 +23,8 @@ export interface ClockLoop {
   clocks(): Clock[];
   /** Changes whenever the clocks may have changed (a step was done, the stage moved). */
   version(): unknown;
+  /** Runs a fire while no staff step runs (`StepRunner.hold`). */
+  hold?<T>(part: () => Promise<T>): Promise<T>;
 }
 
 export async function runClocks(loop: ClockLoop): Promise<void> {
@@ -41,8 +43,12 @@ export async function runClocks(loop: ClockLoop): Promise<void> {
     const due = waiting.filter((c) => c.at <= now);
     if (due.length > 0) {
       // One at a time, asking again after each: a fire that waits (a write) may let a step change the case.
-      fired.add(due[0]!.key);
-      await due[0]!.fire();
+      const clock = due[0]!;
+      fired.add(clock.key);
+      // A step may have run while the fire waited for its turn: it fires only if still due.
+      const stillDue = () => !loop.done() && loop.clocks().some((c) => c.key === clock.key);
+      if (loop.hold) await loop.hold(async () => (stillDue() ? clock.fire() : undefined));
+      else await clock.fire();
       continue;
     }
     const next = waiting.length > 0 ? Math.min(...waiting.map((c) => c.at)) : undefined;

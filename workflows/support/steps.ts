@@ -25,6 +25,7 @@ export class StepRunner {
   private readonly seen = new Set<string>();
   private readonly steps = new Map<string, Step<unknown, unknown>>();
   private running = false;
+  private held = false;
 
   /** `flush`: resolves once everything the step recorded is stored (the answer is given after it). */
   constructor(private readonly flush: () => Promise<void> = () => Promise.resolve()) {
@@ -41,6 +42,22 @@ export class StepRunner {
     });
   }
 
+  /**
+   * Runs a part of the workflow's own story that awaits activities (a rotation pick, a payout) while no step runs,
+   * and keeps steps waiting until it is done. The SDK may deliver a step's signal before or after an activity's
+   * result that arrived in the same workflow task (live and on replay it has done both): a step never starts while
+   * the story waits on such a result, so the order of the two never changes what the workflow does.
+   */
+  async hold<T>(part: () => Promise<T>): Promise<T> {
+    await condition(() => !this.running && !this.held);
+    this.held = true;
+    try {
+      return await part();
+    } finally {
+      this.held = false;
+    }
+  }
+
   /** True while no step waits or runs: the workflow may end. */
   get idle(): boolean {
     return this.queue.length === 0 && !this.running;
@@ -49,7 +66,7 @@ export class StepRunner {
   /** Does the queued steps, for the life of the workflow. Started once, not awaited. */
   async serve(): Promise<never> {
     for (;;) {
-      await condition(() => this.queue.length > 0);
+      await condition(() => this.queue.length > 0 && !this.held);
       const next = this.queue.shift()!;
       this.running = true;
       try {
