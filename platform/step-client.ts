@@ -27,7 +27,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The step's answer, polled with a short backoff (the first query usually finds it: the same workflow task). */
 async function answerOf(handle: WorkflowHandle, id: string, timeoutMs: number): Promise<StepResult> {
   const deadline = Date.now() + timeoutMs;
-  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+  for (let wait = 5; ; wait = Math.min(wait * 2, 50)) {
     const result = await handle.query(stepResult, id);
     if (result) return result;
     if (Date.now() + wait > deadline) {
