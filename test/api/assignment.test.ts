@@ -63,6 +63,12 @@ async function grantedCase(): Promise<{ no: string; slot: AssignmentSlot }> {
     async () => (await request(api.base).get(`/applications/${no}/state`).set(staff)).body as ApplicationState,
     (s) => s.assignment?.status === 'awaiting_institution',
   );
+  // Who may read the case follows the stored record (S-2.10), written with the pick's notice to the institution:
+  // the live state can be a moment ahead of it.
+  await eventually(
+    () => api.prisma.application.findUnique({ where: { applicationNo: no } }),
+    (row) => (row?.assignedInstitutionIds ?? []).includes(state.assignment!.slots[0]!.institutionId),
+  );
   return { no, slot: state.assignment!.slots[0]! };
 }
 
