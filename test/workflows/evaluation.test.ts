@@ -305,8 +305,8 @@ test('S-4.5 exactly one payout when the worker dies between recording the line a
 
 /**
  * An operator's reset (test/chaos/operator.ts, the runbook for a stuck workflow) can take a case back to before its
- * evaluation began while that evaluation lives on (Temporal resets leave children alone). The case then finds it there when it gets
- * to S-4.4 again: it must wait for that evaluation, not fail, and not evaluate or pay twice.
+ * evaluation began while that evaluation lives on (Temporal resets leave children alone). The case then finds it
+ * there when it gets to S-4.4 again: it must wait for that evaluation, not fail, and not evaluate or pay twice.
  */
 describe('S-4.4 S-4.5 a case that finds its evaluation already there (after an operator reset)', () => {
   /** A case up to the quality manager's review, with the evaluation its earlier run had started. */
