@@ -12,10 +12,16 @@ import { createLogger } from '../../platform/logger';
 import { ensureSearchAttributes, temporalTestServer } from '../../platform/temporal';
 import { createActivities } from '../../activities';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
-import { getState, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
+import {
+  applicationWorkflowId,
+  getState,
+  type ApplicationInput,
+  type ApplicationState,
+} from '../../domain/definitions';
 import type { MaterialCode } from '../../domain/materials';
 import { createPrisma } from '../../platform/database';
 import type { PrismaClient } from '../../prisma/generated/client';
+import type { applicationWorkflow } from '../../workflows';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -116,6 +122,23 @@ export interface WorkflowSuite {
 }
 
 /** A time-skipping server, this run's PostgreSQL and one running worker on `taskQueue`: a workflow test file's setup. */
+/** An application received now on the test server's clock (it runs ahead of the wall clock once time was skipped). */
+export async function receivedNow(
+  env: TestWorkflowEnvironment,
+  overrides: Partial<ApplicationInput> = {},
+): Promise<ApplicationInput> {
+  return applicationInput({ receivedAt: new Date(await env.currentTimeMs()).toISOString(), ...overrides });
+}
+
+/** Starts the case's workflow on `taskQueue`, with its id from the application number. */
+export function startCase(env: TestWorkflowEnvironment, taskQueue: string, input: ApplicationInput) {
+  return env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+    workflowId: applicationWorkflowId(input.applicationNo),
+    taskQueue,
+    args: [input],
+  });
+}
+
 export async function startWorkflowSuite(taskQueue: string, deps: { sms?: SmsGateway } = {}): Promise<WorkflowSuite> {
   const env = await startTimeSkipping();
   const prisma = testPrisma();

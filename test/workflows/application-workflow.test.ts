@@ -17,11 +17,11 @@ import {
   type ApplicationInput,
 } from '../../domain/definitions';
 import type { PrismaClient } from '../../prisma/generated/client';
-import type { applicationWorkflow } from '../../workflows';
 import {
   until,
-  applicationInput,
   startWorkflowSuite,
+  receivedNow,
+  startCase,
   residentIdNumber,
   uniqueTaskQueue,
   type WorkflowSuite,
@@ -42,17 +42,8 @@ beforeAll(async () => {
 afterAll(() => suite?.stop());
 
 /** The test server's clock runs ahead of the wall clock once a test has skipped time: take "now" from it. */
-async function received(overrides: Partial<ApplicationInput>): Promise<ApplicationInput> {
-  return applicationInput({ receivedAt: new Date(await env.currentTimeMs()).toISOString(), ...overrides });
-}
-
-function start(input: ApplicationInput) {
-  return env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
-    workflowId: applicationWorkflowId(input.applicationNo),
-    taskQueue,
-    args: [input],
-  });
-}
+const received = (overrides: Partial<ApplicationInput>) => receivedNow(env, overrides);
+const start = (input: ApplicationInput) => startCase(env, taskQueue, input);
 
 /** The stored record once the workflow's first activity has written it. */
 async function recorded(applicationNo: string) {

@@ -6,10 +6,16 @@
  * on the workflow directly, as a write path the boundary does not cover would reach it.
  */
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { applicationWorkflowId, getState, resolveAttention, type ApplicationInput } from '../../domain/definitions';
+import { getState, resolveAttention, type ApplicationInput } from '../../domain/definitions';
 import type { PrismaClient } from '../../prisma/generated/client';
-import type { applicationWorkflow } from '../../workflows';
-import { applicationInput, startWorkflowSuite, uniqueTaskQueue, until, type WorkflowSuite } from '../support/context';
+import {
+  startWorkflowSuite,
+  receivedNow,
+  startCase,
+  uniqueTaskQueue,
+  until,
+  type WorkflowSuite,
+} from '../support/context';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -22,17 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => suite?.stop());
 
-async function received(overrides: Partial<ApplicationInput>): Promise<ApplicationInput> {
-  return applicationInput({ receivedAt: new Date(await env.currentTimeMs()).toISOString(), ...overrides });
-}
-
-function start(input: ApplicationInput) {
-  return env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
-    workflowId: applicationWorkflowId(input.applicationNo),
-    taskQueue,
-    args: [input],
-  });
-}
+const received = (overrides: Partial<ApplicationInput>) => receivedNow(env, overrides);
+const start = (input: ApplicationInput) => startCase(env, taskQueue, input);
 
 test('a NUL in a case payload: the case needs attention (board row, technical support), others go on; sanitize resolves it', async () => {
   const bad = await received({});
