@@ -212,6 +212,8 @@ test('a deferred-document case from intake to payout, each step in the console b
   await evaluator.getByTestId('evaluations').getByText(no).click();
   await refreshUntil(evaluator, async () => (await evaluator.getByTestId('scoring-sheet').count()) > 0);
   const sheet = evaluator.getByTestId('scoring-sheet');
+  // The sheet's items load after the form appears; fill them only once they are shown.
+  await sheet.locator('input[name^="points."]').first().waitFor();
   for (const input of await sheet.locator('input[name^="points."]').all()) {
     const label = (await input.locator('xpath=..').textContent()) ?? '';
     const max = Number(/满分\s*(\d+)/.exec(label)?.[1] ?? '100');

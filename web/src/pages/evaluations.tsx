@@ -104,6 +104,7 @@ export function ScoringSheet({
       <h4>
         评分表 {sheet ? `${sheet.title}（第 ${sheet.version} 版）` : ''} <span className="rule">S-4.4</span>
       </h4>
+      <Loading loading={sheets.loading} />
       <ErrorBox error={sheets.error} />
       {((sheet?.items ?? []) as Any[]).map((item) => (
         <label key={item.code}>
@@ -122,7 +123,10 @@ export function ScoringSheet({
         <span>评语</span>
         <textarea name="comments" value={comments} onChange={(e) => setComments(e.target.value)} />
       </label>
-      <button type="submit">提交评分</button>
+      {/* Enabled once the sheet's items are shown: a score without them cannot count. */}
+      <button type="submit" disabled={!sheet || done}>
+        提交评分
+      </button>
       {done && <span className="ok">已提交</span>}
       <ErrorBox error={error} />
     </form>
