@@ -9,6 +9,8 @@ import { ensureDatabase, startEmbeddedPostgres } from './database';
 import { ruleConfig, type Env } from './env';
 import type { Secrets } from './secrets';
 import type { Logger } from './logger';
+import { Shutdown } from './shutdown';
+import { progress } from './supervisor';
 import { ensureSearchAttributes, startEmbeddedTemporal, temporalConnectionOptions } from './temporal';
 
 /** Routes the Temporal SDK's own logs into our structured log; we own the shutdown signals (see onShutdown). */
@@ -44,79 +46,107 @@ export function installTemporalRuntime(log: Logger, metricsPort?: number): void 
 export interface Resource<T> {
   value: T;
   stop?: () => Promise<void>;
+  /** When we run the server (embedded): `handler` is called if it exits or is stopped by anyone but us. */
+  onLost?: (handler: (how: string) => void) => void;
 }
 
 /** DATABASE_URL, or (when `embedded` is allowed) an embedded PostgreSQL in DATA_DIR; migrated when configured. */
 export async function openDatabase(env: Env, log: Logger, embedded: boolean): Promise<Resource<string>> {
   let url = env.DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
+  let onLost: Resource<string>['onLost'];
   if (url === undefined) {
     if (!embedded) throw new Error('DATABASE_URL is required (only `npm start` runs an embedded PostgreSQL)');
+    progress(`database: starting the embedded PostgreSQL (port ${env.EMBEDDED_PG_PORT}, files in ${env.DATA_DIR})`);
     const server = await startEmbeddedPostgres(env.DATA_DIR, env.EMBEDDED_PG_PORT, log);
     url = `${server.serverUrl}/legal_aid`;
     stop = () => server.stop();
-    await ensureDatabase(url);
+    onLost = (handler) => server.onLost(handler);
+    try {
+      await ensureDatabase(url);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+  } else {
+    progress(`database: ${redactedUrl(url)}`);
   }
   if (env.MIGRATE_ON_START) {
-    const applied = await applyMigrations(url);
-    log.info({ applied }, applied.length ? 'applied database migrations' : 'database schema is up to date');
+    progress('database: applying migrations');
+    try {
+      const applied = await applyMigrations(url);
+      log.info({ applied }, applied.length ? 'applied database migrations' : 'database schema is up to date');
+    } catch (err) {
+      await stop?.();
+      throw err;
+    }
   }
-  return { value: url, stop };
+  return { value: url, stop, onLost };
 }
 
 /** TEMPORAL_ADDRESS, or (when `embedded` is allowed) the Temporal CLI's dev server with its state in DATA_DIR. */
 export async function openTemporal(env: Env, log: Logger, embedded: boolean): Promise<Resource<string>> {
   let address = env.TEMPORAL_ADDRESS;
   let stop: (() => Promise<void>) | undefined;
+  let onLost: Resource<string>['onLost'];
   if (address === undefined) {
     if (!embedded) throw new Error('TEMPORAL_ADDRESS is required (only `npm start` runs an embedded Temporal server)');
+    progress(`temporal: starting the embedded dev server (port ${env.TEMPORAL_DEV_PORT}, state in ${env.DATA_DIR})`);
     const server = await startEmbeddedTemporal(env, log);
     address = server.address;
     stop = () => server.stop();
+    const child = server.child;
+    if (child) onLost = (handler) => child.onUnexpectedExit(handler);
     log.info({ address, ui: server.uiUrl }, 'embedded Temporal dev server is up');
+  } else {
+    progress(`temporal: ${address}`);
   }
-  const connection = await Connection.connect(await temporalConnectionOptions(env, address));
   try {
-    await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE, log);
-  } finally {
-    await connection.close();
+    const connection = await Connection.connect(await temporalConnectionOptions(env, address));
+    try {
+      await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE, log);
+    } finally {
+      await connection.close();
+    }
+  } catch (err) {
+    await stop?.();
+    throw err;
   }
-  return { value: address, stop };
+  return { value: address, stop, onLost };
 }
 
+/** Listens on host:port; a port in use fails with a message that names the variable to change. */
 export function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} (PORT) is taken by another program; stop it or set PORT to a free port`)
+          : err,
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
 }
 
+/** A database URL without its password, for people and logs. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
 /**
- * Runs `steps` once, in order, on SIGINT or SIGTERM (Ctrl-C), then exits. A second signal exits at once.
+ * The old entry points' shape: `steps` run in the order given on SIGINT, SIGTERM or SIGHUP (platform/shutdown.ts).
  */
-export function onShutdown(log: Logger, steps: Array<[string, () => Promise<unknown>]>): void {
-  let stopping = false;
-  const run = async (signal: string) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(130);
-    }
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    let code = 0;
-    for (const [name, step] of steps) {
-      try {
-        await step();
-      } catch (err) {
-        code = 1;
-        log.error({ err, step: name }, 'shutdown step failed');
-      }
-    }
-    log.info('stopped');
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void run('SIGINT'));
-  process.on('SIGTERM', () => void run('SIGTERM'));
+export function onShutdown(log: Logger, steps: Array<[string, () => Promise<unknown>]>): Shutdown {
+  const shutdown = new Shutdown(log);
+  for (const [name, step] of [...steps].reverse()) shutdown.add(name, step);
+  return shutdown.listen();
 }
 
 /** The API's dependencies that come from configuration. */

