@@ -96,7 +96,10 @@ export async function openTemporal(env: Env, log: Logger, embedded: boolean): Pr
     address = server.address;
     stop = () => server.stop();
     const child = server.child;
-    if (child) onLost = (handler) => child.onUnexpectedExit(handler);
+    if (child) {
+      onLost = (handler) =>
+        child.onUnexpectedExit((how) => handler(`${how}; its last output: ${child.lastLines().slice(-3).join(' | ')}`));
+    }
     log.info({ address, ui: server.uiUrl }, 'embedded Temporal dev server is up');
   } else {
     progress(`temporal: ${address}`);

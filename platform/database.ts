@@ -160,7 +160,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     },
   );
   void exited.catch(() => undefined);
-  child.onUnexpectedExit(loseOnce);
+  child.onUnexpectedExit((how) => loseOnce(`${how}; its last output: ${child.lastLines().slice(-3).join(' | ')}`));
   return {
     serverUrl: `postgresql://postgres:postgres@127.0.0.1:${port}`,
     stop: () => {

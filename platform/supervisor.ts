@@ -18,6 +18,8 @@ export interface Child {
   stop(timeoutMs?: number): Promise<void>;
   /** Called when the process exits without having been asked to stop. */
   onUnexpectedExit(handler: (how: string) => void): void;
+  /** Its last lines of output (at most 20), to say why it stopped. */
+  lastLines(): string[];
 }
 
 /** Children alive right now, signalled on this process's exit (see the `exit` listener below). */
@@ -59,13 +61,18 @@ export function spawnChild(name: string, command: string, args: string[], option
   live.set(pid, { signal: options.stopSignal });
   let stopping = false;
   let unexpected: ((how: string) => void) | undefined;
+  const tail: string[] = [];
   for (const stream of [proc.stdout, proc.stderr]) {
     let rest = '';
     stream?.setEncoding('utf8');
     stream?.on('data', (chunk: string) => {
       const lines = (rest + chunk).split('\n');
       rest = lines.pop() ?? '';
-      for (const line of lines) options.onLine?.(line);
+      for (const line of lines) {
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        options.onLine?.(line);
+      }
     });
   }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -83,6 +90,7 @@ export function spawnChild(name: string, command: string, args: string[], option
     onUnexpectedExit: (handler) => {
       unexpected = handler;
     },
+    lastLines: () => [...tail],
     async stop(timeoutMs = 15_000) {
       stopping = true;
       if (!live.has(pid)) return;
@@ -112,7 +120,10 @@ export async function waitForPort(port: number, child: Child, timeoutMs: number)
   void child.exited.then(({ code, signal }) => (exited = signal ?? `exit code ${code}`));
   const until = Date.now() + timeoutMs;
   while (!(await portTaken(port))) {
-    if (exited !== undefined) throw new Error(`${child.name} exited while starting (${exited})`);
+    if (exited !== undefined) {
+      const said = child.lastLines().slice(-5).join('\n');
+      throw new Error(`${child.name} exited while starting (${exited})${said ? `; its last output:\n${said}` : ''}`);
+    }
     if (Date.now() > until) throw new Error(`${child.name} did not listen on port ${port} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -109,6 +109,25 @@ async function running(run: Run): Promise<void> {
   if (!run.err().includes('running (Ctrl-C')) throw new Error(`npm start failed:\n${run.err()}`);
 }
 
+/**
+ * `npm start` until it runs: the free ports picked here can be taken by another process of a busy machine before
+ * the servers bind them (the dev server also binds ports of its own choosing), so a start that failed on a port in
+ * use is tried again on new ports, in a fresh directory. Any other failure fails the test.
+ */
+async function startRunning(name: string, extra: Record<string, string> = {}): Promise<Run> {
+  for (let attempt = 1; ; attempt++) {
+    const run = start(dir(`${name}-${attempt}`), await ports(), extra);
+    try {
+      await running(run);
+      return run;
+    } catch (err) {
+      await run.exited;
+      const bind = /address already in use|is taken by another program/.test(run.err() + run.out());
+      if (!bind || attempt === 3) throw err;
+    }
+  }
+}
+
 /** The app's node process (npm's child), the dev server's and PostgreSQL's pids. */
 function pids(run: Run): { app: number; temporal: number; postgres: number } {
   const children = readFileSync(`/proc/${run.npm.pid}/task/${run.npm.pid}/children`, 'utf8').trim().split(/\s+/);
@@ -129,8 +148,7 @@ async function nothingLeft(run: Run, running: number[]): Promise<void> {
 const dir = (name: string) => join(scratch, name);
 
 test('Ctrl-C (SIGINT to the process group): says what it starts, then drains the worker and stops every server', async () => {
-  const run = start(dir('ctrl-c'), await ports());
-  await running(run);
+  const run = await startRunning('ctrl-c');
   const lines = run.err();
   const order = ['database:', 'migrations', 'temporal:', 'worker:', 'api:', 'running', 'API', 'console', 'Temporal UI'];
   const at = order.map((word) => lines.indexOf(word));
@@ -150,8 +168,7 @@ test.each([
   ['SIGINT to the app process alone', 'app', 'SIGINT'],
   ['SIGTERM to the app process alone', 'app', 'SIGTERM'],
 ] as const)('%s: the same clean stop', async (_name, target, signal) => {
-  const run = start(dir(`signal-${target}-${signal}`), await ports());
-  await running(run);
+  const run = await startRunning(`signal-${target}-${signal}`);
   const p = pids(run);
   process.kill(target === 'npm' ? run.npm.pid! : p.app, signal);
   expect(await run.exited).toBe(0);
@@ -163,8 +180,7 @@ test.each([
   ['the Temporal dev server', 'temporal'],
   ['PostgreSQL (a smart shutdown, which would wait for our sessions)', 'postgres'],
 ] as const)('SIGTERM to %s: the app notices, stops everything and exits 1', async (_name, server) => {
-  const run = start(dir(`lost-${server}`), await ports());
-  await running(run);
+  const run = await startRunning(`lost-${server}`);
   const p = pids(run);
   process.kill(p[server], 'SIGTERM');
   expect(await run.exited).toBe(1);
@@ -173,8 +189,7 @@ test.each([
 });
 
 test('copies of one Ctrl-C are one request; a second signal after the grace exits at once and still leaves nothing', async () => {
-  const once = start(dir('twice-fast'), await ports());
-  await running(once);
+  const once = await startRunning('twice-fast');
   const a = pids(once);
   process.kill(a.app, 'SIGINT');
   await new Promise((r) => setTimeout(r, 50));
@@ -183,8 +198,7 @@ test('copies of one Ctrl-C are one request; a second signal after the grace exit
   expect(once.out()).not.toContain('second signal');
   await nothingLeft(once, [a.app, a.temporal, a.postgres]);
 
-  const insisted = start(dir('twice-slow'), await ports(), { SHUTDOWN_REPEAT_GRACE_MS: '0' });
-  await running(insisted);
+  const insisted = await startRunning('twice-slow', { SHUTDOWN_REPEAT_GRACE_MS: '0' });
   const b = pids(insisted);
   process.kill(b.app, 'SIGINT');
   await new Promise((r) => setTimeout(r, 20));
@@ -209,16 +223,15 @@ test('a failed start (the API port is taken) names the variable to change and st
 });
 
 test('a server a killed start left running is found by its data directory and stopped, never reused', async () => {
-  const p = await ports();
-  const first = start(dir('stale'), p);
-  await running(first);
+  const first = await startRunning('stale');
+  const p = first.ports;
   const old = pids(first);
   process.kill(old.app, 'SIGKILL'); // nothing can clean up after a kill -9
   await first.exited;
   expect(alive(old.temporal)).toBe(true);
   expect(alive(old.postgres)).toBe(true);
 
-  const second = start(dir('stale'), p);
+  const second = start(first.dataDir, p);
   await running(second);
   expect(second.err()).toContain(`PostgreSQL: stopping the one an earlier start left running (pid ${old.postgres})`);
   expect(second.err()).toContain(
