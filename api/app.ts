@@ -17,6 +17,7 @@ import { codecCors, codecRouter } from './codec';
 import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
 import { financeRouters } from './finance';
+import { historyRouter } from './history';
 import { materialPhotosRouter } from './material-photos';
 import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
@@ -99,6 +100,8 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use('/applications', applicationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/applications', performanceRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  // The case's workflow history, decrypted for the agency's staff (流程历史; instead of a token for Temporal's UI).
+  app.use('/applications', historyRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/pool', poolRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/quality', qualityRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   app.use('/evaluations', evaluationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));

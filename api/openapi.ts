@@ -48,6 +48,8 @@ import {
   stuckQuery,
   workloadQuery,
   photoUploadQuery,
+  historyQuery,
+  historyResponse,
 } from './schemas';
 
 const json = (schema: z.ZodType) => ({
@@ -218,6 +220,21 @@ export function openApiDocument() {
           summary: '案件时间线：阶段、规则编号、决定、期限暂停与延长、通知',
           parameters: [pathParam],
           responses: { '200': { description: 'OK' }, ...errors },
+        },
+      },
+      '/applications/{applicationNo}/history': {
+        get: {
+          summary:
+            '流程历史（解密后）：申请流程及质量评估流程（已开始时）的事件，北京时间、中文说明和解密后的数据；每个流程至多 limit 个事件（truncated 表示还有）。仅限本机构工作人员、负责人和市法律援助中心',
+          parameters: [pathParam, ...queryParams(historyQuery)],
+          responses: {
+            '200': { description: 'OK', content: json(historyResponse) },
+            ...errors,
+            '404': {
+              description: '申请不存在，或其流程在 Temporal 中不存在 (APPLICATION_NOT_FOUND)',
+              content: json(errorBody),
+            },
+          },
         },
       },
       '/applications/{applicationNo}/notices': {

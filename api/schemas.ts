@@ -789,3 +789,46 @@ export const photoUploadQuery = z
 export const materialPhotoParams = applicationNoParams.extend({
   photoId: line('照片编号').regex(/^\d{1,18}$/, '照片编号不正确'),
 });
+
+/** GET /applications/:no/history (api/history.ts): the case's workflow history, decrypted. */
+export const HISTORY_DEFAULT_LIMIT = 500;
+export const HISTORY_MAX_LIMIT = 2000;
+export const historyQuery = z
+  .object({
+    limit: z.coerce
+      .number('每个流程最多返回的事件数应为数字')
+      .int('每个流程最多返回的事件数应为整数')
+      .min(1, '每个流程最多返回的事件数至少为 1')
+      .max(HISTORY_MAX_LIMIT, `每个流程最多返回 ${HISTORY_MAX_LIMIT} 个事件`)
+      .default(HISTORY_DEFAULT_LIMIT)
+      .describe('每个流程最多返回的事件数'),
+  })
+  .strict();
+
+/** The answer's shape (published in api/openapi.ts). */
+export const historyEventSchema = z.object({
+  id: z.number().int().describe('Temporal 事件编号（流程内从 1 起）'),
+  at: z.string().describe('事件时间（ISO 8601，UTC）'),
+  atCst: z.string().describe('事件时间（北京时间 YYYY-MM-DD HH:mm:ss）'),
+  type: z.string().describe('Temporal 事件类型，如 WorkflowExecutionSignaled'),
+  label: z.string().describe('中文说明，如 启动、收到信号「登记补正材料」、执行活动「写入案件记录」、计时器到期'),
+  name: z.string().nullable().describe('信号名、活动类型、子流程类型或计时器摘要（代码，无则为 null）'),
+  nameLabel: z.string().nullable().describe('name 的中文名称（无则为 null）'),
+  data: z.record(z.string(), z.unknown()).nullable().describe('解密后的数据（JSON）；无数据为 null'),
+  decodeError: z.string().optional().describe('该事件的数据无法解密时的说明（其余事件照常返回）'),
+});
+export const historyResponse = z.object({
+  applicationNo: z.string(),
+  limit: z.number().int().describe('每个流程最多返回的事件数'),
+  workflows: z.array(
+    z.object({
+      kind: z.enum(['application', 'evaluation']),
+      label: z.string().describe('申请流程 / 质量评估流程'),
+      workflowId: z.string(),
+      events: z.array(historyEventSchema),
+      truncated: z.boolean().describe('还有更多事件未返回（超过 limit）'),
+    }),
+  ),
+});
+export type HistoryEvent = z.infer<typeof historyEventSchema>;
+export type HistoryResponse = z.infer<typeof historyResponse>;

@@ -65,6 +65,11 @@ export const ACCESS = {
     'city_centre',
   ],
   'application.read': READERS,
+  // The case's workflow history with its payloads decrypted (流程历史, api/history.ts): the people who keep the case
+  // file of the agency (its staff and head; the city centre for every agency). Not lawyers, institutions, filers or
+  // applicants (the history holds every party's data and every step's input), nor read-only managers and auditors, nor
+  // technical support (who resolve data errors from ids and codes only, and may not read a case record at all).
+  'application.history': ['agency_staff', 'agency_head', 'city_centre'],
   // Work queues: the list shows only cases the person may read (see listScope).
   'application.list': READERS,
   // S-3.2: materials come from the applicant, via the agent, or via the aid lawyer, or are handed in at the agency.

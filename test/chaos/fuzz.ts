@@ -30,6 +30,7 @@ export const ROUTES: Array<[method: 'GET' | 'POST', path: string, query?: string
   ['GET', '/applications/:no/state'],
   ['GET', '/applications/:no/timeline'],
   ['GET', '/applications/:no/notices'],
+  ['GET', '/applications/:no/history', ['limit']],
   ['POST', '/applications/:no/materials'],
   ['POST', '/applications/:no/correction-deadline/extension'],
   ['POST', '/applications/:no/verification/tasks'],

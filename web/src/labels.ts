@@ -5,6 +5,7 @@ export { MATTER_CATEGORIES } from '../../domain/matters';
 export { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS } from '../../domain/intake';
 export { MATERIALS } from '../../domain/materials';
 export { STAGES } from '../../domain/stages';
+export { ACTIVITY_LABELS, HISTORY_EVENT_LABELS, OTHER_EVENT_LABEL, STEP_LABELS } from '../../domain/workflow-history';
 
 /** The same names as api/auth/access.ts ROLES (typed against its Role, so a new role fails the build here). */
 export const ROLE_LABELS: Record<Role, string> = {

@@ -13,6 +13,7 @@ import {
 } from '../labels';
 import { hasRole, type Session } from '../session';
 import { ActionForm, cst, ErrorBox, Loading, Section, useLoad, yuan } from '../ui';
+import { HistorySection } from './history';
 import { PhotoUpload } from './photos';
 import { ScoringSheet } from './evaluations';
 
@@ -323,6 +324,8 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
           </tbody>
         </table>
       </Section>
+
+      <HistorySection session={session} applicationNo={applicationNo} />
 
       <Section title="轮流指派记录（本案）" testId="case-ledger">
         <table>
