@@ -116,8 +116,11 @@ function failureView(err: Error | undefined, depth = 0): Record<string, unknown>
 
 const isNotFound = (err: unknown) =>
   err instanceof WorkflowNotFoundError ||
-  (isGrpcServiceError(err) && err.code === 5) ||
-  (err instanceof ServiceError && isGrpcServiceError(err.cause) && err.cause.code === 5);
+  (isGrpcServiceError(err) && Number(err.code) === 5) ||
+  (err instanceof ServiceError && isGrpcServiceError(err.cause) && Number(err.cause.code) === 5);
+
+/** A timer's id as the map key (a string in the history). */
+const timerKey = (id: unknown): string => (typeof id === 'string' ? id : '');
 
 /** Reads one workflow's history and turns each event into what people read. */
 class HistoryReader {
@@ -255,13 +258,13 @@ class HistoryReader {
           name = typeof summary === 'string' && summary ? summary : null;
           const ms = optionalTsToMs(a.startToFireTimeout as Parameters<typeof optionalTsToMs>[0]);
           extra = ms === undefined ? undefined : durationLabel(ms);
-          this.timers.set(String(a.timerId ?? ''), { name, extra });
+          this.timers.set(timerKey(a.timerId), { name, extra });
           data = ms === undefined ? null : { timeoutMs: ms };
           break;
         }
         case 'TimerFired':
         case 'TimerCanceled': {
-          const timer = this.timers.get(String(a.timerId ?? ''));
+          const timer = this.timers.get(timerKey(a.timerId));
           kind = 'timer';
           name = timer?.name ?? null;
           extra = timer?.extra;

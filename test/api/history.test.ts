@@ -121,7 +121,7 @@ describe('GET /applications/:no/history', () => {
       label: '启动「申请流程」',
       name: 'applicationWorkflow',
     });
-    const input = (started.data!.input as Array<Record<string, any>>)[0]!;
+    const input = (started.data!.input as Array<{ applicationNo: string; applicant: unknown }>)[0]!;
     expect(input.applicationNo).toBe(walkIn);
     expect(input.applicant).toMatchObject({ name: NAME, idNumber: ID_NUMBER });
     expect(JSON.stringify(res.body)).toContain(NAME);

@@ -44,7 +44,9 @@ function digest(data: unknown, max = 80): string {
     if (v === null || v === undefined) return;
     if (Array.isArray(v)) v.forEach(walk);
     else if (typeof v === 'object') Object.values(v as Record<string, unknown>).forEach(walk);
-    else if (String(v).trim()) leaves.push(String(v));
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      if (String(v).trim()) leaves.push(String(v));
+    }
   };
   walk(data);
   const text = leaves.join('，');
