@@ -249,6 +249,20 @@ test('a deferred-document case from intake to payout, each step in the console b
   }
   await screenshot(staff, '07-case-closed-paid');
 
+  // 流程历史: on demand, both workflows' events in China time with Chinese labels, the data decrypted by the API.
+  const workflowHistory = staff.getByTestId('workflow-history');
+  await workflowHistory.getByRole('button', { name: '查看流程历史' }).click();
+  await workflowHistory.getByTestId('history-evaluation').waitFor();
+  const labels = await workflowHistory.getByTestId('history-label').allTextContents();
+  expect(labels).toEqual(expect.arrayContaining(['启动「申请流程」', '启动「质量评估流程」']));
+  expect(labels).toContain('收到信号「作出决定（给予/不予法律援助）」');
+  expect(labels.filter((l) => /[A-Za-z]/.test(l))).toEqual([]);
+  const first = workflowHistory.getByTestId('history-application').getByTestId('history-event').first();
+  await expect(first.textContent()).resolves.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+  await first.locator('summary').click();
+  await expect(first.locator('pre').textContent()).resolves.toContain('王五');
+  await screenshot(staff, '07b-case-workflow-history');
+
   // A lawyer not on the case gets the API's refusal, in Chinese.
   const other = await as(`other-lawyer-${run}`, ['lawyer']);
   await other.goto(`${api.base}/console/#/case/${no}`);
