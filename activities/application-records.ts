@@ -1,9 +1,10 @@
-import type { ApplicationInput, ApplicationState } from '../domain/definitions';
+import { applicationWorkflowId, type ApplicationInput, type ApplicationState } from '../domain/definitions';
 import type { EligibilityDecision } from '../domain/eligibility';
 import type { IntakeCheck } from '../domain/intake';
 import { applicationObligations } from '../domain/obligations';
 import type { Stage } from '../domain/stages';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { recordedTx, type StoredAnswer } from './step-answers';
 import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
 import { syncObligations } from './obligations';
 
@@ -138,11 +139,13 @@ export function createApplicationRecords({ prisma, ...channels }: { prisma: Pris
       events,
       state,
       notices,
+      answers,
     }: {
       opening?: CaseOpening;
       events: EventRecord[];
       state: ApplicationState;
       notices: NoticeRequest[];
+      answers?: StoredAnswer[];
     }): Promise<string[]> {
       return prisma.$transaction(async (tx) => {
         if (opening) await open(tx, opening);
@@ -159,6 +162,7 @@ export function createApplicationRecords({ prisma, ...channels }: { prisma: Pris
           obligations: applicationObligations(state),
           writtenBy: 'workflow',
         });
+        await recordedTx(tx, applicationWorkflowId(state.applicationNo), answers);
         return queueNoticesTx(tx, notices, channels);
       });
     },

@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
-import type { EvaluationOutcome, EvaluationState } from '../domain/definitions';
+import { evaluationWorkflowId, type EvaluationOutcome, type EvaluationState } from '../domain/definitions';
 import { evaluationObligations } from '../domain/obligations';
 import { TIERS, type Tier } from '../domain/quality';
 import { cstYearOf } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { recordedTx, type StoredAnswer } from './step-answers';
 import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
 import { syncObligations } from './obligations';
 
@@ -17,9 +18,11 @@ export function createEvaluationRecords({ prisma, ...channels }: { prisma: Prism
     async recordEvaluation({
       state,
       notices = [],
+      answers,
     }: {
       state: EvaluationState;
       notices?: NoticeRequest[];
+      answers?: StoredAnswer[];
     }): Promise<string[]> {
       const columns = {
         agencyCode: state.agencyCode,
@@ -55,6 +58,7 @@ export function createEvaluationRecords({ prisma, ...channels }: { prisma: Prism
           obligations: evaluationObligations(state),
           writtenBy: 'workflow',
         });
+        await recordedTx(tx, evaluationWorkflowId(state.applicationNo), answers);
         return queueNoticesTx(tx, notices, channels);
       });
     },

@@ -1,6 +1,7 @@
-import type { HotlineCallState } from '../domain/definitions';
+import { hotlineCallWorkflowId, type HotlineCallState } from '../domain/definitions';
 import { cstDateOf } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { recordedTx, type StoredAnswer } from './step-answers';
 import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
 import { feeFor } from './payout';
 
@@ -15,9 +16,11 @@ export function createHotlineActivities({ prisma, ...channels }: { prisma: Prism
     async recordCall({
       state,
       notices = [],
+      answers,
     }: {
       state: HotlineCallState;
       notices?: NoticeRequest[];
+      answers?: StoredAnswer[];
     }): Promise<string[]> {
       const columns = {
         agencyCode: state.agencyCode,
@@ -37,6 +40,7 @@ export function createHotlineActivities({ prisma, ...channels }: { prisma: Prism
       return prisma.$transaction(async (tx) => {
         await tx.hotlineCall.createMany({ data: [{ id: state.callId, ...columns }], skipDuplicates: true });
         await tx.hotlineCall.updateMany({ where: { id: state.callId, stateSeq: { lt: state.seq } }, data: columns });
+        await recordedTx(tx, hotlineCallWorkflowId(state.callId), answers);
         return queueNoticesTx(tx, notices, channels);
       });
     },

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { RuleConfig } from '../domain/rule-config';
 import type { Logger } from '../platform/logger';
+import type { RecordChanges } from '../platform/record-changes';
 import type { PrismaClient } from '../prisma/generated/client';
 import { applicationsRouter } from './applications';
 import { performanceRouter } from './performance';
@@ -43,6 +44,8 @@ export interface AppDeps {
   limits: { intakePerMinute: number; actionsPerMinute: number; lookupsPerMinute: number };
   /** The clock stuck-case figures are measured against; the system clock unless a test server's is given. */
   now?: () => Promise<Date>;
+  /** Wakes step-answer waits when a recorder stores a batch (platform/record-changes.ts); without it they poll. */
+  recordChanges?: RecordChanges;
   /** Issue 8: a static bearer token for Prometheus (METRICS_TOKEN), and where the worker's SDK metrics are. */
   metricsToken?: string;
   workerMetricsUrl?: string;

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { executeStep } from '../platform/step-client';
+import type { RecordChanges } from '../platform/record-changes';
+import { executeStep, storedAnswers } from '../platform/step-client';
 import {
   applicationWorkflowId,
   assignCase,
@@ -139,7 +140,10 @@ async function fieldCheckReporters(
   return open ? people : [];
 }
 
-export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClient; temporal: Client }): Router {
+export function applicationsRouter(
+  deps: ApplicationsDeps & { prisma: PrismaClient; temporal: Client; recordChanges?: RecordChanges },
+): Router {
+  const answers = storedAnswers(deps.prisma, deps.recordChanges);
   const router = Router();
   const handleFor = (applicationNo: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo));
   const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
@@ -398,7 +402,7 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     closedMessage = '该申请已办结',
   ): Promise<Ret> {
     try {
-      return await executeStep(handleFor(applicationNo), update, { args, updateId });
+      return await executeStep(handleFor(applicationNo), update, { args, updateId, answers });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
       throw new ApiError(409, 'CASE_CLOSED', closedMessage);
@@ -606,7 +610,11 @@ export function applicationsRouter(deps: ApplicationsDeps & { prisma: PrismaClie
     const input = { ...body, decidedBy: principalOf(res).userId, requestId };
     try {
       res.json(
-        await executeStep(handleFor(applicationNo), decide, { args: [input], updateId: `decision:${requestId}` }),
+        await executeStep(handleFor(applicationNo), decide, {
+          args: [input],
+          updateId: `decision:${requestId}`,
+          answers,
+        }),
       );
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;

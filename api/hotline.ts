@@ -7,7 +7,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { executeStep } from '../platform/step-client';
+import type { RecordChanges } from '../platform/record-changes';
+import { executeStep, storedAnswers } from '../platform/step-client';
 import {
   answerCall,
   claimCall,
@@ -28,6 +29,7 @@ import { callIdParams, callOutcomeBody, callsQuery, createCallBody, dutyQuery, i
 
 export interface HotlineDeps {
   prisma: PrismaClient;
+  recordChanges?: RecordChanges;
   temporal: Client;
   taskQueue: string;
   rules: RuleConfig;
@@ -42,6 +44,7 @@ const forbidden = () => new ApiError(403, 'FORBIDDEN', '您无权处理该来电
 const notFound = () => new ApiError(404, 'CALL_NOT_FOUND', '没有这个来电');
 
 export function hotlineRouter(deps: HotlineDeps): Router {
+  const answers = storedAnswers(deps.prisma, deps.recordChanges);
   const router = Router();
   const limit = perMinute(deps.limits.actionsPerMinute);
   const training = createVillageActivities({ prisma: deps.prisma });
@@ -70,7 +73,7 @@ export function hotlineRouter(deps: HotlineDeps): Router {
     const raw = req.header('Idempotency-Key');
     const updateId = `${prefix}:${raw === undefined ? randomUUID() : idempotencyKey.parse(raw)}`;
     try {
-      return await executeStep(handleOf(callIdOf(req)), update, { args: [arg], updateId });
+      return await executeStep(handleOf(callIdOf(req)), update, { args: [arg], updateId, answers });
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       // A signal to a call that has ended meets "not found" too: a call that exists is closed (409).

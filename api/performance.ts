@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { executeStep } from '../platform/step-client';
+import type { RecordChanges } from '../platform/record-changes';
+import { executeStep, storedAnswers } from '../platform/step-client';
 import {
   applicationWorkflowId,
   assignEvaluator,
@@ -58,6 +59,7 @@ import {
 
 export interface PerformanceDeps {
   prisma: PrismaClient;
+  recordChanges?: RecordChanges;
   temporal: Client;
   authenticate: RequestHandler;
   auditSink: AuditSink;
@@ -71,6 +73,7 @@ const updateKey = (req: Request, prefix: string) => {
 };
 
 export function performanceRouter(deps: PerformanceDeps): Router {
+  const answers = storedAnswers(deps.prisma, deps.recordChanges);
   const router = Router();
   const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
   const on = (action: Action) => [
@@ -88,7 +91,7 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     missing: ApiError,
   ): Promise<Ret> {
     try {
-      return await executeStep(handle, update, { args: [arg], updateId });
+      return await executeStep(handle, update, { args: [arg], updateId, answers });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw err;
       // A signal to a workflow that has ended meets "not found" too: one that exists is closed (409).

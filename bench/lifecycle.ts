@@ -22,7 +22,14 @@ async function main() {
   for (let i = 0; i < total; i++) {
     const applicationNo = `${agency}-2026-${String(900_000 + i)}`;
     const started = performance.now();
-    const { handle, evaluation } = await runStandardCase(client, env.TEMPORAL_TASK_QUEUE, agency, applicationNo);
+    const { handle, evaluation } = await runStandardCase(
+      client,
+      prisma,
+      stack.recordChanges,
+      env.TEMPORAL_TASK_QUEUE,
+      agency,
+      applicationNo,
+    );
     const ms = performance.now() - started;
     const events = [
       ...((await handle.fetchHistory()).events ?? []),

@@ -3,6 +3,7 @@
  * state, PostgreSQL (DATABASE_URL's server in a fresh database, else an embedded PostgreSQL 17), one worker, a client.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,10 +14,42 @@ import { dataConverter } from '../platform/codec';
 import { createPrisma, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../platform/database';
 import { loadEnv } from '../platform/env';
 import { createLogger } from '../platform/logger';
+import { RecordChanges } from '../platform/record-changes';
 import { applyMigrations } from '../platform/migrations';
 import { resolveSecrets } from '../platform/secrets';
 import { temporalCli } from '../platform/temporal';
 import { buildWorkflowBundle, createWorker } from '../platform/worker';
+
+/** A port nothing listens on now (the dev server's metrics). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * The dev server's request counts by gRPC operation so far (its Prometheus `service_requests` counter, summed over
+ * the other labels): what a workload costs the server, which on one box is the part that saturates first.
+ */
+export async function serverRequests(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const counts: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^service_requests\{(.*)\} ([0-9.e+]+)$/.exec(line);
+    const operation = m && /operation="([^"]+)"/.exec(m[1]!)?.[1];
+    if (operation) counts[operation] = (counts[operation] ?? 0) + Number(m[2]);
+  }
+  return counts;
+}
+
+/** `after - before` per operation, leaving out operations that did not change. */
+export function requestsBetween(before: Record<string, number>, after: Record<string, number>) {
+  const out: Record<string, number> = {};
+  for (const [op, n] of Object.entries(after)) if (n - (before[op] ?? 0) > 0) out[op] = n - (before[op] ?? 0);
+  return out;
+}
 
 export async function startBenchStack(name: string, poolSize: number) {
   Runtime.install({
@@ -38,9 +71,12 @@ export async function startBenchStack(name: string, poolSize: number) {
   await ensureDatabase(dbUrl.toString());
   await applyMigrations(dbUrl.toString());
   const prisma = createPrisma(dbUrl.toString(), poolSize);
+  const recordChanges = await RecordChanges.listen(dbUrl.toString(), log);
 
+  const metricsPort = await freePort();
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
+      extraArgs: ['--metrics-port', String(metricsPort)],
       executable: temporalCli(env),
       dbFilename: join(scratch, 'temporal.db'),
       searchAttributes: [...SEARCH_ATTRIBUTES],
@@ -64,6 +100,8 @@ export async function startBenchStack(name: string, poolSize: number) {
     client,
     secrets,
     temporal,
+    recordChanges,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     database: env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL 17',
     async stop() {
@@ -72,6 +110,7 @@ export async function startBenchStack(name: string, poolSize: number) {
       await connection.close();
       await nativeConnection.close();
       await prisma.$disconnect();
+      await recordChanges.close();
       await temporal.teardown();
       await dropDatabase(dbUrl.toString()).catch(() => undefined);
       await stopPg?.();

@@ -1,6 +1,7 @@
 /**
- * One standard case driven from intake to payout through the workflows' updates, as fast as they answer (shared by
- * `bench:lifecycle` and `bench:ceiling`): deferred documents supplied, grant, rotation pick, institution
+ * One standard case driven from intake to payout through the workflows' steps, as fast as they answer (shared by
+ * `bench:lifecycle` and `bench:ceiling`). Like the console, the driver reads what the case owes from the stored record
+ * (the application, its obligations, the evaluation) and each step's answer from `step_answer`, as the API does: deferred documents supplied, grant, rotation pick, institution
  * confirmation, engagement (L-6), closure report and file (L-12), quality manager approval (S-4.3), evaluator, score
  * 80 (S-4.4), payout (S-4.5), closed. The agency needs a pool, a fee schedule and a one-item scoring sheet (`all`).
  */
@@ -12,34 +13,40 @@ import {
   confirmMember,
   decide,
   evaluationWorkflowId,
-  getEvaluation,
-  getState,
   recordEngagement,
   reviewCaseFile,
   submitCaseFile,
   submitScore,
   supplyMaterials,
   type ApplicationInput,
-  type ApplicationState,
+  type AssignmentState,
 } from '../domain/definitions';
 import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
 import { cstDateOf } from '../domain/time';
 import type { PrismaClient } from '../prisma/generated/client';
-import { executeStep } from '../platform/step-client';
+import type { RecordChanges } from '../platform/record-changes';
+import { executeStep, storedAnswers } from '../platform/step-client';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+/** Reads the stored record until `ok`, again at each of the workflow's stored batches (or every 250 ms). */
+async function until<T>(
+  changes: RecordChanges,
+  workflowId: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+): Promise<T> {
   for (;;) {
+    const next = changes.next(workflowId);
     const v = await read().catch(() => undefined);
     if (v !== undefined && ok(v)) return v;
-    await sleep(20);
+    await next;
   }
 }
 
 /** Runs the case to `closed`; returns the handles of its workflow and of its evaluation's. */
 export async function runStandardCase(
   client: Client,
+  prisma: PrismaClient,
+  changes: RecordChanges,
   taskQueue: string,
   agency: AgencyCode,
   applicationNo: string,
@@ -61,31 +68,43 @@ export async function runStandardCase(
     taskQueue,
     args: [input],
   });
-  const state = (): Promise<ApplicationState> => handle.query(getState);
-  await until(state, (s) => s.stage === 'awaiting_materials');
+  const answers = storedAnswers(prisma, changes);
+  const caseId = handle.workflowId;
+  const application = () => prisma.application.findUnique({ where: { applicationNo } });
+  const owes = (kind: string) =>
+    prisma.obligation.findFirst({ where: { applicationNo, kind, resolvedAt: null } }).then((o) => o ?? undefined);
+  await until(changes, caseId, application, (a) => a?.stage === 'awaiting_materials');
   await executeStep(handle, supplyMaterials, {
     args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
+    answers,
   });
-  await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'h', requestId: 'g' }] });
-  const picked = await until(state, (s) => s.assignment?.status === 'awaiting_institution');
-  const slot = picked.assignment!.slots[0]!;
+  await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'h', requestId: 'g' }], answers });
+  await until(changes, caseId, () => owes('member_confirmation'), Boolean);
+  const picked = (await application())!.assignment as unknown as AssignmentState;
+  const slot = picked.slots[0]!;
   await executeStep(handle, confirmMember, {
     args: [{ ledgerSeq: slot.ledgerSeq, memberId: slot.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+    answers,
   });
-  await until(state, (s) => s.stage === 'assigned' && s.performance !== undefined);
+  await until(changes, caseId, () => owes('engagement'), Boolean);
   const today = cstDateOf(new Date());
-  await executeStep(handle, recordEngagement, { args: [{ signedOn: today, recordedBy: slot.proposedMemberId }] });
+  const member = slot.proposedMemberId;
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: today, recordedBy: member }], answers });
   await executeStep(handle, submitCaseFile, {
-    args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: slot.proposedMemberId }],
+    args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: member }],
+    answers,
   });
-  await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }] });
+  await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm' }], answers });
   const evaluation = client.workflow.getHandle(evaluationWorkflowId(applicationNo));
   await until(
-    () => evaluation.query(getEvaluation),
-    (e) => e.status === 'waiting_evaluator',
+    changes,
+    evaluation.workflowId,
+    () => prisma.evaluation.findUnique({ where: { applicationNo } }),
+    (e) => e?.status === 'waiting_evaluator',
   );
-  await executeStep(evaluation, assignEvaluator, { args: [{ evaluatorId: 'e', kind: 'peer', assignedBy: 's' }] });
-  await executeStep(evaluation, submitScore, { args: [{ points: { all: 80 }, comments: '', scoredBy: 'e' }] });
+  const evaluator = { evaluatorId: 'e', kind: 'peer' as const, assignedBy: 's' };
+  await executeStep(evaluation, assignEvaluator, { args: [evaluator], answers });
+  await executeStep(evaluation, submitScore, { args: [{ points: { all: 80 }, comments: '', scoredBy: 'e' }], answers });
   const outcome = (await handle.result()) as { stage: string };
   if (outcome.stage !== 'closed') throw new Error(`case ended in ${outcome.stage}`);
   return { handle, evaluation };

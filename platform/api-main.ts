@@ -10,6 +10,7 @@ import { resolveSecrets } from './secrets';
 import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
+import { RecordChanges } from './record-changes';
 import { temporalConnectionOptions } from './temporal';
 
 async function main() {
@@ -26,12 +27,14 @@ async function main() {
     namespace: env.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter(secrets.codec),
   });
-  const server = createServer(createApp({ prisma, temporal: client, log, ...apiConfig(env, secrets) }));
+  const recordChanges = await RecordChanges.listen(database.value, log);
+  const server = createServer(createApp({ prisma, temporal: client, log, recordChanges, ...apiConfig(env, secrets) }));
   await listen(server, env.HOST, env.PORT);
   onShutdown(log, [
     ['api', () => new Promise((resolve) => server.close(resolve))],
     ['temporal connection', () => connection.close()],
     ['prisma', () => prisma.$disconnect()],
+    ['record notifications', () => recordChanges.close()],
   ]);
   log.info({ api: `http://${env.HOST}:${env.PORT}` }, 'API is listening');
 }

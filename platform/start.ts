@@ -16,6 +16,7 @@ import { resolveSecrets } from './secrets';
 import { createPrisma } from './database';
 import { loadEnv } from './env';
 import { createLogger } from './logger';
+import { RecordChanges } from './record-changes';
 import { Shutdown } from './shutdown';
 import { progress, showProgress } from './supervisor';
 import { temporalConnectionOptions } from './temporal';
@@ -87,7 +88,9 @@ async function main(shutdown: Shutdown) {
     dataConverter: dataConverter(secrets.codec),
   });
   if (env.SCHEDULES_ENABLED) await ensureSchedules(client, scheduleConfig(env), log);
-  const app = createApp({ prisma, temporal: client, log, ...apiConfig(env, secrets) });
+  const recordChanges = await RecordChanges.listen(database.value, log);
+  shutdown.add('record notifications', () => recordChanges.close());
+  const app = createApp({ prisma, temporal: client, log, recordChanges, ...apiConfig(env, secrets) });
   const server = createServer(app);
   progress(`api: listening on ${env.HOST}:${env.PORT}`);
   await listen(server, env.HOST, env.PORT);

@@ -45,7 +45,7 @@ export async function hotlineCallWorkflow(input: HotlineCallInput): Promise<Hotl
 class HotlineCall {
   readonly state: HotlineCallState;
   private readonly rules: HotlineRules;
-  private readonly steps = new StepRunner(() => this.recorder.written());
+  private readonly steps = new StepRunner((answer) => this.recorder.answer(answer));
   private readonly attention: Attention;
   private readonly recorder: Recorder<never, HotlineCallState>;
 
@@ -65,8 +65,10 @@ class HotlineCall {
     this.recorder = new Recorder({
       caseNo: callId,
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as HotlineCallState,
-      write: ({ state, notices }, clean) =>
-        acts.recordCall(clean ? withoutControlCharacters({ state, notices }) : { state, notices }),
+      write: (batch, clean) => {
+        const { state, notices, answers } = clean ? withoutControlCharacters(batch) : batch;
+        return acts.recordCall({ state, notices, answers });
+      },
       deliver: (ids) => acts.deliverNotices({ ids }),
       attention: this.attention,
     });

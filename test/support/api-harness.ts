@@ -6,12 +6,14 @@ import { NativeConnection } from '@temporalio/worker';
 import { createApp, type AppDeps } from '../../api/app';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { createLogger } from '../../platform/logger';
+import { RecordChanges } from '../../platform/record-changes';
 import {
   createTestWorker,
   TEST_AUTH,
   TEST_STATUS_SECRET,
   testCodec,
   testDataConverter,
+  testDatabaseUrl,
   testPrisma,
   testTemporalAddress,
   uniqueTaskQueue,
@@ -42,7 +44,8 @@ export async function startApi(overrides: Partial<AppDeps> = {}) {
   const running = worker.run();
   const connection = await Connection.connect({ address: testTemporalAddress() });
   const client = new Client({ connection, dataConverter: testDataConverter });
-  const app = createApp({ ...testAppDeps(prisma, client, taskQueue), ...overrides });
+  const recordChanges = await RecordChanges.listen(testDatabaseUrl(), createLogger('silent'));
+  const app = createApp({ ...testAppDeps(prisma, client, taskQueue), recordChanges, ...overrides });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -54,6 +57,7 @@ export async function startApi(overrides: Partial<AppDeps> = {}) {
     connection,
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await recordChanges.close();
       worker.shutdown();
       await running;
       await connection.close();

@@ -49,7 +49,7 @@ export function assertTransition(from: Stage, to: Stage): void {
 }
 
 export class CaseContext {
-  readonly steps = new StepRunner(() => this.recorder.written());
+  readonly steps = new StepRunner((answer) => this.recorder.answer(answer));
   readonly attention: Attention;
   private readonly recorder: Recorder<EventRecord, ApplicationState>;
 
@@ -70,8 +70,8 @@ export class CaseContext {
     this.recorder = new Recorder({
       caseNo: state.applicationNo,
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as ApplicationState,
-      write: async ({ entries, state: snapshot, notices }, clean) => {
-        const batch = { ...(first ? { opening: first } : {}), events: entries, state: snapshot, notices };
+      write: async ({ entries, state: snapshot, notices, answers }, clean) => {
+        const batch = { ...(first ? { opening: first } : {}), events: entries, state: snapshot, notices, answers };
         const ids = await acts.recordCase(clean ? withoutControlCharacters(batch) : batch);
         first = undefined;
         return ids;

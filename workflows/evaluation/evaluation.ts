@@ -28,7 +28,7 @@ export const STATUS_LABELS: Record<EvaluationState['status'], string> = {
 
 export class Evaluation {
   readonly state: EvaluationState;
-  readonly steps = new StepRunner(() => this.recorder.written());
+  readonly steps = new StepRunner((answer) => this.recorder.answer(answer));
   readonly attention: Attention;
   readonly head: string;
   readonly city = 'city_centre:SX';
@@ -62,8 +62,10 @@ export class Evaluation {
     this.recorder = new Recorder({
       caseNo: applicationNo,
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as EvaluationState,
-      write: ({ state, notices }, clean) =>
-        acts.recordEvaluation(clean ? withoutControlCharacters({ state, notices }) : { state, notices }),
+      write: (batch, clean) => {
+        const { state, notices, answers } = clean ? withoutControlCharacters(batch) : batch;
+        return acts.recordEvaluation({ state, notices, answers });
+      },
       deliver: (ids) => acts.deliverNotices({ ids }),
       attention: this.attention,
     });

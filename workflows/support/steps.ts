@@ -2,9 +2,18 @@
  * Staff steps (docs/decisions.md, "Staff steps are signals"): each arrives as a signal with its id, waits in one queue
  * and is done by one runner, one step at a time and in arrival order, so no two steps ever interleave and no step adds
  * a command to the workflow task it arrives in. A step validates (a refusal is its answer, nothing changes), then
- * runs; its answer is kept for the `stepResult` query, and the same id again is the same step.
+ * runs; its answer is stored with what it recorded, in the same write (the API reads it from the database), and kept
+ * for the `stepResult` query; the same id again is the same step.
  */
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { StoredAnswer } from '../../activities/step-answers';
 import { stepResult, type StepDefinition, type StepMessage, type StepResult } from '../../domain/definitions';
 
 export interface Step<Input, Result> {
@@ -27,8 +36,8 @@ export class StepRunner {
   private running = false;
   private held = false;
 
-  /** `flush`: resolves once everything the step recorded is stored (the answer is given after it). */
-  constructor(private readonly flush: () => Promise<void> = () => Promise.resolve()) {
+  /** `store`: stores the answer after everything the step recorded; resolves once it is stored. */
+  constructor(private readonly store: (answer: StoredAnswer) => Promise<void>) {
     setHandler(stepResult, (id: string) => this.answers.get(id) ?? null);
   }
 
@@ -70,7 +79,9 @@ export class StepRunner {
       const next = this.queue.shift()!;
       this.running = true;
       try {
-        this.answers.set(next.id, await this.perform(next));
+        const answer = await this.perform(next);
+        await this.store({ workflowId: workflowInfo().workflowId, stepId: next.id, answer });
+        this.answers.set(next.id, answer);
       } finally {
         this.running = false;
       }
@@ -82,7 +93,6 @@ export class StepRunner {
     try {
       step.validate?.(input);
       const value = await step.run(input);
-      await this.flush();
       // A copy: the answer is what the step returned then, not the live state later.
       return { ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
     } catch (thrown) {

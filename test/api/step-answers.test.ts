@@ -1,0 +1,141 @@
+/**
+ * Step answers are read from the database (docs/decisions.md): the recorder stores a staff step's answer in the same
+ * transaction as what the step recorded, the API reads it from `step_answer` (woken by `case_recorded`
+ * notifications), so an answered step is already in the stored record, a refusal is stored too, and the same request
+ * after the case has closed gets the first answer instead of 409. Also the notification listener itself: it wakes on
+ * a commit, falls back to a timer, and reconnects after its connection is killed. Cases of 嵊州 (SZ) that never reach a pool.
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { applicationWorkflowId } from '../../domain/definitions';
+import { createLogger } from '../../platform/logger';
+import { RecordChanges } from '../../platform/record-changes';
+import { eventually, startApi } from '../support/api-harness';
+import { applicationInput, testDatabaseUrl, tokenFor } from '../support/context';
+
+jest.setTimeout(120_000);
+
+let api: Awaited<ReturnType<typeof startApi>>;
+const AGENCY = 'SZ';
+const auth = async (roles: Parameters<typeof tokenFor>[1]) => ({
+  Authorization: `Bearer ${await tokenFor(`sa-${roles.join('-')}`, roles, AGENCY)}`,
+});
+
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+/** A case awaiting its economic statement and evidence (S-3.2), as its workflow has recorded it. */
+async function caseAwaitingMaterials() {
+  const input = applicationInput({ agencyCode: AGENCY, materialsSupplied: ['identity_proof'] });
+  const handle = await api.client.workflow.start('applicationWorkflow', {
+    workflowId: applicationWorkflowId(input.applicationNo),
+    taskQueue: api.taskQueue,
+    args: [input],
+  });
+  await eventually(
+    () => api.prisma.application.findUnique({ where: { applicationNo: input.applicationNo } }),
+    (a) => a?.stage === 'awaiting_materials',
+  );
+  return { applicationNo: input.applicationNo, handle };
+}
+
+const storedAnswer = (workflowId: string, stepId: string) =>
+  api.prisma.stepAnswer.findUnique({ where: { workflowId_stepId: { workflowId, stepId } } });
+
+test('S-3.2: an answered step is already in the stored record, with its answer stored beside it', async () => {
+  const { applicationNo, handle } = await caseAwaitingMaterials();
+  const key = `sa-${randomUUID()}`;
+  const res = await request(api.base)
+    .post(`/applications/${applicationNo}/materials`)
+    .set(await auth(['agency_staff']))
+    .set('Idempotency-Key', key)
+    .send({ items: ['economic_statement'] });
+  expect(res.status).toBe(200);
+  // Read at once, without waiting: the answer was stored in the transaction that stored the step's effect.
+  const app = await api.prisma.application.findUnique({ where: { applicationNo } });
+  expect(app?.materialsSupplied).toContain('economic_statement');
+  const stored = await storedAnswer(handle.workflowId, `materials:${key}`);
+  expect(stored?.answer).toEqual({ ok: true, value: res.body });
+});
+
+test('L-1: a refused step stores its refusal, and the same request again gets the same refusal', async () => {
+  const { applicationNo, handle } = await caseAwaitingMaterials();
+  const key = `sa-${randomUUID()}`;
+  const decide = async () =>
+    request(api.base)
+      .post(`/applications/${applicationNo}/decision`)
+      .set(await auth(['agency_head']))
+      .set('Idempotency-Key', key)
+      .send({ decision: 'grant' });
+  const first = await decide();
+  expect(first.status).toBe(422);
+  const stored = await storedAnswer(handle.workflowId, `decision:${key}`);
+  expect(stored?.answer).toMatchObject({ ok: false, message: first.body.message });
+  const again = await decide();
+  expect([again.status, again.body.code]).toEqual([422, first.body.code]);
+});
+
+test('the same step request after the case has closed gets its first answer, a new one 409 CASE_CLOSED', async () => {
+  const { applicationNo, handle } = await caseAwaitingMaterials();
+  const key = `sa-${randomUUID()}`;
+  const supply = async (idempotencyKey: string) =>
+    request(api.base)
+      .post(`/applications/${applicationNo}/materials`)
+      .set(await auth(['agency_staff']))
+      .set('Idempotency-Key', idempotencyKey)
+      .send({ items: ['matter_evidence'] });
+  const first = await supply(key);
+  expect(first.status).toBe(200);
+  await handle.terminate('test: the case is closed');
+  const repeated = await supply(key);
+  expect([repeated.status, repeated.body]).toEqual([200, first.body]);
+  const fresh = await supply(`sa-${randomUUID()}`);
+  expect([fresh.status, fresh.body.code]).toEqual([409, 'CASE_CLOSED']);
+});
+
+describe('the record notifications (case_recorded)', () => {
+  let changes: RecordChanges;
+  const name = `step-answers-test-${randomUUID().slice(0, 8)}`;
+  beforeEach(async () => {
+    changes = await RecordChanges.listen(testDatabaseUrl(), createLogger('silent'), name);
+  });
+  afterEach(async () => {
+    await changes.close();
+  });
+  const notify = (workflowId: string) => api.prisma.$executeRaw`SELECT pg_notify('case_recorded', ${workflowId})`;
+
+  test('wake the waiters of the workflow whose batch was committed, not those of another', async () => {
+    const mine = `wf-${randomUUID()}`;
+    const woke: string[] = [];
+    const waits = [
+      changes.next(mine, 60_000).then(() => woke.push('mine')),
+      changes.next(`wf-${randomUUID()}`, 1_500).then(() => woke.push('other, by its timer')),
+    ];
+    await notify(mine);
+    await Promise.all(waits);
+    expect(woke).toEqual(['mine', 'other, by its timer']);
+  });
+
+  test('come back after the listening connection is killed; until then a waiter wakes by its timer', async () => {
+    const killed = await api.prisma.$queryRaw<Array<{ killed: boolean }>>`
+      SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = ${name}`;
+    expect(killed).toEqual([{ killed: true }]);
+    const id = `wf-${randomUUID()}`;
+    // Reconnected within a few seconds: a notification then wakes the waiter long before its timer would.
+    await eventually(
+      async () => {
+        const started = Date.now();
+        const wait = changes.next(id, 30_000);
+        await notify(id);
+        await Promise.race([wait, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+        return Date.now() - started;
+      },
+      (ms) => ms < 1_000,
+      20_000,
+    );
+  });
+});
