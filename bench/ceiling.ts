@@ -1,8 +1,8 @@
 /**
- * `npm run bench:ceiling -- [cases=120] [concurrency=10] [rounds=6]` (issue 10, 6a): how close whole standard cases
+ * `npm run bench:ceiling -- [cases=120] [concurrency=10] [rounds=6]`: how close whole standard cases
  * come to the embedded stack's ceiling (see stack.ts), both measured in one run on the same stack, interleaved:
  *
- * - A: standard cases driven through the workflows' updates as in bench/lifecycle.ts (intake with deferred
+ * - A: standard cases driven through the workflows' steps as in bench/lifecycle.ts (intake with deferred
  *   documents to payout), `concurrency` at a time;
  * - B: as many `syntheticCaseWorkflow`s (bench/workflows/synthetic.ts) with the same number of state transitions
  *   (workflow tasks) as the cases average, each a no-op activity, at the same concurrency: the stack's ceiling for
@@ -15,14 +15,15 @@
  * Prints per kind the median and the slow tail of the batches' throughput (p10 of workflows/min = p90 of the batch
  * time) and of single workflows' durations, and `ratio` = median A throughput / median B throughput: the share of
  * the ceiling the real work reaches (>= 0.8 is good). `pairedRatio` is the same per round (A and B run back to back)
- * and its median, which drift between rounds cannot move. Progress goes to stderr, the figures (JSON) to stdout.
+ * and its median, which drift between rounds cannot move. `serverRequestsPerRun`: what each kind asked of the dev
+ * server (its `service_requests` counter by operation, per workflow run). Progress goes to stderr, the figures (JSON) to stdout.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { dataConverter } from '../platform/codec';
 import { runStandardCase, seedFeeAndSheet } from './standard-case';
-import { startBenchStack } from './stack';
+import { requestsBetween, serverRequests, startBenchStack } from './stack';
 
 async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out = new Array<T>(n);
@@ -36,6 +37,20 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
     }),
   );
   return out;
+}
+
+/** Adds what the dev server answered between two readings of its request counts to `into`. */
+function addRequests(into: Record<string, number>, before: Record<string, number>, after: Record<string, number>) {
+  for (const [op, n] of Object.entries(requestsBetween(before, after))) into[op] = (into[op] ?? 0) + n;
+}
+
+/** Per workflow run, the operations that cost the server most (its services count one request each), and the sum. */
+function perRun(requests: Record<string, number>, runs: number) {
+  const rows = Object.entries(requests)
+    .filter(([op]) => !op.startsWith('Poll'))
+    .map(([op, n]) => [op, round1(n / runs)] as const)
+    .sort((a, b) => b[1] - a[1]);
+  return { total: round1(rows.reduce((s, [, n]) => s + n, 0)), top: Object.fromEntries(rows.slice(0, 8)) };
 }
 
 /** `n` runs of `fn`, `concurrency` at a time: the batch's wall-clock seconds, each run's seconds and result. */
@@ -184,13 +199,20 @@ async function main() {
     perMinute: (b.runs.length / b.seconds) * 60,
     caseSeconds: b.runs.map((r) => r.seconds),
   });
+  const requestsA: Record<string, number> = {};
+  const requestsB: Record<string, number> = {};
+  const reading = () => serverRequests(stack.metricsUrl);
   for (let round = 1; round <= rounds; round++) {
+    const r0 = await reading();
     const a = await timedBatch(batch, concurrency, runCase);
+    const r1 = await reading();
+    addRequests(requestsA, r0, r1);
     measured.push(...a.runs.map((r) => r.value));
     standard.push(asBatch(round, a));
     steps = meanSteps();
     stepsPerRound.push(steps);
     const b = await timedBatch(batch, concurrency, synthetic);
+    addRequests(requestsB, r1, await reading());
     ceiling.push(asBatch(round, b));
     console.error(
       `round ${round}/${rounds}: ${batch} standard cases ${round1(a.seconds)} s, ` +
@@ -223,6 +245,12 @@ async function main() {
           activities: mean('activities'),
         },
         standardCases: a,
+        // Requests the dev server answered per run (not counting task polls; the history reads of `transitions`
+        // after each case are counted under A): where the stack's work goes.
+        serverRequestsPerRun: {
+          standard: perRun(requestsA, measured.length),
+          synthetic: perRun(requestsB, measured.length),
+        },
         syntheticCeiling: { steps: stepsPerRound, ...b },
         // Real throughput as a share of the ceiling's (>= 0.8 is good): median over the rounds of each kind.
         ratio: round2(median(standard.map((s) => s.perMinute)) / median(ceiling.map((c) => c.perMinute))),

@@ -60,6 +60,15 @@ test('S-3.2: an answered step is already in the stored record, with its answer s
   expect(app?.materialsSupplied).toContain('economic_statement');
   const stored = await storedAnswer(handle.workflowId, `materials:${key}`);
   expect(stored?.answer).toEqual({ ok: true, value: res.body });
+  // One write for the step: its event, the state it left and its answer went in the same batch.
+  const events = (await handle.fetchHistory()).events ?? [];
+  const signalled = events.findIndex(
+    (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'supplyMaterials',
+  );
+  const writes = events
+    .slice(signalled)
+    .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordCase');
+  expect(writes).toHaveLength(1);
 });
 
 test('L-1: a refused step stores its refusal, and the same request again gets the same refusal', async () => {
