@@ -31,7 +31,8 @@ export const DEFAULT_TASK_QUEUE = 'legal-aid';
 
 /**
  * A staff step (更新操作) sent to a case: a signal carrying the step's own id (the API's idempotency key), queued by
- * the workflow and done one at a time by its main loop; the answer is read back with the `stepResult` query. Steps are
+ * the workflow and done one at a time by its main loop; the answer is stored in `step_answer` with what the step
+ * recorded, and kept for the `stepResult` query (without a database). Steps are
  * signals, not Temporal updates, so a step never adds a command to the workflow task it arrives in (see
  * docs/decisions.md, "Staff steps are signals"), and a reset reapplies them: an acknowledged step is never lost.
  */
