@@ -3,10 +3,10 @@ import type { EligibilityDecision } from '../domain/eligibility';
 import type { IntakeCheck } from '../domain/intake';
 import { applicationObligations } from '../domain/obligations';
 import type { Stage } from '../domain/stages';
-import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { recordedTx, type StoredAnswer } from './step-answers';
+import { Prisma, type PrismaClient } from '../prisma/generated/client';
+import { answersSql, notifySql, type StoredAnswer } from './step-answers';
 import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
-import { syncObligations } from './obligations';
+import { claimSyncSql, obligationWritesSql } from './obligations';
 
 export interface EventRecord {
   applicationNo: string;
@@ -63,6 +63,44 @@ function eventRow(event: EventRecord): Prisma.ApplicationStageEventCreateManyInp
     ruleIds: event.ruleIds,
     note: event.note ?? null,
   };
+}
+
+/** The common table expression `events`: the batch's events, each once (unique application and seq). */
+function eventsSql(events: EventRecord[]): Prisma.Sql {
+  const rows = events.map((e) => ({ ...e, note: e.note ?? null }));
+  return Prisma.sql`events AS (
+      INSERT INTO application_stage_event (application_no, seq, stage, entered_at, actor, rule_ids, note)
+      SELECT x."applicationNo", x.seq, x.stage::"ApplicationStage", x.at::timestamptz, x.actor,
+             ARRAY(SELECT jsonb_array_elements_text(x."ruleIds")), x.note
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS x("applicationNo" text, seq int, stage text, at text, actor text, "ruleIds" jsonb, note text)
+      ON CONFLICT (application_no, seq) DO NOTHING
+    )`;
+}
+
+/**
+ * The common table expression `state`: the columns that mirror the workflow's state (`stateColumns`), never over a
+ * newer state; the verification and the assignment stay as they are while the state has none.
+ */
+function applicationStateSql(state: ApplicationState): Prisma.Sql {
+  const c = stateColumns(state);
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  return Prisma.sql`state AS (
+      UPDATE application SET
+        stage = ${c.stage}::"ApplicationStage", stage_entered_at = ${c.stageEnteredAt}, stage_seq = ${c.stageSeq},
+        materials_supplied = ${c.materialsSupplied}::text[], materials_missing = ${c.materialsMissing}::text[],
+        correction_due_at = ${c.correctionDueAt}::timestamptz, review_due_at = ${c.reviewDueAt}::timestamptz,
+        review_remaining_ms = ${c.reviewRemainingMs}::bigint, decision_late = ${c.decisionLate}::boolean,
+        verification = COALESCE(${json(c.verification)}::jsonb, verification),
+        objection_review_due_at = ${c.objectionReviewDueAt}::timestamptz, decided_at = ${c.decidedAt}::timestamptz,
+        decided_by = ${c.decidedBy}::text, decision_reason = ${c.decisionReason}::text,
+        decision_request_id = ${c.decisionRequestId}::text, closed_reason = ${c.closedReason}::text,
+        assignment = COALESCE(${json(c.assignment)}::jsonb, assignment),
+        assigned_institution_ids = COALESCE(${c.assignedInstitutionIds ?? null}::text[], assigned_institution_ids),
+        assigned_member_ids = COALESCE(${c.assignedMemberIds ?? null}::text[], assigned_member_ids),
+        updated_at = now()
+      WHERE application_no = ${state.applicationNo} AND stage_seq < ${state.seq}
+    )`;
 }
 
 /**
@@ -147,22 +185,25 @@ export function createApplicationRecords({ prisma, ...channels }: { prisma: Pris
       notices: NoticeRequest[];
       answers?: StoredAnswer[];
     }): Promise<string[]> {
+      const sync = {
+        applicationNo: state.applicationNo,
+        source: 'application' as const,
+        seq: state.seq,
+        obligations: applicationObligations(state),
+        writtenBy: 'workflow' as const,
+      };
+      // The claim of the obligations' sync row, then everything else in one statement (a statement of its own, so
+      // it sees the obligations of whoever held the claim before).
+      const write = Prisma.sql`WITH ${eventsSql(events)}, ${applicationStateSql(state)}, ${obligationWritesSql(sync)},
+        ${answersSql(answers)} ${notifySql(applicationWorkflowId(state.applicationNo))}`;
+      if (!opening && notices.length === 0) {
+        await prisma.$transaction([prisma.$queryRaw(claimSyncSql(sync)), prisma.$executeRaw(write)]);
+        return [];
+      }
       return prisma.$transaction(async (tx) => {
         if (opening) await open(tx, opening);
-        if (events.length)
-          await tx.applicationStageEvent.createMany({ data: events.map(eventRow), skipDuplicates: true });
-        await tx.application.updateMany({
-          where: { applicationNo: state.applicationNo, stageSeq: { lt: state.seq } },
-          data: stateColumns(state),
-        });
-        await syncObligations(tx, {
-          applicationNo: state.applicationNo,
-          source: 'application',
-          seq: state.seq,
-          obligations: applicationObligations(state),
-          writtenBy: 'workflow',
-        });
-        await recordedTx(tx, applicationWorkflowId(state.applicationNo), answers);
+        await tx.$queryRaw(claimSyncSql(sync));
+        await tx.$executeRaw(write);
         return queueNoticesTx(tx, notices, channels);
       });
     },

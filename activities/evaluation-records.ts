@@ -3,10 +3,10 @@ import { evaluationWorkflowId, type EvaluationOutcome, type EvaluationState } fr
 import { evaluationObligations } from '../domain/obligations';
 import { TIERS, type Tier } from '../domain/quality';
 import { cstYearOf } from '../domain/time';
-import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { recordedTx, type StoredAnswer } from './step-answers';
+import { Prisma, type PrismaClient } from '../prisma/generated/client';
+import { answersSql, notifySql, type StoredAnswer } from './step-answers';
 import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
-import { syncObligations } from './obligations';
+import { claimSyncSql, obligationWritesSql } from './obligations';
 
 /**
  * The stored record of an evaluation (S-4.4), written only by its workflow. Idempotent and ordered: a write carries
@@ -41,24 +41,37 @@ export function createEvaluationRecords({ prisma, ...channels }: { prisma: Prism
         ) as Prisma.InputJsonValue,
         stateSeq: state.seq,
       };
+      const sync = {
+        applicationNo: state.applicationNo,
+        source: 'evaluation' as const,
+        seq: state.seq,
+        obligations: evaluationObligations(state),
+        writtenBy: 'workflow' as const,
+      };
+      // The evaluation's row (never over a newer state), its obligations, the step answers and the notification in
+      // one statement, after the claim of the obligations' sync row (as recordCase).
+      const write = Prisma.sql`WITH written AS (
+          INSERT INTO evaluation (application_no, agency_code, member_id, institution_id, status, special, score, tier,
+                                  score_version, year, finalized_at, state, state_seq, updated_at)
+          VALUES (${state.applicationNo}, ${columns.agencyCode}, ${columns.memberId}, ${columns.institutionId},
+                  ${columns.status}, ${columns.special}, ${columns.score}::numeric, ${columns.tier}::text,
+                  ${columns.scoreVersion}, ${columns.year}::int, ${columns.finalizedAt}::timestamptz,
+                  ${JSON.stringify(columns.state)}::jsonb, ${columns.stateSeq}, now())
+          ON CONFLICT (application_no) DO UPDATE SET
+            agency_code = EXCLUDED.agency_code, member_id = EXCLUDED.member_id,
+            institution_id = EXCLUDED.institution_id, status = EXCLUDED.status, special = EXCLUDED.special,
+            score = EXCLUDED.score, tier = EXCLUDED.tier, score_version = EXCLUDED.score_version, year = EXCLUDED.year,
+            finalized_at = EXCLUDED.finalized_at, state = EXCLUDED.state, state_seq = EXCLUDED.state_seq,
+            updated_at = now()
+          WHERE evaluation.state_seq < EXCLUDED.state_seq
+        ), ${obligationWritesSql(sync)}, ${answersSql(answers)} ${notifySql(evaluationWorkflowId(state.applicationNo))}`;
+      if (notices.length === 0) {
+        await prisma.$transaction([prisma.$queryRaw(claimSyncSql(sync)), prisma.$executeRaw(write)]);
+        return [];
+      }
       return prisma.$transaction(async (tx) => {
-        await tx.evaluation.createMany({
-          data: [{ applicationNo: state.applicationNo, ...columns }],
-          skipDuplicates: true,
-        });
-        await tx.evaluation.updateMany({
-          where: { applicationNo: state.applicationNo, stateSeq: { lt: state.seq } },
-          data: columns,
-        });
-        // Issue 8: the evaluation's obligations (evaluator, expert, city centre, interview, payout) in the read model.
-        await syncObligations(tx, {
-          applicationNo: state.applicationNo,
-          source: 'evaluation',
-          seq: state.seq,
-          obligations: evaluationObligations(state),
-          writtenBy: 'workflow',
-        });
-        await recordedTx(tx, evaluationWorkflowId(state.applicationNo), answers);
+        await tx.$queryRaw(claimSyncSql(sync));
+        await tx.$executeRaw(write);
         return queueNoticesTx(tx, notices, channels);
       });
     },

@@ -26,7 +26,7 @@ import {
   type OwnerRole,
 } from '../domain/obligations';
 import { cstDateOf, formatCst } from '../domain/time';
-import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { Prisma, type PrismaClient } from '../prisma/generated/client';
 
 type Db = Prisma.TransactionClient | PrismaClient;
 
@@ -45,17 +45,36 @@ export interface SyncRequest {
  * Returns false when a newer state had already been written.
  */
 export async function syncObligations(db: Db, req: SyncRequest): Promise<boolean> {
-  const fresh = await db.$queryRaw<Array<{ ok: number }>>`
+  const [claimed] = await db.$queryRaw<Array<{ ok: number }>>(claimSyncSql(req));
+  if (!claimed) return false;
+  await db.$executeRaw`WITH ${obligationWritesSql(req)} SELECT 1`;
+  return true;
+}
+
+/**
+ * The first statement of a sync: takes the case's `obligation_sync` row for this `seq` (and its lock, until the
+ * transaction ends); answers a row when this `seq` is not older than the last one written.
+ */
+export function claimSyncSql(req: SyncRequest): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO obligation_sync (application_no, source, state_seq, written_by, updated_at)
     VALUES (${req.applicationNo}, ${req.source}, ${req.seq}, ${req.writtenBy}, now())
     ON CONFLICT (application_no, source) DO UPDATE
       SET state_seq = EXCLUDED.state_seq, written_by = EXCLUDED.written_by, updated_at = now()
       WHERE obligation_sync.state_seq <= EXCLUDED.state_seq
     RETURNING 1 AS ok`;
-  if (fresh.length === 0) return false;
+}
+
+/**
+ * The second, after `claimSyncSql` in the same transaction: the common table expressions `opened` (the keys owed now)
+ * and `resolved` (the open keys no longer owed), which act only if the claim took this `seq`, so they can run in one
+ * statement with the rest of a record's write. A statement of its own sees the rows of whoever held the lock before.
+ */
+export function obligationWritesSql(req: SyncRequest): Prisma.Sql {
   const o = req.obligations;
-  if (o.length > 0) {
-    await db.$executeRaw`
+  const claimed = Prisma.sql`EXISTS (SELECT 1 FROM obligation_sync
+    WHERE application_no = ${req.applicationNo} AND source = ${req.source} AND state_seq = ${req.seq})`;
+  return Prisma.sql`opened AS (
       INSERT INTO obligation (application_no, source, key, kind, owner_role, owner_id, since, due_at, rule_id, state_seq)
       SELECT ${req.applicationNo}, ${req.source}, x.key, x.kind, x.owner_role, x.owner_id,
              x.since::timestamptz, x.due_at::timestamptz, x.rule_id, ${req.seq}
@@ -63,19 +82,20 @@ export async function syncObligations(db: Db, req: SyncRequest): Promise<boolean
                   ${o.map((x) => x.ownerId)}::text[], ${o.map((x) => x.since)}::text[], ${o.map((x) => x.dueAt)}::text[],
                   ${o.map((x) => x.ruleId)}::text[])
            AS x(key, kind, owner_role, owner_id, since, due_at, rule_id)
+      WHERE ${claimed}
       ON CONFLICT (application_no, key) DO UPDATE SET
         source = EXCLUDED.source, kind = EXCLUDED.kind, owner_role = EXCLUDED.owner_role,
         owner_id = EXCLUDED.owner_id, since = EXCLUDED.since, due_at = EXCLUDED.due_at, rule_id = EXCLUDED.rule_id,
         state_seq = EXCLUDED.state_seq,
         -- An obligation owed again (e.g. a decision after a corrected objection) opens again.
         resolved_at = NULL,
-        opened_at = CASE WHEN obligation.resolved_at IS NULL THEN obligation.opened_at ELSE now() END`;
-  }
-  await db.$executeRaw`
-    UPDATE obligation SET resolved_at = now(), state_seq = ${req.seq}
-    WHERE application_no = ${req.applicationNo} AND source = ${req.source} AND resolved_at IS NULL
-      AND NOT (key = ANY(${o.map((x) => x.key)}::text[]))`;
-  return true;
+        opened_at = CASE WHEN obligation.resolved_at IS NULL THEN obligation.opened_at ELSE now() END
+    ), resolved AS (
+      UPDATE obligation SET resolved_at = now(), state_seq = ${req.seq}
+      WHERE ${claimed}
+        AND application_no = ${req.applicationNo} AND source = ${req.source} AND resolved_at IS NULL
+        AND NOT (key = ANY(${o.map((x) => x.key)}::text[]))
+    )`;
 }
 
 /** The open obligations stored for one case and source, in the shape the domain derives them. */

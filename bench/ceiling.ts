@@ -19,6 +19,8 @@
  * server (its `service_requests` counter by operation, per workflow run). Progress goes to stderr, the figures (JSON) to stdout.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { performance as perf, type EventLoopUtilization } from 'node:perf_hooks';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { dataConverter } from '../platform/codec';
@@ -38,6 +40,21 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
   );
   return out;
 }
+
+/** The machine's CPU time so far, busy and in all (Linux `/proc/stat`; zeros elsewhere). */
+function machineCpu(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((s, n) => s + n, 0);
+    return { busy: total - fields[3]! - (fields[4] ?? 0), total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** The share of the machine's CPU that was busy between two readings. */
+const busyShare = (a: { busy: number; total: number }, b: { busy: number; total: number }) =>
+  b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : NaN;
 
 /** Adds what the dev server answered between two readings of its request counts to `into`. */
 function addRequests(into: Record<string, number>, before: Record<string, number>, after: Record<string, number>) {
@@ -200,18 +217,30 @@ async function main() {
     caseSeconds: b.runs.map((r) => r.seconds),
   });
   const requestsA: Record<string, number> = {};
+  const loopA: EventLoopUtilization[] = [];
+  const loopB: EventLoopUtilization[] = [];
+  const machineA: number[] = [];
+  const machineB: number[] = [];
   const requestsB: Record<string, number> = {};
   const reading = () => serverRequests(stack.metricsUrl);
   for (let round = 1; round <= rounds; round++) {
     const r0 = await reading();
+    const e0 = perf.eventLoopUtilization();
+    const m0 = machineCpu();
     const a = await timedBatch(batch, concurrency, runCase);
+    machineA.push(busyShare(m0, machineCpu()));
+    loopA.push(perf.eventLoopUtilization(perf.eventLoopUtilization(), e0));
     const r1 = await reading();
     addRequests(requestsA, r0, r1);
     measured.push(...a.runs.map((r) => r.value));
     standard.push(asBatch(round, a));
     steps = meanSteps();
     stepsPerRound.push(steps);
+    const e2 = perf.eventLoopUtilization();
+    const m2 = machineCpu();
     const b = await timedBatch(batch, concurrency, synthetic);
+    machineB.push(busyShare(m2, machineCpu()));
+    loopB.push(perf.eventLoopUtilization(perf.eventLoopUtilization(), e2));
     addRequests(requestsB, r1, await reading());
     ceiling.push(asBatch(round, b));
     console.error(
@@ -247,6 +276,13 @@ async function main() {
         standardCases: a,
         // Requests the dev server answered per run (not counting task polls; the history reads of `transitions`
         // after each case are counted under A): where the stack's work goes.
+        // How busy this process's main thread was (the worker's activities and SDK glue, the client, the driver) and
+        // the whole machine's CPU (1 = every core) during the batches, medians: below 1, the batches wait on latency.
+        mainThreadBusy: {
+          standard: round2(median(loopA.map((u) => u.utilization))),
+          synthetic: round2(median(loopB.map((u) => u.utilization))),
+        },
+        machineBusy: { standard: round2(median(machineA)), synthetic: round2(median(machineB)) },
         serverRequestsPerRun: {
           standard: perRun(requestsA, measured.length),
           synthetic: perRun(requestsB, measured.length),
