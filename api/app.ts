@@ -46,6 +46,8 @@ export interface AppDeps {
   now?: () => Promise<Date>;
   /** Wakes step-answer waits when a recorder stores a batch (platform/record-changes.ts); without it they poll. */
   recordChanges?: RecordChanges;
+  /** Express's `trust proxy` (TRUST_PROXY, `trustProxySetting`): which proxies may name the client; none by default. */
+  trustProxy?: false | number | string[];
   /** Issue 8: a static bearer token for Prometheus (METRICS_TOKEN), and where the worker's SDK metrics are. */
   metricsToken?: string;
   workerMetricsUrl?: string;
@@ -54,7 +56,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? false);
   const now = deps.now ?? (() => Promise.resolve(new Date()));
   const metrics = createMetrics({
     prisma: deps.prisma,

@@ -6,7 +6,7 @@ import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { applyMigrations } from './migrations';
 import { ensureDatabase, startEmbeddedPostgres } from './database';
-import { ruleConfig, type Env } from './env';
+import { ruleConfig, trustProxySetting, type Env } from './env';
 import type { Secrets } from './secrets';
 import type { Logger } from './logger';
 import { Shutdown } from './shutdown';
@@ -161,6 +161,7 @@ export function apiConfig(env: Env, secrets: Secrets) {
     codec: secrets.codec,
     statusCodeSecret: secrets.statusCodeSecret,
     requireTraining: env.REQUIRE_TRAINING,
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
     metricsToken: env.METRICS_TOKEN,
     workerMetricsUrl: workerMetricsUrl(env),
     codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',')

@@ -63,6 +63,8 @@ const schema = z.object({
   PAYLOAD_KEY_ID: optionalString,
   STATUS_CODE_SECRET: optionalString,
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** Which proxies' X-Forwarded-For names the client (rate limits, audit): off unless set (see trustProxySetting). */
+  TRUST_PROXY: z.string().default(''),
   RATE_LIMIT_INTAKE_PER_MINUTE: positiveInt.default(30),
   RATE_LIMIT_ACTIONS_PER_MINUTE: positiveInt.default(120),
   RATE_LIMIT_LOOKUP_PER_MINUTE: positiveInt.default(10),
@@ -136,6 +138,22 @@ const schema = z.object({
 });
 
 export type Env = z.infer<typeof schema>;
+
+/**
+ * Express's `trust proxy` from TRUST_PROXY: empty or "false" trusts no proxy (the socket's address is the client's);
+ * a number trusts that many hops; otherwise a comma-separated list of addresses, CIDR ranges or Express's names
+ * (`loopback`, `linklocal`, `uniquelocal`). "true" (trust any sender) is refused: anyone could then name any address.
+ */
+export function trustProxySetting(value: string): false | number | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v === 'true') throw new Error('TRUST_PROXY=true would trust any sender; name the proxies or the hop count');
+  return v
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
