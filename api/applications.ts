@@ -3,12 +3,12 @@
  * (updates with validators, so a wrong action gets a clear rejection instead of silently doing nothing).
  * Every route is authenticated; access is declared per route from the permission table (api/auth/access.ts).
  */
-import { randomUUID } from 'node:crypto';
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
 import { executeStep, storedAnswers } from '../platform/step-client';
+import { requestIdOf } from './idempotency';
 import {
   applicationWorkflowId,
   assignCase,
@@ -77,10 +77,12 @@ function requiredKey(req: Request): string {
   return idempotencyKey.parse(raw);
 }
 
-/** Optional for staff actions: with a key, a repeated request gets the first answer; without, each is new. */
-function optionalKey(req: Request): string {
-  const raw = req.header('Idempotency-Key');
-  return raw === undefined ? randomUUID() : idempotencyKey.parse(raw);
+/**
+ * Optional for staff actions: with a key, a repeated request of the same person gets the first answer; without, each
+ * is new. Scoped to the caller (`requestIdOf`): another person's request with the same key is a request of its own.
+ */
+function optionalKey(req: Request, res: Response): string {
+  return requestIdOf(req, principalOf(res).userId, undefined);
 }
 
 const materialView = (codes: string[]) =>
@@ -417,7 +419,7 @@ export function applicationsRouter(
       const applicationNo = paramNo(req);
       const body = supplyMaterialsBody.parse(req.body);
       const input = { ...body, receivedBy: principalOf(res).userId };
-      const updateId = `materials:${optionalKey(req)}`;
+      const updateId = `materials:${optionalKey(req, res)}`;
       res.json(await act(applicationNo, supplyMaterials, [input], updateId, '该申请已办结，不再接收补正材料'));
     },
   );
@@ -430,7 +432,7 @@ export function applicationsRouter(
     async (req, res) => {
       const applicationNo = paramNo(req);
       const input = { ...verificationTaskBody.parse(req.body), requestedBy: principalOf(res).userId };
-      res.json(await act(applicationNo, requestVerification, [input], `verify-task:${optionalKey(req)}`));
+      res.json(await act(applicationNo, requestVerification, [input], `verify-task:${optionalKey(req, res)}`));
     },
   );
 
@@ -446,7 +448,7 @@ export function applicationsRouter(
         throw new ApiError(403, 'FORBIDDEN', '村居代办人员只能报告实地核实的结果（S-2.1）');
       }
       const input = { ...verificationResultBody.parse(req.body), taskId, resultBy: principalOf(res).userId };
-      res.json(await act(applicationNo, recordVerificationResult, [input], `verify-result:${optionalKey(req)}`));
+      res.json(await act(applicationNo, recordVerificationResult, [input], `verify-result:${optionalKey(req, res)}`));
     },
   );
 
@@ -457,7 +459,7 @@ export function applicationsRouter(
     async (req, res) => {
       const applicationNo = paramNo(req);
       const input = { ...settleVerificationBody.parse(req.body), settledBy: principalOf(res).userId };
-      res.json(await act(applicationNo, settleVerification, [input], `verify-settle:${optionalKey(req)}`));
+      res.json(await act(applicationNo, settleVerification, [input], `verify-settle:${optionalKey(req, res)}`));
     },
   );
 
@@ -498,7 +500,7 @@ export function applicationsRouter(
       throw new ApiError(403, 'FORBIDDEN', '重大疑难案件须由机构负责人在集体讨论后指派（S-2.9(f)）');
     }
     const input = { ...body, assignedBy: principal.userId };
-    res.json(await act(applicationNo, assignCase, [input], `assign:${optionalKey(req)}`));
+    res.json(await act(applicationNo, assignCase, [input], `assign:${optionalKey(req, res)}`));
   });
 
   /** The live assignment, for checks that depend on who holds which place on the case. */
@@ -531,7 +533,7 @@ export function applicationsRouter(
         confirmedBy: principal.userId,
         by: agency ? ('agency' as const) : ('institution' as const),
       };
-      res.json(await act(applicationNo, confirmMember, [input], `confirm-member:${optionalKey(req)}`));
+      res.json(await act(applicationNo, confirmMember, [input], `confirm-member:${optionalKey(req, res)}`));
     },
   );
 
@@ -555,7 +557,7 @@ export function applicationsRouter(
         if (!own) throw notYours();
       }
       const input = { ...body, reportedBy: principal.userId };
-      res.json(await act(applicationNo, reportConflict, [input], `conflict:${optionalKey(req)}`));
+      res.json(await act(applicationNo, reportConflict, [input], `conflict:${optionalKey(req, res)}`));
     },
   );
 
@@ -567,7 +569,7 @@ export function applicationsRouter(
     async (req, res) => {
       const applicationNo = paramNo(req);
       const input = { ...replacementBody.parse(req.body), decidedBy: principalOf(res).userId };
-      res.json(await act(applicationNo, replaceMember, [input], `replace:${optionalKey(req)}`));
+      res.json(await act(applicationNo, replaceMember, [input], `replace:${optionalKey(req, res)}`));
     },
   );
 
@@ -575,7 +577,7 @@ export function applicationsRouter(
   router.post('/:applicationNo/objection', actionLimit, ...onApplication('application.object'), async (req, res) => {
     const applicationNo = paramNo(req);
     const input = { ...objectionBody.parse(req.body), filedBy: principalOf(res).userId };
-    const updateId = `objection:${optionalKey(req)}`;
+    const updateId = `objection:${optionalKey(req, res)}`;
     res.json(await act(applicationNo, fileObjection, [input], updateId, '该申请已办结，异议期限已过'));
   });
 
@@ -586,7 +588,7 @@ export function applicationsRouter(
     async (req, res) => {
       const applicationNo = paramNo(req);
       const input = { ...objectionDecisionBody.parse(req.body), decidedBy: principalOf(res).userId };
-      res.json(await act(applicationNo, decideObjection, [input], `objection-decision:${optionalKey(req)}`));
+      res.json(await act(applicationNo, decideObjection, [input], `objection-decision:${optionalKey(req, res)}`));
     },
   );
 
@@ -598,7 +600,7 @@ export function applicationsRouter(
       const applicationNo = paramNo(req);
       const body = extendDeadlineBody.parse(req.body);
       const input = { ...body, extendedBy: principalOf(res).userId };
-      const updateId = `extension:${optionalKey(req)}`;
+      const updateId = `extension:${optionalKey(req, res)}`;
       res.json(await act(applicationNo, extendCorrectionDeadline, [input], updateId, '该申请已办结，不能延长补正期限'));
     },
   );
@@ -606,7 +608,7 @@ export function applicationsRouter(
   router.post('/:applicationNo/decision', actionLimit, ...onApplication('application.decide'), async (req, res) => {
     const applicationNo = paramNo(req);
     const body = decisionBody.parse(req.body);
-    const requestId = optionalKey(req);
+    const requestId = optionalKey(req, res);
     const input = { ...body, decidedBy: principalOf(res).userId, requestId };
     try {
       res.json(

@@ -3,12 +3,12 @@
  * call; duty officers of the agency see the waiting calls, claim one (grab-order: one winner), answer it and record
  * the outcome (S-2.7); agencies see the online duty workload per officer (S-2.5, S-2.6).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
 import { executeStep, storedAnswers } from '../platform/step-client';
+import { requestIdOf } from './idempotency';
 import {
   answerCall,
   claimCall,
@@ -25,7 +25,7 @@ import { CITY_AGENCY, rolesFor, type Action } from './auth/access';
 import { audit, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
-import { callIdParams, callOutcomeBody, callsQuery, createCallBody, dutyQuery, idempotencyKey } from './schemas';
+import { callIdParams, callOutcomeBody, callsQuery, createCallBody, dutyQuery } from './schemas';
 
 export interface HotlineDeps {
   prisma: PrismaClient;
@@ -69,9 +69,14 @@ export function hotlineRouter(deps: HotlineDeps): Router {
     },
   ];
 
-  async function send<Arg>(req: Request, update: StepDefinition<HotlineCallState, Arg>, arg: Arg, prefix: string) {
-    const raw = req.header('Idempotency-Key');
-    const updateId = `${prefix}:${raw === undefined ? randomUUID() : idempotencyKey.parse(raw)}`;
+  async function send<Arg>(
+    req: Request,
+    res: Response,
+    update: StepDefinition<HotlineCallState, Arg>,
+    arg: Arg,
+    prefix: string,
+  ) {
+    const updateId = `${prefix}:${requestIdOf(req, principalOf(res).userId, undefined)}`;
     try {
       return await executeStep(handleOf(callIdOf(req)), update, { args: [arg], updateId, answers });
     } catch (err) {
@@ -100,9 +105,7 @@ export function hotlineRouter(deps: HotlineDeps): Router {
       const body = createCallBody.parse(req.body);
       if (principal.agency !== CITY_AGENCY && principal.agency !== body.agencyCode) throw forbidden();
       // A repeated registration (same key from the same sender) is the same call.
-      const raw = req.header('Idempotency-Key');
-      const key = raw === undefined ? randomUUID() : idempotencyKey.parse(raw);
-      const callId = `H-${createHash('sha256').update(`${principal.userId}\n${key}`).digest('hex').slice(0, 20)}`;
+      const callId = `H-${requestIdOf(req, principal.userId, undefined).slice(0, 20)}`;
       // Only the telephony system or the online platform states when a call came in; people entering one: now.
       const fromSystem = rolesFor('hotline.register', principal).includes('telephony');
       const receivedAt = (fromSystem ? body.receivedAt : undefined) ?? new Date().toISOString();
@@ -180,10 +183,10 @@ export function hotlineRouter(deps: HotlineDeps): Router {
         throw new ApiError(403, 'TRAINING_REQUIRED', '您尚未取得有效的值班培训记录，暂不能接听（S-2.6）');
       }
     }
-    res.json(await send(req, claimCall, { officerId }, 'claim'));
+    res.json(await send(req, res, claimCall, { officerId }, 'claim'));
   });
   router.post('/calls/:callId/answer', limit, ...onCall('hotline.duty'), async (req, res) => {
-    res.json(await send(req, answerCall, { officerId: principalOf(res).userId }, 'answer'));
+    res.json(await send(req, res, answerCall, { officerId: principalOf(res).userId }, 'answer'));
   });
   // S-2.7 first-contact responsibility: every answered call ends with a recorded outcome.
   router.post('/calls/:callId/outcome', limit, ...onCall('hotline.duty'), async (req, res) => {
@@ -196,7 +199,7 @@ export function hotlineRouter(deps: HotlineDeps): Router {
         throw new ApiError(422, 'INVALID_INPUT', '转单的申请编号须是您本人提交的法律援助申请');
       }
     }
-    res.json(await send(req, recordCallOutcome, { ...body, officerId: principal.userId }, 'outcome'));
+    res.json(await send(req, res, recordCallOutcome, { ...body, officerId: principal.userId }, 'outcome'));
   });
 
   // S-2.5, S-2.6: online duty workload per officer and per agency.

@@ -3,12 +3,12 @@
  * L-9, L-12, S-2.9(b)), the quality manager's review (S-4.3), and the evaluation's steps (S-4.4, S-4.6), sent as
  * updates with validators to the case's workflow or to its evaluation workflow.
  */
-import { randomUUID } from 'node:crypto';
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
 import { executeStep, storedAnswers } from '../platform/step-client';
+import { requestIdOf } from './idempotency';
 import {
   applicationWorkflowId,
   assignEvaluator,
@@ -47,7 +47,6 @@ import {
   engagementBody,
   engagementDelayBody,
   evaluationObjectionBody,
-  idempotencyKey,
   interviewBody,
   matterEndedBody,
   progressBody,
@@ -67,10 +66,9 @@ export interface PerformanceDeps {
   limits: { actionsPerMinute: number };
 }
 
-const updateKey = (req: Request, prefix: string) => {
-  const raw = req.header('Idempotency-Key');
-  return `${prefix}:${raw === undefined ? randomUUID() : idempotencyKey.parse(raw)}`;
-};
+/** The step's id: its kind and the caller's scoped idempotency key (`requestIdOf`). */
+const updateKey = (req: Request, res: Response, prefix: string) =>
+  `${prefix}:${requestIdOf(req, principalOf(res).userId, undefined)}`;
 
 export function performanceRouter(deps: PerformanceDeps): Router {
   const answers = storedAnswers(deps.prisma, deps.recordChanges);
@@ -104,20 +102,26 @@ export function performanceRouter(deps: PerformanceDeps): Router {
       throw new ApiError(409, 'CASE_CLOSED', '该流程已结束，不能再进行该操作');
     }
   }
-  const onCase = <Ret, Arg>(req: Request, update: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
+  const onCase = <Ret, Arg>(req: Request, res: Response, update: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
     send(
       deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))),
       update,
       arg,
-      updateKey(req, prefix),
+      updateKey(req, res, prefix),
       new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请'),
     );
-  const onEvaluation = <Ret, Arg>(req: Request, update: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
+  const onEvaluation = <Ret, Arg>(
+    req: Request,
+    res: Response,
+    update: StepDefinition<Ret, Arg>,
+    arg: Arg,
+    prefix: string,
+  ) =>
     send(
       deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))),
       update,
       arg,
-      updateKey(req, prefix),
+      updateKey(req, res, prefix),
       new ApiError(404, 'EVALUATION_NOT_FOUND', '该案件尚未进入质量评估'),
     );
   const me = (res: Parameters<typeof principalOf>[0]) => principalOf(res).userId;
@@ -151,7 +155,7 @@ export function performanceRouter(deps: PerformanceDeps): Router {
   // L-6: engagement agreement and power of attorney; a delay caused by the aided person is recorded.
   router.post('/:applicationNo/performance/engagement', ...on('application.perform'), performer, async (req, res) => {
     const body = engagementBody.parse(req.body);
-    res.json(await onCase(req, recordEngagement, { ...body, recordedBy: me(res) }, 'engagement'));
+    res.json(await onCase(req, res, recordEngagement, { ...body, recordedBy: me(res) }, 'engagement'));
   });
   router.post(
     '/:applicationNo/performance/engagement-delay',
@@ -159,17 +163,17 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     performer,
     async (req, res) => {
       const body = engagementDelayBody.parse(req.body);
-      res.json(await onCase(req, recordEngagementDelay, { ...body, recordedBy: me(res) }, 'engagement-delay'));
+      res.json(await onCase(req, res, recordEngagementDelay, { ...body, recordedBy: me(res) }, 'engagement-delay'));
     },
   );
   router.post('/:applicationNo/performance/progress', ...on('application.perform'), performer, async (req, res) => {
     const body = progressBody.parse(req.body);
-    res.json(await onCase(req, reportProgress, { ...body, reportedBy: me(res) }, 'progress'));
+    res.json(await onCase(req, res, reportProgress, { ...body, reportedBy: me(res) }, 'progress'));
   });
   // S-2.9(b): a later stage of the same matter, the same member.
   router.post('/:applicationNo/performance/stage', ...on('application.perform'), performer, async (req, res) => {
     const body = caseStageBody.parse(req.body);
-    res.json(await onCase(req, changeCaseStage, { ...body, changedBy: me(res) }, 'case-stage'));
+    res.json(await onCase(req, res, changeCaseStage, { ...body, changedBy: me(res) }, 'case-stage'));
   });
   // L-9: the member reports a ground for termination; the agency head decides (POST /termination).
   router.post(
@@ -178,17 +182,17 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     performer,
     async (req, res) => {
       const body = terminationGroundBody.parse(req.body);
-      res.json(await onCase(req, reportTerminationGround, { ...body, reportedBy: me(res) }, 'termination-ground'));
+      res.json(await onCase(req, res, reportTerminationGround, { ...body, reportedBy: me(res) }, 'termination-ground'));
     },
   );
   // L-12: the end of the matter, then the file (legal documents and handling report).
   router.post('/:applicationNo/performance/matter-ended', ...on('application.perform'), performer, async (req, res) => {
     const body = matterEndedBody.parse(req.body);
-    res.json(await onCase(req, reportMatterEnded, { ...body, reportedBy: me(res) }, 'matter-ended'));
+    res.json(await onCase(req, res, reportMatterEnded, { ...body, reportedBy: me(res) }, 'matter-ended'));
   });
   router.post('/:applicationNo/performance/case-file', ...on('application.perform'), performer, async (req, res) => {
     const body = caseFileBody.parse(req.body);
-    res.json(await onCase(req, submitCaseFile, { ...body, submittedBy: me(res) }, 'case-file'));
+    res.json(await onCase(req, res, submitCaseFile, { ...body, submittedBy: me(res) }, 'case-file'));
   });
   // S-4.3: the institution's quality manager approves the file (uploaded to the agency) or returns it.
   router.post(
@@ -197,7 +201,7 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     fileReviewer,
     async (req, res) => {
       const body = caseFileReviewBody.parse(req.body);
-      res.json(await onCase(req, reviewCaseFile, { ...body, reviewedBy: me(res) }, 'case-file-review'));
+      res.json(await onCase(req, res, reviewCaseFile, { ...body, reviewedBy: me(res) }, 'case-file-review'));
     },
   );
 
@@ -213,19 +217,19 @@ export function performanceRouter(deps: PerformanceDeps): Router {
   });
   router.post('/:applicationNo/evaluation/evaluator', ...on('evaluation.manage'), async (req, res) => {
     const body = assignEvaluatorBody.parse(req.body);
-    res.json(await onEvaluation(req, assignEvaluator, { ...body, assignedBy: me(res) }, 'evaluator'));
+    res.json(await onEvaluation(req, res, assignEvaluator, { ...body, assignedBy: me(res) }, 'evaluator'));
   });
   router.post('/:applicationNo/evaluation/special', ...on('evaluation.markSpecial'), async (req, res) => {
     const body = specialCaseBody.parse(req.body);
-    res.json(await onEvaluation(req, markSpecial, { ...body, markedBy: me(res) }, 'special'));
+    res.json(await onEvaluation(req, res, markSpecial, { ...body, markedBy: me(res) }, 'special'));
   });
   router.post('/:applicationNo/evaluation/score', ...on('evaluation.score'), async (req, res) => {
     const body = scoreBody.parse(req.body);
-    res.json(await onEvaluation(req, submitScore, { ...body, scoredBy: me(res) }, 'score'));
+    res.json(await onEvaluation(req, res, submitScore, { ...body, scoredBy: me(res) }, 'score'));
   });
   router.post('/:applicationNo/evaluation/expert-review', ...on('evaluation.expertReview'), async (req, res) => {
     const body = reviewScoreBody.parse(req.body);
-    res.json(await onEvaluation(req, expertReview, { ...body, reviewedBy: me(res) }, 'expert-review'));
+    res.json(await onEvaluation(req, res, expertReview, { ...body, reviewedBy: me(res) }, 'expert-review'));
   });
   router.post('/:applicationNo/evaluation/objection', ...on('evaluation.object'), async (req, res) => {
     const body = evaluationObjectionBody.parse(req.body);
@@ -235,19 +239,21 @@ export function performanceRouter(deps: PerformanceDeps): Router {
       const ev = await deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))).query(getEvaluation);
       if (ev.memberId !== principal.userId) throw new ApiError(403, 'FORBIDDEN', '只能对本人承办案件的评估提出异议');
     }
-    res.json(await onEvaluation(req, objectToScore, { ...body, filedBy: me(res) }, 'evaluation-objection'));
+    res.json(await onEvaluation(req, res, objectToScore, { ...body, filedBy: me(res) }, 'evaluation-objection'));
   });
   router.post('/:applicationNo/evaluation/objection/decision', ...on('evaluation.review'), async (req, res) => {
     const body = reviewScoreBody.parse(req.body);
-    res.json(await onEvaluation(req, decideScoreObjection, { ...body, reviewedBy: me(res) }, 'objection-decision'));
+    res.json(
+      await onEvaluation(req, res, decideScoreObjection, { ...body, reviewedBy: me(res) }, 'objection-decision'),
+    );
   });
   router.post('/:applicationNo/evaluation/spot-check', ...on('evaluation.review'), async (req, res) => {
     const body = reviewScoreBody.parse(req.body);
-    res.json(await onEvaluation(req, spotCheck, { ...body, reviewedBy: me(res) }, 'spot-check'));
+    res.json(await onEvaluation(req, res, spotCheck, { ...body, reviewedBy: me(res) }, 'spot-check'));
   });
   router.post('/:applicationNo/evaluation/interview', ...on('evaluation.manage'), async (req, res) => {
     const body = interviewBody.parse(req.body);
-    res.json(await onEvaluation(req, recordInterview, { ...body, recordedBy: me(res) }, 'interview'));
+    res.json(await onEvaluation(req, res, recordInterview, { ...body, recordedBy: me(res) }, 'interview'));
   });
 
   return router;

@@ -4,7 +4,6 @@
  * training, and reads with the status history. Changes go through activities/pool.ts (one transaction under the
  * agency's rotation lock); a suspension then starts its impact timer workflow. Access: api/auth/access.ts.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
@@ -16,12 +15,12 @@ import { createPoolActivities, PoolLookupError, type PoolChange } from '../activ
 import { mayActOnPool, poolListScope, rolesFor, type Action } from './auth/access';
 import { audit, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError } from './errors';
+import { requestIdOf } from './idempotency';
 import { perMinute } from './limits';
 import {
   confirmMemberBody,
   createInstitutionBody,
   createMemberBody,
-  idempotencyKey,
   institutionsQuery,
   membersQuery,
   poolMemberParams,
@@ -40,22 +39,6 @@ export interface PoolDeps {
 }
 
 const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此操作');
-
-/**
- * The request id of a change: the `Idempotency-Key` header or the body's `requestId` (a repeat gets the first
- * answer); without either, every request is new. Scoped to the user, like intake: one person's key never answers
- * another's request.
- */
-export function requestIdOf(req: Request, userId: string, bodyKey: string | undefined): string {
-  const header = req.header('Idempotency-Key');
-  const key = header === undefined ? bodyKey : idempotencyKey.parse(header);
-  if (header !== undefined && bodyKey !== undefined && bodyKey !== key) {
-    throw new ApiError(400, 'VALIDATION_FAILED', '请求头 Idempotency-Key 与请求体 requestId 不一致');
-  }
-  return createHash('sha256')
-    .update(`${userId}\n${key ?? randomUUID()}`)
-    .digest('hex');
-}
 
 /** S-2.8(b): starts the impact timer of a suspension. Idempotent: a timer already started (or done) is answered. */
 export async function startImpactTimer(

@@ -23,7 +23,7 @@ import {
 import { audit, authorize, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
-import { requestIdOf } from './pool';
+import { requestIdOf } from './idempotency';
 import {
   applicationNoParams,
   createServicePointBody,

@@ -5,7 +5,7 @@
  * after the case has closed gets the first answer instead of 409. Also the notification listener itself: it wakes on
  * a commit, falls back to a timer, and reconnects after its connection is killed. Cases of 嵊州 (SZ) that never reach a pool.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { applicationWorkflowId } from '../../domain/definitions';
 import { createLogger } from '../../platform/logger';
@@ -17,9 +17,13 @@ jest.setTimeout(120_000);
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const AGENCY = 'SZ';
-const auth = async (roles: Parameters<typeof tokenFor>[1]) => ({
-  Authorization: `Bearer ${await tokenFor(`sa-${roles.join('-')}`, roles, AGENCY)}`,
+const userOf = (roles: Parameters<typeof tokenFor>[1], who = '') => `sa-${roles.join('-')}${who}`;
+const auth = async (roles: Parameters<typeof tokenFor>[1], who = '') => ({
+  Authorization: `Bearer ${await tokenFor(userOf(roles, who), roles, AGENCY)}`,
 });
+/** The step id the API gives a request: its kind and the idempotency key scoped to the caller. */
+const stepIdOf = (kind: string, userId: string, key: string) =>
+  `${kind}:${createHash('sha256').update(`${userId}\n${key}`).digest('hex')}`;
 
 beforeAll(async () => {
   api = await startApi();
@@ -58,7 +62,7 @@ test('S-3.2: an answered step is already in the stored record, with its answer s
   // Read at once, without waiting: the answer was stored in the transaction that stored the step's effect.
   const app = await api.prisma.application.findUnique({ where: { applicationNo } });
   expect(app?.materialsSupplied).toContain('economic_statement');
-  const stored = await storedAnswer(handle.workflowId, `materials:${key}`);
+  const stored = await storedAnswer(handle.workflowId, stepIdOf('materials', userOf(['agency_staff']), key));
   expect(stored?.answer).toEqual({ ok: true, value: res.body });
   // One write for the step: its event, the state it left and its answer went in the same batch.
   const events = (await handle.fetchHistory()).events ?? [];
@@ -82,7 +86,7 @@ test('L-1: a refused step stores its refusal, and the same request again gets th
       .send({ decision: 'grant' });
   const first = await decide();
   expect(first.status).toBe(422);
-  const stored = await storedAnswer(handle.workflowId, `decision:${key}`);
+  const stored = await storedAnswer(handle.workflowId, stepIdOf('decision', userOf(['agency_head']), key));
   expect(stored?.answer).toMatchObject({ ok: false, message: first.body.message });
   const again = await decide();
   expect([again.status, again.body.code]).toEqual([422, first.body.code]);
@@ -104,6 +108,25 @@ test('the same step request after the case has closed gets its first answer, a n
   expect([repeated.status, repeated.body]).toEqual([200, first.body]);
   const fresh = await supply(`sa-${randomUUID()}`);
   expect([fresh.status, fresh.body.code]).toEqual([409, 'CASE_CLOSED']);
+});
+
+test("idempotency keys are the caller's: another staff member's request with the same key is done, not answered for", async () => {
+  const { applicationNo } = await caseAwaitingMaterials();
+  const key = `sa-${randomUUID()}`;
+  const supply = async (who: string, item: string) =>
+    request(api.base)
+      .post(`/applications/${applicationNo}/materials`)
+      .set(await auth(['agency_staff'], who))
+      .set('Idempotency-Key', key)
+      .send({ items: [item] });
+  const first = await supply('-a', 'economic_statement');
+  const repeated = await supply('-a', 'economic_statement');
+  const other = await supply('-b', 'matter_evidence');
+  expect([first.status, repeated.status, other.status]).toEqual([200, 200, 200]);
+  expect(repeated.body).toEqual(first.body);
+  const app = await api.prisma.application.findUnique({ where: { applicationNo } });
+  expect(app?.materialsSupplied).toEqual(expect.arrayContaining(['economic_statement', 'matter_evidence']));
+  expect(app?.stage).toBe('under_review');
 });
 
 describe('the record notifications (case_recorded)', () => {
