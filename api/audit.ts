@@ -2,8 +2,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { line } from './text';
-import type { PrismaClient } from '../prisma/generated/client';
-import { audit, authorize, type AuditSink } from './auth/middleware';
+import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { listScope, rolesFor, type Principal } from './auth/access';
+import { audit, authorize, principalOf, type AuditSink } from './auth/middleware';
 import type { Logger } from '../platform/logger';
 
 export function prismaAuditSink(prisma: PrismaClient): AuditSink {
@@ -23,6 +24,17 @@ const auditQuery = z
   })
   .strict();
 
+/**
+ * Whose rows an auditor reads, as case reads are scoped (`listScope`): the city centre and the city's own auditors
+ * every agency's; a county auditor what people of its agency did and whatever was done to its cases (an application
+ * number begins with its agency's code), never another agency's own business.
+ */
+function auditScope(p: Principal): Prisma.AuditEventWhereInput {
+  if (listScope(p).all || rolesFor('audit.read', p).includes('city_centre')) return {};
+  if (!p.agency) return { id: -1n };
+  return { OR: [{ agencyCode: p.agency }, { targetId: { startsWith: `${p.agency}-` } }] };
+}
+
 export function auditRouter(deps: { prisma: PrismaClient; log: Logger }): Router {
   const router = Router();
   const sink = prismaAuditSink(deps.prisma);
@@ -33,8 +45,10 @@ export function auditRouter(deps: { prisma: PrismaClient; log: Logger }): Router
     audit(sink, onError, 'audit.read', 'audit', () => undefined),
     async (req, res) => {
       const q = auditQuery.parse(req.query);
+      const scope = auditScope(principalOf(res));
       const rows = await deps.prisma.auditEvent.findMany({
         where: {
+          ...scope,
           targetId: q.targetId,
           actorId: q.actorId,
           action: q.action,

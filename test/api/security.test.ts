@@ -165,6 +165,27 @@ describe('audit trail', () => {
     expect(JSON.stringify(events)).not.toContain(applicant.idNumber);
   });
 
+  test('audit reads are scoped like case reads: a county auditor sees its own agency, the city auditor every agency', async () => {
+    const { applicationNo } = await file(); // a 诸暨 (ZJ) case, filed by a ZJ staff member
+    const kqStaff = `Bearer ${await tokenFor('staff-kq-2', ['agency_staff'], 'KQ')}`;
+    await request(api.base).get(`/applications/${applicationNo}`).set('Authorization', kqStaff); // 403, audited
+    const trail = async (token: string) =>
+      (
+        (await request(api.base).get(`/audit-events?targetId=${applicationNo}&limit=500`).set('Authorization', token))
+          .body.events as Array<{ actorId: string }>
+      ).map((e) => e.actorId);
+    const city = `Bearer ${await tokenFor('aud-sx', ['auditor'], 'SX')}`;
+    await eventually(
+      () => trail(city),
+      (actors) => actors.includes('staff-kq-2') && actors.includes('staff-zj'),
+    );
+    // ZJ's auditor: every row about its case, also the KQ member's refused read of it.
+    expect(await trail(auditor)).toEqual(expect.arrayContaining(['staff-zj', 'staff-kq-2']));
+    // KQ's auditor: only what people of KQ did; never the rows of ZJ's case by ZJ's people.
+    const kqAuditor = `Bearer ${await tokenFor('aud-kq', ['auditor'], 'KQ')}`;
+    expect(new Set(await trail(kqAuditor))).toEqual(new Set(['staff-kq-2']));
+  });
+
   test('the audit table is append-only: updates and deletes are refused by the database', async () => {
     await expect(api.prisma.auditEvent.updateMany({ data: { outcome: 200 } })).rejects.toThrow(/append-only/);
     await expect(api.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
