@@ -157,14 +157,7 @@ async function main() {
   let caseNo = 0;
   const runCase = async () => {
     const applicationNo = `${agency}-2026-${String(800_000 + caseNo++)}`;
-    const { handle, evaluation } = await runStandardCase(
-      client,
-      prisma,
-      stack.recordChanges,
-      env.TEMPORAL_TASK_QUEUE,
-      agency,
-      applicationNo,
-    );
+    const { handle, evaluation } = await runStandardCase(stack, agency, applicationNo);
     const a = await transitions(handle);
     const b = await transitions(evaluation);
     return {

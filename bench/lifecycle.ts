@@ -12,7 +12,7 @@ import { startBenchStack } from './stack';
 async function main() {
   const total = Number(process.argv[2] ?? 5);
   const stack = await startBenchStack('lifecycle', 10);
-  const { env, prisma, client } = stack;
+  const { prisma } = stack;
   const agency = 'KQ';
   await prisma.poolInstitution.create({ data: { id: 'B-A', agencyCode: agency, name: '基准律所', listOrder: 0 } });
   await prisma.poolMember.create({ data: { id: 'b-a1', institutionId: 'B-A' } });
@@ -22,14 +22,7 @@ async function main() {
   for (let i = 0; i < total; i++) {
     const applicationNo = `${agency}-2026-${String(900_000 + i)}`;
     const started = performance.now();
-    const { handle, evaluation } = await runStandardCase(
-      client,
-      prisma,
-      stack.recordChanges,
-      env.TEMPORAL_TASK_QUEUE,
-      agency,
-      applicationNo,
-    );
+    const { handle, evaluation } = await runStandardCase(stack, agency, applicationNo);
     const ms = performance.now() - started;
     const events = [
       ...((await handle.fetchHistory()).events ?? []),

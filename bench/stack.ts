@@ -3,7 +3,6 @@
  * state, PostgreSQL (DATABASE_URL's server in a fresh database, else an embedded PostgreSQL 17), one worker, a client.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -19,15 +18,7 @@ import { applyMigrations } from '../platform/migrations';
 import { resolveSecrets } from '../platform/secrets';
 import { temporalCli } from '../platform/temporal';
 import { buildWorkflowBundle, createWorker } from '../platform/worker';
-
-/** A port nothing listens on now (the dev server's metrics). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../platform/supervisor';
 
 /**
  * The dev server's request counts by gRPC operation so far (its Prometheus `service_requests` counter, summed over

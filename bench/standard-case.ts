@@ -43,14 +43,20 @@ async function until<T>(
 }
 
 /** Runs the case to `closed`; returns the handles of its workflow and of its evaluation's. */
+/** What the driver needs of the bench stack (bench/stack.ts). */
+export interface CaseDriver {
+  client: Client;
+  prisma: PrismaClient;
+  recordChanges: RecordChanges;
+  env: { TEMPORAL_TASK_QUEUE: string };
+}
+
 export async function runStandardCase(
-  client: Client,
-  prisma: PrismaClient,
-  changes: RecordChanges,
-  taskQueue: string,
+  { client, prisma, recordChanges: changes, env }: CaseDriver,
   agency: AgencyCode,
   applicationNo: string,
 ): Promise<{ handle: WorkflowHandle; evaluation: WorkflowHandle }> {
+  const taskQueue = env.TEMPORAL_TASK_QUEUE;
   const input: ApplicationInput = {
     applicationNo,
     agencyCode: agency,

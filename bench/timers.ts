@@ -11,27 +11,16 @@
 import { type ChildProcess, spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { loadEnv } from '../platform/env';
 import { temporalCli } from '../platform/temporal';
+import { freePort } from '../platform/supervisor';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = resolve(__dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 /** Resident memory (MiB) of a process and all its descendants. */
 function rssMiB(pid: number | undefined): number {

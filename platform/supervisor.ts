@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Logger } from './logger';
 
 export interface Child {
@@ -100,6 +100,18 @@ export function spawnChild(name: string, command: string, args: string[], option
       clearTimeout(timer);
     },
   };
+}
+
+/** A port on 127.0.0.1 that nothing listens on now (the system picks it; another program may take it later). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
 }
 
 /** Whether something accepts TCP connections on 127.0.0.1:`port`. */

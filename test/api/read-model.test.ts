@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import request from 'supertest';
 import type { Role } from '../../api/auth/access';
@@ -14,18 +13,11 @@ import { DIGEST_SCHEDULE_ID, ensureSchedules, RECONCILE_SCHEDULE_ID } from '../.
 import { eventually, startApi } from '../support/api-harness';
 import { overdueDecision, storedApplication } from '../support/cases';
 import { tokenFor, uniqueTaskQueue } from '../support/context';
+import { freePort } from '../../platform/supervisor';
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const METRICS_TOKEN = `metrics-${randomUUID()}`;
 let workerMetricsPort = 0;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   workerMetricsPort = await freePort();

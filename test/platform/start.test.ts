@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildWorkflowBundle } from '../../platform/worker';
+import { freePort } from '../../platform/supervisor';
 
 const ROOT = resolve(__dirname, '../..');
 let scratch: string;
@@ -23,17 +24,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 function taken(port: number): Promise<boolean> {
   return new Promise((done) => {
