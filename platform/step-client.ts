@@ -2,8 +2,9 @@
  * Sends a staff step to a case workflow and waits for its answer: the step goes as a signal with its id, and the
  * answer is read where the workflow's recorder stored it with what the step recorded (`step_answer`, a primary-key
  * read of PostgreSQL), or, without a database (workflow tests), with the `stepResult` query (docs/decisions.md,
- * "Staff steps are signals" and "Step answers are read from the database"). A refusal surfaces as the same `WorkflowUpdateFailedError` an update would raise, carrying the
- * workflow's `ApplicationFailure` (type and Chinese message), so callers map it as before (422).
+ * "Staff steps are signals" and "Step answers are read from the database"). A refusal surfaces as the same
+ * `WorkflowUpdateFailedError` an update would raise, carrying the workflow's `ApplicationFailure` (type and Chinese
+ * message), so callers map it as before (422).
  */
 import { randomUUID } from 'node:crypto';
 import {
