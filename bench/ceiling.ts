@@ -4,12 +4,12 @@
  *
  * - A: standard cases driven through the workflows' steps as in bench/lifecycle.ts (intake with deferred
  *   documents to payout), `concurrency` at a time;
- * - B: as many `syntheticCaseWorkflow`s (bench/workflows/synthetic.ts) with the same number of state transitions
- *   (workflow tasks) as the cases average, each a no-op activity, at the same concurrency: the stack's ceiling for
- *   that much durable work.
+ * - B: as many `syntheticCaseWorkflow`s (bench/workflows/synthetic.ts) with the same number of state transitions as
+ *   the cases average (as the server counts them: updates of a workflow's mutable state, `stateTransitionsPerRun`),
+ *   made of no-op activities, at the same concurrency: the stack's ceiling for that much durable work.
  *
  * After one warm-up batch of each kind (not counted), `rounds` rounds each run one batch of A (`cases / rounds`
- * cases) and then one batch of B of the same size (with as many steps as the cases so far averaged), so both kinds
+ * cases) and then one batch of B of the same size (with as many steps as match the cases' transitions so far), so both kinds
  * sample the same drift of a shared machine's load (and of the stack's growing state) instead of one running after
  * the other.
  * Prints per kind the median and the slow tail of the batches' throughput (p10 of workflows/min = p90 of the batch
@@ -25,7 +25,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { dataConverter } from '../platform/codec';
 import { runStandardCase, seedFeeAndSheet } from './standard-case';
-import { requestsBetween, serverRequests, startBenchStack } from './stack';
+import { requestsBetween, serverRequests, startBenchStack, STATE_TRANSITIONS } from './stack';
 
 async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out = new Array<T>(n);
@@ -64,7 +64,7 @@ function addRequests(into: Record<string, number>, before: Record<string, number
 /** Per workflow run, the operations that cost the server most (its services count one request each), and the sum. */
 function perRun(requests: Record<string, number>, runs: number) {
   const rows = Object.entries(requests)
-    .filter(([op]) => !op.startsWith('Poll'))
+    .filter(([op]) => !op.startsWith('Poll') && op !== STATE_TRANSITIONS)
     .map(([op, n]) => [op, round1(n / runs)] as const)
     .sort((a, b) => b[1] - a[1]);
   return { total: round1(rows.reduce((s, [, n]) => s + n, 0)), top: Object.fromEntries(rows.slice(0, 8)) };
@@ -189,16 +189,41 @@ async function main() {
       args: [steps],
     });
 
-  // Warm-up (bundles, caches, connections, the JIT), one batch of each, not counted. Each B batch runs as many steps
-  // as the cases so far took on average (warm-up included; how updates fall into workflow tasks varies with load).
-  const warmCases = (await timedBatch(concurrency, concurrency, runCase)).runs.map((r) => r.value);
-  const measured: Array<Awaited<ReturnType<typeof runCase>>> = [];
-  const meanSteps = () => {
-    const all = [...warmCases, ...measured];
-    return Math.round(all.reduce((s, m) => s + m.workflowTasks, 0) / all.length);
+  // State transitions as the server counts them (see STATE_TRANSITIONS): per case so far (warm-up included; how
+  // steps fall into workflow tasks varies with load), and per synthetic step so far (a run's fixed transitions
+  // spread over its steps, so the estimate tracks the step count). Each B batch runs as many steps as make its
+  // runs' transitions the cases' mean.
+  // The server reports its counters a moment after the work: read again until the transitions stop changing (a
+  // second apart, at most ten seconds), so a batch's transitions are not counted in the next one's.
+  const reading = async () => {
+    let last = await serverRequests(stack.metricsUrl);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const next = await serverRequests(stack.metricsUrl);
+      if (next[STATE_TRANSITIONS] === last[STATE_TRANSITIONS]) return next;
+      last = next;
+    }
+    return last;
   };
-  steps = meanSteps();
+  const transitionsIn = (a: Record<string, number>, b: Record<string, number>) =>
+    (b[STATE_TRANSITIONS] ?? 0) - (a[STATE_TRANSITIONS] ?? 0);
+  const tally = { cases: 0, caseTransitions: 0, steps: 0, stepTransitions: 0 };
+  const matchingSteps = () =>
+    Math.max(1, Math.round(tally.caseTransitions / tally.cases / (tally.stepTransitions / tally.steps)));
+
+  // Warm-up (bundles, caches, connections, the JIT), one batch of each, not counted; the first synthetic batch runs
+  // as many steps as the cases took workflow tasks.
+  let w0 = await reading();
+  const warmCases = (await timedBatch(concurrency, concurrency, runCase)).runs.map((r) => r.value);
+  const w1 = await reading();
+  tally.cases += warmCases.length;
+  tally.caseTransitions += transitionsIn(w0, w1);
+  const measured: Array<Awaited<ReturnType<typeof runCase>>> = [];
+  steps = Math.round(warmCases.reduce((s, m) => s + m.workflowTasks, 0) / warmCases.length);
   await timedBatch(concurrency, concurrency, synthetic);
+  w0 = await reading();
+  tally.steps += concurrency * steps;
+  tally.stepTransitions += transitionsIn(w1, w0);
 
   const standard: Batch[] = [];
   const ceiling: Batch[] = [];
@@ -215,7 +240,6 @@ async function main() {
   const machineA: number[] = [];
   const machineB: number[] = [];
   const requestsB: Record<string, number> = {};
-  const reading = () => serverRequests(stack.metricsUrl);
   for (let round = 1; round <= rounds; round++) {
     const r0 = await reading();
     const e0 = perf.eventLoopUtilization();
@@ -227,14 +251,19 @@ async function main() {
     addRequests(requestsA, r0, r1);
     measured.push(...a.runs.map((r) => r.value));
     standard.push(asBatch(round, a));
-    steps = meanSteps();
+    tally.cases += batch;
+    tally.caseTransitions += transitionsIn(r0, r1);
+    steps = matchingSteps();
     stepsPerRound.push(steps);
     const e2 = perf.eventLoopUtilization();
     const m2 = machineCpu();
     const b = await timedBatch(batch, concurrency, synthetic);
     machineB.push(busyShare(m2, machineCpu()));
     loopB.push(perf.eventLoopUtilization(perf.eventLoopUtilization(), e2));
-    addRequests(requestsB, r1, await reading());
+    const r2 = await reading();
+    addRequests(requestsB, r1, r2);
+    tally.steps += batch * steps;
+    tally.stepTransitions += transitionsIn(r1, r2);
     ceiling.push(asBatch(round, b));
     console.error(
       `round ${round}/${rounds}: ${batch} standard cases ${round1(a.seconds)} s, ` +
@@ -276,6 +305,12 @@ async function main() {
           synthetic: round2(median(loopB.map((u) => u.utilization))),
         },
         machineBusy: { standard: round2(median(machineA)), synthetic: round2(median(machineB)) },
+        // The workflows' state transitions per run (the server's count, see STATE_TRANSITIONS): B's steps are chosen
+        // to make them equal, the definition of the ceiling.
+        stateTransitionsPerRun: {
+          standard: round1((requestsA[STATE_TRANSITIONS] ?? 0) / measured.length),
+          synthetic: round1((requestsB[STATE_TRANSITIONS] ?? 0) / measured.length),
+        },
         serverRequestsPerRun: {
           standard: perRun(requestsA, measured.length),
           synthetic: perRun(requestsB, measured.length),

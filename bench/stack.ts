@@ -32,8 +32,20 @@ export async function serverRequests(metricsUrl: string): Promise<Record<string,
     const operation = m && /operation="([^"]+)"/.exec(m[1]!)?.[1];
     if (operation) counts[operation] = (counts[operation] ?? 0) + Number(m[2]);
   }
+  const transitions = /^state_transition_count_count\{(.*)\} ([0-9.e+]+)$/gm;
+  for (const m of text.matchAll(transitions)) {
+    if (m[1]!.includes('namespace="default"'))
+      counts[STATE_TRANSITIONS] = (counts[STATE_TRANSITIONS] ?? 0) + Number(m[2]);
+  }
   return counts;
 }
+
+/**
+ * The key under which `serverRequests` also counts the workflows' state transitions: the history service records
+ * one sample of its `state_transition_count` histogram per update of a workflow's mutable state (what Temporal calls
+ * a state transition), so the samples' count is the number of state transitions in the default namespace so far.
+ */
+export const STATE_TRANSITIONS = 'stateTransitions';
 
 /** `after - before` per operation, leaving out operations that did not change. */
 export function requestsBetween(before: Record<string, number>, after: Record<string, number>) {
