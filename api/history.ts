@@ -119,6 +119,13 @@ const isNotFound = (err: unknown) =>
   (isGrpcServiceError(err) && Number(err.code) === 5) ||
   (err instanceof ServiceError && isGrpcServiceError(err.cause) && Number(err.cause.code) === 5);
 
+/** The marker the SDK records for a local activity, its details' `data` naming the activity type. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+function localActivityType(details: Record<string, unknown>): string | undefined {
+  const [data] = (details.data ?? []) as Array<{ activity_type?: unknown } | null>;
+  return typeof data?.activity_type === 'string' ? data.activity_type : undefined;
+}
+
 /** A timer's id as the map key (a string in the history). */
 const timerKey = (id: unknown): string => (typeof id === 'string' ? id : '');
 
@@ -180,6 +187,8 @@ class HistoryReader {
     let kind: HistoryNameKind | null = null;
     let name: string | null = null;
     let extra: string | undefined;
+    /** The event type whose label it gets: its own, or an activity's for a local activity's marker. */
+    let labelType = type;
     let data: Record<string, unknown> | null = null;
     let decodeError: string | undefined;
     const earlier = (eventId: unknown) => {
@@ -270,11 +279,19 @@ class HistoryReader {
           extra = timer?.extra;
           break;
         }
-        case 'MarkerRecorded':
-          kind = 'marker';
+        case 'MarkerRecorded': {
+          const details = await this.payloadMap(a.details);
           name = (a.markerName as string | undefined) ?? null;
-          data = { details: await this.payloadMap(a.details) };
+          kind = 'marker';
+          // A local activity's result (the record writes): named by its activity, like an activity's completion.
+          const activity = name === LOCAL_ACTIVITY_MARKER ? localActivityType(details) : undefined;
+          if (activity) {
+            [kind, name] = ['activity', activity];
+            labelType = a.failure ? 'ActivityTaskFailed' : 'ActivityTaskCompleted';
+          }
+          data = a.failure ? { details, failure: await this.failure(a.failure) } : { details };
           break;
+        }
         case 'UpsertWorkflowSearchAttributes':
           data = {
             searchAttributes: await this.map(
@@ -334,7 +351,7 @@ class HistoryReader {
       at: at.toISOString(),
       atCst: formatCstSeconds(at),
       type,
-      label: historyEventLabel(type, nameLabel, extra),
+      label: historyEventLabel(labelType, nameLabel, extra),
       name,
       nameLabel,
       data,

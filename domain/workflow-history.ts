@@ -32,7 +32,7 @@ export const HISTORY_EVENT_LABELS: Record<string, string> = {
   TimerStarted: '计时器',
   TimerFired: '计时器到期',
   TimerCanceled: '计时器取消',
-  MarkerRecorded: '版本标记',
+  MarkerRecorded: '标记',
   UpsertWorkflowSearchAttributes: '更新检索信息',
   WorkflowPropertiesModified: '更新流程备注',
   WorkflowPropertiesModifiedExternally: '流程属性被外部修改',

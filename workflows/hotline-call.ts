@@ -24,7 +24,7 @@ import {
 } from '../domain/definitions';
 import { answerDeadline, CALL_OUTCOMES, DEFAULT_HOTLINE_RULES, type HotlineRules } from '../domain/hotline';
 import { formatCst } from '../domain/time';
-import { fail, notice } from './case/context';
+import { fail, notice, records } from './case/context';
 import { Attention, withoutControlCharacters } from './support/attention';
 import { runClocks, type Clock } from './support/clocks';
 import { Recorder, type Notice } from './support/recorder';
@@ -67,7 +67,7 @@ class HotlineCall {
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as HotlineCallState,
       write: (batch, clean) => {
         const { state, notices, answers } = clean ? withoutControlCharacters(batch) : batch;
-        return acts.recordCall({ state, notices, answers });
+        return records.recordCall({ state, notices, answers });
       },
       deliver: (ids) => acts.deliverNotices({ ids }),
       attention: this.attention,

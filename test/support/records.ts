@@ -26,3 +26,24 @@ export function openRecord(acts: Activities, input: ApplicationInput, state: App
 export function recordEvent(acts: Activities, event: EventRecord, state: ApplicationState): Promise<string[]> {
   return acts.recordCase({ events: [event], state, notices: [] });
 }
+
+interface HistoryEventLike {
+  markerRecordedEventAttributes?: {
+    markerName?: string | null;
+    details?: Record<string, { payloads?: Array<{ data?: Uint8Array | null }> | null }> | null;
+  } | null;
+}
+
+/**
+ * The record writes of a history (`recordCase`, `recordEvaluation`, `recordCall` run as local activities): one per
+ * marker the SDK recorded for a call of `activityType`, with the attempt that settled it.
+ */
+export function localActivityCalls(events: HistoryEventLike[], activityType: string): Array<{ attempt: number }> {
+  return events.flatMap((e) => {
+    const m = e.markerRecordedEventAttributes;
+    const data = m?.markerName === 'core_local_activity' ? m.details?.data?.payloads?.[0]?.data : undefined;
+    if (!data) return [];
+    const meta = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string; attempt?: number };
+    return meta.activity_type === activityType ? [{ attempt: meta.attempt ?? 1 }] : [];
+  });
+}

@@ -16,6 +16,7 @@ import {
   until,
   type WorkflowSuite,
 } from '../support/context';
+import { localActivityCalls } from '../support/records';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -85,11 +86,9 @@ test('a retry of the same bad write fails again and keeps the case flagged (no e
     (row) => !!row,
     () => 'never flagged',
   );
-  const writes = async () =>
-    (await handle.fetchHistory()).events!.filter(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordCase',
-    ).length;
-  expect(await writes()).toBe(1); // not retried by Temporal: non-retryable
+  const calls = async () => localActivityCalls((await handle.fetchHistory()).events!, 'recordCase');
+  const writes = async () => (await calls()).length;
+  expect(await calls()).toEqual([{ attempt: 1 }]); // not retried: non-retryable
   await handle.signal(resolveAttention, { action: 'retry', resolvedBy: 'tech-1' });
   // The retried write meets the same error once: still flagged, still answering queries.
   await until(

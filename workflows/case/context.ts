@@ -3,7 +3,12 @@
  * snapshot the case started with, the steps staff send, and the one recorder that owns `seq` and the order of the
  * stored record. Phases never import each other; what two phases need is here or a pure function in `domain/`.
  */
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CaseOpening, EventRecord } from '../../activities/application-records';
 import { ERROR_TYPES, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
@@ -20,6 +25,17 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 export const acts = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
 /** The rotation's picks lock the agency's pool: allow them longer. */
 export const rotation = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
+/**
+ * The recorders' writes (`recordCase`, `recordEvaluation`, `recordCall`) are local activities: they run in the
+ * workflow task that recorded them, so a step is stored, and answered, without a round trip through the server
+ * (docs/decisions.md, "Record writes are local activities"). Retried like `acts` (each write is idempotent); past 10
+ * seconds of failures the next attempt waits on a server timer instead of holding the workflow task open.
+ */
+export const records = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry,
+  localRetryThreshold: '10 seconds',
+});
 
 export interface EventMeta {
   actor: string;
@@ -72,7 +88,7 @@ export class CaseContext {
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as ApplicationState,
       write: async ({ entries, state: snapshot, notices, answers }, clean) => {
         const batch = { ...(first ? { opening: first } : {}), events: entries, state: snapshot, notices, answers };
-        const ids = await acts.recordCase(clean ? withoutControlCharacters(batch) : batch);
+        const ids = await records.recordCase(clean ? withoutControlCharacters(batch) : batch);
         first = undefined;
         return ids;
       },

@@ -8,7 +8,7 @@ import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../
 import { needsExpertReview, type Tier } from '../../domain/quality';
 import type { RuleConfig } from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
-import { notice } from '../case/context';
+import { notice, records } from '../case/context';
 import { Attention, withoutControlCharacters } from '../support/attention';
 import { runClocks, type Clock } from '../support/clocks';
 import { Recorder, type Notice } from '../support/recorder';
@@ -64,7 +64,7 @@ export class Evaluation {
       snapshot: () => JSON.parse(JSON.stringify(this.state)) as EvaluationState,
       write: (batch, clean) => {
         const { state, notices, answers } = clean ? withoutControlCharacters(batch) : batch;
-        return acts.recordEvaluation({ state, notices, answers });
+        return records.recordEvaluation({ state, notices, answers });
       },
       deliver: (ids) => acts.deliverNotices({ ids }),
       attention: this.attention,

@@ -1,9 +1,9 @@
 /**
  * The one recorder of a case workflow: it owns the order of the stored record. Every event and every notice goes
- * through it; what is recorded in one workflow activation is written in one activity and one transaction (the event,
- * the state it leaves, the obligations, the notices), batches are written strictly one after another, so the stored
- * history matches the workflow's; a staff step's answer is stored in the batch after what the step recorded (the API
- * reads it from there), and notices to the applicant's phone or e-mail are delivered on a chain of their own
+ * through it; what is recorded in one workflow activation is written in one local activity and one transaction (the
+ * event, the state it leaves, the obligations, the notices), batches are written strictly one after another, so the
+ * stored history matches the workflow's; a staff step's answer is stored in the batch after what the step recorded
+ * (the API reads it from there), and notices to the applicant's phone or e-mail are delivered on a chain of their own
  * so a slow gateway never holds up the record.
  */
 import { condition } from '@temporalio/workflow';
