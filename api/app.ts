@@ -99,6 +99,7 @@ export function createApp(deps: AppDeps): express.Express {
     codecCors(deps.codecCorsOrigins),
     codecRouter(
       deps.codec,
+      deps.prisma,
       authenticated,
       audit(auditSink, onAuditError, 'codec.use', 'payloads', () => undefined),
     ),

@@ -1,12 +1,19 @@
 /**
  * Codec endpoint for Temporal's Web UI and CLI (`--codec-endpoint`): decrypts (and encrypts) payloads for
- * authenticated staff whose role may read them; everyone else gets 401/403 and sees only ciphertext.
+ * authenticated staff whose role may use it (others get 401/403), and each payload only for someone who may read the
+ * case of the workflow it belongs to (its `legal-aid-workflow` tag, bound to the ciphertext, platform/codec.ts): the
+ * others come back as they were sent, sealed. Payloads of no case (pool timers, the read model's jobs, none named)
+ * decrypt for city-wide readers only.
  * Protocol: POST {endpoint}/decode and /encode with `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`.
  */
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { authorize } from './auth/middleware';
+import { isSealed, ownerOf } from '../platform/codec';
+import type { PrismaClient } from '../prisma/generated/client';
+import { loadApplicationScope } from './applications';
+import { mayActOn, mayActOnAgency, type Principal } from './auth/access';
+import { authorize, principalOf } from './auth/middleware';
 import { line } from './text';
 
 const wirePayloads = z.object({
@@ -51,12 +58,54 @@ export function codecCors(origins: string[]): RequestHandler {
   };
 }
 
-export function codecRouter(codec: PayloadCodec, authenticate: RequestHandler, audited: RequestHandler): Router {
+/** The case a workflow id belongs to (ids hold only case numbers, domain/definitions.ts), or null for none. */
+function caseOf(workflowId: string): { applicationNo: string } | { callId: string } | null {
+  const application = /^(?:application|evaluation)-(.+)$/.exec(workflowId);
+  if (application) return { applicationNo: application[1]! };
+  const call = /^hotline-call-(.+)$/.exec(workflowId);
+  return call ? { callId: call[1]! } : null;
+}
+
+/** May `p` read the payloads of this workflow (undefined: a payload sealed outside any workflow)? */
+async function mayDecode(prisma: PrismaClient, p: Principal, workflowId: string | undefined): Promise<boolean> {
+  const owner = workflowId === undefined ? null : caseOf(workflowId);
+  if (owner === null) return mayActOnAgency('codec.use', p, null);
+  if ('callId' in owner) {
+    const call = await prisma.hotlineCall.findUnique({ where: { id: owner.callId }, select: { agencyCode: true } });
+    return call !== null && mayActOnAgency('codec.use', p, call.agencyCode);
+  }
+  const scope = await loadApplicationScope(prisma, owner.applicationNo);
+  return scope !== null && mayActOn('codec.use', p, scope);
+}
+
+export function codecRouter(
+  codec: PayloadCodec,
+  prisma: PrismaClient,
+  authenticate: RequestHandler,
+  audited: RequestHandler,
+): Router {
   const router = Router();
   router.use(authenticate, authorize('codec.use'), audited);
   router.post('/decode', async (req, res) => {
-    const { payloads } = wirePayloads.parse(req.body);
-    res.json({ payloads: (await codec.decode(payloads.map(fromWire))).map(toWire) });
+    const payloads = wirePayloads.parse(req.body).payloads.map(fromWire);
+    const principal = principalOf(res);
+    const owners = [...new Set(payloads.filter(isSealed).map(ownerOf))];
+    const readable = new Map(
+      await Promise.all(owners.map(async (o) => [o, await mayDecode(prisma, principal, o)] as const)),
+    );
+    // Not the caller's case, or not decryptable (a retired key, a payload re-labelled with another workflow): sent
+    // back sealed, as a codec that cannot read a payload does.
+    const decoded = await Promise.all(
+      payloads.map(async (p) =>
+        isSealed(p) && !readable.get(ownerOf(p))
+          ? p
+          : codec.decode([p]).then(
+              ([d]) => d!,
+              () => p,
+            ),
+      ),
+    );
+    res.json({ payloads: decoded.map(toWire) });
   });
   router.post('/encode', async (req, res) => {
     const { payloads } = wirePayloads.parse(req.body);

@@ -11,7 +11,7 @@ import { applicationWorkflowId } from '../../domain/definitions';
 import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
-import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../platform/codec';
+import { AesGcmCodec, ENCRYPTED_ENCODING, OWNER_METADATA } from '../../platform/codec';
 import { createPrisma } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { eventually, startApi } from '../support/api-harness';
@@ -99,9 +99,11 @@ describe('personal data encrypted in workflow history', () => {
 
 describe('codec endpoint for the Web UI', () => {
   test('decodes for authorised staff, refuses an applicant (403) and a missing token (401)', async () => {
-    const sealed = await testCodec.encode([
-      { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"钱七"}') },
-    ]);
+    const { applicationNo } = await file();
+    const sealed = await testCodec.encode(
+      [{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"钱七"}') }],
+      { type: 'workflow', namespace: 'default', workflowId: applicationWorkflowId(applicationNo) },
+    );
     const wire = {
       payloads: sealed.map((p) => ({
         metadata: Object.fromEntries(
@@ -129,6 +131,85 @@ describe('codec endpoint for the Web UI', () => {
     expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');
     const foreign = await request(api.base).options('/codec/decode').set('Origin', 'http://evil.example');
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+/** Every payload sealed in a history (any object with `metadata.encoding` of the codec), wherever it sits. */
+function sealedPayloads(value: unknown, out: Array<{ metadata: Record<string, Uint8Array>; data: Uint8Array }> = []) {
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return out;
+  const p = value as { metadata?: Record<string, Uint8Array>; data?: Uint8Array };
+  if (p.metadata?.encoding && Buffer.from(p.metadata.encoding).toString() === ENCRYPTED_ENCODING) {
+    out.push(p as { metadata: Record<string, Uint8Array>; data: Uint8Array });
+    return out;
+  }
+  for (const v of Object.values(value)) sealedPayloads(v, out);
+  return out;
+}
+
+const toWire = (payloads: Array<{ metadata: Record<string, Uint8Array>; data: Uint8Array }>) => ({
+  payloads: payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(p.data).toString('base64'),
+  })),
+});
+const texts = (body: { payloads: Array<{ data: string }> }) =>
+  body.payloads.map((p) => Buffer.from(p.data, 'base64').toString()).join('\n');
+
+describe('codec endpoint: object-level checks', () => {
+  test("every payload sealed in a case's history names its workflow; the codec decrypts it only for who may read the case", async () => {
+    const { applicationNo } = await file();
+    const workflowId = applicationWorkflowId(applicationNo);
+    // A staff step too: its signal, and the record write it causes, are sealed as well.
+    const step = await request(api.base)
+      .post(`/applications/${applicationNo}/materials`)
+      .set('Authorization', staff)
+      .set('Idempotency-Key', randomUUID())
+      .send({ items: ['economic_statement'] });
+    expect(step.status).toBe(200);
+    const history = await api.client.workflow.getHandle(workflowId).fetchHistory();
+    const sealed = sealedPayloads(history.events);
+    expect(history.events!.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(true);
+    expect(sealed.length).toBeGreaterThanOrEqual(3); // the input, the signal, the record write's result
+    for (const p of sealed) expect(Buffer.from(p.metadata[OWNER_METADATA]!).toString()).toBe(workflowId);
+    const wire = toWire(sealed);
+
+    // The case's agency (ZJ) and the city centre read it.
+    for (const who of [staff, `Bearer ${await tokenFor('city-1', ['city_centre'], 'SX')}`]) {
+      const ok = await request(api.base).post('/codec/decode').set('Authorization', who).send(wire);
+      expect(ok.status).toBe(200);
+      expect(texts(ok.body)).toContain(applicant.name);
+      expect(texts(ok.body)).toContain(applicant.idNumber);
+    }
+    // Staff of another agency may use the codec, but get this case's payloads back sealed.
+    const other = `Bearer ${await tokenFor('staff-yc', ['agency_staff'], 'YC')}`;
+    const refused = await request(api.base).post('/codec/decode').set('Authorization', other).send(wire);
+    expect(refused.status).toBe(200);
+    expect(refused.body).toEqual(wire);
+    expect(texts(refused.body)).not.toContain(applicant.name);
+
+    // Re-labelled with a workflow of no case, the payload no longer decrypts, not even for the city centre.
+    const relabelled = toWire(
+      sealed
+        .slice(0, 1)
+        .map((p) => ({ ...p, metadata: { ...p.metadata, [OWNER_METADATA]: Buffer.from('pool-impact-1') } })),
+    );
+    const city = `Bearer ${await tokenFor('city-2', ['city_centre'], 'SX')}`;
+    const tampered = await request(api.base).post('/codec/decode').set('Authorization', city).send(relabelled);
+    expect(tampered.status).toBe(200);
+    expect(tampered.body).toEqual(relabelled);
+  });
+
+  test('a payload sealed outside any workflow decrypts for city-wide readers only', async () => {
+    const [loose] = await testCodec.encode([
+      { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"孙八"}') },
+    ]);
+    expect(loose!.metadata![OWNER_METADATA]).toBeUndefined();
+    const wire = toWire([loose as { metadata: Record<string, Uint8Array>; data: Uint8Array }]);
+    const agency = await request(api.base).post('/codec/decode').set('Authorization', staff).send(wire);
+    expect(agency.body).toEqual(wire);
+    const cityAuditor = `Bearer ${await tokenFor('aud-sx', ['auditor'], 'SX')}`;
+    const city = await request(api.base).post('/codec/decode').set('Authorization', cityAuditor).send(wire);
+    expect(texts(city.body)).toBe('{"name":"孙八"}');
   });
 });
 
