@@ -2,6 +2,7 @@
  * The embedded stack the benchmarks run on, as `npm start` runs it: the Temporal CLI dev server with a file-backed
  * state, PostgreSQL (DATABASE_URL's server in a fresh database, else an embedded PostgreSQL 17), one worker, a client.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { dataConverter } from '../platform/codec';
-import { createPrisma, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../platform/database';
+import {
+  appDatabaseUrl,
+  createPrisma,
+  dropDatabase,
+  ensureDatabase,
+  setAppRolePassword,
+  startEmbeddedPostgres,
+} from '../platform/database';
 import { loadEnv } from '../platform/env';
 import { createLogger } from '../platform/logger';
 import { RecordChanges } from '../platform/record-changes';
@@ -73,8 +81,12 @@ export async function startBenchStack(name: string, poolSize: number) {
   dbUrl.pathname = `/legal_aid_${name}_${Date.now()}`;
   await ensureDatabase(dbUrl.toString());
   await applyMigrations(dbUrl.toString());
-  const prisma = createPrisma(dbUrl.toString(), poolSize);
-  const recordChanges = await RecordChanges.listen(dbUrl.toString(), log);
+  // As the application's own role, as `npm start` connects (the embedded server checks its password).
+  const password = stopPg ? randomBytes(18).toString('base64url') : undefined;
+  if (password) await setAppRolePassword(dbUrl.toString(), password);
+  const appUrl = appDatabaseUrl(dbUrl.toString(), password);
+  const prisma = createPrisma(appUrl, poolSize);
+  const recordChanges = await RecordChanges.listen(appUrl, log);
 
   const metricsPort = await freePort();
   const temporal = await TestWorkflowEnvironment.createLocal({

@@ -1,11 +1,19 @@
 /**
  * Shared start-up steps of the three entry points (start, worker, api): database, Temporal, logging, shutdown.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { applyMigrations } from './migrations';
-import { ensureDatabase, startEmbeddedPostgres } from './database';
+import {
+  APP_ROLE,
+  appDatabaseUrl,
+  checkConnection,
+  ensureDatabase,
+  setAppRolePassword,
+  startEmbeddedPostgres,
+} from './database';
 import { ruleConfig, trustProxySetting, type Env } from './env';
 import type { Secrets } from './secrets';
 import type { Logger } from './logger';
@@ -50,8 +58,36 @@ export interface Resource<T> {
   onLost?: (handler: (how: string) => void) => void;
 }
 
-/** DATABASE_URL, or (when `embedded` is allowed) an embedded PostgreSQL in DATA_DIR; migrated when configured. */
+/**
+ * DATABASE_URL, or (when `embedded` is allowed) an embedded PostgreSQL in DATA_DIR; migrated when configured. Answers
+ * the URL the application connects with: APP_DATABASE_URL, else the same server as the application's own role
+ * (`APP_ROLE`, least privilege), whose password the embedded server gets afresh at each start.
+ */
 export async function openDatabase(env: Env, log: Logger, embedded: boolean): Promise<Resource<string>> {
+  const hint = `set APP_DATABASE_URL, or APP_DATABASE_PASSWORD to the password of the role ${APP_ROLE} (docs/operations.md)`;
+  // A process that does not migrate needs no owner: the application's URL is enough.
+  if (env.APP_DATABASE_URL !== undefined && env.DATABASE_URL === undefined && !env.MIGRATE_ON_START) {
+    progress(`database: ${redactedUrl(env.APP_DATABASE_URL)}`);
+    await checkConnection(env.APP_DATABASE_URL, hint);
+    return { value: env.APP_DATABASE_URL };
+  }
+  const opened = await openOwnerDatabase(env, log, embedded);
+  try {
+    let password = env.APP_DATABASE_PASSWORD;
+    if (env.DATABASE_URL === undefined && env.APP_DATABASE_URL === undefined) {
+      password = randomBytes(18).toString('base64url');
+      await setAppRolePassword(opened.value, password);
+    }
+    const url = env.APP_DATABASE_URL ?? appDatabaseUrl(opened.value, password);
+    await checkConnection(url, hint);
+    return { ...opened, value: url };
+  } catch (err) {
+    await opened.stop?.();
+    throw err;
+  }
+}
+
+async function openOwnerDatabase(env: Env, log: Logger, embedded: boolean): Promise<Resource<string>> {
   let url = env.DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
   let onLost: Resource<string>['onLost'];

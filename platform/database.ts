@@ -17,6 +17,46 @@ export function createPrisma(url: string, poolMax = 10): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolMax }) });
 }
 
+/**
+ * The application's own PostgreSQL role, created by the migrations (`20261203101500_app_role`): it reads and writes
+ * the tables and appends to the audit trail; the owner in DATABASE_URL only runs migrations.
+ */
+export const APP_ROLE = 'legal_aid_app';
+
+/** The owner's URL with the application's role (and its password, if it has one) instead of the owner. */
+export function appDatabaseUrl(ownerUrl: string, password?: string): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = password ? encodeURIComponent(password) : '';
+  return url.toString();
+}
+
+/** Sets the application role's password, as the owner (for the embedded server, which checks passwords). */
+export async function setAppRolePassword(ownerUrl: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${APP_ROLE} PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Connects once with `url`, so a wrong role or password is one clear error at start, not a failing request later. */
+export async function checkConnection(url: string, hint: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    throw new Error(
+      `cannot connect to PostgreSQL as ${new URL(url).username || 'the default user'}: ${(err as Error).message}; ${hint}`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Creates the database named in `url` on its server if it does not exist yet. */
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);

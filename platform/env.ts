@@ -31,6 +31,9 @@ const schema = z.object({
   SHUTDOWN_REPEAT_GRACE_MS: z.coerce.number().int().min(0).default(1_500),
 
   DATABASE_URL: optionalString,
+  /** The URL the API and worker connect with; default: DATABASE_URL as the role legal_aid_app (APP_DATABASE_PASSWORD). */
+  APP_DATABASE_URL: optionalString,
+  APP_DATABASE_PASSWORD: optionalString,
   DATABASE_POOL_MAX: positiveInt.default(10),
   EMBEDDED_PG_PORT: port.default(54329),
   MIGRATE_ON_START: bool.default(true),

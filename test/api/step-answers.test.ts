@@ -11,7 +11,7 @@ import { applicationWorkflowId } from '../../domain/definitions';
 import { createLogger } from '../../platform/logger';
 import { RecordChanges } from '../../platform/record-changes';
 import { eventually, startApi } from '../support/api-harness';
-import { applicationInput, testDatabaseUrl, tokenFor } from '../support/context';
+import { applicationInput, testAppDatabaseUrl, tokenFor } from '../support/context';
 import { localActivityCalls } from '../support/records';
 
 jest.setTimeout(120_000);
@@ -65,12 +65,19 @@ test('S-3.2: an answered step is already in the stored record, with its answer s
   expect(app?.materialsSupplied).toContain('economic_statement');
   const stored = await storedAnswer(handle.workflowId, stepIdOf('materials', userOf(['agency_staff']), key));
   expect(stored?.answer).toEqual({ ok: true, value: res.body });
-  // One write for the step: its event, the state it left and its answer went in the same batch.
-  const events = (await handle.fetchHistory()).events ?? [];
-  const signalled = events.findIndex(
-    (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'supplyMaterials',
-  );
-  expect(localActivityCalls(events.slice(signalled), 'recordCase')).toHaveLength(1);
+  // One write for the step: its event, the state it left and its answer went in the same batch, one local activity in
+  // the workflow task that ran the step (its marker is in the history once that task has completed; the answer may
+  // come first).
+  const stepTask = async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const from = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'supplyMaterials');
+    const completed = events.findIndex((e, i) => i > from && e.workflowTaskCompletedEventAttributes);
+    if (completed < 0) return [];
+    const next = events.findIndex((e, i) => i > completed && e.workflowTaskScheduledEventAttributes);
+    return events.slice(completed, next < 0 ? undefined : next);
+  };
+  const written = await eventually(stepTask, (task) => task.length > 0);
+  expect(localActivityCalls(written, 'recordCase')).toHaveLength(1);
 });
 
 test('L-1: a refused step stores its refusal, and the same request again gets the same refusal', async () => {
@@ -131,7 +138,7 @@ describe('the record notifications (case_recorded)', () => {
   let changes: RecordChanges;
   const name = `step-answers-test-${randomUUID().slice(0, 8)}`;
   beforeEach(async () => {
-    changes = await RecordChanges.listen(testDatabaseUrl(), createLogger('silent'), name);
+    changes = await RecordChanges.listen(testAppDatabaseUrl(), createLogger('silent'), name);
   });
   afterEach(async () => {
     await changes.close();

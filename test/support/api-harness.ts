@@ -13,7 +13,7 @@ import {
   TEST_STATUS_SECRET,
   testCodec,
   testDataConverter,
-  testDatabaseUrl,
+  testAppDatabaseUrl,
   testPrisma,
   testTemporalAddress,
   uniqueTaskQueue,
@@ -44,7 +44,7 @@ export async function startApi(overrides: Partial<AppDeps> = {}) {
   const running = worker.run();
   const connection = await Connection.connect({ address: testTemporalAddress() });
   const client = new Client({ connection, dataConverter: testDataConverter });
-  const recordChanges = await RecordChanges.listen(testDatabaseUrl(), createLogger('silent'));
+  const recordChanges = await RecordChanges.listen(testAppDatabaseUrl(), createLogger('silent'));
   const app = createApp({ ...testAppDeps(prisma, client, taskQueue), recordChanges, ...overrides });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -29,13 +29,16 @@ function required(name: string): string {
   return value;
 }
 
+/** The test database as its owner (migrations, schema checks, the tests' own fault injection). */
 export const testDatabaseUrl = () => required('TEST_DATABASE_URL');
+/** The test database as the application's own role, as the API and worker connect in production. */
+export const testAppDatabaseUrl = () => required('TEST_APP_DATABASE_URL');
 export const testDatabaseServerUrl = () => required('TEST_DATABASE_SERVER_URL');
 export const testTemporalAddress = () => required('TEST_TEMPORAL_ADDRESS');
 export const workflowBundle = () => ({ codePath: required('TEST_WORKFLOW_BUNDLE') });
 
 export function testPrisma(): PrismaClient {
-  return createPrisma(testDatabaseUrl(), 5);
+  return createPrisma(testAppDatabaseUrl(), 5);
 }
 
 /** A unique task queue per test file, so workers of parallel files never take each other's tasks. */

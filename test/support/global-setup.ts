@@ -3,12 +3,13 @@
  * PostgreSQL), migrated with the same runner `npm start` uses; one shared Temporal dev server (the real CLI); and the
  * workflow bundle, built once. Values reach the test files through environment variables (see context.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { ensureDatabase, startEmbeddedPostgres } from '../../platform/database';
+import { appDatabaseUrl, ensureDatabase, setAppRolePassword, startEmbeddedPostgres } from '../../platform/database';
 import { loadEnv } from '../../platform/env';
 import { createLogger } from '../../platform/logger';
 import { applyMigrations } from '../../platform/migrations';
@@ -43,6 +44,11 @@ export default async function globalSetup(): Promise<void> {
   await ensureDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
   process.env.TEST_DATABASE_URL = databaseUrl;
+  // The code under test connects as the application's own role, as it does in production (least privilege); the
+  // embedded server checks passwords, so its role gets one for this run.
+  const password = env.DATABASE_URL === undefined ? randomBytes(18).toString('base64url') : undefined;
+  if (password) await setAppRolePassword(databaseUrl, password);
+  process.env.TEST_APP_DATABASE_URL = appDatabaseUrl(databaseUrl, password);
   process.env.TEST_DATABASE_SERVER_URL = server;
 
   const temporal = await TestWorkflowEnvironment.createLocal({
