@@ -12,7 +12,7 @@ import { applicationsRouter } from './applications';
 import { performanceRouter } from './performance';
 import { hotlineRouter } from './hotline';
 import { auditRouter, prismaAuditSink } from './audit';
-import { audit, authenticate, requestId } from './auth/middleware';
+import { audit, authenticate, requestId, type AuditSink } from './auth/middleware';
 import { createTokenVerifier, type AuthConfig } from './auth/tokens';
 import { codecCors, codecRouter } from './codec';
 import { consoleRouter } from './console';
@@ -39,6 +39,9 @@ export interface AppDeps {
   codec: PayloadCodec;
   statusCodeSecret: string;
   codecCorsOrigins: string[];
+  /** Where audit rows go (default: `audit_event`, `prismaAuditSink`); a test puts a failing one here. */
+  auditSink?: AuditSink;
+  onAuditError?: (err: unknown) => void;
   /** S-2.2: village agents and advisors need a filing training in force to file for others (REQUIRE_TRAINING). */
   requireTraining: boolean;
   limits: { intakePerMinute: number; actionsPerMinute: number; lookupsPerMinute: number };
@@ -68,8 +71,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.observe);
   app.use(express.json({ limit: '256kb' }));
 
-  const auditSink = prismaAuditSink(deps.prisma);
-  const onAuditError = (err: unknown) => deps.log.error({ err }, 'audit write failed');
+  const auditSink = deps.auditSink ?? prismaAuditSink(deps.prisma);
+  const onAuditError = deps.onAuditError ?? ((err: unknown) => deps.log.error({ err }, 'audit write failed'));
   const authenticated = authenticate(createTokenVerifier(deps.auth));
 
   app.get('/health', async (_req, res) => {

@@ -33,7 +33,7 @@ import { createVillageActivities, createVillageRecords } from '../activities/vil
 import { terminable } from '../domain/termination';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type ApplicationScope } from './auth/access';
-import { audit, authorize, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
+import { audit, authorize, authorizeApplication, currentAudit, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError, notFound } from './errors';
 import { submitApplication, type IntakeDeps } from './intake';
 import { perMinute } from './limits';
@@ -404,7 +404,7 @@ export function applicationsRouter(
     closedMessage = '该申请已办结',
   ): Promise<Ret> {
     try {
-      return await executeStep(handleFor(applicationNo), update, { args, updateId, answers });
+      return await executeStep(handleFor(applicationNo), update, { args, updateId, answers, audit: currentAudit() });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
       throw new ApiError(409, 'CASE_CLOSED', closedMessage);
@@ -616,6 +616,7 @@ export function applicationsRouter(
           args: [input],
           updateId: `decision:${requestId}`,
           answers,
+          audit: currentAudit(),
         }),
       );
     } catch (err) {

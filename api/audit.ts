@@ -7,9 +7,17 @@ import { listScope, rolesFor, type Principal } from './auth/access';
 import { audit, authorize, principalOf, type AuditSink } from './auth/middleware';
 import type { Logger } from '../platform/logger';
 
+/**
+ * Stores a request's row, unless one for the same request id and action is there already: a staff step's row is
+ * stored with the step's own write, before its answer reaches the API.
+ */
 export function prismaAuditSink(prisma: PrismaClient): AuditSink {
-  return async (record) => {
-    await prisma.auditEvent.create({ data: record });
+  return async (r) => {
+    await prisma.$executeRaw`
+      INSERT INTO audit_event (at, actor_id, roles, agency_code, action, target_type, target_id, request_id, outcome)
+      SELECT ${r.at}, ${r.actorId}, ${r.roles}::text[], ${r.agencyCode}, ${r.action}, ${r.targetType}, ${r.targetId},
+             ${r.requestId}, ${r.outcome}
+      WHERE NOT EXISTS (SELECT 1 FROM audit_event WHERE request_id = ${r.requestId} AND action = ${r.action})`;
   };
 }
 

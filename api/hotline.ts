@@ -22,7 +22,7 @@ import type { RuleConfig } from '../domain/rule-config';
 import { createVillageActivities } from '../activities/village';
 import type { PrismaClient } from '../prisma/generated/client';
 import { CITY_AGENCY, rolesFor, type Action } from './auth/access';
-import { audit, principalOf, type AuditSink } from './auth/middleware';
+import { audit, currentAudit, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
 import { callIdParams, callOutcomeBody, callsQuery, createCallBody, dutyQuery } from './schemas';
@@ -78,7 +78,12 @@ export function hotlineRouter(deps: HotlineDeps): Router {
   ) {
     const updateId = `${prefix}:${requestIdOf(req, principalOf(res).userId, undefined)}`;
     try {
-      return await executeStep(handleOf(callIdOf(req)), update, { args: [arg], updateId, answers });
+      return await executeStep(handleOf(callIdOf(req)), update, {
+        args: [arg],
+        updateId,
+        answers,
+        audit: currentAudit(),
+      });
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       // A signal to a call that has ended meets "not found" too: a call that exists is closed (409).

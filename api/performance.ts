@@ -34,7 +34,7 @@ import {
 import type { StepDefinition } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 import { rolesFor, type Action } from './auth/access';
-import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
+import { audit, authorizeApplication, currentAudit, principalOf, type AuditSink } from './auth/middleware';
 import { loadApplicationScope } from './applications';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
@@ -89,7 +89,7 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     missing: ApiError,
   ): Promise<Ret> {
     try {
-      return await executeStep(handle, update, { args: [arg], updateId, answers });
+      return await executeStep(handle, update, { args: [arg], updateId, answers, audit: currentAudit() });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw err;
       // A signal to a workflow that has ended meets "not found" too: one that exists is closed (409).

@@ -47,6 +47,19 @@ export interface StepMessage<Input> {
   /** Unique per step; the same id twice is one step (the second gets the first one's answer). */
   id: string;
   input: Input;
+  /** The audit trail's row of the request that sent the step, written with the step's answer (ids only). */
+  audit?: StepAudit;
+}
+
+/** Who sent a step, as the audit trail records it (`audit_event`): ids, roles and the action, no personal data. */
+export interface StepAudit {
+  actorId: string;
+  roles: string[];
+  agencyCode: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  requestId: string;
 }
 
 /** The answer to a step: its value, or the refusal (the type the API maps to 422, a Chinese message). */

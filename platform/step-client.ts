@@ -13,7 +13,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { stepResult, type StepDefinition, type StepResult } from '../domain/definitions';
+import { stepResult, type StepAudit, type StepDefinition, type StepResult } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { RecordChanges } from './record-changes';
 
@@ -45,6 +45,8 @@ export interface StepOptions<Input> {
   timeoutMs?: number;
   /** Where to read the answer (the API: `storedAnswers(prisma)`); the `stepResult` query when absent. */
   answers?: AnswerReader;
+  /** The audit row of the request sending the step: stored with the step's answer, in the same write. */
+  audit?: StepAudit;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -72,7 +74,8 @@ export async function executeStep<Result, Input>(
   const id = options.updateId ?? randomUUID();
   const stored = options.answers;
   try {
-    await handle.signal(step.signal, { id, input: options.args[0] });
+    const audit = options.audit ? { audit: options.audit } : {};
+    await handle.signal(step.signal, { id, input: options.args[0], ...audit });
   } catch (err) {
     // A repeated request after the case closed: the first one's stored answer stands.
     const earlier = err instanceof WorkflowNotFoundError && stored ? await stored.read(handle.workflowId, id) : null;

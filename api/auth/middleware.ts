@@ -2,8 +2,10 @@
  * Request plumbing for security: request ids, authentication, the permission table, object-level checks, and the
  * audit trail. Routers declare what they need (`authorize('application.decide')`); nothing else tests roles.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { StepAudit } from '../../domain/definitions';
 import { ApiError } from '../errors';
 import { mayActOn, rolesFor, type Action, type ApplicationScope, type Principal } from './access';
 import { TokenError, type TokenVerifier } from './tokens';
@@ -97,8 +99,27 @@ function auditableId(id: unknown): string | null {
   return id.slice(0, 64).replace(/\p{Cc}|\p{Cs}/gu, '\uFFFD');
 }
 
+/** The audited request being handled (set by `audit`), for the staff steps it sends. */
+const requestAudit = new AsyncLocalStorage<() => StepAudit>();
+
 /**
- * Records the request in the audit trail once the answer is sent (with its status, so refusals are audited too).
+ * The audit row of the request being handled, without its outcome: a staff step carries it to the workflow, whose
+ * write stores it with the step's answer (activities/step-answers.ts), so the row commits with what the step did.
+ */
+export function currentAudit(): StepAudit | undefined {
+  return requestAudit.getStore()?.();
+}
+
+/** What a request that could not be audited answers instead (the action, if it happened, is repeated safely). */
+const AUDIT_UNAVAILABLE = JSON.stringify({
+  code: 'AUDIT_UNAVAILABLE',
+  message: '系统暂时无法记录本次操作，请稍后用同一请求重试（不会重复办理）',
+});
+
+/**
+ * Records the request in the audit trail before its answer leaves (with its status, so refusals are audited too):
+ * the row is stored first, and a successful answer whose row cannot be stored becomes 503 `AUDIT_UNAVAILABLE`. A staff step's
+ * row is already stored with the step's own write; the sink adds none for the same request id (`prismaAuditSink`).
  * Ids only: the actor's user id, roles and agency, the action and the target's id.
  */
 export function audit(
@@ -109,12 +130,11 @@ export function audit(
   targetIdOf: (req: Request, res: Response) => string | undefined,
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    // Read the target now: Express restores req.params when an error leaves the router, before 'finish'.
+    // Read the target now: Express restores req.params when an error leaves the router, before the answer.
     const targetNow = targetIdOf(req, res);
-    res.on('finish', () => {
+    const row = (): StepAudit => {
       const principal = res.locals.principal;
-      sink({
-        at: new Date(),
+      return {
         actorId: principal?.userId ?? 'anonymous',
         roles: principal?.roles ?? [],
         agencyCode: principal?.agency ?? null,
@@ -122,9 +142,28 @@ export function audit(
         targetType,
         targetId: auditableId(targetNow ?? targetIdOf(req, res)),
         requestId: res.locals.requestId,
-        outcome: res.statusCode,
-      }).catch(onError);
-    });
-    next();
+      };
+    };
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let ending = false;
+    res.end = ((...args: unknown[]) => {
+      if (ending) return end(...args);
+      ending = true;
+      sink({ at: new Date(), ...row(), outcome: res.statusCode }).then(
+        () => end(...args),
+        (err: unknown) => {
+          onError(err);
+          // Only an answer that something was done must not leave unaudited; a refusal or failure goes out as it is.
+          if (res.headersSent || res.statusCode >= 400) return end(...args);
+          res.status(503).setHeader('Retry-After', '5');
+          res.removeHeader('ETag');
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.setHeader('Content-Length', Buffer.byteLength(AUDIT_UNAVAILABLE));
+          return end(AUDIT_UNAVAILABLE);
+        },
+      );
+      return res;
+    }) as Response['end'];
+    requestAudit.run(row, next);
   };
 }

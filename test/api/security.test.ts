@@ -267,6 +267,67 @@ describe('audit trail', () => {
     expect(new Set(await trail(kqAuditor))).toEqual(new Set(['staff-kq-2']));
   });
 
+  test("a staff step's audit row commits in the transaction that stores the step (done or refused); a repeat is a row of its own", async () => {
+    const { applicationNo } = await file();
+    const key = randomUUID();
+    const step = (requestId: string, items: string[]) =>
+      request(api.base)
+        .post(`/applications/${applicationNo}/materials`)
+        .set('Authorization', staff)
+        .set('Idempotency-Key', key)
+        .set('X-Request-Id', requestId)
+        .send({ items });
+    // The transaction that wrote a row: PostgreSQL's xmin.
+    const auditRows = (requestId: string) =>
+      api.prisma.$queryRaw<Array<{ xmin: string; outcome: number; action: string; actor_id: string }>>`
+        SELECT xmin::text AS xmin, outcome, action, actor_id FROM audit_event WHERE request_id = ${requestId}`;
+    const answerTx = () =>
+      api.prisma.$queryRaw<Array<{ xmin: string; step_id: string }>>`
+        SELECT xmin::text AS xmin, step_id FROM step_answer WHERE workflow_id = ${applicationWorkflowId(applicationNo)}`;
+
+    const first = `req-${randomUUID()}`;
+    expect((await step(first, ['economic_statement'])).status).toBe(200);
+    // Read at once: the row is there when the answer is, written by the step's own transaction.
+    const [row] = await auditRows(first);
+    expect(row).toMatchObject({ outcome: 200, action: 'application.supplyMaterials', actor_id: 'staff-zj' });
+    expect((await answerTx()).map((a) => a.xmin)).toContain(row!.xmin);
+    expect(await auditRows(first)).toHaveLength(1);
+
+    // The same request again (same key, a request id of its own): the first answer, and a row for this request.
+    const again = `req-${randomUUID()}`;
+    expect((await step(again, ['economic_statement'])).status).toBe(200);
+    expect(await auditRows(again)).toEqual([expect.objectContaining({ outcome: 200 })]);
+    expect(await auditRows(first)).toHaveLength(1);
+
+    // A refusal is stored as the step's answer, and its row (422) with it: no grant while documents are owed.
+    const refusedStep = await request(api.base)
+      .post(`/applications/${applicationNo}/decision`)
+      .set('Authorization', head)
+      .set('Idempotency-Key', randomUUID())
+      .set('X-Request-Id', 'refused-0001')
+      .send({ decision: 'grant' });
+    expect(refusedStep.status).toBe(422);
+    const [refused] = await auditRows('refused-0001');
+    expect(refused).toMatchObject({ outcome: 422, action: 'application.decide', actor_id: 'head-zj' });
+    expect((await answerTx()).map((a) => a.xmin)).toContain(refused!.xmin);
+  });
+
+  test('an answer whose audit row cannot be stored is not sent: 503 AUDIT_UNAVAILABLE, in Chinese', async () => {
+    const { applicationNo } = await file();
+    const failing = await startApi({
+      auditSink: () => Promise.reject(new Error('audit_event unavailable')),
+      onAuditError: () => undefined,
+    });
+    try {
+      const res = await request(failing.base).get(`/applications/${applicationNo}`).set('Authorization', staff);
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ code: 'AUDIT_UNAVAILABLE', message: expect.stringMatching(/暂时无法记录/) });
+      expect(JSON.stringify(res.body)).not.toContain(applicant.name);
+    } finally {
+      await failing.close();
+    }
+  });
+
   test('the audit table is append-only: updates and deletes are refused by the database', async () => {
     await expect(api.prisma.auditEvent.updateMany({ data: { outcome: 200 } })).rejects.toThrow(/append-only/);
     await expect(api.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);

@@ -2,8 +2,9 @@
  * Staff steps (docs/decisions.md, "Staff steps are signals"): each arrives as a signal with its id, waits in one queue
  * and is done by one runner, one step at a time and in arrival order, so no two steps ever interleave and no step adds
  * a command to the workflow task it arrives in. A step validates (a refusal is its answer, nothing changes), then
- * runs; its answer is stored with what it recorded, in the same write (the API reads it from the database), and kept
- * for the `stepResult` query; the same id again is the same step.
+ * runs; its answer is stored with what it recorded, in the same write (the API reads it from the database), with the
+ * audit trail's row of the request that sent it, and kept for the `stepResult` query; the same id again is the same
+ * step.
  */
 import {
   ActivityFailure,
@@ -14,7 +15,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { StoredAnswer } from '../../activities/step-answers';
-import { stepResult, type StepDefinition, type StepMessage, type StepResult } from '../../domain/definitions';
+import {
+  stepResult,
+  type StepAudit,
+  type StepDefinition,
+  type StepMessage,
+  type StepResult,
+} from '../../domain/definitions';
 
 export interface Step<Input, Result> {
   /** Throws a typed `ApplicationFailure` (see `fail`) to refuse; must not change state. */
@@ -26,6 +33,7 @@ interface Queued {
   name: string;
   id: string;
   input: unknown;
+  audit?: StepAudit;
 }
 
 export class StepRunner {
@@ -44,10 +52,10 @@ export class StepRunner {
   /** Registers a step's handler (before the workflow's first await, so a step sent with the start is kept). */
   on<Input, Result>(def: StepDefinition<Result, Input>, step: Step<Input, Result>): void {
     this.steps.set(def.name, step);
-    setHandler(def.signal, ({ id, input }: StepMessage<Input>) => {
+    setHandler(def.signal, ({ id, input, audit }: StepMessage<Input>) => {
       if (this.seen.has(id)) return; // a repeated request: the first one's answer stands
       this.seen.add(id);
-      this.queue.push({ name: def.name, id, input });
+      this.queue.push({ name: def.name, id, input, ...(audit ? { audit } : {}) });
     });
   }
 
@@ -80,7 +88,8 @@ export class StepRunner {
       this.running = true;
       try {
         const answer = await this.perform(next);
-        await this.store({ workflowId: workflowInfo().workflowId, stepId: next.id, answer });
+        const audit = next.audit ? { audit: next.audit } : {};
+        await this.store({ workflowId: workflowInfo().workflowId, stepId: next.id, answer, ...audit });
         this.answers.set(next.id, answer);
       } finally {
         this.running = false;

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "audit_event_request_id_idx" ON "audit_event"("request_id");
