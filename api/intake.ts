@@ -5,12 +5,13 @@ import { sqlstateOf } from '../activities/attention';
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { formatApplicationNo, type AgencyCode } from '../domain/agencies';
-import { applicationWorkflowId, type ApplicationInput } from '../domain/definitions';
+import { applicationWorkflowId, type ApplicationInput, type StepAudit } from '../domain/definitions';
 import type { RuleConfig } from '../domain/rule-config';
 import { AGENCY_ATTR, STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { cstYearOf } from '../domain/time';
-import type { PrismaClient } from '../prisma/generated/client';
+import { Prisma, type PrismaClient } from '../prisma/generated/client';
 import type { applicationWorkflow } from '../workflows';
+import { currentAudit } from './auth/middleware';
 import { ApiError } from './errors';
 import type { CreateApplicationBody } from './schemas';
 
@@ -48,6 +49,7 @@ async function allocate(
   hash: string,
   agency: AgencyCode,
   filer: Filer,
+  audit: StepAudit | undefined,
 ): Promise<Allocation> {
   const existing = await prisma.intakeRequest.findUnique({ where: { idempotencyKey: key } });
   if (existing) {
@@ -62,27 +64,38 @@ async function allocate(
     // One statement, so one short implicit transaction: no interactive transaction a starved machine could let expire
     // (P2028). The counter's row lock is held only while this statement runs; a lost race on the key (23505) rolls
     // the increment back with it, so numbers keep no gaps. The number is formatted as formatApplicationNo does.
+    // The request's audit row (outcome 201) commits with the application it made (docs/decisions.md).
+    const audited = audit
+      ? Prisma.sql`, audited AS (
+          INSERT INTO audit_event (at, actor_id, roles, agency_code, action, target_type, target_id, request_id, outcome)
+          SELECT ${receivedAt}, ${audit.actorId}, ${audit.roles}::text[], ${audit.agencyCode}, ${audit.action},
+                 ${audit.targetType}, application_no, ${audit.requestId}, 201
+          FROM intake
+        )`
+      : Prisma.empty;
     const rows = await prisma.$queryRaw<Array<{ application_no: string }>>`
       WITH counter AS (
         INSERT INTO application_number_counter (agency_code, year, last_value) VALUES (${agency}, ${year}, 1)
         ON CONFLICT (agency_code, year) DO UPDATE SET last_value = application_number_counter.last_value + 1
         RETURNING last_value::text AS serial
-      )
-      INSERT INTO intake_request
-        (idempotency_key, request_hash, application_no, created_at, agency_code, filed_by, filed_by_role,
-         applicant_subject)
-      SELECT ${key}, ${hash},
-        ${`${agency}-${year}-`} || CASE WHEN length(serial) >= 6 THEN serial ELSE lpad(serial, 6, '0') END,
-        ${receivedAt}, ${agency}, ${filer.userId}, ${filer.role}, ${filer.applicantSubject ?? null}
-      FROM counter
-      RETURNING application_no`;
+      ), intake AS (
+        INSERT INTO intake_request
+          (idempotency_key, request_hash, application_no, created_at, agency_code, filed_by, filed_by_role,
+           applicant_subject)
+        SELECT ${key}, ${hash},
+          ${`${agency}-${year}-`} || CASE WHEN length(serial) >= 6 THEN serial ELSE lpad(serial, 6, '0') END,
+          ${receivedAt}, ${agency}, ${filer.userId}, ${filer.role}, ${filer.applicantSubject ?? null}
+        FROM counter
+        RETURNING application_no
+      )${audited}
+      SELECT application_no FROM intake`;
     const applicationNo = rows[0]!.application_no;
     if (applicationNo !== formatApplicationNo(agency, year, Number(applicationNo.split('-')[2]))) {
       throw new Error('application number formatted differently in SQL and in domain/agencies.ts');
     }
     return { applicationNo, receivedAt, replayed: false };
   } catch (err) {
-    if (sqlstateOf(err) === '23505') return allocate(prisma, key, hash, agency, filer);
+    if (sqlstateOf(err) === '23505') return allocate(prisma, key, hash, agency, filer, audit);
     throw err;
   }
 }
@@ -121,6 +134,7 @@ export async function submitApplication(
     requestHash(body),
     body.agencyCode,
     filer,
+    currentAudit(),
   );
   const input: ApplicationInput = {
     ...body,

@@ -312,6 +312,23 @@ describe('audit trail', () => {
     expect((await answerTx()).map((a) => a.xmin)).toContain(refused!.xmin);
   });
 
+  test("an intake's audit row commits in the statement that makes the application", async () => {
+    const requestId = `req-${randomUUID()}`;
+    const res = await request(api.base)
+      .post('/applications')
+      .set('Authorization', staff)
+      .set('Idempotency-Key', randomUUID())
+      .set('X-Request-Id', requestId)
+      .send(payload());
+    expect(res.status).toBe(201);
+    const rows = await api.prisma.$queryRaw<Array<{ xmin: string; outcome: number; target_id: string }>>`
+      SELECT xmin::text AS xmin, outcome, target_id FROM audit_event WHERE request_id = ${requestId}`;
+    expect(rows).toEqual([expect.objectContaining({ outcome: 201, target_id: res.body.applicationNo })]);
+    const [made] = await api.prisma.$queryRaw<Array<{ xmin: string }>>`
+      SELECT xmin::text AS xmin FROM intake_request WHERE application_no = ${res.body.applicationNo}`;
+    expect(made!.xmin).toBe(rows[0]!.xmin);
+  });
+
   test('an answer whose audit row cannot be stored is not sent: 503 AUDIT_UNAVAILABLE, in Chinese', async () => {
     const { applicationNo } = await file();
     const failing = await startApi({
