@@ -4,10 +4,11 @@
  * Every route is authenticated; access is declared per route from the permission table (api/auth/access.ts).
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
-import { executeStep, storedAnswers } from '../platform/step-client';
+import { storedAnswers } from '../platform/step-client';
+import { sendStep } from './steps';
 import { requestIdOf } from './idempotency';
 import {
   applicationWorkflowId,
@@ -33,7 +34,7 @@ import { createVillageActivities, createVillageRecords } from '../activities/vil
 import { terminable } from '../domain/termination';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type ApplicationScope } from './auth/access';
-import { audit, authorize, authorizeApplication, currentAudit, principalOf, type AuditSink } from './auth/middleware';
+import { audit, authorize, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError, notFound } from './errors';
 import { submitApplication, type IntakeDeps } from './intake';
 import { perMinute } from './limits';
@@ -395,20 +396,17 @@ export function applicationsRouter(
     },
   );
 
-  /** Sends a staff action to the case as an update; a closed case answers 409. */
-  async function act<Ret, Arg>(
+  /** Sends a staff step to the case (api/steps.ts); a closed case answers 409 with `closedMessage`. */
+  function act<Ret, Arg>(
     applicationNo: string,
-    update: StepDefinition<Ret, Arg>,
+    step: StepDefinition<Ret, Arg>,
     args: [Arg],
     updateId: string,
     closedMessage = '该申请已办结',
   ): Promise<Ret> {
-    try {
-      return await executeStep(handleFor(applicationNo), update, { args, updateId, answers, audit: currentAudit() });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-      throw new ApiError(409, 'CASE_CLOSED', closedMessage);
-    }
+    const handle = handleFor(applicationNo);
+    const closed = new ApiError(409, 'CASE_CLOSED', closedMessage);
+    return sendStep(answers, { handle, updateId, missing: notFound(applicationNo), closed }, step, args[0]);
   }
 
   router.post(
@@ -610,25 +608,8 @@ export function applicationsRouter(
     const body = decisionBody.parse(req.body);
     const requestId = optionalKey(req, res);
     const input = { ...body, decidedBy: principalOf(res).userId, requestId };
-    try {
-      res.json(
-        await executeStep(handleFor(applicationNo), decide, {
-          args: [input],
-          updateId: `decision:${requestId}`,
-          answers,
-          audit: currentAudit(),
-        }),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError || !(await isClosed(applicationNo))) throw err;
-      // The case closed after this very decision: a repeated request gets the same answer (idempotency).
-      const app = await deps.prisma.application.findUnique({ where: { applicationNo } });
-      if (app?.decisionRequestId === requestId && app.decidedAt) {
-        res.json({ applicationNo, stage: app.stage, decidedAt: app.decidedAt.toISOString() });
-        return;
-      }
-      throw new ApiError(409, 'CASE_CLOSED', '该申请已办结，不能再作出决定');
-    }
+    // A repeat after the case closed on this very decision gets its stored answer (platform/step-client.ts).
+    res.json(await act(applicationNo, decide, [input], `decision:${requestId}`, '该申请已办结，不能再作出决定'));
   });
 
   return router;

@@ -7,7 +7,8 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
-import { executeStep, storedAnswers } from '../platform/step-client';
+import { storedAnswers } from '../platform/step-client';
+import { sendStep } from './steps';
 import { requestIdOf } from './idempotency';
 import {
   answerCall,
@@ -22,7 +23,7 @@ import type { RuleConfig } from '../domain/rule-config';
 import { createVillageActivities } from '../activities/village';
 import type { PrismaClient } from '../prisma/generated/client';
 import { CITY_AGENCY, rolesFor, type Action } from './auth/access';
-import { audit, currentAudit, principalOf, type AuditSink } from './auth/middleware';
+import { audit, principalOf, type AuditSink } from './auth/middleware';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
 import { callIdParams, callOutcomeBody, callsQuery, createCallBody, dutyQuery } from './schemas';
@@ -69,32 +70,17 @@ export function hotlineRouter(deps: HotlineDeps): Router {
     },
   ];
 
-  async function send<Arg>(
+  /** Sends a staff step to the call's workflow (api/steps.ts): a call that has ended answers 409. */
+  function send<Arg>(
     req: Request,
     res: Response,
-    update: StepDefinition<HotlineCallState, Arg>,
+    step: StepDefinition<HotlineCallState, Arg>,
     arg: Arg,
     prefix: string,
-  ) {
+  ): Promise<HotlineCallState> {
     const updateId = `${prefix}:${requestIdOf(req, principalOf(res).userId, undefined)}`;
-    try {
-      return await executeStep(handleOf(callIdOf(req)), update, {
-        args: [arg],
-        updateId,
-        answers,
-        audit: currentAudit(),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      // A signal to a call that has ended meets "not found" too: a call that exists is closed (409).
-      const exists = await handleOf(callIdOf(req))
-        .describe()
-        .then(
-          () => true,
-          () => false,
-        );
-      throw exists ? new ApiError(409, 'CALL_CLOSED', '该来电已处理完毕') : notFound();
-    }
+    const closed = new ApiError(409, 'CALL_CLOSED', '该来电已处理完毕');
+    return sendStep(answers, { handle: handleOf(callIdOf(req)), updateId, missing: notFound(), closed }, step, arg);
   }
 
   router.use(deps.authenticate);

@@ -4,10 +4,11 @@
  * updates with validators to the case's workflow or to its evaluation workflow.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
-import { executeStep, storedAnswers } from '../platform/step-client';
+import { storedAnswers } from '../platform/step-client';
+import { sendStep } from './steps';
 import { requestIdOf } from './idempotency';
 import {
   applicationWorkflowId,
@@ -34,7 +35,7 @@ import {
 import type { StepDefinition } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 import { rolesFor, type Action } from './auth/access';
-import { audit, authorizeApplication, currentAudit, principalOf, type AuditSink } from './auth/middleware';
+import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
 import { loadApplicationScope } from './applications';
 import { ApiError } from './errors';
 import { perMinute } from './limits';
@@ -80,49 +81,37 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
   ];
 
-  /** Sends an update; a missing workflow is 404, a closed one 409 (the validator's refusals are 422). */
-  async function send<Ret, Arg>(
-    handle: WorkflowHandle,
-    update: StepDefinition<Ret, Arg>,
-    arg: Arg,
-    updateId: string,
-    missing: ApiError,
-  ): Promise<Ret> {
-    try {
-      return await executeStep(handle, update, { args: [arg], updateId, answers, audit: currentAudit() });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw err;
-      // A signal to a workflow that has ended meets "not found" too: one that exists is closed (409).
-      const status = await handle.describe().then(
-        (d) => d.status.name,
-        () => undefined,
-      );
-      if (status === undefined && err instanceof WorkflowNotFoundError) throw missing;
-      if (status === 'RUNNING' || status === undefined) throw err;
-      throw new ApiError(409, 'CASE_CLOSED', '该流程已结束，不能再进行该操作');
-    }
-  }
-  const onCase = <Ret, Arg>(req: Request, res: Response, update: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
-    send(
-      deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))),
-      update,
+  const closed = new ApiError(409, 'CASE_CLOSED', '该流程已结束，不能再进行该操作');
+  /** Sends a staff step (api/steps.ts) to the case's workflow, or to its evaluation's. */
+  const onCase = <Ret, Arg>(req: Request, res: Response, step: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
+    sendStep(
+      answers,
+      {
+        handle: deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))),
+        updateId: updateKey(req, res, prefix),
+        missing: new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请'),
+        closed,
+      },
+      step,
       arg,
-      updateKey(req, res, prefix),
-      new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请'),
     );
   const onEvaluation = <Ret, Arg>(
     req: Request,
     res: Response,
-    update: StepDefinition<Ret, Arg>,
+    step: StepDefinition<Ret, Arg>,
     arg: Arg,
     prefix: string,
   ) =>
-    send(
-      deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))),
-      update,
+    sendStep(
+      answers,
+      {
+        handle: deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))),
+        updateId: updateKey(req, res, prefix),
+        missing: new ApiError(404, 'EVALUATION_NOT_FOUND', '该案件尚未进入质量评估'),
+        closed,
+      },
+      step,
       arg,
-      updateKey(req, res, prefix),
-      new ApiError(404, 'EVALUATION_NOT_FOUND', '该案件尚未进入质量评估'),
     );
   const me = (res: Parameters<typeof principalOf>[0]) => principalOf(res).userId;
 

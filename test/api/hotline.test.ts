@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '../../api/auth/access';
-import type { ApplicationState } from '../../domain/definitions';
+import { hotlineCallWorkflowId, type ApplicationState } from '../../domain/definitions';
 import { eventually, startApi, trainForDuty } from '../support/api-harness';
 import { residentIdNumber, tokenFor } from '../support/context';
 
@@ -91,6 +91,13 @@ test('S-2.4 S-2.7 S-2.9(d) a call answered and transferred into an application, 
     .send({ kind: 'transferred', note: '已转为法律援助申请', applicationNo });
   expect(outcome.status).toBe(200);
   expect(outcome.body.credit).toEqual({ ordinal: 1, dutyDay: false });
+  // The call has ended: a further step is 409 CALL_CLOSED, mapped as every step is (api/steps.ts).
+  await eventually(
+    () => api.client.workflow.getHandle(hotlineCallWorkflowId(callId)).describe(),
+    (d) => d.status.name === 'COMPLETED',
+  );
+  const late = await request(api.base).post(`/hotline/calls/${callId}/answer`).set(duty);
+  expect([late.status, late.body.code]).toEqual([409, 'CALL_CLOSED']);
 
   await eventually(
     () => api.prisma.application.findUnique({ where: { applicationNo } }),
