@@ -596,7 +596,7 @@ export function applicationsRouter(
     ...onApplication('application.extendDeadline'),
     async (req, res) => {
       const applicationNo = paramNo(req);
-      const body = extendDeadlineBody.parse(req.body);
+      const body = extendDeadlineBody(deps.rules.maxExtensionDays).parse(req.body);
       const input = { ...body, extendedBy: principalOf(res).userId };
       const updateId = `extension:${optionalKey(req, res)}`;
       res.json(await act(applicationNo, extendCorrectionDeadline, [input], updateId, '该申请已办结，不能延长补正期限'));

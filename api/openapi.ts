@@ -1,4 +1,5 @@
 /** The published OpenAPI document, generated from the same zod schemas that validate requests. */
+import { DEFAULT_RULE_CONFIG } from '../domain/rule-config';
 import { z } from 'zod';
 import {
   applicationNoParams,
@@ -293,7 +294,7 @@ export function openApiDocument() {
         post: {
           summary: '延长补正期限（一次，须说明理由；S-3.2）',
           parameters: [pathParam, keyHeader(false)],
-          requestBody: { required: true, content: json(extendDeadlineBody) },
+          requestBody: { required: true, content: json(extendDeadlineBody(DEFAULT_RULE_CONFIG.maxExtensionDays)) },
           responses: { '200': { description: 'OK' }, ...errors },
         },
       },

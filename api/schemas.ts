@@ -200,12 +200,18 @@ export const supplyMaterialsBody = z
   })
   .strict();
 
-export const extendDeadlineBody = z
-  .object({
-    days: z.int().min(1).max(60).describe('延长的日数（日历日）'),
-    reason: freeText('延长理由', '须说明延长理由', 500),
-  })
-  .strict();
+/** S-3.2: an extension of the correction deadline, up to the case rules' `maxExtensionDays` (the workflow's limit). */
+export const extendDeadlineBody = (maxDays: number) =>
+  z
+    .object({
+      days: z
+        .int()
+        .min(1)
+        .max(maxDays, { error: `延长天数应为 1 至 ${maxDays} 日（S-3.2）` })
+        .describe('延长的日数（日历日）'),
+      reason: freeText('延长理由', '须说明延长理由', 500),
+    })
+    .strict();
 
 export const verificationTaskBody = z
   .object({

@@ -83,8 +83,8 @@ export function poolImpactWorkflowId(eventId: string): string {
   return `pool-impact-${eventId}`;
 }
 
-export const CHANNELS = ['online', 'walk_in', 'hotline', 'village_agent', 'notification'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel } from './channels';
+import type { Channel } from './channels';
 
 export interface Applicant {
   name: string;

@@ -3,7 +3,7 @@
  * each role may touch (object-level authorisation, OWASP API1). Handlers never test roles themselves.
  */
 import type { AgencyCode } from '../../domain/agencies';
-import { CHANNELS, type Channel } from '../../domain/definitions';
+import { CHANNELS, type Channel } from '../../domain/channels';
 
 export const ROLES = {
   applicant: '申请人',

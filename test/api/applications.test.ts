@@ -235,6 +235,20 @@ describe('staff actions: materials and decision (S-3.2, L-2, L-1)', () => {
     expect(res.body.message).toContain('待补正材料');
   });
 
+  test('S-3.2 an extension longer than the case rules allow (15 days) is refused at the door: 400, in Chinese', async () => {
+    const no = (await submit(body())).body.applicationNo as string;
+    const extend = (days: number) =>
+      request(base)
+        .post(`/applications/${no}/correction-deadline/extension`)
+        .set('Authorization', staff)
+        .send({ days, reason: '申请人外出务工' });
+    const tooLong = await extend(16);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.code).toBe('VALIDATION_FAILED');
+    expect(tooLong.body.message).toContain('延长天数应为 1 至 15 日');
+    expect((await extend(15)).status).toBe(200);
+  });
+
   test('S-3.2 L-1 materials complete the file, a grant closes the case, and repeated requests get the same answer', async () => {
     const created = await submit(body());
     const no = created.body.applicationNo;

@@ -1,5 +1,6 @@
 /** Chinese labels for codes the API uses; most come from the pure domain modules the API itself uses. */
-import type { Role } from '../../api/auth/access';
+import { CHANNELS_BY_ROLE, type Role } from '../../api/auth/access';
+import { CHANNELS, type Channel } from '../../domain/channels';
 export { AGENCIES } from '../../domain/agencies';
 export { MATTER_CATEGORIES } from '../../domain/matters';
 export { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS } from '../../domain/intake';
@@ -28,24 +29,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   technical_support: '技术支持',
 };
 
-export const CHANNEL_LABELS = {
-  online: '网上申请',
-  walk_in: '窗口申请',
-  hotline: '12348 热线',
-  village_agent: '村居代办',
-  notification: '通知辩护/代理',
-} as const;
-export type ChannelCode = keyof typeof CHANNEL_LABELS;
+export { CHANNEL_LABELS } from '../../domain/channels';
+export type { Channel as ChannelCode } from '../../domain/channels';
 
-/** Which channels each role files through (api/auth/access.ts CHANNELS_BY_ROLE decides; this only trims the form). */
-export function channelsFor(roles: readonly Role[]): ChannelCode[] {
-  const all = Object.keys(CHANNEL_LABELS) as ChannelCode[];
-  if (roles.some((r) => r === 'agency_staff' || r === 'agency_head' || r === 'city_centre')) return all;
-  const out = new Set<ChannelCode>();
-  if (roles.includes('village_agent') || roles.includes('village_advisor')) out.add('village_agent');
-  if (roles.includes('hotline_officer')) out.add('hotline');
-  if (roles.includes('applicant')) out.add('online');
-  return [...out];
+/** Which channels the person files through: api/auth/access.ts CHANNELS_BY_ROLE, the table the API enforces. */
+export function channelsFor(roles: readonly Role[]): Channel[] {
+  return CHANNELS.filter((c) => roles.some((r) => CHANNELS_BY_ROLE[r]?.includes(c)));
 }
 
 export const CASE_STAGE_LABELS = {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Role } from '../../../api/auth/access';
+import { ACCESS, type Role } from '../../../api/auth/access';
 import { caseActions, type CaseAction } from '../actions';
 import { ApiFailure, call, get, type Json } from '../api';
 import { TIERS } from '../../../domain/quality';
@@ -366,21 +366,8 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
 
 const RESULT_LABELS: Record<string, string> = { confirmed: '属实', refuted: '不属实', inconclusive: '无法确认' };
 
-const CASE_READERS: Role[] = [
-  'applicant',
-  'village_agent',
-  'village_advisor',
-  'hotline_officer',
-  'agency_staff',
-  'agency_head',
-  'lawyer',
-  'institution',
-  'quality_manager',
-  'city_centre',
-  'manager',
-  'auditor',
-  'justice_bureau',
-];
+/** Who reads the case record: the API's own table (`application.read`). */
+const CASE_READERS: readonly Role[] = ACCESS['application.read'];
 
 function EvaluationView({
   session,
