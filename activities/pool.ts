@@ -27,16 +27,15 @@ import {
   type RemovalKind,
 } from '../domain/pool';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { DomainError, lookupKind } from '../domain/errors';
 
 /** Not found, or a key reused for another request: the API maps these to 404 / 422. */
-export class PoolLookupError extends Error {
+export class PoolLookupError extends DomainError {
   constructor(
-    readonly code:
-      'POOL_MEMBER_NOT_FOUND' | 'POOL_INSTITUTION_NOT_FOUND' | 'POOL_INSTITUTION_EXISTS' | 'IDEMPOTENCY_KEY_REUSED',
+    code: 'POOL_MEMBER_NOT_FOUND' | 'POOL_INSTITUTION_NOT_FOUND' | 'POOL_INSTITUTION_EXISTS' | 'IDEMPOTENCY_KEY_REUSED',
     message: string,
   ) {
-    super(message);
-    this.name = 'PoolLookupError';
+    super(lookupKind(code), code, message);
   }
 }
 

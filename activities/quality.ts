@@ -11,16 +11,15 @@ import { ERROR_TYPES } from '../domain/definitions';
 import { TIERS, validateSheet, type SheetItem, type Tier } from '../domain/quality';
 import { canonicalItems, sameSheet, SHEET_KINDS, type ScoringSheet, type SheetKind } from '../domain/scoring-sheets';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import { DomainError, lookupKind } from '../domain/errors';
 
 /** Not found or already taken: the API maps these to 404 / 409. */
-export class QualityLookupError extends Error {
+export class QualityLookupError extends DomainError {
   constructor(
-    readonly code:
-      'SCORING_SHEET_NOT_FOUND' | 'SCORING_SHEET_EXISTS' | 'SCORING_SHEET_VERSION_TAKEN' | 'EVALUATION_NOT_FOUND',
+    code: 'SCORING_SHEET_NOT_FOUND' | 'SCORING_SHEET_EXISTS' | 'SCORING_SHEET_VERSION_TAKEN' | 'EVALUATION_NOT_FOUND',
     message: string,
   ) {
-    super(message);
-    this.name = 'QualityLookupError';
+    super(lookupKind(code), code, message);
   }
 }
 

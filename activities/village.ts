@@ -11,6 +11,7 @@ import { cstDateOf, type CstDate } from '../domain/time';
 import { checkVisitStep, cstYearBounds, daysOutstanding, type ForwardTarget, type PointRole } from '../domain/village';
 import type { VerificationState } from '../domain/definitions';
 import { Prisma, type PrismaClient } from '../prisma/generated/client';
+import { DomainError, lookupKind } from '../domain/errors';
 
 export type VillageLookupCode =
   | 'SERVICE_POINT_NOT_FOUND'
@@ -22,13 +23,9 @@ export type VillageLookupCode =
   | 'IDEMPOTENCY_KEY_REUSED';
 
 /** Not found, a conflict, or a step the data does not allow: the API maps these to 404 / 409 / 422. */
-export class VillageLookupError extends Error {
-  constructor(
-    readonly code: VillageLookupCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'VillageLookupError';
+export class VillageLookupError extends DomainError {
+  constructor(code: VillageLookupCode, message: string) {
+    super(lookupKind(code), code, message);
   }
 }
 

@@ -16,6 +16,7 @@ import {
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { ERROR_TYPES } from '../domain/definitions';
+import { DomainError, type DomainErrorKind } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 import { CONTROL_CHARACTERS, controlCharacterIssues } from './text';
 
@@ -92,6 +93,14 @@ export function isUnavailable(err: unknown): boolean {
   return isGrpcServiceError(err) && transient.includes(err.code);
 }
 
+/** The one mapping of the domain's refusals (domain/errors.ts) to HTTP. */
+export const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, number> = {
+  not_found: 404,
+  conflict: 409,
+  refused: 422,
+  invalid: 400,
+};
+
 function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof ZodError) {
@@ -122,6 +131,7 @@ function toApiError(err: unknown): ApiError | undefined {
   const httpType = (err as { type?: unknown }).type;
   if (httpType === 'entity.parse.failed') return new ApiError(400, 'MALFORMED_JSON', '请求内容不是有效的 JSON');
   if (httpType === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', '请求内容过大');
+  if (err instanceof DomainError) return new ApiError(DOMAIN_ERROR_STATUS[err.kind], err.code, err.message);
   if (err instanceof WorkflowNotFoundError) return new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请');
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const code = err.cause.type === ERROR_TYPES.invalidInput ? 'INVALID_INPUT' : 'INVALID_TRANSITION';

@@ -4,11 +4,10 @@
  * training, and reads with the status history. Changes go through activities/pool.ts (one transaction under the
  * agency's rotation lock); a suspension then starts its impact timer workflow. Access: api/auth/access.ts.
  */
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { poolImpactWorkflowId } from '../domain/definitions';
-import { PoolRuleError } from '../domain/pool';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { poolImpactWorkflow } from '../workflows';
 import { createPoolActivities, PoolLookupError, type PoolChange } from '../activities/pool';
@@ -60,18 +59,6 @@ export async function startImpactTimer(
   }
   return workflowId;
 }
-
-/** Rule refusals and lookups as API errors: 422 for a transition the status does not allow, 404, 409. */
-const poolErrors: ErrorRequestHandler = (err, _req, _res, next) => {
-  if (err instanceof PoolRuleError) {
-    next(new ApiError(err.code === 'POOL_MEMBER_EXISTS' ? 409 : 422, err.code, err.message));
-  } else if (err instanceof PoolLookupError) {
-    const status = err.code === 'IDEMPOTENCY_KEY_REUSED' ? 422 : err.code === 'POOL_INSTITUTION_EXISTS' ? 409 : 404;
-    next(new ApiError(status, err.code, err.message));
-  } else {
-    next(err);
-  }
-};
 
 export function poolRouter(deps: PoolDeps): Router {
   const router = Router();
@@ -226,7 +213,5 @@ export function poolRouter(deps: PoolDeps): Router {
   );
   step('re-review', poolStepBody, ({ body, ...args }) => pool.recordReReview({ ...args, reason: body.reason }));
   step('training', poolStepBody, ({ body, ...args }) => pool.recordTraining({ ...args, reason: body.reason }));
-
-  router.use(poolErrors);
   return router;
 }

@@ -9,9 +9,8 @@
  * the agency and city-wide roles, evaluators and experts of the agency, a lawyer their own cases, an institution its
  * members' cases. Reads and loads are audited (ids only).
  */
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { ScoreSheetError } from '../domain/quality';
 import { createQualityActivities, QualityLookupError } from '../activities/quality';
 import { evaluationListScope, mayReadEvaluation, rolesFor, type Action } from './auth/access';
 import { audit, authorize, principalOf, type AuditSink } from './auth/middleware';
@@ -28,17 +27,6 @@ export interface QualityDeps {
 }
 
 const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此操作');
-
-/** Lookups and sheet rules as API errors: 404, 409, 400. */
-const qualityErrors: ErrorRequestHandler = (err, _req, _res, next) => {
-  if (err instanceof QualityLookupError) {
-    next(new ApiError(err.code.endsWith('NOT_FOUND') ? 404 : 409, err.code, err.message));
-  } else if (err instanceof ScoreSheetError) {
-    next(new ApiError(400, 'VALIDATION_FAILED', err.message));
-  } else {
-    next(err);
-  }
-};
 
 /** Audits under `action` with the target's id, read before the handler runs (refusals are audited too). */
 const auditing = (deps: QualityDeps, action: Action, targetType: string, targetOf: (req: Request) => unknown) =>
@@ -78,8 +66,6 @@ export function qualityRouter(deps: QualityDeps): Router {
     if (!sheet) throw new QualityLookupError('SCORING_SHEET_NOT_FOUND', `没有编号为 ${id} 的评分表`);
     res.json({ sheet });
   });
-
-  router.use(qualityErrors);
   return router;
 }
 
@@ -122,7 +108,5 @@ export function evaluationsRouter(deps: QualityDeps): Router {
       res.json({ evaluation });
     },
   );
-
-  router.use(qualityErrors);
   return router;
 }

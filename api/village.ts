@@ -6,10 +6,9 @@
  * - /people/:personId/training: training records (S-2.2 filing for others, S-2.6 hotline duty).
  * Data: activities/village.ts. Access: api/auth/access.ts (`village.*`, `training.*`).
  */
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
-import { createVillageRecords, VillageLookupError } from '../activities/village';
+import { Router, type Request, type RequestHandler } from 'express';
+import { createVillageRecords } from '../activities/village';
 import { cstDateOf, cstYearOf } from '../domain/time';
-import { VisitRuleError } from '../domain/village';
 import type { PrismaClient } from '../prisma/generated/client';
 import { loadApplicationScope } from './applications';
 import {
@@ -52,18 +51,6 @@ export interface VillageDeps {
 
 const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此操作');
 const pointNotFound = (id: string) => new ApiError(404, 'SERVICE_POINT_NOT_FOUND', `没有编号为 ${id} 的村居法律服务点`);
-
-/** Lookups and step refusals as API errors: 404 not found, 409 an id taken, 422 a step the data does not allow. */
-const villageErrors: ErrorRequestHandler = (err, _req, _res, next) => {
-  if (err instanceof VillageLookupError) {
-    const status = err.code.endsWith('_NOT_FOUND') ? 404 : err.code === 'SERVICE_POINT_EXISTS' ? 409 : 422;
-    next(new ApiError(status, err.code, err.message));
-  } else if (err instanceof VisitRuleError) {
-    next(new ApiError(422, err.code, err.message));
-  } else {
-    next(err);
-  }
-};
 
 export function villageRouters(deps: VillageDeps): { village: Router; applications: Router; people: Router } {
   const records = createVillageRecords({ prisma: deps.prisma });
@@ -192,7 +179,6 @@ export function villageRouters(deps: VillageDeps): { village: Router; applicatio
   village.get('/tasks', authorize('village.tasks'), async (_req, res) => {
     res.json({ tasks: await records.fieldCheckTasks(principalOf(res).userId) });
   });
-  village.use(villageErrors);
 
   // S-2.2: paper materials forwarded by the filing agent (or recorded by agency staff), and received by the agency.
   const applications = Router();
@@ -242,7 +228,6 @@ export function villageRouters(deps: VillageDeps): { village: Router; applicatio
       res.json(await records.receivePaper({ applicationNo, id, receivedBy: principalOf(res).userId }));
     },
   );
-  applications.use(villageErrors);
 
   // S-2.2, S-2.6 training records: recorded by the agency, read by the agency and by the person themselves.
   const people = Router();

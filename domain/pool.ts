@@ -30,6 +30,7 @@
  * - When another case's removal remains in force, the reversal is recorded and the member stays removed: re-review
  *   and training then count from the latest removal still in force, and re-admit at once if both are already there.
  */
+import { DomainError } from './errors';
 
 export const MEMBER_STATUSES = {
   pending: '待确认入库',
@@ -95,10 +96,10 @@ export const POOL_ERRORS = {
 export type PoolErrorCode = keyof typeof POOL_ERRORS;
 
 /** A refused pool event: `code` is stable for programs, `message` is for people. */
-export class PoolRuleError extends Error {
-  constructor(readonly code: PoolErrorCode) {
-    super(POOL_ERRORS[code]);
-    this.name = 'PoolRuleError';
+export class PoolRuleError extends DomainError {
+  declare readonly code: PoolErrorCode;
+  constructor(code: PoolErrorCode) {
+    super(code === 'POOL_MEMBER_EXISTS' ? 'conflict' : 'refused', code, POOL_ERRORS[code]);
   }
 }
 

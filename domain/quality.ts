@@ -5,6 +5,7 @@
  * excellent and 89.99 good; 60 is a pass and 59.99 unqualified; "65 分以下" (S-2.8(a), S-4.6) includes 65.
  * Scores are compared in hundredths of a point, so 65.01 is never rounded into 65.
  */
+import { DomainError } from './errors';
 
 export const TIERS = {
   excellent: '优秀',
@@ -82,7 +83,11 @@ export interface SheetItem {
   weight: number;
 }
 
-export class ScoreSheetError extends Error {}
+export class ScoreSheetError extends DomainError {
+  constructor(message: string) {
+    super('invalid', 'VALIDATION_FAILED', message);
+  }
+}
 
 /** Checks a sheet's items: unique codes, positive maximums and weights, weighted maximums adding up to 100. */
 export function validateSheet(items: readonly SheetItem[]): void {

@@ -3,6 +3,7 @@
  * forwarded (S-2.2) and home visits (S-2.3). Pure rules; the stored data is in activities/village.ts.
  */
 import { cstDateOf, startOfCstDay } from './time';
+import { DomainError } from './errors';
 
 export const POINT_ROLES = { advisor: '村居法律顾问', agent: '代办人', volunteer: '法律援助志愿者' } as const;
 export type PointRole = keyof typeof POINT_ROLES;
@@ -34,11 +35,9 @@ export function daysOutstanding(forwardedAt: Date, until: Date): number {
 }
 
 /** S-2.3 home visits move requested -> scheduled -> done; a visit may be rescheduled; done and cancelled are final. */
-export class VisitRuleError extends Error {
-  readonly code = 'HOME_VISIT_CLOSED';
+export class VisitRuleError extends DomainError {
   constructor(message: string) {
-    super(message);
-    this.name = 'VisitRuleError';
+    super('refused', 'HOME_VISIT_CLOSED', message);
   }
 }
 

@@ -21,7 +21,13 @@ import { Client, Connection } from '@temporalio/client';
 import type { Role } from '../../api/auth/access';
 import { issueToken, type AuthConfig } from '../../api/auth/tokens';
 import { AesGcmCodec, dataConverter } from '../../platform/codec';
-import { createPrisma, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../../platform/database';
+import {
+  createPrisma,
+  dropDatabase,
+  ensureDatabase,
+  setAppRolePassword,
+  startEmbeddedPostgres,
+} from '../../platform/database';
 import { loadEnv } from '../../platform/env';
 import { createLogger } from '../../platform/logger';
 import { applyMigrations } from '../../platform/migrations';
@@ -127,6 +133,10 @@ export async function startChaosStack(options: ChaosOptions) {
   await ensureDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
   const prisma: PrismaClient = createPrisma(databaseUrl, 5);
+  // The API and workers connect as the application's role, as in production; our own embedded server checks its
+  // password (the machine's server trusts local connections).
+  const appPassword = pg ? randomBytes(18).toString('base64url') : undefined;
+  if (appPassword) await setAppRolePassword(databaseUrl, appPassword);
 
   // Temporal dev server with a file-backed state, restartable on the same port and file.
   const cli = temporalCli(env);
@@ -196,6 +206,7 @@ export async function startChaosStack(options: ChaosOptions) {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     DATABASE_URL: databaseUrl,
+    ...(appPassword ? { APP_DATABASE_PASSWORD: appPassword } : {}),
     DATABASE_POOL_MAX: '10',
     MIGRATE_ON_START: 'false',
     TEMPORAL_ADDRESS: temporalAddress,
