@@ -69,8 +69,26 @@ export interface ReplaySetup {
 }
 
 /**
+ * A running workflow's history up to its last completed workflow task (and the events of that task's commands): what
+ * a replay can check. Past it, the replayer would run the pending task live, and a replay worker has no activities
+ * to run the local activities (the record writes) that task schedules.
+ */
+export function completedPart(history: temporal.api.history.v1.IHistory): temporal.api.history.v1.IHistory {
+  const T = temporal.api.enums.v1.EventType;
+  const events = history.events ?? [];
+  let last = -1;
+  events.forEach((e, i) => {
+    if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) last = i;
+  });
+  if (last < 0) return history;
+  const next = events.findIndex((e, i) => i > last && e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+  return { ...history, events: next < 0 ? events : events.slice(0, next) };
+}
+
+/**
  * Replays a history with the deployed workflow code, as an operator diagnosing a stuck case does (`temporal workflow
- * show -o json` + the replayer): the replay error's message, or undefined when the history replays cleanly.
+ * show -o json` + the replayer), up to its last completed workflow task: the replay error's message, or undefined
+ * when it replays cleanly.
  */
 export async function replayError(
   history: temporal.api.history.v1.IHistory,
@@ -80,7 +98,7 @@ export async function replayError(
   try {
     await Worker.runReplayHistory(
       { workflowBundle: { codePath: setup.workflowBundlePath }, dataConverter: setup.dataConverter },
-      history,
+      completedPart(history),
       workflowId,
     );
     return undefined;

@@ -10,7 +10,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import { AesGcmCodec } from '../../platform/codec';
-import { rescueStuckWorkflows, resetPointFor, savedHistories } from '../chaos/operator';
+import { completedPart, rescueStuckWorkflows, resetPointFor, savedHistories } from '../chaos/operator';
 
 const T = temporal.api.enums.v1.EventType;
 const NDE = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR;
@@ -183,4 +183,24 @@ describe('every reset first saves the history it diagnosed beside the run logs',
     expect(new TextDecoder().decode(input?.metadata?.encoding ?? undefined)).toBe('json/plain');
     expect(new TextDecoder().decode(input?.data ?? undefined)).toBe('{"applicationNo":"KQ-2026-000033"}');
   });
+});
+
+test('the operator replays a running history up to its last completed task (a replay worker runs no local activity)', () => {
+  const events = [
+    ev(1, T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED),
+    ev(2, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+    ev(3, T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+    ev(4, T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+    ev(5, T.EVENT_TYPE_MARKER_RECORDED),
+    ev(6, T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED),
+    ev(7, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+    ev(8, T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+    ev(9, T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT),
+    ev(10, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+    ev(11, T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+  ];
+  const cut = completedPart({ events }).events!.map((e) => Number(e.eventId));
+  expect(cut).toEqual([1, 2, 3, 4, 5, 6]);
+  // A history with no completed task is replayed as it is.
+  expect(completedPart({ events: events.slice(0, 3) }).events).toHaveLength(3);
 });
