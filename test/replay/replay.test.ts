@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import * as registered from '../../workflows';
+import { completedPart } from '../chaos/operator';
 import { workflowBundle } from '../support/context';
 
 const files = readdirSync(__dirname).filter((f) => f.endsWith('.json'));
@@ -90,7 +91,8 @@ test('every workflow type the worker registers (workflows/index.ts) has at least
 });
 
 test('every recorded history replays without non-determinism', async () => {
-  const histories = files.map((file) => ({ workflowId: file, history: historyFromJSON(json(file)) }));
+  // A history saved from a running case (a regression fixture) is checked up to its last completed task.
+  const histories = files.map((file) => ({ workflowId: file, history: completedPart(historyFromJSON(json(file))) }));
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: workflowBundle() }, histories)) {
