@@ -76,15 +76,9 @@ export function authorizeApplication(
   };
 }
 
-export interface AuditRecord {
+/** A row of the audit trail: who sent the request (`StepAudit`), when, and the status it was answered with. */
+export interface AuditRecord extends StepAudit {
   at: Date;
-  actorId: string;
-  roles: string[];
-  agencyCode: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  requestId: string;
   outcome: number;
 }
 
