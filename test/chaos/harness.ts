@@ -258,7 +258,18 @@ export async function startChaosStack(options: ChaosOptions) {
     supervise(api, startApi);
     await waitFor('the API', async () => (await fetch(`${base}/openapi.json`)).ok, 120_000);
   };
-  await Promise.all([startWorker(), startApi()]);
+  try {
+    await Promise.all([startWorker(), startApi()]);
+  } catch (err) {
+    // A start that fails leaves nothing running: the children, the dev server, the database and its server.
+    stopping = true;
+    await Promise.all([killGroup(api, 'SIGKILL'), killGroup(worker, 'SIGKILL')]);
+    await prisma.$disconnect().catch(() => undefined);
+    await killGroup(temporal, 'SIGTERM');
+    await dropDatabase(databaseUrl).catch(() => undefined);
+    await pg?.stop().catch(() => undefined);
+    throw err;
+  }
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, dataConverter: dataConverter(codec) });
