@@ -14,6 +14,8 @@ export default tseslint.config(
       'web/dist/',
       'coverage/',
       '.data/',
+      // The Python tools' virtual environment (Temporal CLI, Schemathesis), whose packages ship JavaScript of their own.
+      '.venv/',
       'scripts/',
       'eslint.config.mjs',
       'jest.config.js',

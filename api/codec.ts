@@ -9,6 +9,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { caseOfWorkflowId } from '../domain/definitions';
 import { isSealed, ownerOf } from '../platform/codec';
 import type { PrismaClient } from '../prisma/generated/client';
 import { loadApplicationScope } from './applications';
@@ -58,17 +59,9 @@ export function codecCors(origins: string[]): RequestHandler {
   };
 }
 
-/** The case a workflow id belongs to (ids hold only case numbers, domain/definitions.ts), or null for none. */
-function caseOf(workflowId: string): { applicationNo: string } | { callId: string } | null {
-  const application = /^(?:application|evaluation)-(.+)$/.exec(workflowId);
-  if (application) return { applicationNo: application[1]! };
-  const call = /^hotline-call-(.+)$/.exec(workflowId);
-  return call ? { callId: call[1]! } : null;
-}
-
 /** May `p` read the payloads of this workflow (undefined: a payload sealed outside any workflow)? */
 async function mayDecode(prisma: PrismaClient, p: Principal, workflowId: string | undefined): Promise<boolean> {
-  const owner = workflowId === undefined ? null : caseOf(workflowId);
+  const owner = workflowId === undefined ? null : caseOfWorkflowId(workflowId);
   if (owner === null) return mayActOnAgency('codec.use', p, null);
   if ('callId' in owner) {
     const call = await prisma.hotlineCall.findUnique({ where: { id: owner.callId }, select: { agencyCode: true } });

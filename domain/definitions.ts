@@ -694,6 +694,23 @@ export function hotlineCallWorkflowId(callId: string): string {
   return `hotline-call-${callId}`;
 }
 
+/**
+ * The case a workflow id names (the inverse of `applicationWorkflowId`, `evaluationWorkflowId` and
+ * `hotlineCallWorkflowId`), or null for a workflow of no case (pool timers, the read model's jobs).
+ */
+export function caseOfWorkflowId(workflowId: string): { applicationNo: string } | { callId: string } | null {
+  for (const idOf of [applicationWorkflowId, evaluationWorkflowId]) {
+    const prefix = idOf('');
+    if (workflowId.startsWith(prefix) && workflowId.length > prefix.length) {
+      return { applicationNo: workflowId.slice(prefix.length) };
+    }
+  }
+  const call = hotlineCallWorkflowId('');
+  return workflowId.startsWith(call) && workflowId.length > call.length
+    ? { callId: workflowId.slice(call.length) }
+    : null;
+}
+
 export interface HotlineCallInput {
   callId: string;
   agencyCode: AgencyCode;

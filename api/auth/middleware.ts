@@ -112,8 +112,9 @@ const AUDIT_UNAVAILABLE = JSON.stringify({
 
 /**
  * Records the request in the audit trail before its answer leaves (with its status, so refusals are audited too):
- * the row is stored first, and a successful answer whose row cannot be stored becomes 503 `AUDIT_UNAVAILABLE`. A staff step's
- * row is already stored with the step's own write; the sink adds none for the same request id (`prismaAuditSink`).
+ * the row is stored first, and a successful answer whose row cannot be stored becomes 503 `AUDIT_UNAVAILABLE`. A
+ * staff step's row is already stored with the step's own write; the sink adds none for the same request id
+ * (`prismaAuditSink`).
  * Ids only: the actor's user id, roles and agency, the action and the target's id.
  */
 export function audit(
