@@ -71,16 +71,17 @@ export interface ReplaySetup {
 /**
  * A running workflow's history up to its last completed workflow task (and the events of that task's commands): what
  * a replay can check. Past it, the replayer would run the pending task live, and a replay worker has no activities
- * to run the local activities (the record writes) that task schedules.
+ * to run the local activities (the record writes) that task schedules. Undefined when no task has completed yet
+ * (a workflow whose first task keeps failing): nothing recorded to check.
  */
-export function completedPart(history: temporal.api.history.v1.IHistory): temporal.api.history.v1.IHistory {
+export function completedPart(history: temporal.api.history.v1.IHistory): temporal.api.history.v1.IHistory | undefined {
   const T = temporal.api.enums.v1.EventType;
   const events = history.events ?? [];
   let last = -1;
   events.forEach((e, i) => {
     if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) last = i;
   });
-  if (last < 0) return history;
+  if (last < 0) return undefined;
   const next = events.findIndex((e, i) => i > last && e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
   return { ...history, events: next < 0 ? events : events.slice(0, next) };
 }
@@ -95,10 +96,12 @@ export async function replayError(
   workflowId: string,
   setup: ReplaySetup,
 ): Promise<string | undefined> {
+  const recorded = completedPart(history);
+  if (!recorded) return undefined;
   try {
     await Worker.runReplayHistory(
       { workflowBundle: { codePath: setup.workflowBundlePath }, dataConverter: setup.dataConverter },
-      completedPart(history),
+      recorded,
       workflowId,
     );
     return undefined;

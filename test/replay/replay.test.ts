@@ -92,7 +92,7 @@ test('every workflow type the worker registers (workflows/index.ts) has at least
 
 test('every recorded history replays without non-determinism', async () => {
   // A history saved from a running case (a regression fixture) is checked up to its last completed task.
-  const histories = files.map((file) => ({ workflowId: file, history: completedPart(historyFromJSON(json(file))) }));
+  const histories = files.map((file) => ({ workflowId: file, history: completedPart(historyFromJSON(json(file)))! }));
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: workflowBundle() }, histories)) {

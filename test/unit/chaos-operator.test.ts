@@ -199,8 +199,8 @@ test('the operator replays a running history up to its last completed task (a re
     ev(10, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
     ev(11, T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
   ];
-  const cut = completedPart({ events }).events!.map((e) => Number(e.eventId));
+  const cut = completedPart({ events })!.events!.map((e) => Number(e.eventId));
   expect(cut).toEqual([1, 2, 3, 4, 5, 6]);
-  // A history with no completed task is replayed as it is.
-  expect(completedPart({ events: events.slice(0, 3) }).events).toHaveLength(3);
+  // A history whose first task never completed has nothing recorded to check (its task would run live).
+  expect(completedPart({ events: events.slice(0, 3) })).toBeUndefined();
 });
