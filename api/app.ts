@@ -8,7 +8,8 @@ import type { RuleConfig } from '../domain/rule-config';
 import type { Logger } from '../platform/logger';
 import type { RecordChanges } from '../platform/record-changes';
 import type { PrismaClient } from '../prisma/generated/client';
-import { applicationsRouter } from './applications';
+import { mountApplications } from './applications';
+import { mounter, type Mounter } from './mount';
 import { performanceRouter } from './performance';
 import { hotlineRouter } from './hotline';
 import { auditRouter, prismaAuditSink } from './audit';
@@ -54,6 +55,8 @@ export interface AppDeps {
   /** Issue 8: a static bearer token for Prometheus (METRICS_TOKEN), and where the worker's SDK metrics are. */
   metricsToken?: string;
   workerMetricsUrl?: string;
+  /** Tests: every answer is checked against its route's declaration (api/mount.ts). */
+  checkAnswers?: boolean;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -89,8 +92,16 @@ export function createApp(deps: AppDeps): express.Express {
     const ok = database === 'ok' && temporal === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal });
   });
-  const doc = openApiDocument();
+  const m: Mounter = mounter(app, {
+    authenticate: authenticated,
+    auditSink,
+    onAuditError,
+    limits: deps.limits,
+    checkAnswers: deps.checkAnswers,
+  });
+  let doc: ReturnType<typeof openApiDocument> | undefined;
   app.get('/openapi.json', (_req, res) => {
+    doc ??= openApiDocument(m.mounted);
     res.json(doc);
   });
   app.use(
@@ -107,7 +118,7 @@ export function createApp(deps: AppDeps): express.Express {
       audit(auditSink, onAuditError, 'codec.use', 'payloads', () => undefined),
     ),
   );
-  app.use('/applications', applicationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  mountApplications(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   app.use('/applications', performanceRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
   // The case's workflow history, decrypted for the agency's staff (流程历史; instead of a token for Temporal's UI).
   app.use('/applications', historyRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));

@@ -3,7 +3,7 @@
  * (updates with validators, so a wrong action gets a clear rejection instead of silently doing nothing).
  * Every route is authenticated; access is declared per route from the permission table (api/auth/access.ts).
  */
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
@@ -30,34 +30,17 @@ import {
 import type { StepDefinition } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
-import { createVillageActivities, createVillageRecords } from '../activities/village';
+import { createVillageActivities } from '../activities/village';
 import { terminable } from '../domain/termination';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type ApplicationScope } from './auth/access';
-import { audit, authorize, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
+import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type Principal } from './auth/access';
+import type { AuditSink } from './auth/middleware';
+import { applicationRoutes } from './contract/applications';
 import { ApiError, notFound } from './errors';
+import { caseGuard } from './guards';
 import { submitApplication, type IntakeDeps } from './intake';
-import { perMinute } from './limits';
-import {
-  applicationNoParams,
-  assignCaseBody,
-  confirmAssignedMemberBody,
-  conflictBody,
-  replacementBody,
-  createApplicationBody,
-  decisionBody,
-  extendDeadlineBody,
-  idempotencyKey,
-  listQuery,
-  objectionBody,
-  objectionDecisionBody,
-  settleVerificationBody,
-  taskIdParams,
-  terminationBody,
-  verificationResultBody,
-  verificationTaskBody,
-  supplyMaterialsBody,
-} from './schemas';
+import type { Mounter } from './mount';
+import { extendDeadlineBody, idempotencyKey } from './schemas';
 import { statusCode } from './status-code';
 
 declare module 'express-serve-static-core' {
@@ -78,14 +61,6 @@ function requiredKey(req: Request): string {
   return idempotencyKey.parse(raw);
 }
 
-/**
- * Optional for staff actions: with a key, a repeated request of the same person gets the first answer; without, each
- * is new. Scoped to the caller (`requestIdOf`): another person's request with the same key is a request of its own.
- */
-function optionalKey(req: Request, res: Response): string {
-  return requestIdOf(req, principalOf(res).userId, undefined);
-}
-
 const materialView = (codes: string[]) =>
   codes.map((code) => ({ code, label: MATERIALS[code as MaterialCode] ?? code }));
 
@@ -99,65 +74,17 @@ export interface ApplicationsDeps extends IntakeDeps {
   requireTraining: boolean;
 }
 
-export async function loadApplicationScope(
-  prisma: PrismaClient,
-  applicationNo: string,
-): Promise<ApplicationScope | null> {
-  const [intake, app] = await Promise.all([
-    prisma.intakeRequest.findUnique({ where: { applicationNo } }),
-    prisma.application.findUnique({
-      where: { applicationNo },
-      select: { agencyCode: true, assignedMemberIds: true, assignedInstitutionIds: true },
-    }),
-  ]);
-  const agencyCode = app?.agencyCode ?? intake?.agencyCode;
-  if (!agencyCode) return null;
-  return {
-    agencyCode,
-    filedBy: intake?.filedBy ?? null,
-    applicantSubject: intake?.applicantSubject ?? null,
-    assignedMemberIds: app?.assignedMemberIds ?? [],
-    assignedInstitutionIds: app?.assignedInstitutionIds ?? [],
-    fieldCheckReporters: await fieldCheckReporters(prisma, applicationNo, intake),
-  };
-}
+export { loadApplicationScope } from './guards';
 
-/**
- * S-3.1, S-2.1: the people of the filing agent's service point(s), while the case has an open field check; only for
- * cases filed through a village agent or advisor (no extra query for the others).
- */
-async function fieldCheckReporters(
-  prisma: PrismaClient,
-  applicationNo: string,
-  intake: { filedBy: string | null; filedByRole: string | null } | null,
-): Promise<string[]> {
-  if (!intake?.filedBy || (intake.filedByRole !== 'village_agent' && intake.filedByRole !== 'village_advisor')) {
-    return [];
-  }
-  const [app, people] = await Promise.all([
-    prisma.application.findUnique({ where: { applicationNo }, select: { verification: true } }),
-    createVillageRecords({ prisma }).colleaguesOf(intake.filedBy),
-  ]);
-  const v = app?.verification as { status?: string; tasks?: Array<{ route: string; result?: string }> } | null;
-  const open = v?.status === 'pending' && (v.tasks ?? []).some((t) => t.route === 'field_check' && !t.result);
-  return open ? people : [];
-}
-
-export function applicationsRouter(
+export function mountApplications(
+  m: Mounter,
   deps: ApplicationsDeps & { prisma: PrismaClient; temporal: Client; recordChanges?: RecordChanges },
-): Router {
+): void {
+  const C = applicationRoutes;
   const answers = storedAnswers(deps.prisma, deps.recordChanges);
-  const router = Router();
   const handleFor = (applicationNo: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo));
-  const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
-  // Audit first, so refused attempts (403, 404) are in the trail too.
-  const onApplication = (action: Action) => [
-    audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
-    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
-  ];
+  const onCase = (action: Action) => caseGuard(deps.prisma, action);
   const village = createVillageActivities({ prisma: deps.prisma });
-  const intakeLimit = perMinute(deps.limits.intakePerMinute);
-  const actionLimit = perMinute(deps.limits.actionsPerMinute);
 
   /** True when the workflow exists but has closed, so it can no longer take updates. */
   async function isClosed(applicationNo: string): Promise<boolean> {
@@ -169,66 +96,49 @@ export function applicationsRouter(
     }
   }
 
-  router.use(deps.authenticate);
-
-  router.post(
-    '/',
-    intakeLimit,
-    audit(
-      deps.auditSink,
-      deps.onAuditError,
-      'application.create',
-      'application',
-      (_req, res) => res.locals.applicationNo,
-    ),
-    authorize('application.create'),
-    async (req, res) => {
-      const principal = principalOf(res);
-      const key = requiredKey(req);
-      const body = createApplicationBody.parse(req.body);
-      // S-2.1, S-2.2, S-2.7: the filer's role decides the channels they may file through.
-      const role = rolesFor('application.create', principal).find((r) => CHANNELS_BY_ROLE[r]?.includes(body.channel));
-      if (!role) throw new ApiError(403, 'CHANNEL_NOT_ALLOWED', '您的角色不能通过该渠道提交申请');
-      // S-2.2: a village agent or advisor files for someone else only with a filing training in force today.
-      if ((role === 'village_agent' || role === 'village_advisor') && deps.requireTraining) {
-        const on = new Date().toISOString();
-        if (!(await village.isTrainedFor({ personId: principal.userId, kind: 'agent_filing', on }))) {
-          throw new ApiError(403, 'TRAINING_REQUIRED', '您尚未取得有效的代办培训记录，暂不能代为提交申请（S-2.2）');
-        }
+  m.mount(C.create, async ({ body, principal }, req, res) => {
+    const key = requiredKey(req);
+    // S-2.1, S-2.2, S-2.7: the filer's role decides the channels they may file through.
+    const role = rolesFor('application.create', principal).find((r) => CHANNELS_BY_ROLE[r]?.includes(body.channel));
+    if (!role) throw new ApiError(403, 'CHANNEL_NOT_ALLOWED', '您的角色不能通过该渠道提交申请');
+    // S-2.2: a village agent or advisor files for someone else only with a filing training in force today.
+    if ((role === 'village_agent' || role === 'village_advisor') && deps.requireTraining) {
+      const on = new Date().toISOString();
+      if (!(await village.isTrainedFor({ personId: principal.userId, kind: 'agent_filing', on }))) {
+        throw new ApiError(403, 'TRAINING_REQUIRED', '您尚未取得有效的代办培训记录，暂不能代为提交申请（S-2.2）');
       }
-      // S-2.9(d), (e): the duty officer or village legal advisor who files is on record for the assignment.
-      const own =
-        role === 'hotline_officer' ? 'hotlineOfficerId' : role === 'village_advisor' ? 'villageAdvisorId' : undefined;
-      if (own && !body.intake?.assignment?.[own]) {
-        body.intake = { ...body.intake, assignment: { ...body.intake?.assignment, [own]: principal.userId } };
-      }
-      const filer = {
-        userId: principal.userId,
-        role,
-        applicantSubject: role === 'applicant' ? principal.userId : undefined,
-      };
-      const result = await submitApplication(deps, key, body, filer);
-      res.locals.applicationNo = result.applicationNo;
-      res
-        .status(result.replayed ? 200 : 201)
-        .setHeader('Location', `/applications/${result.applicationNo}`)
-        .json({
-          applicationNo: result.applicationNo,
-          workflowId: result.workflowId,
-          receivedAt: result.receivedAt,
-          replayed: result.replayed,
-          // Printed on the intake receipt (受理回执): with the number, it opens the public status lookup.
-          statusCode: statusCode(deps.statusCodeSecret, result.applicationNo),
-        });
-    },
-  );
+    }
+    // S-2.9(d), (e): the duty officer or village legal advisor who files is on record for the assignment.
+    const own =
+      role === 'hotline_officer' ? 'hotlineOfficerId' : role === 'village_advisor' ? 'villageAdvisorId' : undefined;
+    if (own && !body.intake?.assignment?.[own]) {
+      body.intake = { ...body.intake, assignment: { ...body.intake?.assignment, [own]: principal.userId } };
+    }
+    const filer = {
+      userId: principal.userId,
+      role,
+      applicantSubject: role === 'applicant' ? principal.userId : undefined,
+    };
+    const result = await submitApplication(deps, key, body, filer);
+    res.locals.applicationNo = result.applicationNo;
+    res
+      .status(result.replayed ? 200 : 201)
+      .setHeader('Location', `/applications/${result.applicationNo}`)
+      .json({
+        applicationNo: result.applicationNo,
+        workflowId: result.workflowId,
+        receivedAt: result.receivedAt,
+        replayed: result.replayed,
+        // Printed on the intake receipt (受理回执): with the number, it opens the public status lookup.
+        statusCode: statusCode(deps.statusCodeSecret, result.applicationNo),
+      });
+  });
 
   // Work queues (admin API): filter by stage, agency, channel and due dates; only cases the caller may read; no
   // personal data in the rows.
-  router.get('/', authorize('application.list'), async (req, res) => {
-    const q = listQuery.parse(req.query);
-    const scope = listScope(principalOf(res));
-    const me = principalOf(res).userId;
+  m.mount(C.list, async ({ query: q, principal }, _req, res) => {
+    const scope = listScope(principal);
+    const me = principal.userId;
     const [filed, mine] = await Promise.all([
       scope.filedBy
         ? deps.prisma.intakeRequest.findMany({ where: { filedBy: me }, select: { applicationNo: true } })
@@ -289,8 +199,7 @@ export function applicationsRouter(
     });
   });
 
-  router.get('/:applicationNo', ...onApplication('application.read'), async (req, res) => {
-    const applicationNo = paramNo(req);
+  m.mount(C.read, onCase('application.read'), async ({ params: { applicationNo } }, _req, res) => {
     const app = await deps.prisma.application.findUnique({
       where: { applicationNo },
       include: { stageEvents: { orderBy: { seq: 'asc' } } },
@@ -334,10 +243,10 @@ export function applicationsRouter(
   });
 
   // The in-app inbox of the case: every notice queued for it (S-3.2 correction notice, reminders, termination...).
-  router.get('/:applicationNo/notices', ...onApplication('application.read'), async (req, res) => {
+  m.mount(C.notices, onCase('application.read'), async ({ params: { applicationNo } }, _req, res) => {
     const rows = await deps.prisma.notification.findMany({
       // The applicant's notices; staff escalations and notices to institutions are in the timeline.
-      where: { applicationNo: paramNo(req), channel: 'inbox', recipient: 'applicant' },
+      where: { applicationNo, channel: 'inbox', recipient: 'applicant' },
       orderBy: { id: 'asc' },
     });
     res.json({
@@ -354,8 +263,7 @@ export function applicationsRouter(
 
   // The case's full timeline for staff: stage changes and other events with their rule ids and notes (decisions,
   // clock pauses, extensions, materials received) and every notice sent, in time order.
-  router.get('/:applicationNo/timeline', ...onApplication('application.read'), async (req, res) => {
-    const applicationNo = paramNo(req);
+  m.mount(C.timeline, onCase('application.read'), async ({ params: { applicationNo } }, _req, res) => {
     const [events, notices] = await Promise.all([
       deps.prisma.applicationStageEvent.findMany({ where: { applicationNo }, orderBy: { seq: 'asc' } }),
       deps.prisma.notification.findMany({ where: { applicationNo, channel: 'inbox' }, orderBy: { id: 'asc' } }),
@@ -382,93 +290,65 @@ export function applicationsRouter(
     res.json({ applicationNo, timeline });
   });
 
-  router.get(
-    '/:applicationNo/state',
-    authorizeApplication('application.read', (no) => loadApplicationScope(deps.prisma, no), paramNo),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      try {
-        res.json(await handleFor(applicationNo).query(getState));
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw notFound(applicationNo);
-        throw err;
-      }
-    },
-  );
+  m.mount(C.state, onCase('application.read'), async ({ params: { applicationNo } }, _req, res) => {
+    try {
+      res.json(await handleFor(applicationNo).query(getState));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(applicationNo);
+      throw err;
+    }
+  });
 
   /** Sends a staff step to the case (api/steps.ts); a closed case answers 409 with `closedMessage`. */
   function act<Ret, Arg>(
     applicationNo: string,
     step: StepDefinition<Ret, Arg>,
-    args: [Arg],
+    arg: Arg,
     updateId: string,
     closedMessage = '该申请已办结',
   ): Promise<Ret> {
     const handle = handleFor(applicationNo);
     const closed = new ApiError(409, 'CASE_CLOSED', closedMessage);
-    return sendStep(answers, { handle, updateId, missing: notFound(applicationNo), closed }, step, args[0]);
+    return sendStep(answers, { handle, updateId, missing: notFound(applicationNo), closed }, step, arg);
   }
+  const keyOf = (req: Request, principal: Principal) => requestIdOf(req, principal.userId, undefined);
 
-  router.post(
-    '/:applicationNo/materials',
-    actionLimit,
-    ...onApplication('application.supplyMaterials'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const body = supplyMaterialsBody.parse(req.body);
-      const input = { ...body, receivedBy: principalOf(res).userId };
-      const updateId = `materials:${optionalKey(req, res)}`;
-      res.json(await act(applicationNo, supplyMaterials, [input], updateId, '该申请已办结，不再接收补正材料'));
-    },
-  );
+  m.mount(C.supplyMaterials, onCase('application.supplyMaterials'), async ({ params, body, principal }, req, res) => {
+    const input = { ...body, receivedBy: principal.userId };
+    const updateId = `materials:${keyOf(req, principal)}`;
+    res.json(await act(params.applicationNo, supplyMaterials, input, updateId, '该申请已办结，不再接收补正材料'));
+  });
 
   // S-3.1: verification tasks, their results, and settling the statement.
-  router.post(
-    '/:applicationNo/verification/tasks',
-    actionLimit,
-    ...onApplication('application.verify'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const input = { ...verificationTaskBody.parse(req.body), requestedBy: principalOf(res).userId };
-      res.json(await act(applicationNo, requestVerification, [input], `verify-task:${optionalKey(req, res)}`));
-    },
-  );
+  m.mount(C.requestVerification, onCase('application.verify'), async ({ params, body, principal }, req, res) => {
+    const input = { ...body, requestedBy: principal.userId };
+    res.json(await act(params.applicationNo, requestVerification, input, `verify-task:${keyOf(req, principal)}`));
+  });
 
-  router.post(
-    '/:applicationNo/verification/tasks/:taskId/result',
-    actionLimit,
-    ...onApplication('application.reportVerification'),
-    async (req, res) => {
-      const { applicationNo, taskId } = taskIdParams.parse(req.params);
+  m.mount(
+    C.reportVerification,
+    onCase('application.reportVerification'),
+    async ({ params: { applicationNo, taskId }, body, principal }, req, res) => {
       // S-2.1, S-3.1: village agents and advisors report field checks only (task ids are `<route>-<n>`).
-      const roles = rolesFor('application.reportVerification', principalOf(res));
+      const roles = rolesFor('application.reportVerification', principal);
       if (roles.every((r) => r === 'village_agent' || r === 'village_advisor') && !taskId.startsWith('field_check-')) {
         throw new ApiError(403, 'FORBIDDEN', '村居代办人员只能报告实地核实的结果（S-2.1）');
       }
-      const input = { ...verificationResultBody.parse(req.body), taskId, resultBy: principalOf(res).userId };
-      res.json(await act(applicationNo, recordVerificationResult, [input], `verify-result:${optionalKey(req, res)}`));
+      const input = { ...body, taskId, resultBy: principal.userId };
+      res.json(await act(applicationNo, recordVerificationResult, input, `verify-result:${keyOf(req, principal)}`));
     },
   );
 
-  router.post(
-    '/:applicationNo/verification/settle',
-    actionLimit,
-    ...onApplication('application.verify'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const input = { ...settleVerificationBody.parse(req.body), settledBy: principalOf(res).userId };
-      res.json(await act(applicationNo, settleVerification, [input], `verify-settle:${optionalKey(req, res)}`));
-    },
-  );
+  m.mount(C.settleVerification, onCase('application.verify'), async ({ params, body, principal }, req, res) => {
+    const input = { ...body, settledBy: principal.userId };
+    res.json(await act(params.applicationNo, settleVerification, input, `verify-settle:${keyOf(req, principal)}`));
+  });
 
   // L-9: terminate legal aid on a statutory ground (a signal; the stage is checked here for a clear answer).
-  router.post(
-    '/:applicationNo/termination',
-    actionLimit,
-    ...onApplication('application.terminate'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const body = terminationBody.parse(req.body);
+  m.mount(
+    C.terminate,
+    onCase('application.terminate'),
+    async ({ params: { applicationNo }, body, principal }, _req, res) => {
       const handle = handleFor(applicationNo);
       let state;
       try {
@@ -484,21 +364,18 @@ export function applicationsRouter(
           `申请当前处于「${STAGES[state.stage]}」阶段，不能终止法律援助（L-9）`,
         );
       }
-      await handle.signal(terminateAid, { ...body, terminatedBy: principalOf(res).userId });
+      await handle.signal(terminateAid, { ...body, terminatedBy: principal.userId });
       res.status(202).json({ applicationNo, accepted: true });
     },
   );
 
   // S-2.9, S-2.10, S-3.3: the agency assigns where a person must act (a priority, a major case, nobody eligible).
-  router.post('/:applicationNo/assignment', actionLimit, ...onApplication('application.assign'), async (req, res) => {
-    const applicationNo = paramNo(req);
-    const body = assignCaseBody.parse(req.body);
-    const principal = principalOf(res);
+  m.mount(C.assign, onCase('application.assign'), async ({ params, body, principal }, req, res) => {
     if (body.method === 'discussion' && rolesFor('application.assignMajor', principal).length === 0) {
       throw new ApiError(403, 'FORBIDDEN', '重大疑难案件须由机构负责人在集体讨论后指派（S-2.9(f)）');
     }
     const input = { ...body, assignedBy: principal.userId };
-    res.json(await act(applicationNo, assignCase, [input], `assign:${optionalKey(req, res)}`));
+    res.json(await act(params.applicationNo, assignCase, input, `assign:${keyOf(req, principal)}`));
   });
 
   /** The live assignment, for checks that depend on who holds which place on the case. */
@@ -513,14 +390,10 @@ export function applicationsRouter(
   const notYours = () => new ApiError(403, 'FORBIDDEN', '只能处理本机构或本人承办的指派');
 
   // S-2.10: the institution confirms its member (the one whose turn it was, or another of its members).
-  router.post(
-    '/:applicationNo/assignment/confirmation',
-    actionLimit,
-    ...onApplication('application.confirmMember'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const body = confirmAssignedMemberBody.parse(req.body);
-      const principal = principalOf(res);
+  m.mount(
+    C.confirmMember,
+    onCase('application.confirmMember'),
+    async ({ params: { applicationNo }, body, principal }, req, res) => {
       const agency = rolesFor('application.confirmMember', principal).some((r) => r !== 'institution');
       if (!agency) {
         const slot = (await assignmentOf(applicationNo))?.slots.find((s) => s.ledgerSeq === body.ledgerSeq);
@@ -531,19 +404,15 @@ export function applicationsRouter(
         confirmedBy: principal.userId,
         by: agency ? ('agency' as const) : ('institution' as const),
       };
-      res.json(await act(applicationNo, confirmMember, [input], `confirm-member:${optionalKey(req, res)}`));
+      res.json(await act(applicationNo, confirmMember, input, `confirm-member:${keyOf(req, principal)}`));
     },
   );
 
   // S-2.10: conflict of interest or inability, reported by the member, their institution, or agency staff.
-  router.post(
-    '/:applicationNo/assignment/conflict',
-    actionLimit,
-    ...onApplication('application.reportConflict'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const body = conflictBody.parse(req.body);
-      const principal = principalOf(res);
+  m.mount(
+    C.reportConflict,
+    onCase('application.reportConflict'),
+    async ({ params: { applicationNo }, body, principal }, req, res) => {
       const roles = rolesFor('application.reportConflict', principal);
       if (!roles.some((r) => r === 'agency_staff' || r === 'agency_head')) {
         const slot = (await assignmentOf(applicationNo))?.slots.find(
@@ -555,62 +424,46 @@ export function applicationsRouter(
         if (!own) throw notYours();
       }
       const input = { ...body, reportedBy: principal.userId };
-      res.json(await act(applicationNo, reportConflict, [input], `conflict:${optionalKey(req, res)}`));
+      res.json(await act(applicationNo, reportConflict, input, `conflict:${keyOf(req, principal)}`));
     },
   );
 
   // L-11: the agency grants the aided person's request to replace the member.
-  router.post(
-    '/:applicationNo/assignment/replacement',
-    actionLimit,
-    ...onApplication('application.replaceMember'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const input = { ...replacementBody.parse(req.body), decidedBy: principalOf(res).userId };
-      res.json(await act(applicationNo, replaceMember, [input], `replace:${optionalKey(req, res)}`));
-    },
-  );
+  m.mount(C.replaceMember, onCase('application.replaceMember'), async ({ params, body, principal }, req, res) => {
+    const input = { ...body, decidedBy: principal.userId };
+    res.json(await act(params.applicationNo, replaceMember, input, `replace:${keyOf(req, principal)}`));
+  });
 
   // L-10: objection to a refusal, and the justice bureau's decision on it.
-  router.post('/:applicationNo/objection', actionLimit, ...onApplication('application.object'), async (req, res) => {
-    const applicationNo = paramNo(req);
-    const input = { ...objectionBody.parse(req.body), filedBy: principalOf(res).userId };
-    const updateId = `objection:${optionalKey(req, res)}`;
-    res.json(await act(applicationNo, fileObjection, [input], updateId, '该申请已办结，异议期限已过'));
+  m.mount(C.object, onCase('application.object'), async ({ params, body, principal }, req, res) => {
+    const input = { ...body, filedBy: principal.userId };
+    const updateId = `objection:${keyOf(req, principal)}`;
+    res.json(await act(params.applicationNo, fileObjection, input, updateId, '该申请已办结，异议期限已过'));
   });
 
-  router.post(
-    '/:applicationNo/objection/decision',
-    actionLimit,
-    ...onApplication('application.decideObjection'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const input = { ...objectionDecisionBody.parse(req.body), decidedBy: principalOf(res).userId };
-      res.json(await act(applicationNo, decideObjection, [input], `objection-decision:${optionalKey(req, res)}`));
+  m.mount(C.decideObjection, onCase('application.decideObjection'), async ({ params, body, principal }, req, res) => {
+    const input = { ...body, decidedBy: principal.userId };
+    const updateId = `objection-decision:${keyOf(req, principal)}`;
+    res.json(await act(params.applicationNo, decideObjection, input, updateId));
+  });
+
+  m.mount(
+    // The rules in force cap the extension (the contract's default shows the text's value).
+    { ...C.extendDeadline, body: extendDeadlineBody(deps.rules.maxExtensionDays) },
+    onCase('application.extendDeadline'),
+    async ({ params, body, principal }, req, res) => {
+      const input = { ...body, extendedBy: principal.userId };
+      const updateId = `extension:${keyOf(req, principal)}`;
+      const closed = '该申请已办结，不能延长补正期限';
+      res.json(await act(params.applicationNo, extendCorrectionDeadline, input, updateId, closed));
     },
   );
 
-  router.post(
-    '/:applicationNo/correction-deadline/extension',
-    actionLimit,
-    ...onApplication('application.extendDeadline'),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const body = extendDeadlineBody(deps.rules.maxExtensionDays).parse(req.body);
-      const input = { ...body, extendedBy: principalOf(res).userId };
-      const updateId = `extension:${optionalKey(req, res)}`;
-      res.json(await act(applicationNo, extendCorrectionDeadline, [input], updateId, '该申请已办结，不能延长补正期限'));
-    },
-  );
-
-  router.post('/:applicationNo/decision', actionLimit, ...onApplication('application.decide'), async (req, res) => {
-    const applicationNo = paramNo(req);
-    const body = decisionBody.parse(req.body);
-    const requestId = optionalKey(req, res);
-    const input = { ...body, decidedBy: principalOf(res).userId, requestId };
+  m.mount(C.decide, onCase('application.decide'), async ({ params, body, principal }, req, res) => {
+    const requestId = keyOf(req, principal);
+    const input = { ...body, decidedBy: principal.userId, requestId };
     // A repeat after the case closed on this very decision gets its stored answer (platform/step-client.ts).
-    res.json(await act(applicationNo, decide, [input], `decision:${requestId}`, '该申请已办结，不能再作出决定'));
+    const closed = '该申请已办结，不能再作出决定';
+    res.json(await act(params.applicationNo, decide, input, `decision:${requestId}`, closed));
   });
-
-  return router;
 }

@@ -6,7 +6,7 @@
  * `line(label)` (everything else), never a bare `z.string()`: both refuse control characters and lone surrogates,
  * which PostgreSQL cannot store (api/text.ts).
  */
-import { CASE_STAGES, type CaseStage } from '../domain/definitions';
+import { CASE_STAGES, type CaseStage } from '../domain/stages';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { z } from 'zod';
 import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
@@ -285,12 +285,6 @@ export const listQuery = z
   .strict();
 
 export const stageSchema = z.enum(Object.keys(STAGES) as [keyof typeof STAGES, ...(keyof typeof STAGES)[]]);
-
-export const errorBody = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-});
 
 export const statusLookupBody = z
   .object({

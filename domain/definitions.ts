@@ -25,7 +25,7 @@ export type EligibilityClaims = Partial<
     | 'documentsSeen'
   >
 >;
-import type { Stage } from './stages';
+import type { CaseStage, Stage } from './stages';
 
 export const DEFAULT_TASK_QUEUE = 'legal-aid';
 
@@ -459,19 +459,7 @@ export interface ResolveAttentionInput {
 /** Sent by the API (operations) to any case workflow (application, evaluation, hotline call) that needs attention. */
 export const resolveAttention = defineSignal<[ResolveAttentionInput]>('resolveAttention');
 
-/** Stages of the matter itself (诉讼阶段), for S-2.9(b) and the fee schedule (S-4.5). */
-export const CASE_STAGES = {
-  consultation: '非诉/咨询代理',
-  investigation: '侦查阶段',
-  prosecution: '审查起诉阶段',
-  first_instance: '一审',
-  second_instance: '二审',
-  retrial: '再审',
-  death_penalty_review: '死刑复核',
-  enforcement: '执行',
-  arbitration: '仲裁',
-} as const;
-export type CaseStage = keyof typeof CASE_STAGES;
+export { CASE_STAGES, type CaseStage } from './stages';
 
 export interface PerformanceState {
   /** The member (lead member of a group case) and their institution. */

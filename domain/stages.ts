@@ -54,3 +54,17 @@ export function canTransition(from: Stage, to: Stage): boolean {
 export function isDecidedOrClosed(stage: Stage): boolean {
   return stage === 'granted' || stage === 'refused' || stage === 'terminated';
 }
+
+/** Stages of the matter itself (诉讼阶段), for S-2.9(b) and the fee schedule (S-4.5). */
+export const CASE_STAGES = {
+  consultation: '非诉/咨询代理',
+  investigation: '侦查阶段',
+  prosecution: '审查起诉阶段',
+  first_instance: '一审',
+  second_instance: '二审',
+  retrial: '再审',
+  death_penalty_review: '死刑复核',
+  enforcement: '执行',
+  arbitration: '仲裁',
+} as const;
+export type CaseStage = keyof typeof CASE_STAGES;

@@ -33,6 +33,7 @@ export function testAppDeps(prisma: AppDeps['prisma'], temporal: AppDeps['tempor
     codecCorsOrigins: ['http://localhost:8233'],
     requireTraining: true,
     limits: { intakePerMinute: 10_000, actionsPerMinute: 10_000, lookupsPerMinute: 10_000 },
+    checkAnswers: true,
   };
 }
 

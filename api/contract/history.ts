@@ -1,0 +1,4 @@
+/** Contract of the history routes (api/contract/route.ts). */
+import type { RouteSpec } from './route';
+
+export const historyRoutes = {} satisfies Record<string, RouteSpec>;
