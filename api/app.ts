@@ -10,25 +10,26 @@ import type { RecordChanges } from '../platform/record-changes';
 import type { PrismaClient } from '../prisma/generated/client';
 import { mountApplications } from './applications';
 import { mounter, type Mounter } from './mount';
-import { performanceRouter } from './performance';
-import { hotlineRouter } from './hotline';
-import { auditRouter, prismaAuditSink } from './audit';
-import { audit, authenticate, requestId, type AuditSink } from './auth/middleware';
+import { mountPerformance } from './performance';
+import { mountHotline } from './hotline';
+import { mountAudit, prismaAuditSink } from './audit';
+import { authenticate, requestId, type AuditSink } from './auth/middleware';
 import { createTokenVerifier, type AuthConfig } from './auth/tokens';
-import { codecCors, codecRouter } from './codec';
+import { codecCors, mountCodec } from './codec';
+import { systemRoutes } from './contract/system';
 import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
-import { financeRouters } from './finance';
-import { historyRouter } from './history';
-import { materialPhotosRouter } from './material-photos';
+import { mountFinance } from './finance';
+import { mountHistory } from './history';
+import { mountMaterialPhotos } from './material-photos';
 import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
-import { operationsRouter } from './operations';
-import { figuresRouter, stuckRouter } from './stuck';
-import { poolRouter } from './pool';
-import { publicRouter } from './public';
-import { evaluationsRouter, qualityRouter } from './quality';
-import { villageRouters } from './village';
+import { mountOperations } from './operations';
+import { mountStuck } from './stuck';
+import { mountPool } from './pool';
+import { mountPublic } from './public';
+import { mountQuality } from './quality';
+import { mountVillage } from './village';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -78,20 +79,6 @@ export function createApp(deps: AppDeps): express.Express {
   const onAuditError = deps.onAuditError ?? ((err: unknown) => deps.log.error({ err }, 'audit write failed'));
   const authenticated = authenticate(createTokenVerifier(deps.auth));
 
-  app.get('/health', async (_req, res) => {
-    const [database, temporal] = await Promise.all([
-      deps.prisma.$queryRaw`SELECT 1`.then(
-        () => 'ok',
-        () => 'down',
-      ),
-      deps.temporal.workflowService.getSystemInfo({}).then(
-        () => 'ok',
-        () => 'down',
-      ),
-    ]);
-    const ok = database === 'ok' && temporal === 'ok';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal });
-  });
   const m: Mounter = mounter(app, {
     authenticate: authenticated,
     auditSink,
@@ -99,49 +86,46 @@ export function createApp(deps: AppDeps): express.Express {
     limits: deps.limits,
     checkAnswers: deps.checkAnswers,
   });
+  m.mount(systemRoutes.health, async (_input, _req, res) => {
+    const [database, temporal] = await Promise.all([
+      deps.prisma.$queryRaw`SELECT 1`.then(
+        () => 'ok' as const,
+        () => 'down' as const,
+      ),
+      deps.temporal.workflowService.getSystemInfo({}).then(
+        () => 'ok' as const,
+        () => 'down' as const,
+      ),
+    ]);
+    const ok = database === 'ok' && temporal === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal });
+  });
+  // Generated once, at the first request: from every route mounted by then (all of them).
   let doc: ReturnType<typeof openApiDocument> | undefined;
-  app.get('/openapi.json', (_req, res) => {
+  m.mount(systemRoutes.openapi, (_input, _req, res) => {
     doc ??= openApiDocument(m.mounted);
     res.json(doc);
   });
-  app.use(
-    '/public',
-    publicRouter({ ...deps, auditSink, onAuditError, lookupsPerMinute: deps.limits.lookupsPerMinute }),
-  );
-  app.use(
-    '/codec',
-    codecCors(deps.codecCorsOrigins),
-    codecRouter(
-      deps.codec,
-      deps.prisma,
-      authenticated,
-      audit(auditSink, onAuditError, 'codec.use', 'payloads', () => undefined),
-    ),
-  );
+  mountPublic(m, deps);
+  // CORS (and its preflight) for Temporal's Web UI, before the codec routes.
+  app.use('/codec', codecCors(deps.codecCorsOrigins));
+  mountCodec(m, deps);
   mountApplications(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
-  app.use('/applications', performanceRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
+  mountPerformance(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   // The case's workflow history, decrypted for the agency's staff (流程历史; instead of a token for Temporal's UI).
-  app.use('/applications', historyRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
-  app.use('/pool', poolRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
-  app.use('/quality', qualityRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
-  app.use('/evaluations', evaluationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
-  const finance = financeRouters({ ...deps, authenticate: authenticated, auditSink, onAuditError });
-  app.use('/fees', finance.fees);
-  app.use('/payouts', finance.payouts);
-  app.use('/quality', finance.quality);
-  app.use('/hotline', hotlineRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
-  const village = villageRouters({ ...deps, authenticate: authenticated, auditSink, onAuditError });
-  app.use('/village', village.village);
-  app.use('/applications', village.applications);
-  app.use('/applications', materialPhotosRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
-  app.use('/people', village.people);
-  app.use('/audit-events', authenticated, auditRouter(deps));
-  const readModel = { prisma: deps.prisma, authenticate: authenticated, auditSink, onAuditError, now };
-  app.use('/cases', stuckRouter(readModel));
-  app.use('/figures', figuresRouter(readModel));
+  mountHistory(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
+  mountPool(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
+  mountQuality(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
+  mountFinance(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
+  mountHotline(m, deps);
+  mountVillage(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
+  mountMaterialPhotos(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
+  mountAudit(m, deps);
+  mountStuck(m, { prisma: deps.prisma, now });
   // Cases that need attention after a data error: technical support lists and resolves them.
-  app.use('/operations', operationsRouter({ ...deps, authenticate: authenticated, auditSink, onAuditError }));
-  app.get('/metrics', metrics.guard(authenticated), metrics.handler);
+  mountOperations(m, deps);
+  // Prometheus: the scraper's static token, or a JWT of the allowed roles.
+  m.mountWith({ authenticate: metrics.guard(authenticated) }, systemRoutes.metrics, metrics.handler);
   // Issue 9: the staff web console (static bundle; it calls the routes above with the person's token).
   app.use('/console', consoleRouter());
   app.use((req, _res, next) => next(new ApiError(404, 'ROUTE_NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));

@@ -6,27 +6,17 @@
  * decrypt for city-wide readers only.
  * Protocol: POST {endpoint}/decode and /encode with `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`.
  */
-import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
+import type { RequestHandler } from 'express';
+import type { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { caseOfWorkflowId } from '../domain/definitions';
 import { isSealed, ownerOf } from '../platform/codec';
 import type { PrismaClient } from '../prisma/generated/client';
-import { loadApplicationScope } from './applications';
 import { mayActOn, mayActOnAgency, type Principal } from './auth/access';
-import { authorize, principalOf } from './auth/middleware';
-import { line } from './text';
+import { codecRoutes, type wirePayloads } from './contract/codec';
+import { loadApplicationScope } from './guards';
+import type { Mounter } from './mount';
 
-const wirePayloads = z.object({
-  payloads: z
-    .array(
-      z.object({
-        metadata: z.record(line('元数据名称'), line('元数据')).optional(),
-        data: line('数据').optional(),
-      }),
-    )
-    .max(1000),
-});
 type WirePayload = z.infer<typeof wirePayloads>['payloads'][number];
 
 const fromWire = (p: WirePayload): Payload => ({
@@ -71,17 +61,10 @@ async function mayDecode(prisma: PrismaClient, p: Principal, workflowId: string 
   return scope !== null && mayActOn('codec.use', p, scope);
 }
 
-export function codecRouter(
-  codec: PayloadCodec,
-  prisma: PrismaClient,
-  authenticate: RequestHandler,
-  audited: RequestHandler,
-): Router {
-  const router = Router();
-  router.use(authenticate, authorize('codec.use'), audited);
-  router.post('/decode', async (req, res) => {
-    const payloads = wirePayloads.parse(req.body).payloads.map(fromWire);
-    const principal = principalOf(res);
+export function mountCodec(m: Mounter, deps: { codec: PayloadCodec; prisma: PrismaClient }): void {
+  const { codec, prisma } = deps;
+  m.mount(codecRoutes.decode, async ({ body, principal }, _req, res) => {
+    const payloads = body.payloads.map(fromWire);
     const owners = [...new Set(payloads.filter(isSealed).map(ownerOf))];
     const readable = new Map(
       await Promise.all(owners.map(async (o) => [o, await mayDecode(prisma, principal, o)] as const)),
@@ -100,9 +83,7 @@ export function codecRouter(
     );
     res.json({ payloads: decoded.map(toWire) });
   });
-  router.post('/encode', async (req, res) => {
-    const { payloads } = wirePayloads.parse(req.body);
-    res.json({ payloads: (await codec.encode(payloads.map(fromWire))).map(toWire) });
+  m.mount(codecRoutes.encode, async ({ body }, _req, res) => {
+    res.json({ payloads: (await codec.encode(body.payloads.map(fromWire))).map(toWire) });
   });
-  return router;
 }

@@ -4,35 +4,26 @@
  * the `recordPayout` activity (activities/payout.ts); here they are read and given to batches. Access:
  * api/auth/access.ts (`fees.*`, `payouts.*`, `quality.awards`).
  */
-import { Router, type Request, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { feeFor, LINE_KINDS } from '../activities/payout';
 import { TIERS } from '../domain/quality';
 import { awardStandings, isTier, tallyResults, type FinalEvaluation } from '../domain/results';
 import { addCalendarDays, cstYearOf, startOfCstDay, CST_OFFSET_MS } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { agencyListScope, mayActOnAgency, rolesFor, type Action, type Principal } from './auth/access';
-import { audit, principalOf, type AuditSink } from './auth/middleware';
+import { agencyListScope, mayActOnAgency, type Action, type Principal } from './auth/access';
+import type { AuditSink } from './auth/middleware';
+import { financeRoutes } from './contract/finance';
+import { forbidden } from './guards';
 import { ApiError } from './errors';
-import { perMinute } from './limits';
-import {
-  awardsQuery,
-  batchesQuery,
-  batchParams,
-  createBatchBody,
-  createFeeBody,
-  feesQuery,
-  payoutsQuery,
-} from './schemas';
+import type { Mounter } from './mount';
 
 export interface FinanceDeps {
   prisma: PrismaClient;
   authenticate: RequestHandler;
   auditSink: AuditSink;
   onAuditError: (err: unknown) => void;
-  limits: { actionsPerMinute: number };
 }
 
-const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此操作');
 const dateOf = (d: Date) => d.toISOString().slice(0, 10);
 const asDate = (s: string) => new Date(`${s}T00:00:00.000Z`);
 
@@ -179,60 +170,35 @@ function listAgency(action: Action, p: Principal, asked: string | undefined): st
   return scope.agency;
 }
 
-export function financeRouters(deps: FinanceDeps): { fees: Router; payouts: Router; quality: Router } {
+export function mountFinance(m: Mounter, deps: FinanceDeps): void {
+  const C = financeRoutes;
   const { prisma } = deps;
-  const actionLimit = perMinute(deps.limits.actionsPerMinute);
-  const auditAs = (action: Action, targetType: string, targetOf: (req: Request) => unknown) =>
-    audit(deps.auditSink, deps.onAuditError, action, targetType, (req) => {
-      const id = targetOf(req);
-      return typeof id === 'string' ? id.slice(0, 64) : undefined;
-    });
-  const allowed = (action: Action, p: Principal) => {
-    if (rolesFor(action, p).length === 0) throw forbidden();
-  };
 
-  const fees = Router();
-  fees.use(deps.authenticate);
   // S-4.5: a fee row is never edited: a new row with a later effectiveFrom replaces it from that day on.
-  fees.post(
-    '/',
-    actionLimit,
-    auditAs(
-      'fees.manage',
-      'fee_schedule',
-      (req) => (req.body as { agencyCode?: unknown } | undefined)?.agencyCode ?? 'city',
-    ),
-    async (req, res) => {
-      const principal = principalOf(res);
-      allowed('fees.manage', principal);
-      const body = createFeeBody.parse(req.body);
-      if (!mayActOnAgency('fees.manage', principal, body.agencyCode)) throw forbidden();
-      const key = {
-        agencyCode: body.agencyCode,
-        matterType: body.matterType,
-        caseStage: body.caseStage,
-        effectiveFrom: asDate(body.effectiveFrom),
-      };
-      const row = await prisma.$transaction(async (tx) => {
-        // The unique index treats city-wide rows (agency null) as distinct: this lock and check cover them too.
-        await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('fee_schedule'), hashtext(${`${body.agencyCode ?? ''}|${body.matterType}|${body.caseStage}`}))`;
-        if (await tx.feeSchedule.findFirst({ where: key })) {
-          throw new ApiError(
-            409,
-            'FEE_SCHEDULE_EXISTS',
-            `该机构、案件类型和办案阶段自 ${body.effectiveFrom} 起的标准已经登记；标准不能修改，请以新的生效日期登记新标准`,
-          );
-        }
-        return tx.feeSchedule.create({ data: { ...key, amountCents: body.amountCents, createdBy: principal.userId } });
-      });
-      res.status(201).json({ fee: feeView(row) });
-    },
-  );
+  m.mount(C.createFee, async ({ body, principal }, _req, res) => {
+    if (!mayActOnAgency('fees.manage', principal, body.agencyCode)) throw forbidden();
+    const key = {
+      agencyCode: body.agencyCode,
+      matterType: body.matterType,
+      caseStage: body.caseStage,
+      effectiveFrom: asDate(body.effectiveFrom),
+    };
+    const row = await prisma.$transaction(async (tx) => {
+      // The unique index treats city-wide rows (agency null) as distinct: this lock and check cover them too.
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('fee_schedule'), hashtext(${`${body.agencyCode ?? ''}|${body.matterType}|${body.caseStage}`}))`;
+      if (await tx.feeSchedule.findFirst({ where: key })) {
+        throw new ApiError(
+          409,
+          'FEE_SCHEDULE_EXISTS',
+          `该机构、案件类型和办案阶段自 ${body.effectiveFrom} 起的标准已经登记；标准不能修改，请以新的生效日期登记新标准`,
+        );
+      }
+      return tx.feeSchedule.create({ data: { ...key, amountCents: body.amountCents, createdBy: principal.userId } });
+    });
+    res.status(201).json({ fee: feeView(row) });
+  });
 
-  fees.get('/', async (req, res) => {
-    const principal = principalOf(res);
-    allowed('fees.read', principal);
-    const q = feesQuery.parse(req.query);
+  m.mount(C.listFees, async ({ query: q, principal }, _req, res) => {
     const agencyCode = listAgency('fees.read', principal, q.agencyCode);
     const rows = await prisma.feeSchedule.findMany({
       where: {
@@ -257,155 +223,112 @@ export function financeRouters(deps: FinanceDeps): { fees: Router; payouts: Rout
     res.json({ fees: inForce.map(feeView), ...(applicable === undefined ? {} : { applicable }) });
   });
 
-  const payouts = Router();
-  payouts.use(deps.authenticate);
-
   // S-4.5: a period's batch: every unbatched line of the agency created before the end of its last day (China time).
-  payouts.post(
-    '/batches',
-    actionLimit,
-    auditAs('payouts.batch', 'payout_batch', (req) => (req.body as { agencyCode?: unknown } | undefined)?.agencyCode),
-    async (req, res) => {
-      const principal = principalOf(res);
-      allowed('payouts.batch', principal);
-      const body = createBatchBody.parse(req.body);
-      if (!mayActOnAgency('payouts.batch', principal, body.agencyCode)) throw forbidden();
-      const end = startOfCstDay(addCalendarDays(body.periodEnd, 1));
-      const period = {
-        agencyCode: body.agencyCode,
-        periodStart: asDate(body.periodStart),
-        periodEnd: asDate(body.periodEnd),
-      };
-      const { batch, replayed } = await prisma.$transaction(
-        async (tx) => {
-          // Batches of one agency one at a time: a repeated request finds the batch and touches no line.
-          await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('payout_batch'), hashtext(${body.agencyCode}))`;
-          const existing = await tx.payoutBatch.findUnique({ where: { agencyCode_periodStart_periodEnd: period } });
-          if (existing) return { batch: existing, replayed: true };
-          const lines = await tx.$queryRaw<Array<{ id: bigint; amount_cents: number }>>`
-            SELECT id, amount_cents FROM payout_line
-             WHERE agency_code = ${body.agencyCode} AND batch_id IS NULL AND created_at < ${end}
-             ORDER BY id FOR UPDATE`;
-          const created = await tx.payoutBatch.create({
-            data: {
-              ...period,
-              lineCount: lines.length,
-              totalCents: lines.reduce((sum, l) => sum + Number(l.amount_cents), 0),
-              createdBy: principal.userId,
-            },
+  m.mount(C.createBatch, async ({ body, principal }, _req, res) => {
+    if (!mayActOnAgency('payouts.batch', principal, body.agencyCode)) throw forbidden();
+    const end = startOfCstDay(addCalendarDays(body.periodEnd, 1));
+    const period = {
+      agencyCode: body.agencyCode,
+      periodStart: asDate(body.periodStart),
+      periodEnd: asDate(body.periodEnd),
+    };
+    const { batch, replayed } = await prisma.$transaction(
+      async (tx) => {
+        // Batches of one agency one at a time: a repeated request finds the batch and touches no line.
+        await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('payout_batch'), hashtext(${body.agencyCode}))`;
+        const existing = await tx.payoutBatch.findUnique({ where: { agencyCode_periodStart_periodEnd: period } });
+        if (existing) return { batch: existing, replayed: true };
+        const lines = await tx.$queryRaw<Array<{ id: bigint; amount_cents: number }>>`
+          SELECT id, amount_cents FROM payout_line
+           WHERE agency_code = ${body.agencyCode} AND batch_id IS NULL AND created_at < ${end}
+           ORDER BY id FOR UPDATE`;
+        const created = await tx.payoutBatch.create({
+          data: {
+            ...period,
+            lineCount: lines.length,
+            totalCents: lines.reduce((sum, l) => sum + Number(l.amount_cents), 0),
+            createdBy: principal.userId,
+          },
+        });
+        if (lines.length > 0) {
+          await tx.payoutLine.updateMany({
+            where: { id: { in: lines.map((l) => l.id) }, batchId: null },
+            data: { batchId: created.id },
           });
-          if (lines.length > 0) {
-            await tx.payoutLine.updateMany({
-              where: { id: { in: lines.map((l) => l.id) }, batchId: null },
-              data: { batchId: created.id },
-            });
-          }
-          return { batch: created, replayed: false };
+        }
+        return { batch: created, replayed: false };
+      },
+      { maxWait: 30_000, timeout: 60_000 },
+    );
+    res
+      .status(replayed ? 200 : 201)
+      .setHeader('Location', `/payouts/batches/${batch.id}`)
+      .json({ batch: batchView(batch), replayed });
+  });
+
+  m.mount(C.listBatches, async ({ query: q, principal }, _req, res) => {
+    const agencyCode = listAgency('payouts.read', principal, q.agencyCode);
+    const rows = await prisma.payoutBatch.findMany({
+      where: agencyCode === undefined ? {} : { agencyCode },
+      orderBy: [{ periodEnd: 'desc' }, { id: 'desc' }],
+      take: 500,
+    });
+    res.json({ batches: rows.map(batchView) });
+  });
+
+  m.mount(C.batchLines, async ({ params: { batchId }, principal }, _req, res) => {
+    const batch = await prisma.payoutBatch.findUnique({ where: { id: BigInt(batchId) } });
+    if (!batch) throw new ApiError(404, 'PAYOUT_BATCH_NOT_FOUND', `没有编号为 ${batchId} 的发放批次`);
+    if (!mayActOnAgency('payouts.read', principal, batch.agencyCode)) throw forbidden();
+    const lines = await prisma.payoutLine.findMany({ where: { batchId: batch.id }, orderBy: { id: 'asc' } });
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader(
+        'Content-Disposition',
+        `attachment; filename="payout-${batch.agencyCode}-${dateOf(batch.periodStart)}-${dateOf(batch.periodEnd)}.csv"`,
+      )
+      .send(linesCsv(lines));
+  });
+
+  m.mount(C.listPayouts, async ({ query: q, principal }, _req, res) => {
+    const page = { orderBy: { id: 'asc' as const }, take: q.limit };
+    const after = q.after === undefined ? {} : { id: { gt: BigInt(q.after) } };
+    let lines: LineRecord[];
+    if (q.applicationNo !== undefined) {
+      lines = await prisma.payoutLine.findMany({
+        where: {
+          applicationNo: q.applicationNo,
+          ...(q.agencyCode === undefined ? {} : { agencyCode: q.agencyCode }),
+          ...(q.memberId === undefined ? {} : { memberId: q.memberId }),
+          ...after,
         },
-        { maxWait: 30_000, timeout: 60_000 },
-      );
-      res
-        .status(replayed ? 200 : 201)
-        .setHeader('Location', `/payouts/batches/${batch.id}`)
-        .json({ batch: batchView(batch), replayed });
-    },
-  );
-
-  payouts.get(
-    '/batches',
-    auditAs('payouts.read', 'payout_batch', () => undefined),
-    async (req, res) => {
-      const principal = principalOf(res);
-      allowed('payouts.read', principal);
-      const q = batchesQuery.parse(req.query);
+        ...page,
+      });
+      if (lines.some((l) => !mayActOnAgency('payouts.read', principal, l.agencyCode))) throw forbidden();
+    } else {
       const agencyCode = listAgency('payouts.read', principal, q.agencyCode);
-      const rows = await prisma.payoutBatch.findMany({
-        where: agencyCode === undefined ? {} : { agencyCode },
-        orderBy: [{ periodEnd: 'desc' }, { id: 'desc' }],
-        take: 500,
+      lines = await prisma.payoutLine.findMany({
+        where: {
+          ...(agencyCode === undefined ? {} : { agencyCode }),
+          ...(q.memberId === undefined ? {} : { memberId: q.memberId }),
+          ...after,
+        },
+        ...page,
       });
-      res.json({ batches: rows.map(batchView) });
-    },
-  );
+    }
+    res.json({
+      lines: lines.map(lineView),
+      totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+      next: lines.length === q.limit ? lines.at(-1)!.id.toString() : null,
+    });
+  });
 
-  payouts.get(
-    '/batches/:batchId/lines.csv',
-    auditAs('payouts.read', 'payout_batch', (req) => req.params.batchId),
-    async (req, res) => {
-      const principal = principalOf(res);
-      allowed('payouts.read', principal);
-      const { batchId } = batchParams.parse(req.params);
-      const batch = await prisma.payoutBatch.findUnique({ where: { id: BigInt(batchId) } });
-      if (!batch) throw new ApiError(404, 'PAYOUT_BATCH_NOT_FOUND', `没有编号为 ${batchId} 的发放批次`);
-      if (!mayActOnAgency('payouts.read', principal, batch.agencyCode)) throw forbidden();
-      const lines = await prisma.payoutLine.findMany({ where: { batchId: batch.id }, orderBy: { id: 'asc' } });
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader(
-          'Content-Disposition',
-          `attachment; filename="payout-${batch.agencyCode}-${dateOf(batch.periodStart)}-${dateOf(batch.periodEnd)}.csv"`,
-        )
-        .send(linesCsv(lines));
-    },
-  );
-
-  payouts.get(
-    '/',
-    auditAs('payouts.read', 'payout_line', (req) => req.query.applicationNo ?? req.query.memberId),
-    async (req, res) => {
-      const principal = principalOf(res);
-      allowed('payouts.read', principal);
-      const q = payoutsQuery.parse(req.query);
-      const page = { orderBy: { id: 'asc' as const }, take: q.limit };
-      const after = q.after === undefined ? {} : { id: { gt: BigInt(q.after) } };
-      let lines: LineRecord[];
-      if (q.applicationNo !== undefined) {
-        lines = await prisma.payoutLine.findMany({
-          where: {
-            applicationNo: q.applicationNo,
-            ...(q.agencyCode === undefined ? {} : { agencyCode: q.agencyCode }),
-            ...(q.memberId === undefined ? {} : { memberId: q.memberId }),
-            ...after,
-          },
-          ...page,
-        });
-        if (lines.some((l) => !mayActOnAgency('payouts.read', principal, l.agencyCode))) throw forbidden();
-      } else {
-        const agencyCode = listAgency('payouts.read', principal, q.agencyCode);
-        lines = await prisma.payoutLine.findMany({
-          where: {
-            ...(agencyCode === undefined ? {} : { agencyCode }),
-            ...(q.memberId === undefined ? {} : { memberId: q.memberId }),
-            ...after,
-          },
-          ...page,
-        });
-      }
-      res.json({
-        lines: lines.map(lineView),
-        totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
-        next: lines.length === q.limit ? lines.at(-1)!.id.toString() : null,
-      });
-    },
-  );
-
-  const quality = Router();
-  quality.use(deps.authenticate);
   // S-4.7: only members / institutions with an excellent case and no unqualified one may be recommended for awards.
-  quality.get(
-    '/awards',
-    auditAs('quality.awards', 'agency', (req) => req.query.agencyCode),
-    async (req, res) => {
-      const principal = principalOf(res);
-      allowed('quality.awards', principal);
-      const q = awardsQuery.parse(req.query);
-      const agencyCode = q.agencyCode ?? principal.agency;
-      if (agencyCode === undefined || !mayActOnAgency('quality.awards', principal, agencyCode)) throw forbidden();
-      const year = q.year ?? currentCstYear();
-      res.json({ agencyCode, year, ...awardStandings(await finalEvaluations(prisma, agencyCode, year)) });
-    },
-  );
-
-  return { fees, payouts, quality };
+  m.mount(C.awards, async ({ query: q, principal }, _req, res) => {
+    const agencyCode = q.agencyCode ?? principal.agency;
+    if (agencyCode === undefined || !mayActOnAgency('quality.awards', principal, agencyCode)) throw forbidden();
+    const year = q.year ?? currentCstYear();
+    res.json({ agencyCode, year, ...awardStandings(await finalEvaluations(prisma, agencyCode, year)) });
+  });
 }

@@ -10,7 +10,7 @@
  * Temporal and no further than needed. Bookkeeping events (workflow tasks scheduled/started/completed, an activity's
  * first start) are left out: they carry no data and say nothing to people.
  */
-import { Router, type Request, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import {
   isGrpcServiceError,
   ServiceError,
@@ -40,11 +40,12 @@ import {
 } from '../domain/workflow-history';
 import { dataConverter } from '../platform/codec';
 import type { PrismaClient } from '../prisma/generated/client';
-import { loadApplicationScope } from './applications';
-import { audit, authorizeApplication, type AuditSink } from './auth/middleware';
+import type { AuditSink } from './auth/middleware';
+import { historyRoutes } from './contract/history';
 import { notFound } from './errors';
-import { perMinute } from './limits';
-import { applicationNoParams, historyQuery, type HistoryEvent, type HistoryResponse } from './schemas';
+import { caseGuard } from './guards';
+import type { Mounter } from './mount';
+import type { HistoryEvent, HistoryResponse } from './schemas';
 
 const PAGE_SIZE = 250;
 
@@ -397,27 +398,13 @@ async function readHistory(
   }
 }
 
-export function historyRouter(deps: HistoryDeps): Router {
-  const router = Router();
+export function mountHistory(m: Mounter, deps: HistoryDeps): void {
   const converter = loadDataConverter(dataConverter(deps.codec));
-  const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
-  router.use(deps.authenticate);
-
-  router.get(
-    '/:applicationNo/history',
-    perMinute(deps.limits.actionsPerMinute),
-    // Audit first, so refused attempts (403, 404) are in the trail too (api/applications.ts `onApplication`).
-    audit(
-      deps.auditSink,
-      deps.onAuditError,
-      'application.history',
-      'application',
-      (req) => req.params.applicationNo as string,
-    ),
-    authorizeApplication('application.history', (no) => loadApplicationScope(deps.prisma, no), paramNo),
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const { limit } = historyQuery.parse(req.query);
+  // Audited before the case check, so refused attempts (403, 404) are in the trail too (api/mount.ts).
+  m.mount(
+    historyRoutes.history,
+    caseGuard(deps.prisma, 'application.history'),
+    async ({ params: { applicationNo }, query: { limit } }, _req, res) => {
       const wanted: Array<[HistoryWorkflowKind, string]> = [
         ['application', applicationWorkflowId(applicationNo)],
         ['evaluation', evaluationWorkflowId(applicationNo)],
@@ -438,5 +425,4 @@ export function historyRouter(deps: HistoryDeps): Router {
       res.json(body);
     },
   );
-  return router;
 }

@@ -8,14 +8,13 @@
  * photo (SHA-256) twice for a case is stored once. File names are kept for people and never logged.
  */
 import { createHash } from 'node:crypto';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { PrismaClient } from '../prisma/generated/client';
-import { loadApplicationScope } from './applications';
-import type { Action } from './auth/access';
-import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
+import type { AuditSink } from './auth/middleware';
+import { photoRoutes, PHOTO_TYPES } from './contract/photos';
 import { ApiError } from './errors';
-import { perMinute } from './limits';
-import { applicationNoParams, materialPhotoParams, photoUploadQuery } from './schemas';
+import { caseGuard } from './guards';
+import type { Mounter } from './mount';
 
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
@@ -53,26 +52,27 @@ const view = (p: {
   uploadedAt: p.uploadedAt.toISOString(),
 });
 
-export function materialPhotosRouter(deps: MaterialPhotoDeps): Router {
-  const router = Router();
-  router.use(deps.authenticate);
-  const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
-  const onApplication = (action: Action) => [
-    audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
-    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
-  ];
-  const raw = express.raw({ type: Object.keys(SIGNATURES), limit: PHOTO_MAX_BYTES });
+/**
+ * The photo as sent (a Buffer; undefined for another media type), read in the handler: after the token, the case's
+ * checks and the query, so a request refused before is never read.
+ */
+const raw = express.raw({ type: [...PHOTO_TYPES], limit: PHOTO_MAX_BYTES });
+function rawBody(req: Request, res: Response): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    void raw(req, res, (err?: Error) => (err ? reject(err) : resolve(req.body)));
+  });
+}
 
-  router.post(
-    '/:applicationNo/materials/photos',
-    perMinute(deps.limits.actionsPerMinute),
-    ...onApplication('application.supplyMaterials'),
-    raw,
-    async (req, res) => {
-      const applicationNo = paramNo(req);
-      const q = photoUploadQuery.parse(req.query);
+export function mountMaterialPhotos(m: Mounter, deps: MaterialPhotoDeps): void {
+  const C = photoRoutes;
+
+  m.mount(
+    C.upload,
+    caseGuard(deps.prisma, 'application.supplyMaterials'),
+    async ({ params, query: q, principal }, req, res) => {
+      const { applicationNo } = params;
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const body: unknown = req.body;
+      const body = await rawBody(req, res);
       if (!Buffer.isBuffer(body) || !SIGNATURES[contentType]) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', '只能上传 JPEG、PNG 或 WebP 格式的照片');
       }
@@ -99,7 +99,7 @@ export function materialPhotosRouter(deps: MaterialPhotoDeps): Router {
           sha256,
           fileName: q.fileName,
           data: new Uint8Array(body),
-          uploadedBy: principalOf(res).userId,
+          uploadedBy: principal.userId,
         },
         update: {},
         omit: { data: true },
@@ -108,26 +108,28 @@ export function materialPhotosRouter(deps: MaterialPhotoDeps): Router {
     },
   );
 
-  router.get('/:applicationNo/materials/photos', ...onApplication('application.read'), async (req, res) => {
+  m.mount(C.list, caseGuard(deps.prisma, 'application.read'), async ({ params: { applicationNo } }, _req, res) => {
     const rows = await deps.prisma.materialPhoto.findMany({
-      where: { applicationNo: paramNo(req) },
+      where: { applicationNo },
       orderBy: { id: 'asc' },
       omit: { data: true },
     });
     res.json({ photos: rows.map(view) });
   });
 
-  router.get('/:applicationNo/materials/photos/:photoId', ...onApplication('application.read'), async (req, res) => {
-    const { applicationNo, photoId } = materialPhotoParams.parse(req.params);
-    const row = await deps.prisma.materialPhoto.findFirst({ where: { applicationNo, id: BigInt(photoId) } });
-    if (!row) throw new ApiError(404, 'PHOTO_NOT_FOUND', '没有这张材料照片');
-    res
-      .status(200)
-      .setHeader('Content-Type', row.contentType)
-      .setHeader('Content-Disposition', 'inline')
-      .setHeader('Cache-Control', 'private, no-store')
-      .setHeader('X-Content-Type-Options', 'nosniff')
-      .send(Buffer.from(row.data));
-  });
-  return router;
+  m.mount(
+    C.read,
+    caseGuard(deps.prisma, 'application.read'),
+    async ({ params: { applicationNo, photoId } }, _req, res) => {
+      const row = await deps.prisma.materialPhoto.findFirst({ where: { applicationNo, id: BigInt(photoId) } });
+      if (!row) throw new ApiError(404, 'PHOTO_NOT_FOUND', '没有这张材料照片');
+      res
+        .status(200)
+        .setHeader('Content-Type', row.contentType)
+        .setHeader('Content-Disposition', 'inline')
+        .setHeader('Cache-Control', 'private, no-store')
+        .setHeader('X-Content-Type-Options', 'nosniff')
+        .send(Buffer.from(row.data));
+    },
+  );
 }

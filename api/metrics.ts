@@ -188,7 +188,10 @@ export function createMetrics(deps: MetricsDeps) {
     return given.length === wanted.length && timingSafeEqual(given, wanted);
   };
 
-  /** The scraper's static token, or a JWT of someone allowed `metrics.read`. */
+  /**
+   * The scraper's static token (no principal), or a JWT of someone allowed `metrics.read`: the route's own
+   * authentication in place of the bearer token alone (api/mount.ts `mountWith`).
+   */
   function guard(authenticate: RequestHandler): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
       if (matchesToken(req.header('Authorization'))) return next();
@@ -202,7 +205,8 @@ export function createMetrics(deps: MetricsDeps) {
     };
   }
 
-  const handler: RequestHandler = async (_req, res) => {
+  /** GET /metrics (api/contract/system.ts): the figures as of now, then the worker's. */
+  const handler = async (_input: unknown, _req: Request, res: Response): Promise<void> => {
     await refresh();
     const [own, worker] = await Promise.all([registry.metrics(), workerMetrics()]);
     res.type(registry.contentType).send(own + worker);

@@ -35,8 +35,27 @@ export interface MountDeps {
   checkAnswers?: boolean;
 }
 
+/** What a handler gets on a route with its own authentication (`mountWith`): perhaps nobody's principal. */
+export type AdmittedInput<S extends RouteSpec> = Omit<Input<S>, 'principal'> & { principal: Principal | undefined };
+export type AdmittedHandler<S extends RouteSpec> = (
+  input: AdmittedInput<S>,
+  req: Request,
+  res: Response,
+) => Promise<void> | void;
+
+export interface MountOptions {
+  /**
+   * The route's own authentication in place of the bearer token (GET /metrics: the scraper's static token, or a
+   * JWT). It may admit a request without a principal; the permission table's role check applies to a principal it
+   * set.
+   */
+  authenticate: RequestHandler;
+}
+
 export interface Mounter {
   mount<S extends RouteSpec>(spec: S, ...rest: [...guards: Guard<S>[], handler: Handler<S>]): void;
+  /** Like `mount` (without guards), with the options above. */
+  mountWith<S extends RouteSpec>(options: MountOptions, spec: S, handler: AdmittedHandler<S>): void;
   /** The routes mounted so far, in order (the contract test compares them with the document). */
   readonly mounted: readonly RouteSpec[];
 }
@@ -46,12 +65,13 @@ const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此
 /** Why an answer is not what the route declares, or undefined when it is. */
 export function answerMismatch(spec: RouteSpec, status: number, body: unknown): string | undefined {
   const json: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
-  if (status >= 400) {
+  const answer = spec.answers[status];
+  // A refusal, unless the route declares the status among its answers (GET /health's 503: degraded, with its body).
+  if (status >= 400 && !answer) {
     if (!(status in allErrors(spec))) return `status ${status} is not declared`;
     const parsed = errorBody.safeParse(json);
     return parsed.success ? undefined : z.prettifyError(parsed.error);
   }
-  const answer = spec.answers[status];
   if (!answer) return `status ${status} is not declared`;
   if (!answer.schema) return undefined;
   const parsed = answer.schema.safeParse(json);
@@ -91,11 +111,22 @@ export function mounter(app: Express, deps: MountDeps): Mounter {
   };
 
   function mount<S extends RouteSpec>(spec: S, ...rest: [...Guard<S>[], Handler<S>]): void {
-    const handler = rest.at(-1) as Handler<S>;
-    const guards = rest.slice(0, -1) as Guard<S>[];
+    add(spec, undefined, rest.slice(0, -1) as Guard<S>[], rest.at(-1) as Handler<S>);
+  }
+
+  function mountWith<S extends RouteSpec>(options: MountOptions, spec: S, handler: AdmittedHandler<S>): void {
+    add(spec, options, [], handler as Handler<S>);
+  }
+
+  function add<S extends RouteSpec>(
+    spec: S,
+    options: MountOptions | undefined,
+    guards: Guard<S>[],
+    handler: Handler<S>,
+  ): void {
     const chain: RequestHandler[] = [];
     if (deps.checkAnswers) chain.push(answerCheck(spec));
-    if (spec.access !== 'public') chain.push(deps.authenticate);
+    if (spec.access !== 'public') chain.push(options?.authenticate ?? deps.authenticate);
     if (spec.limit) chain.push(limiter(spec.limit));
     if (spec.audit) {
       const { targetType, targetId } = spec.audit;
@@ -104,15 +135,19 @@ export function mounter(app: Express, deps: MountDeps): Mounter {
       chain.push(
         audit(deps.auditSink, deps.onAuditError, action, targetType, (req, res) => {
           const id = targetId
-            ? targetId({ params: req.params, body: req.body as unknown }, res.locals as Record<string, unknown>)
+            ? targetId(
+                { params: req.params, query: req.query, body: req.body as unknown },
+                res.locals as Record<string, unknown>,
+              )
             : firstParam && req.params[firstParam];
           return typeof id === 'string' ? id : undefined;
         }),
       );
     }
     chain.push(async (req: Request, res: Response) => {
-      const principal = spec.access === 'public' ? res.locals.principal : principalOf(res);
-      if (spec.access !== 'public' && rolesFor(spec.access, principal!).length === 0) throw forbidden();
+      // A route with its own authentication may have admitted the request without a principal (a static token).
+      const principal = spec.access === 'public' || options ? res.locals.principal : principalOf(res);
+      if (spec.access !== 'public' && principal && rolesFor(spec.access, principal).length === 0) throw forbidden();
       const params = spec.params ? spec.params.parse(req.params) : undefined;
       const early = { params, principal } as Pick<Input<S>, 'params' | 'principal'>;
       for (const guard of guards) await guard(early, req);
@@ -123,5 +158,5 @@ export function mounter(app: Express, deps: MountDeps): Mounter {
     app[spec.method](spec.path, ...chain);
     mounted.push(spec);
   }
-  return { mount, mounted };
+  return { mount, mountWith, mounted };
 }

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { ACCESS, ROLES } from './auth/access';
 import { ROUTES, type ContractRoute } from './contract';
 import { allErrors, errorBody, openApiPath, type RouteSpec } from './contract/route';
-import { legacyDocument } from './openapi-legacy';
 
 const key = z.string().min(8).max(200);
 const idempotencyHeader = (required: boolean) =>
@@ -34,6 +33,8 @@ function register(registry: OpenAPIRegistry, spec: RouteSpec, operationId: strin
     };
   }
   for (const [status, description] of Object.entries(allErrors(spec))) {
+    // A status the route answers with a body of its own (/health's 503) keeps its schema.
+    if (responses[status]) continue;
     responses[status] = { description, content: { 'application/json': { schema: errorBody } } };
   }
   const body = spec.body
@@ -66,14 +67,9 @@ export function openApiDocument(routes: readonly RouteSpec[] = ROUTES) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const spec of routes) register(registry, spec, operationIds.get(`${spec.method} ${spec.path}`));
-  const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: '绍兴市法律援助案件流程 API (Shaoxing legal-aid case workflow)', version: '0.3.0' },
     security: [{ bearerAuth: [] }],
   });
-  const legacy = legacyDocument().paths as Record<string, unknown>;
-  for (const [path, item] of Object.entries(legacy)) {
-    if (!doc.paths?.[path]) (doc.paths as Record<string, unknown>)[path] = item;
-  }
-  return doc;
 }

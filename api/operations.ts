@@ -5,49 +5,20 @@
  * payload first). Resolving sends the `resolveAttention` signal; the workflow retries the write and, once it went
  * through, clears the row (clearAttention). Agency-scoped, audited, ids and codes only.
  */
-import { Router, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ATTENTION_CASE_KINDS, type AttentionCaseKind } from '../activities/attention';
 import { resolveAttention, type ResolveAttentionInput } from '../domain/definitions';
 import { OBLIGATION_KINDS } from '../domain/obligations';
 import { Prisma, type PrismaClient } from '../prisma/generated/client';
-import { agencyListScope, mayActOnAgency, rolesFor, type Action } from './auth/access';
-import { audit, principalOf, type AuditSink } from './auth/middleware';
+import { agencyListScope, mayActOnAgency } from './auth/access';
+import { operationsRoutes } from './contract/operations';
 import { ApiError } from './errors';
-import { perMinute } from './limits';
-import { line, text } from './text';
+import type { Mounter } from './mount';
 
 export interface OperationsDeps {
   prisma: PrismaClient;
   temporal: Client;
-  authenticate: RequestHandler;
-  auditSink: AuditSink;
-  onAuditError: (err: unknown) => void;
-  limits: { actionsPerMinute: number };
 }
-
-const CASE_KINDS = Object.keys(ATTENTION_CASE_KINDS) as [AttentionCaseKind, ...AttentionCaseKind[]];
-
-export const attentionQuery = z
-  .object({
-    agencyCode: line('机构代码')
-      .regex(/^[A-Za-z][A-Za-z0-9]{1,15}$/, '机构代码格式不正确')
-      .optional(),
-    caseKind: z.enum(CASE_KINDS, '案件类型只能是 application、evaluation 或 hotline').optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  })
-  .strict();
-export const attentionParams = z.object({
-  workflowId: line('流程编号').regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, '流程编号格式不正确'),
-});
-export const resolveAttentionBody = z
-  .object({
-    action: z.enum(['retry', 'sanitize'], '处理方式只能是 retry（原样重试）或 sanitize（去除控制字符后重试）'),
-    note: text('备注').trim().max(500, '备注不能超过 500 字').optional(),
-  })
-  .strict();
 
 const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限处理需技术支持的案件');
 const notOpen = (workflowId: string) =>
@@ -64,102 +35,73 @@ interface AttentionRow {
   occurrences: number;
 }
 
-export function operationsRouter(deps: OperationsDeps): Router {
-  const router = Router();
+export function mountOperations(m: Mounter, deps: OperationsDeps): void {
+  const C = operationsRoutes;
   const db = deps.prisma;
-  const limit = perMinute(deps.limits.actionsPerMinute);
-  router.use(deps.authenticate);
-
-  const requireRole = (res: Response, action: Action) => {
-    const principal = principalOf(res);
-    if (rolesFor(action, principal).length === 0) throw forbidden();
-    return principal;
-  };
 
   // The open ones, oldest first: the whole city, or the person's agency.
-  router.get(
-    '/attention',
-    audit(deps.auditSink, deps.onAuditError, 'operations.attention.read', 'case_attention', () => undefined),
-    async (req, res) => {
-      const principal = requireRole(res, 'operations.attention.read');
-      const q = attentionQuery.parse(req.query);
-      const scope = agencyListScope('operations.attention.read', principal);
-      if (!scope.all && (!scope.agency || (q.agencyCode && q.agencyCode !== scope.agency))) throw forbidden();
-      const agency = scope.all ? q.agencyCode : scope.agency;
-      const where = [Prisma.sql`resolved_at IS NULL`];
-      if (agency) where.push(Prisma.sql`agency_code = ${agency}`);
-      if (q.caseKind) where.push(Prisma.sql`case_kind = ${q.caseKind}`);
-      const filter = Prisma.join(where, ' AND ');
-      const [rows, [count]] = await Promise.all([
-        db.$queryRaw<AttentionRow[]>`
-          SELECT workflow_id, case_kind, case_no, agency_code, activity, sqlstate, since, occurrences
-          FROM case_attention WHERE ${filter}
-          ORDER BY since ASC, workflow_id ASC
-          LIMIT ${q.limit} OFFSET ${q.offset}`,
-        db.$queryRaw<Array<{ total: bigint }>>`SELECT count(*) AS total FROM case_attention WHERE ${filter}`,
-      ]);
-      res.json({
-        total: Number(count!.total),
-        items: rows.map((r) => ({
-          workflowId: r.workflow_id,
-          caseKind: r.case_kind,
-          caseKindLabel: ATTENTION_CASE_KINDS[r.case_kind] ?? r.case_kind,
-          caseNo: r.case_no,
-          agencyCode: r.agency_code,
-          kind: 'data_error',
-          kindLabel: OBLIGATION_KINDS.data_error,
-          activity: r.activity,
-          sqlstate: r.sqlstate,
-          since: r.since.toISOString(),
-          occurrences: r.occurrences,
-          resolveUrl: `/operations/attention/${r.workflow_id}/resolve`,
-        })),
-      });
-    },
-  );
+  m.mount(C.attention, async ({ query: q, principal }, _req, res) => {
+    const scope = agencyListScope('operations.attention.read', principal);
+    if (!scope.all && (!scope.agency || (q.agencyCode && q.agencyCode !== scope.agency))) throw forbidden();
+    const agency = scope.all ? q.agencyCode : scope.agency;
+    const where = [Prisma.sql`resolved_at IS NULL`];
+    if (agency) where.push(Prisma.sql`agency_code = ${agency}`);
+    if (q.caseKind) where.push(Prisma.sql`case_kind = ${q.caseKind}`);
+    const filter = Prisma.join(where, ' AND ');
+    const [rows, [count]] = await Promise.all([
+      db.$queryRaw<AttentionRow[]>`
+        SELECT workflow_id, case_kind, case_no, agency_code, activity, sqlstate, since, occurrences
+        FROM case_attention WHERE ${filter}
+        ORDER BY since ASC, workflow_id ASC
+        LIMIT ${q.limit} OFFSET ${q.offset}`,
+      db.$queryRaw<Array<{ total: bigint }>>`SELECT count(*) AS total FROM case_attention WHERE ${filter}`,
+    ]);
+    res.json({
+      total: Number(count!.total),
+      items: rows.map((r) => ({
+        workflowId: r.workflow_id,
+        caseKind: r.case_kind,
+        caseKindLabel: ATTENTION_CASE_KINDS[r.case_kind] ?? r.case_kind,
+        caseNo: r.case_no,
+        agencyCode: r.agency_code,
+        kind: 'data_error',
+        kindLabel: OBLIGATION_KINDS.data_error,
+        activity: r.activity,
+        sqlstate: r.sqlstate,
+        since: r.since.toISOString(),
+        occurrences: r.occurrences,
+        resolveUrl: `/operations/attention/${r.workflow_id}/resolve`,
+      })),
+    });
+  });
 
   // Resolve one: the workflow retries the write (as it is, or sanitized) and clears the row once it went through.
-  router.post(
-    '/attention/:workflowId/resolve',
-    limit,
-    audit(
-      deps.auditSink,
-      deps.onAuditError,
-      'operations.attention.resolve',
-      'case_attention',
-      (req) => req.params.workflowId as string | undefined,
-    ),
-    async (req, res) => {
-      const principal = requireRole(res, 'operations.attention.resolve');
-      const { workflowId } = attentionParams.parse(req.params);
-      const body = resolveAttentionBody.parse(req.body ?? {});
-      const row = await db.caseAttention.findUnique({ where: { workflowId } });
-      if (!row || row.resolvedAt !== null) throw notOpen(workflowId);
-      if (!mayActOnAgency('operations.attention.resolve', principal, row.agencyCode)) throw forbidden();
-      const input: ResolveAttentionInput = {
-        action: body.action,
-        resolvedBy: principal.userId,
-        ...(body.note ? { note: body.note } : {}),
-      };
-      try {
-        await deps.temporal.workflow.getHandle(workflowId).signal(resolveAttention, input);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) {
-          throw new ApiError(409, 'CASE_NOT_RUNNING', `案件流程 ${workflowId} 已结束或不存在，无法重试写入`);
-        }
-        throw err;
+  // The row is looked up after the body is checked (as before the contract): a bad body is 400 whatever the row.
+  m.mount(C.resolve, async ({ params: { workflowId }, body, principal }, _req, res) => {
+    const row = await db.caseAttention.findUnique({ where: { workflowId } });
+    if (!row || row.resolvedAt !== null) throw notOpen(workflowId);
+    if (!mayActOnAgency('operations.attention.resolve', principal, row.agencyCode)) throw forbidden();
+    const input: ResolveAttentionInput = {
+      action: body.action,
+      resolvedBy: principal.userId,
+      ...(body.note ? { note: body.note } : {}),
+    };
+    try {
+      await deps.temporal.workflow.getHandle(workflowId).signal(resolveAttention, input);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new ApiError(409, 'CASE_NOT_RUNNING', `案件流程 ${workflowId} 已结束或不存在，无法重试写入`);
       }
-      res.status(202).json({
-        workflowId,
-        action: body.action,
-        status: 'signalled',
-        message:
-          body.action === 'sanitize'
-            ? '已通知案件流程去除控制字符后重试写入；写入成功后该案件移出待处理列表'
-            : '已通知案件流程重试写入；写入成功后该案件移出待处理列表',
-      });
-    },
-  );
-
-  return router;
+      throw err;
+    }
+    res.status(202).json({
+      workflowId,
+      action: body.action,
+      status: 'signalled',
+      message:
+        body.action === 'sanitize'
+          ? '已通知案件流程去除控制字符后重试写入；写入成功后该案件移出待处理列表'
+          : '已通知案件流程重试写入；写入成功后该案件移出待处理列表',
+    });
+  });
 }

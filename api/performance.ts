@@ -3,7 +3,7 @@
  * L-9, L-12, S-2.9(b)), the quality manager's review (S-4.3), and the evaluation's steps (S-4.4, S-4.6), sent as
  * updates with validators to the case's workflow or to its evaluation workflow.
  */
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RecordChanges } from '../platform/record-changes';
@@ -34,28 +34,12 @@ import {
 } from '../domain/definitions';
 import type { StepDefinition } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
-import { rolesFor, type Action } from './auth/access';
-import { audit, authorizeApplication, principalOf, type AuditSink } from './auth/middleware';
-import { loadApplicationScope } from './applications';
+import { rolesFor, type Action, type Principal } from './auth/access';
+import type { AuditSink } from './auth/middleware';
+import { performanceRoutes } from './contract/performance';
 import { ApiError } from './errors';
-import { perMinute } from './limits';
-import {
-  applicationNoParams,
-  assignEvaluatorBody,
-  caseFileBody,
-  caseFileReviewBody,
-  caseStageBody,
-  engagementBody,
-  engagementDelayBody,
-  evaluationObjectionBody,
-  interviewBody,
-  matterEndedBody,
-  progressBody,
-  reviewScoreBody,
-  scoreBody,
-  specialCaseBody,
-  terminationGroundBody,
-} from './schemas';
+import { caseGuard } from './guards';
+import type { Mounter } from './mount';
 
 export interface PerformanceDeps {
   prisma: PrismaClient;
@@ -68,36 +52,25 @@ export interface PerformanceDeps {
 }
 
 /** The step's id: its kind and the caller's scoped idempotency key (`requestIdOf`). */
-const updateKey = (req: Request, res: Response, prefix: string) =>
-  `${prefix}:${requestIdOf(req, principalOf(res).userId, undefined)}`;
+const updateKey = (req: Request, principal: Principal, prefix: string) =>
+  `${prefix}:${requestIdOf(req, principal.userId, undefined)}`;
 
-export function performanceRouter(deps: PerformanceDeps): Router {
+type CaseInput = { params: { applicationNo: string }; principal: Principal };
+
+export function mountPerformance(m: Mounter, deps: PerformanceDeps): void {
+  const C = performanceRoutes;
   const answers = storedAnswers(deps.prisma, deps.recordChanges);
-  const router = Router();
-  const paramNo = (req: Request) => applicationNoParams.parse(req.params).applicationNo;
-  const on = (action: Action) => [
-    perMinute(deps.limits.actionsPerMinute),
-    audit(deps.auditSink, deps.onAuditError, action, 'application', (req) => req.params.applicationNo as string),
-    authorizeApplication(action, (no) => loadApplicationScope(deps.prisma, no), paramNo),
-  ];
+  const seen = (action: Action) => caseGuard(deps.prisma, action);
+  const caseState = (applicationNo: string) =>
+    deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo)).query(getState);
+  const evaluationOf = (applicationNo: string) =>
+    deps.temporal.workflow.getHandle(evaluationWorkflowId(applicationNo)).query(getEvaluation);
 
   const closed = new ApiError(409, 'CASE_CLOSED', '该流程已结束，不能再进行该操作');
   /** Sends a staff step (api/steps.ts) to the case's workflow, or to its evaluation's. */
-  const onCase = <Ret, Arg>(req: Request, res: Response, step: StepDefinition<Ret, Arg>, arg: Arg, prefix: string) =>
-    sendStep(
-      answers,
-      {
-        handle: deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))),
-        updateId: updateKey(req, res, prefix),
-        missing: new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请'),
-        closed,
-      },
-      step,
-      arg,
-    );
-  const onEvaluation = <Ret, Arg>(
+  const onCase = <Ret, Arg>(
+    { params, principal }: CaseInput,
     req: Request,
-    res: Response,
     step: StepDefinition<Ret, Arg>,
     arg: Arg,
     prefix: string,
@@ -105,145 +78,138 @@ export function performanceRouter(deps: PerformanceDeps): Router {
     sendStep(
       answers,
       {
-        handle: deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))),
-        updateId: updateKey(req, res, prefix),
+        handle: deps.temporal.workflow.getHandle(applicationWorkflowId(params.applicationNo)),
+        updateId: updateKey(req, principal, prefix),
+        missing: new ApiError(404, 'APPLICATION_NOT_FOUND', '未找到该法律援助申请'),
+        closed,
+      },
+      step,
+      arg,
+    );
+  const onEvaluation = <Ret, Arg>(
+    { params, principal }: CaseInput,
+    req: Request,
+    step: StepDefinition<Ret, Arg>,
+    arg: Arg,
+    prefix: string,
+  ) =>
+    sendStep(
+      answers,
+      {
+        handle: deps.temporal.workflow.getHandle(evaluationWorkflowId(params.applicationNo)),
+        updateId: updateKey(req, principal, prefix),
         missing: new ApiError(404, 'EVALUATION_NOT_FOUND', '该案件尚未进入质量评估'),
         closed,
       },
       step,
       arg,
     );
-  const me = (res: Parameters<typeof principalOf>[0]) => principalOf(res).userId;
 
   /**
    * Who performs and who reviews, beyond seeing the case: a lawyer acts only as the case's (lead) member; the quality
    * manager only for the institution performing it, and not on a file they submitted themselves (S-4.3).
    */
-  const performer: RequestHandler = async (req, res, next) => {
-    const principal = principalOf(res);
+  const performer = async ({ params, principal }: CaseInput) => {
     const roles = rolesFor('application.perform', principal);
-    if (roles.some((r) => r !== 'lawyer')) return next();
-    const state = await deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))).query(getState);
-    next(
-      state.performance?.memberId === principal.userId
-        ? undefined
-        : new ApiError(403, 'FORBIDDEN', '只有本案承办人员可以进行该操作'),
-    );
+    if (roles.some((r) => r !== 'lawyer')) return;
+    const state = await caseState(params.applicationNo);
+    if (state.performance?.memberId !== principal.userId) {
+      throw new ApiError(403, 'FORBIDDEN', '只有本案承办人员可以进行该操作');
+    }
   };
-  const fileReviewer: RequestHandler = async (req, res, next) => {
-    const principal = principalOf(res);
-    const state = await deps.temporal.workflow.getHandle(applicationWorkflowId(paramNo(req))).query(getState);
-    const p = state.performance;
+  const fileReviewer = async ({ params, principal }: CaseInput) => {
+    const p = (await caseState(params.applicationNo)).performance;
     const ok =
       p !== undefined && principal.institution === p.institutionId && p.caseFile?.submittedBy !== principal.userId;
-    next(ok ? undefined : new ApiError(403, 'FORBIDDEN', '只有承办机构的质量管理员可以审查本案卷宗（S-4.3）'));
+    if (!ok) throw new ApiError(403, 'FORBIDDEN', '只有承办机构的质量管理员可以审查本案卷宗（S-4.3）');
   };
-
-  router.use(deps.authenticate);
+  const perform = seen('application.perform');
 
   // L-6: engagement agreement and power of attorney; a delay caused by the aided person is recorded.
-  router.post('/:applicationNo/performance/engagement', ...on('application.perform'), performer, async (req, res) => {
-    const body = engagementBody.parse(req.body);
-    res.json(await onCase(req, res, recordEngagement, { ...body, recordedBy: me(res) }, 'engagement'));
+  m.mount(C.recordEngagement, perform, performer, async (input, req, res) => {
+    const arg = { ...input.body, recordedBy: input.principal.userId };
+    res.json(await onCase(input, req, recordEngagement, arg, 'engagement'));
   });
-  router.post(
-    '/:applicationNo/performance/engagement-delay',
-    ...on('application.perform'),
-    performer,
-    async (req, res) => {
-      const body = engagementDelayBody.parse(req.body);
-      res.json(await onCase(req, res, recordEngagementDelay, { ...body, recordedBy: me(res) }, 'engagement-delay'));
-    },
-  );
-  router.post('/:applicationNo/performance/progress', ...on('application.perform'), performer, async (req, res) => {
-    const body = progressBody.parse(req.body);
-    res.json(await onCase(req, res, reportProgress, { ...body, reportedBy: me(res) }, 'progress'));
+  m.mount(C.recordEngagementDelay, perform, performer, async (input, req, res) => {
+    const arg = { ...input.body, recordedBy: input.principal.userId };
+    res.json(await onCase(input, req, recordEngagementDelay, arg, 'engagement-delay'));
+  });
+  m.mount(C.reportProgress, perform, performer, async (input, req, res) => {
+    const arg = { ...input.body, reportedBy: input.principal.userId };
+    res.json(await onCase(input, req, reportProgress, arg, 'progress'));
   });
   // S-2.9(b): a later stage of the same matter, the same member.
-  router.post('/:applicationNo/performance/stage', ...on('application.perform'), performer, async (req, res) => {
-    const body = caseStageBody.parse(req.body);
-    res.json(await onCase(req, res, changeCaseStage, { ...body, changedBy: me(res) }, 'case-stage'));
+  m.mount(C.changeCaseStage, perform, performer, async (input, req, res) => {
+    const arg = { ...input.body, changedBy: input.principal.userId };
+    res.json(await onCase(input, req, changeCaseStage, arg, 'case-stage'));
   });
   // L-9: the member reports a ground for termination; the agency head decides (POST /termination).
-  router.post(
-    '/:applicationNo/performance/termination-ground',
-    ...on('application.perform'),
-    performer,
-    async (req, res) => {
-      const body = terminationGroundBody.parse(req.body);
-      res.json(await onCase(req, res, reportTerminationGround, { ...body, reportedBy: me(res) }, 'termination-ground'));
-    },
-  );
-  // L-12: the end of the matter, then the file (legal documents and handling report).
-  router.post('/:applicationNo/performance/matter-ended', ...on('application.perform'), performer, async (req, res) => {
-    const body = matterEndedBody.parse(req.body);
-    res.json(await onCase(req, res, reportMatterEnded, { ...body, reportedBy: me(res) }, 'matter-ended'));
+  m.mount(C.reportTerminationGround, perform, performer, async (input, req, res) => {
+    const arg = { ...input.body, reportedBy: input.principal.userId };
+    res.json(await onCase(input, req, reportTerminationGround, arg, 'termination-ground'));
   });
-  router.post('/:applicationNo/performance/case-file', ...on('application.perform'), performer, async (req, res) => {
-    const body = caseFileBody.parse(req.body);
-    res.json(await onCase(req, res, submitCaseFile, { ...body, submittedBy: me(res) }, 'case-file'));
+  // L-12: the end of the matter, then the file (legal documents and handling report).
+  m.mount(C.reportMatterEnded, perform, performer, async (input, req, res) => {
+    const arg = { ...input.body, reportedBy: input.principal.userId };
+    res.json(await onCase(input, req, reportMatterEnded, arg, 'matter-ended'));
+  });
+  m.mount(C.submitCaseFile, perform, performer, async (input, req, res) => {
+    const arg = { ...input.body, submittedBy: input.principal.userId };
+    res.json(await onCase(input, req, submitCaseFile, arg, 'case-file'));
   });
   // S-4.3: the institution's quality manager approves the file (uploaded to the agency) or returns it.
-  router.post(
-    '/:applicationNo/performance/case-file/review',
-    ...on('application.reviewFile'),
-    fileReviewer,
-    async (req, res) => {
-      const body = caseFileReviewBody.parse(req.body);
-      res.json(await onCase(req, res, reviewCaseFile, { ...body, reviewedBy: me(res) }, 'case-file-review'));
-    },
-  );
+  m.mount(C.reviewCaseFile, seen('application.reviewFile'), fileReviewer, async (input, req, res) => {
+    const arg = { ...input.body, reviewedBy: input.principal.userId };
+    res.json(await onCase(input, req, reviewCaseFile, arg, 'case-file-review'));
+  });
 
   // S-4.4: the evaluation (its own workflow).
-  router.get('/:applicationNo/evaluation', ...on('evaluation.read'), async (req, res) => {
+  m.mount(C.evaluation, seen('evaluation.read'), async ({ params }, _req, res) => {
     try {
-      res.json(await deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))).query(getEvaluation));
+      res.json(await evaluationOf(params.applicationNo));
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError)
+      if (err instanceof WorkflowNotFoundError) {
         throw new ApiError(404, 'EVALUATION_NOT_FOUND', '该案件尚未进入质量评估');
+      }
       throw err;
     }
   });
-  router.post('/:applicationNo/evaluation/evaluator', ...on('evaluation.manage'), async (req, res) => {
-    const body = assignEvaluatorBody.parse(req.body);
-    res.json(await onEvaluation(req, res, assignEvaluator, { ...body, assignedBy: me(res) }, 'evaluator'));
+  m.mount(C.assignEvaluator, seen('evaluation.manage'), async (input, req, res) => {
+    const arg = { ...input.body, assignedBy: input.principal.userId };
+    res.json(await onEvaluation(input, req, assignEvaluator, arg, 'evaluator'));
   });
-  router.post('/:applicationNo/evaluation/special', ...on('evaluation.markSpecial'), async (req, res) => {
-    const body = specialCaseBody.parse(req.body);
-    res.json(await onEvaluation(req, res, markSpecial, { ...body, markedBy: me(res) }, 'special'));
+  m.mount(C.markSpecial, seen('evaluation.markSpecial'), async (input, req, res) => {
+    const arg = { ...input.body, markedBy: input.principal.userId };
+    res.json(await onEvaluation(input, req, markSpecial, arg, 'special'));
   });
-  router.post('/:applicationNo/evaluation/score', ...on('evaluation.score'), async (req, res) => {
-    const body = scoreBody.parse(req.body);
-    res.json(await onEvaluation(req, res, submitScore, { ...body, scoredBy: me(res) }, 'score'));
+  m.mount(C.submitScore, seen('evaluation.score'), async (input, req, res) => {
+    const arg = { ...input.body, scoredBy: input.principal.userId };
+    res.json(await onEvaluation(input, req, submitScore, arg, 'score'));
   });
-  router.post('/:applicationNo/evaluation/expert-review', ...on('evaluation.expertReview'), async (req, res) => {
-    const body = reviewScoreBody.parse(req.body);
-    res.json(await onEvaluation(req, res, expertReview, { ...body, reviewedBy: me(res) }, 'expert-review'));
+  m.mount(C.expertReview, seen('evaluation.expertReview'), async (input, req, res) => {
+    const arg = { ...input.body, reviewedBy: input.principal.userId };
+    res.json(await onEvaluation(input, req, expertReview, arg, 'expert-review'));
   });
-  router.post('/:applicationNo/evaluation/objection', ...on('evaluation.object'), async (req, res) => {
-    const body = evaluationObjectionBody.parse(req.body);
-    const principal = principalOf(res);
+  m.mount(C.objectToScore, seen('evaluation.object'), async (input, req, res) => {
+    const { principal } = input;
     // Only the member whose case it is objects (an agency person may hand it in for them).
     if (rolesFor('evaluation.object', principal).every((r) => r === 'lawyer')) {
-      const ev = await deps.temporal.workflow.getHandle(evaluationWorkflowId(paramNo(req))).query(getEvaluation);
+      const ev = await evaluationOf(input.params.applicationNo);
       if (ev.memberId !== principal.userId) throw new ApiError(403, 'FORBIDDEN', '只能对本人承办案件的评估提出异议');
     }
-    res.json(await onEvaluation(req, res, objectToScore, { ...body, filedBy: me(res) }, 'evaluation-objection'));
+    const arg = { ...input.body, filedBy: principal.userId };
+    res.json(await onEvaluation(input, req, objectToScore, arg, 'evaluation-objection'));
   });
-  router.post('/:applicationNo/evaluation/objection/decision', ...on('evaluation.review'), async (req, res) => {
-    const body = reviewScoreBody.parse(req.body);
-    res.json(
-      await onEvaluation(req, res, decideScoreObjection, { ...body, reviewedBy: me(res) }, 'objection-decision'),
-    );
+  m.mount(C.decideScoreObjection, seen('evaluation.review'), async (input, req, res) => {
+    const arg = { ...input.body, reviewedBy: input.principal.userId };
+    res.json(await onEvaluation(input, req, decideScoreObjection, arg, 'objection-decision'));
   });
-  router.post('/:applicationNo/evaluation/spot-check', ...on('evaluation.review'), async (req, res) => {
-    const body = reviewScoreBody.parse(req.body);
-    res.json(await onEvaluation(req, res, spotCheck, { ...body, reviewedBy: me(res) }, 'spot-check'));
+  m.mount(C.spotCheck, seen('evaluation.review'), async (input, req, res) => {
+    const arg = { ...input.body, reviewedBy: input.principal.userId };
+    res.json(await onEvaluation(input, req, spotCheck, arg, 'spot-check'));
   });
-  router.post('/:applicationNo/evaluation/interview', ...on('evaluation.manage'), async (req, res) => {
-    const body = interviewBody.parse(req.body);
-    res.json(await onEvaluation(req, res, recordInterview, { ...body, recordedBy: me(res) }, 'interview'));
+  m.mount(C.recordInterview, seen('evaluation.manage'), async (input, req, res) => {
+    const arg = { ...input.body, recordedBy: input.principal.userId };
+    res.json(await onEvaluation(input, req, recordInterview, arg, 'interview'));
   });
-
-  return router;
 }

@@ -4,28 +4,18 @@
  * training, and reads with the status history. Changes go through activities/pool.ts (one transaction under the
  * agency's rotation lock); a suspension then starts its impact timer workflow. Access: api/auth/access.ts.
  */
-import { Router, type Request, type RequestHandler } from 'express';
-import type { z } from 'zod';
+import type { Request, RequestHandler, Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { poolImpactWorkflowId } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { poolImpactWorkflow } from '../workflows';
 import { createPoolActivities, PoolLookupError, type PoolChange } from '../activities/pool';
-import { mayActOnPool, poolListScope, rolesFor, type Action } from './auth/access';
-import { audit, principalOf, type AuditSink } from './auth/middleware';
-import { ApiError } from './errors';
+import { mayActOnPool, poolListScope, type Action, type Principal } from './auth/access';
+import type { AuditSink } from './auth/middleware';
+import { poolRoutes } from './contract/pool';
+import { forbidden } from './guards';
 import { requestIdOf } from './idempotency';
-import { perMinute } from './limits';
-import {
-  confirmMemberBody,
-  createInstitutionBody,
-  createMemberBody,
-  institutionsQuery,
-  membersQuery,
-  poolMemberParams,
-  poolStepBody,
-  removalBody,
-} from './schemas';
+import type { Mounter } from './mount';
 
 export interface PoolDeps {
   prisma: PrismaClient;
@@ -34,10 +24,7 @@ export interface PoolDeps {
   authenticate: RequestHandler;
   auditSink: AuditSink;
   onAuditError: (err: unknown) => void;
-  limits: { actionsPerMinute: number };
 }
-
-const forbidden = () => new ApiError(403, 'FORBIDDEN', '您没有权限执行此操作');
 
 /** S-2.8(b): starts the impact timer of a suspension. Idempotent: a timer already started (or done) is answered. */
 export async function startImpactTimer(
@@ -60,34 +47,25 @@ export async function startImpactTimer(
   return workflowId;
 }
 
-export function poolRouter(deps: PoolDeps): Router {
-  const router = Router();
-  const pool = createPoolActivities({ prisma: deps.prisma });
-  const actionLimit = perMinute(deps.limits.actionsPerMinute);
-  const auditAs = (action: Action, targetType: string, targetOf: (req: Request) => unknown) =>
-    audit(deps.auditSink, deps.onAuditError, action, targetType, (req) => {
-      const id = targetOf(req);
-      return typeof id === 'string' ? id.slice(0, 64) : undefined;
+/** The member of the path's `memberId`: 404 when there is none, 403 when its agency / institution is not the caller's. */
+export function memberGuard(prisma: PrismaClient, action: Action) {
+  return async ({ params, principal }: { params: { memberId: string }; principal: Principal | undefined }) => {
+    const member = await prisma.poolMember.findUnique({
+      where: { id: params.memberId },
+      include: { institution: true },
     });
-  const memberIdOf = (req: Request) => poolMemberParams.parse(req.params).memberId;
+    if (!member) {
+      throw new PoolLookupError('POOL_MEMBER_NOT_FOUND', `法律援助人员库中没有编号为 ${params.memberId} 的人员`);
+    }
+    const scope = { agencyCode: member.institution.agencyCode, institutionId: member.institutionId };
+    if (!principal || !mayActOnPool(action, principal, scope)) throw forbidden();
+  };
+}
 
-  /** Role check, then the member (404), then its agency / institution (403). Audited, refusals too. */
-  const onMember = (action: Action): RequestHandler[] => [
-    auditAs(action, 'pool_member', (req) => req.params.memberId),
-    async (req, res, next) => {
-      const principal = principalOf(res);
-      if (rolesFor(action, principal).length === 0) return next(forbidden());
-      const memberId = memberIdOf(req);
-      const member = await deps.prisma.poolMember.findUnique({
-        where: { id: memberId },
-        include: { institution: true },
-      });
-      if (!member)
-        return next(new PoolLookupError('POOL_MEMBER_NOT_FOUND', `法律援助人员库中没有编号为 ${memberId} 的人员`));
-      const scope = { agencyCode: member.institution.agencyCode, institutionId: member.institutionId };
-      next(mayActOnPool(action, principal, scope) ? undefined : forbidden());
-    },
-  ];
+export function mountPool(m: Mounter, deps: PoolDeps): void {
+  const C = poolRoutes;
+  const pool = createPoolActivities({ prisma: deps.prisma });
+  const onMember = (action: Action) => memberGuard(deps.prisma, action);
 
   /** Answers a change, after starting the impact timer when the member is (now) suspended. */
   async function answer(change: PoolChange, status = 200) {
@@ -109,65 +87,41 @@ export function poolRouter(deps: PoolDeps): Router {
     };
   }
 
-  router.use(deps.authenticate);
+  m.mount(C.createInstitution, async ({ body, principal }, _req, res) => {
+    if (!mayActOnPool('pool.manage', principal, { agencyCode: body.agencyCode })) throw forbidden();
+    const { institution, replayed } = await pool.registerInstitution(body);
+    res.status(replayed ? 200 : 201).json({ institution, replayed });
+  });
 
-  router.post(
-    '/institutions',
-    actionLimit,
-    auditAs('pool.manage', 'pool_institution', (req) => (req.body as { id?: unknown } | undefined)?.id),
-    async (req, res) => {
-      const principal = principalOf(res);
-      if (rolesFor('pool.manage', principal).length === 0) throw forbidden();
-      const body = createInstitutionBody.parse(req.body);
-      if (!mayActOnPool('pool.manage', principal, { agencyCode: body.agencyCode })) throw forbidden();
-      const { institution, replayed } = await pool.registerInstitution(body);
-      res.status(replayed ? 200 : 201).json({ institution, replayed });
-    },
-  );
-
-  router.get('/institutions', async (req, res) => {
-    const principal = principalOf(res);
-    if (rolesFor('pool.read', principal).length === 0) throw forbidden();
-    const q = institutionsQuery.parse(req.query);
+  m.mount(C.listInstitutions, async ({ query, principal }, _req, res) => {
     const scope = poolListScope(principal);
-    const agencyCode = q.agencyCode ?? (scope.all ? undefined : principal.agency);
+    const agencyCode = query.agencyCode ?? (scope.all ? undefined : principal.agency);
     if (!scope.all && (agencyCode === undefined || agencyCode !== principal.agency)) throw forbidden();
     res.json({ institutions: await pool.listInstitutions({ agencyCode }) });
   });
 
   // S-2.8 entry: open recruitment by the agency (公开招募), or a recommendation by an institution (机构推荐).
-  router.post(
-    '/members',
-    actionLimit,
-    auditAs('pool.register', 'pool_member', (req) => (req.body as { memberId?: unknown } | undefined)?.memberId),
-    async (req, res) => {
-      const principal = principalOf(res);
-      if (rolesFor('pool.register', principal).length === 0) throw forbidden();
-      const body = createMemberBody.parse(req.body);
-      const institution = await pool.institution(body.institutionId);
-      if (!institution) {
-        throw new PoolLookupError('POOL_INSTITUTION_NOT_FOUND', `没有编号为 ${body.institutionId} 的法律服务机构`);
-      }
-      const scope = { agencyCode: institution.agencyCode, institutionId: institution.id };
-      const allowed =
-        mayActOnPool('pool.manage', principal, scope) ||
-        (body.entryRoute === 'recommendation' && mayActOnPool('pool.recommend', principal, scope));
-      if (!allowed) throw forbidden();
-      const { requestId: bodyKey, ...member } = body;
-      const change = await pool.registerMember({
-        ...member,
-        actor: principal.userId,
-        requestId: requestIdOf(req, principal.userId, bodyKey),
-      });
-      const { status, body: out } = await answer(change, 201);
-      res.status(status).setHeader('Location', `/pool/members/${change.member.id}`).json(out);
-    },
-  );
+  m.mount(C.createMember, async ({ body, principal }, req, res) => {
+    const institution = await pool.institution(body.institutionId);
+    if (!institution) {
+      throw new PoolLookupError('POOL_INSTITUTION_NOT_FOUND', `没有编号为 ${body.institutionId} 的法律服务机构`);
+    }
+    const scope = { agencyCode: institution.agencyCode, institutionId: institution.id };
+    const allowed =
+      mayActOnPool('pool.manage', principal, scope) ||
+      (body.entryRoute === 'recommendation' && mayActOnPool('pool.recommend', principal, scope));
+    if (!allowed) throw forbidden();
+    const { requestId: bodyKey, ...member } = body;
+    const change = await pool.registerMember({
+      ...member,
+      actor: principal.userId,
+      requestId: requestIdOf(req, principal.userId, bodyKey),
+    });
+    const { status, body: out } = await answer(change, 201);
+    res.status(status).setHeader('Location', `/pool/members/${change.member.id}`).json(out);
+  });
 
-  router.get('/members', async (req, res) => {
-    const principal = principalOf(res);
-    if (rolesFor('pool.read', principal).length === 0) throw forbidden();
-    const q = membersQuery.parse(req.query);
+  m.mount(C.listMembers, async ({ query: q, principal }, _req, res) => {
     const scope = poolListScope(principal);
     let filter: { agencyCode?: string; institutionId?: string };
     if (scope.all) filter = { agencyCode: q.agencyCode, institutionId: q.institutionId };
@@ -179,39 +133,46 @@ export function poolRouter(deps: PoolDeps): Router {
     res.json({ members: await pool.listMembers({ ...filter, status: q.status }) });
   });
 
-  router.get('/members/:memberId', ...onMember('pool.read'), async (req, res) => {
-    const found = await pool.memberWithEvents(memberIdOf(req));
+  m.mount(C.readMember, onMember('pool.read'), async ({ params }, _req, res) => {
+    const found = await pool.memberWithEvents(params.memberId);
     if (!found) throw new PoolLookupError('POOL_MEMBER_NOT_FOUND', '法律援助人员库中没有该人员');
     res.json(found);
   });
 
-  /** A staff step on one member (S-2.8): validated body, request id, the change, then the answer. */
-  function step<B extends { requestId?: string }>(
-    path: string,
-    schema: z.ZodType<B>,
-    run: (args: { memberId: string; body: B; actor: string; requestId: string }) => Promise<PoolChange>,
-  ) {
-    router.post(`/members/:memberId/${path}`, actionLimit, ...onMember('pool.manage'), async (req, res) => {
-      const actor = principalOf(res).userId;
-      const body = schema.parse(req.body ?? {});
-      const requestId = requestIdOf(req, actor, body.requestId);
-      const { status, body: out } = await answer(await run({ memberId: memberIdOf(req), body, actor, requestId }));
-      res.status(status).json(out);
-    });
-  }
+  /** A staff step on one member (S-2.8): who acts and the request id (header or body), for the change. */
+  const stepArgs = (memberId: string, principal: Principal, req: Request, bodyKey: string | undefined) => ({
+    memberId,
+    actor: principal.userId,
+    requestId: requestIdOf(req, principal.userId, bodyKey),
+  });
+  const send = async (res: Response, change: PoolChange) => {
+    const { status, body } = await answer(change);
+    res.status(status).json(body);
+  };
+  const manage = onMember('pool.manage');
 
-  step('confirmation', confirmMemberBody, ({ body, ...args }) => pool.confirmMember({ ...args, reason: body.reason }));
-  step('removal', removalBody, ({ body, ...args }) =>
-    pool.removeMember({
+  m.mount(C.confirm, manage, async ({ params, body, principal }, req, res) => {
+    const args = stepArgs(params.memberId, principal, req, body.requestId);
+    await send(res, await pool.confirmMember({ ...args, reason: body.reason }));
+  });
+  m.mount(C.remove, manage, async ({ params, body, principal }, req, res) => {
+    const args = stepArgs(params.memberId, principal, req, body.requestId);
+    const change = await pool.removeMember({
       ...args,
       removalKind: body.kind,
       reason: body.reason,
       applicationNo: body.applicationNo,
       score: body.score,
       impactUntil: body.impactUntil,
-    }),
-  );
-  step('re-review', poolStepBody, ({ body, ...args }) => pool.recordReReview({ ...args, reason: body.reason }));
-  step('training', poolStepBody, ({ body, ...args }) => pool.recordTraining({ ...args, reason: body.reason }));
-  return router;
+    });
+    await send(res, change);
+  });
+  m.mount(C.reReview, manage, async ({ params, body, principal }, req, res) => {
+    const args = stepArgs(params.memberId, principal, req, body.requestId);
+    await send(res, await pool.recordReReview({ ...args, reason: body.reason }));
+  });
+  m.mount(C.training, manage, async ({ params, body, principal }, req, res) => {
+    const args = stepArgs(params.memberId, principal, req, body.requestId);
+    await send(res, await pool.recordTraining({ ...args, reason: body.reason }));
+  });
 }

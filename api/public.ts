@@ -3,36 +3,27 @@
  * receipt. Rate-limited per client address; a wrong code and an unknown number get the same answer, so numbers
  * cannot be probed. Shows stage, what is still owed and by when, and the notices sent: no personal data.
  */
-import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { STAGES } from '../domain/stages';
 import { cstDateOf, formatCst } from '../domain/time';
 import type { PrismaClient } from '../prisma/generated/client';
-import { audit, type AuditSink } from './auth/middleware';
-import { ApiError } from './errors';
-import { perMinute } from './limits';
-import { z } from 'zod';
-import { AGENCY_CODES } from '../domain/agencies';
 import { rotationOrder, type PoolMember } from '../domain/rotation';
+import { publicRoutes } from './contract/public';
+import { ApiError } from './errors';
 import { currentCstYear, publishedResults } from './finance';
-import { resultsParams, resultsQuery, statusLookupBody } from './schemas';
-
-const rotationParams = z.object({ agencyCode: z.enum(AGENCY_CODES) });
+import type { Mounter } from './mount';
 import { statusCodeMatches } from './status-code';
 
 export interface PublicDeps {
   prisma: PrismaClient;
   temporal: Client;
   statusCodeSecret: string;
-  auditSink: AuditSink;
-  onAuditError: (err: unknown) => void;
-  lookupsPerMinute: number;
 }
 
-export function publicRouter(deps: PublicDeps): Router {
-  const router = Router();
+export function mountPublic(m: Mounter, deps: PublicDeps): void {
+  const C = publicRoutes;
 
   /** The notices sent to the applicant (in-app inbox); cases from before the outbox show their stage notes. */
   async function noticesFor(
@@ -49,72 +40,60 @@ export function publicRouter(deps: PublicDeps): Router {
       .map((e) => ({ at: formatCst(e.enteredAt), stageLabel: STAGES[e.stage], text: e.note }));
   }
 
-  router.post(
-    '/applications/status',
-    perMinute(deps.lookupsPerMinute),
-    audit(
-      deps.auditSink,
-      deps.onAuditError,
-      'public.statusLookup',
-      'application',
-      (_req, res) => res.locals.applicationNo,
-    ),
-    async (req, res) => {
-      const { applicationNo, code } = statusLookupBody.parse(req.body);
-      const app = await deps.prisma.application.findUnique({
-        where: { applicationNo },
-        include: { stageEvents: { orderBy: { seq: 'asc' } } },
-      });
-      if (!app || !statusCodeMatches(deps.statusCodeSecret, applicationNo, code)) {
-        throw new ApiError(404, 'STATUS_NOT_FOUND', '申请编号或查询码不正确');
-      }
-      res.locals.applicationNo = applicationNo;
-      const owes =
-        app.stage === 'awaiting_materials' && app.correctionDueAt
-          ? {
-              materials: app.materialsMissing.map((c) => MATERIALS[c as MaterialCode] ?? c),
-              dueAt: app.correctionDueAt,
-              lastDay: cstDateOf(new Date(app.correctionDueAt.getTime() - 1)),
-              message: `请于 ${cstDateOf(new Date(app.correctionDueAt.getTime() - 1))}（含当日）前补齐上述材料，逾期视为撤回申请。`,
-            }
-          : null;
-      // Issue 8: what the case waits on now and from whom (by role, never by person), with the due time.
-      const open = await deps.prisma.obligation.findMany({
-        where: { applicationNo, resolvedAt: null },
-        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-      });
-      const waitingOn = open.map((o) => {
-        const yours = o.ownerRole === 'applicant';
-        const label = OBLIGATION_KINDS[o.kind as ObligationKind] ?? o.kind;
-        const who = yours ? '您' : (OWNER_ROLES[o.ownerRole as OwnerRole] ?? o.ownerRole);
-        const due = o.dueAt ? `，期限 ${formatCst(o.dueAt)}` : '';
-        return {
-          kind: o.kind,
-          label,
-          owner: who,
-          yours,
-          since: formatCst(o.since),
-          dueAt: o.dueAt,
-          ruleId: o.ruleId,
-          text: `等待${who}${label}${due}（${o.ruleId}）`,
-        };
-      });
-      res.json({
-        applicationNo,
-        stage: app.stage,
-        stageLabel: STAGES[app.stage],
-        since: formatCst(app.stageEnteredAt),
-        owes,
-        waitingOn,
-        closedReason: app.closedReason,
-        notices: await noticesFor(applicationNo, app.stageEvents),
-      });
-    },
-  );
+  m.mount(C.statusLookup, async ({ body }, _req, res) => {
+    const { applicationNo, code } = body;
+    const app = await deps.prisma.application.findUnique({
+      where: { applicationNo },
+      include: { stageEvents: { orderBy: { seq: 'asc' } } },
+    });
+    if (!app || !statusCodeMatches(deps.statusCodeSecret, applicationNo, code)) {
+      throw new ApiError(404, 'STATUS_NOT_FOUND', '申请编号或查询码不正确');
+    }
+    res.locals.applicationNo = applicationNo;
+    const owes =
+      app.stage === 'awaiting_materials' && app.correctionDueAt
+        ? {
+            materials: app.materialsMissing.map((c) => MATERIALS[c as MaterialCode] ?? c),
+            dueAt: app.correctionDueAt,
+            lastDay: cstDateOf(new Date(app.correctionDueAt.getTime() - 1)),
+            message: `请于 ${cstDateOf(new Date(app.correctionDueAt.getTime() - 1))}（含当日）前补齐上述材料，逾期视为撤回申请。`,
+          }
+        : null;
+    // Issue 8: what the case waits on now and from whom (by role, never by person), with the due time.
+    const open = await deps.prisma.obligation.findMany({
+      where: { applicationNo, resolvedAt: null },
+      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+    });
+    const waitingOn = open.map((o) => {
+      const yours = o.ownerRole === 'applicant';
+      const label = OBLIGATION_KINDS[o.kind as ObligationKind] ?? o.kind;
+      const who = yours ? '您' : (OWNER_ROLES[o.ownerRole as OwnerRole] ?? o.ownerRole);
+      const due = o.dueAt ? `，期限 ${formatCst(o.dueAt)}` : '';
+      return {
+        kind: o.kind,
+        label,
+        owner: who,
+        yours,
+        since: formatCst(o.since),
+        dueAt: o.dueAt,
+        ruleId: o.ruleId,
+        text: `等待${who}${label}${due}（${o.ruleId}）`,
+      };
+    });
+    res.json({
+      applicationNo,
+      stage: app.stage,
+      stageLabel: STAGES[app.stage],
+      since: formatCst(app.stageEnteredAt),
+      owes,
+      waitingOn,
+      closedReason: app.closedReason,
+      notices: await noticesFor(applicationNo, app.stageEvents),
+    });
+  });
   // S-2.9: the rotation order and its ledger are public to institutions, so any firm can check the rotation was fair.
   // Staff ids and institution ids only; no case details beyond the application number.
-  router.get('/rotation/:agencyCode', perMinute(deps.lookupsPerMinute), async (req, res) => {
-    const { agencyCode } = rotationParams.parse(req.params);
+  m.mount(C.rotation, async ({ params: { agencyCode } }, _req, res) => {
     const institutions = await deps.prisma.poolInstitution.findMany({
       where: { agencyCode },
       orderBy: { listOrder: 'asc' },
@@ -159,11 +138,7 @@ export function publicRouter(deps: PublicDeps): Router {
 
   // S-4.6, L-15: quality results and the subsidies paid are published: counts per tier, and per institution and member
   // (ids only, no names, no case numbers) cases by tier and payout totals.
-  router.get('/results/:agencyCode', perMinute(deps.lookupsPerMinute), async (req, res) => {
-    const { agencyCode } = resultsParams.parse(req.params);
-    const { year } = resultsQuery.parse(req.query);
+  m.mount(C.results, async ({ params: { agencyCode }, query: { year } }, _req, res) => {
     res.json(await publishedResults(deps.prisma, agencyCode, year ?? currentCstYear()));
   });
-
-  return router;
 }

@@ -10,13 +10,8 @@ import { CASE_STAGES, type CaseStage } from '../domain/stages';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { z } from 'zod';
 import { AGENCY_CODES, APPLICATION_NO_PATTERN } from '../domain/agencies';
-import {
-  CHANNELS,
-  L9_GROUNDS,
-  VERIFICATION_ROUTES,
-  type L9Ground,
-  type VerificationRoute,
-} from '../domain/definitions';
+import { CHANNELS } from '../domain/channels';
+import { L9_GROUNDS, VERIFICATION_ROUTES, type L9Ground, type VerificationRoute } from '../domain/grounds';
 import {
   NO_TEST_GROUNDS,
   SUPPORTING_DOCUMENTS,

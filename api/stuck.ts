@@ -4,23 +4,20 @@
  * data error, owed by technical support), and the SLA and workload figures managers steer by. Read-only, audited, no
  * personal data (application numbers, codes, ids of institutions and members only).
  */
-import { Router, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import { STAGES, type Stage } from '../domain/stages';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { TIERS, type Tier } from '../domain/quality';
 import { cstDateOf, startOfCstDay } from '../domain/time';
 import { Prisma, type PrismaClient } from '../prisma/generated/client';
-import { obligationScope, rolesFor, type ObligationScope } from './auth/access';
-import { audit, principalOf, type AuditSink } from './auth/middleware';
+import { obligationScope, type ObligationScope, type Principal } from './auth/access';
+import { stuckRoutes } from './contract/stuck';
 import { ApiError } from './errors';
-import { slaQuery, stuckCountsQuery, stuckQuery, workloadQuery } from './schemas';
+import type { Mounter } from './mount';
+import type { stuckQuery } from './schemas';
 
 export interface StuckDeps {
   prisma: PrismaClient;
-  authenticate: RequestHandler;
-  auditSink: AuditSink;
-  onAuditError: (err: unknown) => void;
   /** The clock "overdue" is measured against (the system clock; a test server's clock in tests). */
   now: () => Promise<Date>;
 }
@@ -130,45 +127,35 @@ function period(now: Date, from?: string, to?: string): { from: string; to: stri
 
 const share = (total: number, met: number) => ({ total, met, share: total === 0 ? null : met / total });
 
-export function stuckRouter(deps: StuckDeps): Router {
-  const router = Router();
+/** /cases/stuck and /figures (issue 8). */
+export function mountStuck(m: Mounter, deps: StuckDeps): void {
+  const C = stuckRoutes;
   const db = deps.prisma;
-  router.use(deps.authenticate);
-
-  const scopeOf = (res: Response, action: 'cases.stuck' | 'figures.read') => {
-    const principal = principalOf(res);
-    if (rolesFor(action, principal).length === 0) throw forbidden();
-    return obligationScope(action, principal);
-  };
 
   // Stuck cases: overdue first (most overdue at the top), then by due time; open-ended obligations last. Cases that
   // need attention (case_attention) are merged in: each side is read in order up to the page's end, then merged.
-  router.get(
-    '/stuck',
-    audit(deps.auditSink, deps.onAuditError, 'cases.stuck', 'obligation', () => undefined),
-    async (req, res) => {
-      const q = stuckQuery.parse(req.query);
-      const scope = scopeOf(res, 'cases.stuck');
-      const where = [Prisma.sql`o.resolved_at IS NULL`, scopeCondition(scope, q.agencyCode)];
-      const now = await deps.now();
-      if (q.view === 'overdue') where.push(Prisma.sql`o.due_at <= ${now}`);
-      if (q.view === 'due_soon')
-        where.push(Prisma.sql`o.due_at > ${now} AND o.due_at <= ${new Date(now.getTime() + q.withinHours * HOUR)}`);
-      if (q.view === 'waiting')
-        where.push(Prisma.sql`a.stage_entered_at <= ${new Date(now.getTime() - q.olderThanDays * DAY)}`);
-      if (q.stage) where.push(Prisma.sql`a.stage::text = ${q.stage}`);
-      if (q.channel) where.push(Prisma.sql`a.channel::text = ${q.channel}`);
-      if (q.kind) where.push(Prisma.sql`o.kind = ${q.kind}`);
-      if (q.ownerRole) where.push(Prisma.sql`o.owner_role = ${q.ownerRole}`);
-      if (q.ownerId) where.push(Prisma.sql`o.owner_id = ${q.ownerId}`);
-      // `@>` (not `= ANY`) so the GIN indexes on the arrays serve the filter.
-      if (q.institutionId) where.push(Prisma.sql`a.assigned_institution_ids @> ARRAY[${q.institutionId}]::text[]`);
-      if (q.memberId) where.push(Prisma.sql`a.assigned_member_ids @> ARRAY[${q.memberId}]::text[]`);
-      const filter = Prisma.join(where, ' AND ');
-      const attention = attentionCondition(scope, q, now);
-      const upTo = q.offset + q.limit;
-      const [rows, [count]] = await Promise.all([
-        db.$queryRaw<StuckRow[]>`
+  m.mount(C.stuck, async ({ query: q, principal }, _req, res) => {
+    const scope = obligationScope('cases.stuck', principal);
+    const where = [Prisma.sql`o.resolved_at IS NULL`, scopeCondition(scope, q.agencyCode)];
+    const now = await deps.now();
+    if (q.view === 'overdue') where.push(Prisma.sql`o.due_at <= ${now}`);
+    if (q.view === 'due_soon')
+      where.push(Prisma.sql`o.due_at > ${now} AND o.due_at <= ${new Date(now.getTime() + q.withinHours * HOUR)}`);
+    if (q.view === 'waiting')
+      where.push(Prisma.sql`a.stage_entered_at <= ${new Date(now.getTime() - q.olderThanDays * DAY)}`);
+    if (q.stage) where.push(Prisma.sql`a.stage::text = ${q.stage}`);
+    if (q.channel) where.push(Prisma.sql`a.channel::text = ${q.channel}`);
+    if (q.kind) where.push(Prisma.sql`o.kind = ${q.kind}`);
+    if (q.ownerRole) where.push(Prisma.sql`o.owner_role = ${q.ownerRole}`);
+    if (q.ownerId) where.push(Prisma.sql`o.owner_id = ${q.ownerId}`);
+    // `@>` (not `= ANY`) so the GIN indexes on the arrays serve the filter.
+    if (q.institutionId) where.push(Prisma.sql`a.assigned_institution_ids @> ARRAY[${q.institutionId}]::text[]`);
+    if (q.memberId) where.push(Prisma.sql`a.assigned_member_ids @> ARRAY[${q.memberId}]::text[]`);
+    const filter = Prisma.join(where, ' AND ');
+    const attention = attentionCondition(scope, q, now);
+    const upTo = q.offset + q.limit;
+    const [rows, [count]] = await Promise.all([
+      db.$queryRaw<StuckRow[]>`
           (SELECT o.id, o.application_no, a.agency_code, a.channel::text AS channel, a.stage::text AS stage,
                   a.stage_entered_at, o.kind, o.owner_role, o.owner_id, o.since, o.due_at, o.rule_id,
                   NULL::text AS case_kind, NULL::text AS workflow_id, NULL::text AS activity
@@ -186,68 +173,61 @@ export function stuckRouter(deps: StuckDeps): Router {
            LIMIT ${upTo})
           ORDER BY due_at ASC NULLS LAST, since ASC, id ASC NULLS LAST, workflow_id ASC
           LIMIT ${q.limit} OFFSET ${q.offset}`,
-        db.$queryRaw<Array<{ total: bigint }>>`
+      db.$queryRaw<Array<{ total: bigint }>>`
           SELECT (SELECT count(*) FROM obligation o JOIN application a ON a.application_no = o.application_no
                   WHERE ${filter})
                + (SELECT count(*) FROM ${ATTENTION_FROM} WHERE ${attention}) AS total`,
-      ]);
-      res.json({
-        total: Number(count!.total),
-        asOf: now.toISOString(),
-        items: rows.map((r) => {
-          const overdueMs = r.due_at ? now.getTime() - r.due_at.getTime() : -1;
-          const item = {
-            applicationNo: r.application_no,
-            agencyCode: r.agency_code,
-            channel: r.channel,
-            stage: r.stage,
-            stageLabel: r.stage ? STAGES[r.stage] : null,
-            stageSince: r.stage_entered_at ? r.stage_entered_at.toISOString() : null,
-            kind: r.kind,
-            kindLabel: OBLIGATION_KINDS[r.kind] ?? r.kind,
-            ownerRole: r.owner_role,
-            ownerRoleLabel: OWNER_ROLES[r.owner_role] ?? r.owner_role,
-            ownerId: r.owner_id,
-            since: r.since.toISOString(),
-            dueAt: r.due_at ? r.due_at.toISOString() : null,
-            ruleId: r.rule_id,
-            overdue: overdueMs >= 0,
-            overdueMinutes: overdueMs >= 0 ? Math.floor(overdueMs / 60_000) : 0,
-            waitingDays: Math.floor((now.getTime() - (r.stage_entered_at ?? r.since).getTime()) / DAY),
-            timelineUrl:
-              r.case_kind === 'hotline'
-                ? `/hotline/calls/${r.application_no}`
-                : `/applications/${r.application_no}/timeline`,
-          };
-          if (r.case_kind === null) return item;
-          // A case that needs attention: which workflow waits at which write, and the SQLSTATE (as its rule).
-          return {
-            ...item,
-            caseKind: r.case_kind,
-            workflowId: r.workflow_id,
-            activity: r.activity,
-            sqlstate: r.rule_id,
-            resolveUrl: `/operations/attention/${r.workflow_id}/resolve`,
-          };
-        }),
-      });
-    },
-  );
+    ]);
+    res.json({
+      total: Number(count!.total),
+      asOf: now.toISOString(),
+      items: rows.map((r) => {
+        const overdueMs = r.due_at ? now.getTime() - r.due_at.getTime() : -1;
+        const item = {
+          applicationNo: r.application_no,
+          agencyCode: r.agency_code,
+          channel: r.channel,
+          stage: r.stage,
+          stageLabel: r.stage ? STAGES[r.stage] : null,
+          stageSince: r.stage_entered_at ? r.stage_entered_at.toISOString() : null,
+          kind: r.kind,
+          kindLabel: OBLIGATION_KINDS[r.kind] ?? r.kind,
+          ownerRole: r.owner_role,
+          ownerRoleLabel: OWNER_ROLES[r.owner_role] ?? r.owner_role,
+          ownerId: r.owner_id,
+          since: r.since.toISOString(),
+          dueAt: r.due_at ? r.due_at.toISOString() : null,
+          ruleId: r.rule_id,
+          overdue: overdueMs >= 0,
+          overdueMinutes: overdueMs >= 0 ? Math.floor(overdueMs / 60_000) : 0,
+          waitingDays: Math.floor((now.getTime() - (r.stage_entered_at ?? r.since).getTime()) / DAY),
+          timelineUrl:
+            r.case_kind === 'hotline'
+              ? `/hotline/calls/${r.application_no}`
+              : `/applications/${r.application_no}/timeline`,
+        };
+        if (r.case_kind === null) return item;
+        // A case that needs attention: which workflow waits at which write, and the SQLSTATE (as its rule).
+        return {
+          ...item,
+          caseKind: r.case_kind,
+          workflowId: r.workflow_id,
+          activity: r.activity,
+          sqlstate: r.rule_id,
+          resolveUrl: `/operations/attention/${r.workflow_id}/resolve`,
+        };
+      }),
+    });
+  });
 
   // Counts of cases waiting, and of cases with something overdue, by stage and by agency. A case that needs attention
   // counts (as overdue) by its agency, and by its stage where it has an application row.
-  router.get(
-    '/stuck/counts',
-    audit(deps.auditSink, deps.onAuditError, 'cases.stuck', 'obligation', () => undefined),
-    async (req, res) => {
-      const q = stuckCountsQuery.parse(req.query);
-      const scopeAll = scopeOf(res, 'cases.stuck');
-      const scope = scopeCondition(scopeAll, q.agencyCode);
-      const attention = scopeCondition(scopeAll, q.agencyCode, ATTENTION_COLUMNS);
-      const now = await deps.now();
-      const grouped = (column: 'stage' | 'agency') => db.$queryRaw<
-        Array<{ key: string; open: bigint; overdue: bigint }>
-      >`
+  m.mount(C.stuckCounts, async ({ query: q, principal }, _req, res) => {
+    const scopeAll = obligationScope('cases.stuck', principal);
+    const scope = scopeCondition(scopeAll, q.agencyCode);
+    const attention = scopeCondition(scopeAll, q.agencyCode, ATTENTION_COLUMNS);
+    const now = await deps.now();
+    const grouped = (column: 'stage' | 'agency') => db.$queryRaw<Array<{ key: string; open: bigint; overdue: bigint }>>`
         SELECT ${Prisma.raw(`b.${column}`)} AS key, count(DISTINCT b.case_key) AS open,
                count(DISTINCT b.case_key) FILTER (WHERE b.due_at <= ${now}) AS overdue
         FROM (
@@ -262,59 +242,38 @@ export function stuckRouter(deps: StuckDeps): Router {
         ) b
         WHERE ${Prisma.raw(`b.${column}`)} IS NOT NULL
         GROUP BY 1 ORDER BY 1`;
-      const [byStage, byAgency] = await Promise.all([grouped('stage'), grouped('agency')]);
-      res.json({
-        asOf: now.toISOString(),
-        byStage: byStage.map((r) => ({
-          stage: r.key,
-          stageLabel: STAGES[r.key as Stage],
-          open: Number(r.open),
-          overdue: Number(r.overdue),
-        })),
-        byAgency: byAgency.map((r) => ({ agencyCode: r.key, open: Number(r.open), overdue: Number(r.overdue) })),
-      });
-    },
-  );
+    const [byStage, byAgency] = await Promise.all([grouped('stage'), grouped('agency')]);
+    res.json({
+      asOf: now.toISOString(),
+      byStage: byStage.map((r) => ({
+        stage: r.key,
+        stageLabel: STAGES[r.key as Stage],
+        open: Number(r.open),
+        overdue: Number(r.overdue),
+      })),
+      byAgency: byAgency.map((r) => ({ agencyCode: r.key, open: Number(r.open), overdue: Number(r.overdue) })),
+    });
+  });
 
-  return router;
-}
-
-/** Figures per agency and period, and each member's load (issue 8). */
-export function figuresRouter(deps: StuckDeps): Router {
-  const router = Router();
-  router.use(deps.authenticate);
-
-  const agencyOf = (res: Response, requested: string | undefined): string | undefined => {
-    const principal = principalOf(res);
-    if (rolesFor('figures.read', principal).length === 0) throw forbidden();
+  // Figures per agency and period, and each member's load.
+  const agencyOf = (principal: Principal, requested: string | undefined): string | undefined => {
     const scope = obligationScope('figures.read', principal);
     if (scope.all) return requested;
     if (!scope.agency || (requested && requested !== scope.agency)) throw forbidden();
     return scope.agency;
   };
 
-  router.get(
-    '/sla',
-    audit(deps.auditSink, deps.onAuditError, 'figures.read', 'figures', () => undefined),
-    async (req, res) => {
-      const q = slaQuery.parse(req.query);
-      const agency = agencyOf(res, q.agencyCode);
-      const now = await deps.now();
-      const p = period(now, q.from, q.to);
-      res.json({ from: p.from, to: p.to, agencies: await slaFigures(deps.prisma, p.start, p.end, now, agency) });
-    },
-  );
+  m.mount(C.sla, async ({ query: q, principal }, _req, res) => {
+    const agency = agencyOf(principal, q.agencyCode);
+    const now = await deps.now();
+    const p = period(now, q.from, q.to);
+    res.json({ from: p.from, to: p.to, agencies: await slaFigures(deps.prisma, p.start, p.end, now, agency) });
+  });
 
-  router.get(
-    '/workload',
-    audit(deps.auditSink, deps.onAuditError, 'figures.read', 'figures', () => undefined),
-    async (req, res) => {
-      const q = workloadQuery.parse(req.query);
-      const agency = agencyOf(res, q.agencyCode);
-      res.json({ members: await workload(deps.prisma, await deps.now(), agency) });
-    },
-  );
-  return router;
+  m.mount(C.workload, async ({ query: q, principal }, _req, res) => {
+    const agency = agencyOf(principal, q.agencyCode);
+    res.json({ members: await workload(deps.prisma, await deps.now(), agency) });
+  });
 }
 
 export interface AgencySla {

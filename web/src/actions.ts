@@ -1,20 +1,24 @@
 /**
- * Every action the API offers on a case, as a form. `roles` mirrors api/auth/access.ts so each person sees the
- * forms meant for them; the API still decides (and its Chinese message is shown when it refuses).
+ * Every action the API offers on a case, as a form. Each form's path and roles come from the API's own route
+ * declaration (api/contract) and permission table (api/auth/access.ts), so each person sees exactly the forms the
+ * API allows them; the API still decides per case (and its Chinese message is shown when it refuses).
  */
-import type { Role } from '../../api/auth/access';
+import { ACCESS, ROLE_NAMES, type Role } from '../../api/auth/access';
+import { CONTRACT, pathOf, type RouteSpec } from '../../api/contract';
 import { FORWARD_TARGETS } from '../../domain/village';
 import { CASE_STAGE_LABELS, L9_GROUND_LABELS, MATERIALS, VERIFICATION_ROUTE_LABELS } from './labels';
-import type { ActionSpec } from './ui';
+import type { ActionSpec } from './forms';
 
 export interface CaseAction extends ActionSpec {
-  roles: Role[];
+  /** The roles the permission table allows for the route's action. */
+  roles: readonly Role[];
   /** Stages in which the form is offered (all when absent). */
   stages?: string[];
   group: 'intake' | 'review' | 'assignment' | 'performance' | 'evaluation';
 }
 
-const STAFF: Role[] = ['agency_staff', 'agency_head'];
+type Values = Record<string, string>;
+
 const lines = (v: string | undefined) =>
   (v ?? '')
     .split(/[\n，,、]/)
@@ -22,15 +26,25 @@ const lines = (v: string | undefined) =>
     .filter(Boolean);
 
 export function caseActions(no: string): CaseAction[] {
-  const a = `/applications/${no}`;
+  /**
+   * A form's path and roles from its route: the case's number fills `:applicationNo`, `extra` the route's other
+   * parameters from the form's values (a task id); the roles are the permission table's for the route's action
+   * (everyone for a public route).
+   */
+  const at = (
+    spec: Pick<RouteSpec, 'path' | 'access'>,
+    extra?: (v: Values) => Record<string, string>,
+  ): Pick<CaseAction, 'path' | 'roles'> => ({
+    path: extra ? (v) => pathOf(spec, { applicationNo: no, ...extra(v) }) : pathOf(spec, { applicationNo: no }),
+    roles: spec.access === 'public' ? ROLE_NAMES : ACCESS[spec.access],
+  });
   return [
     {
       id: 'materials',
       group: 'intake',
       title: '登记补正材料',
       rule: 'S-3.2',
-      path: `${a}/materials`,
-      roles: ['applicant', 'village_agent', 'village_advisor', 'lawyer', ...STAFF],
+      ...at(CONTRACT.applications.supplyMaterials),
       stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [{ name: 'items', label: '已收到的材料', kind: 'multi', options: MATERIALS }],
       idempotent: true,
@@ -40,8 +54,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'intake',
       title: '延长补正期限（一次）',
       rule: 'S-3.2',
-      path: `${a}/correction-deadline/extension`,
-      roles: STAFF,
+      ...at(CONTRACT.applications.extendDeadline),
       stages: ['awaiting_materials'],
       fields: [
         { name: 'days', label: '延长日数', kind: 'number' },
@@ -53,8 +66,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'intake',
       title: '纸质材料转交',
       rule: 'S-2.2',
-      path: `${a}/paper-forwardings`,
-      roles: ['village_agent', 'village_advisor', ...STAFF],
+      ...at(CONTRACT.village.forwardPaper),
       fields: [
         { name: 'forwardedTo', label: '转交至', kind: 'select', options: FORWARD_TARGETS },
         { name: 'items', label: '转交的材料', kind: 'multi', options: MATERIALS },
@@ -66,8 +78,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'intake',
       title: '确认收到纸质材料',
       rule: 'S-2.2',
-      path: (v) => `${a}/paper-forwardings/${encodeURIComponent(v.id ?? '')}/receipt`,
-      roles: STAFF,
+      ...at(CONTRACT.village.receivePaper, (v) => ({ id: v.id ?? '' })),
       fields: [{ name: 'id', label: '转交记录编号' }],
       body: () => ({}),
     },
@@ -76,8 +87,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'review',
       title: '发起经济状况核查',
       rule: 'S-3.1',
-      path: `${a}/verification/tasks`,
-      roles: STAFF,
+      ...at(CONTRACT.applications.requestVerification),
       stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [
         { name: 'route', label: '核查方式', kind: 'select', options: VERIFICATION_ROUTE_LABELS },
@@ -89,8 +99,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'review',
       title: '登记核查结果',
       rule: 'S-3.1',
-      path: (v) => `${a}/verification/tasks/${encodeURIComponent(v.taskId ?? '')}/result`,
-      roles: [...STAFF, 'village_agent', 'village_advisor'],
+      ...at(CONTRACT.applications.reportVerification, (v) => ({ taskId: v.taskId ?? '' })),
       stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [
         { name: 'taskId', label: '核查任务编号', placeholder: '如 field_check-1' },
@@ -109,8 +118,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'review',
       title: '核查结论',
       rule: 'S-3.1',
-      path: `${a}/verification/settle`,
-      roles: STAFF,
+      ...at(CONTRACT.applications.settleVerification),
       stages: ['received', 'awaiting_materials', 'under_review'],
       fields: [
         { name: 'basis', label: '依据', kind: 'select', options: { no_doubt: '无疑义，采信承诺', inference: '推定' } },
@@ -122,8 +130,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'review',
       title: '作出决定（给予/不予法律援助）',
       rule: 'L-1',
-      path: `${a}/decision`,
-      roles: ['agency_head'],
+      ...at(CONTRACT.applications.decide),
       stages: ['under_review', 'awaiting_materials', 'received'],
       fields: [
         { name: 'decision', label: '决定', kind: 'select', options: { grant: '给予法律援助', refuse: '不予法律援助' } },
@@ -136,8 +143,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'review',
       title: '终止法律援助',
       rule: 'L-9',
-      path: `${a}/termination`,
-      roles: ['agency_head'],
+      ...at(CONTRACT.applications.terminate),
       stages: ['under_review', 'granted', 'assigning', 'assigned', 'performing'],
       fields: [
         { name: 'ground', label: '终止情形', kind: 'select', options: L9_GROUND_LABELS },
@@ -149,8 +155,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'review',
       title: '登记异议',
       rule: 'L-10',
-      path: `${a}/objection`,
-      roles: ['applicant', ...STAFF],
+      ...at(CONTRACT.applications.object),
       stages: ['refused', 'terminated'],
       fields: [{ name: 'reason', label: '异议理由', kind: 'textarea' }],
     },
@@ -159,8 +164,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'review',
       title: '异议审查决定',
       rule: 'L-10',
-      path: `${a}/objection/decision`,
-      roles: ['justice_bureau'],
+      ...at(CONTRACT.applications.decideObjection),
       stages: ['objection_review'],
       fields: [
         { name: 'outcome', label: '结果', kind: 'select', options: { upheld: '维持', corrected: '责令改正' } },
@@ -172,8 +176,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'assignment',
       title: '指派',
       rule: 'S-2.9',
-      path: `${a}/assignment`,
-      roles: STAFF,
+      ...at(CONTRACT.applications.assign),
       stages: ['assigning', 'granted'],
       fields: [
         {
@@ -202,8 +205,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'assignment',
       title: '确认承办人员',
       rule: 'S-2.10',
-      path: `${a}/assignment/confirmation`,
-      roles: ['institution', ...STAFF],
+      ...at(CONTRACT.applications.confirmMember),
       stages: ['assigning'],
       fields: [
         { name: 'ledgerSeq', label: '轮流记录序号', kind: 'number' },
@@ -216,8 +218,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'assignment',
       title: '报告利益冲突',
       rule: 'S-2.10',
-      path: `${a}/assignment/conflict`,
-      roles: ['lawyer', 'institution', ...STAFF],
+      ...at(CONTRACT.applications.reportConflict),
       stages: ['assigning', 'assigned', 'performing'],
       fields: [
         { name: 'memberId', label: '人员编号' },
@@ -230,8 +231,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'assignment',
       title: '更换承办人员',
       rule: 'L-11',
-      path: `${a}/assignment/replacement`,
-      roles: STAFF,
+      ...at(CONTRACT.applications.replaceMember),
       stages: ['assigned', 'performing'],
       fields: [
         { name: 'memberId', label: '被更换人员编号' },
@@ -243,8 +243,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'performance',
       title: '签订委托协议',
       rule: 'L-6',
-      path: `${a}/performance/engagement`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.recordEngagement),
       stages: ['assigned'],
       fields: [{ name: 'signedOn', label: '签订日期', kind: 'date' }],
     },
@@ -253,8 +252,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'performance',
       title: '登记签约延误原因',
       rule: 'L-6',
-      path: `${a}/performance/engagement-delay`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.recordEngagementDelay),
       stages: ['assigned'],
       fields: [
         {
@@ -270,8 +268,7 @@ export function caseActions(no: string): CaseAction[] {
       id: 'progress',
       group: 'performance',
       title: '办案进展',
-      path: `${a}/performance/progress`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.reportProgress),
       stages: ['performing'],
       fields: [{ name: 'note', label: '进展', kind: 'textarea' }],
     },
@@ -280,8 +277,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'performance',
       title: '诉讼阶段变更',
       rule: 'S-2.9(b)',
-      path: `${a}/performance/stage`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.changeCaseStage),
       stages: ['performing'],
       fields: [
         { name: 'to', label: '新阶段', kind: 'select', options: CASE_STAGE_LABELS },
@@ -293,8 +289,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'performance',
       title: '报告终止情形',
       rule: 'L-9',
-      path: `${a}/performance/termination-ground`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.reportTerminationGround),
       stages: ['performing', 'assigned'],
       fields: [
         { name: 'ground', label: '情形', kind: 'select', options: L9_GROUND_LABELS },
@@ -306,8 +301,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'performance',
       title: '案件办结日期',
       rule: 'L-12',
-      path: `${a}/performance/matter-ended`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.reportMatterEnded),
       stages: ['performing'],
       fields: [{ name: 'endedOn', label: '办结日期', kind: 'date' }],
     },
@@ -316,8 +310,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'performance',
       title: '提交结案材料',
       rule: 'L-12',
-      path: `${a}/performance/case-file`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.submitCaseFile),
       stages: ['performing'],
       fields: [
         { name: 'documents', label: '结案文书（每行一份）', kind: 'textarea' },
@@ -335,8 +328,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'performance',
       title: '质量管理员审查结案材料',
       rule: 'S-4.3',
-      path: `${a}/performance/case-file/review`,
-      roles: ['quality_manager'],
+      ...at(CONTRACT.performance.reviewCaseFile),
       stages: ['file_review'],
       fields: [
         { name: 'approved', label: '审查结果', kind: 'select', options: { true: '通过，上传援助机构', false: '退回' } },
@@ -352,8 +344,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'evaluation',
       title: '指定评估人员',
       rule: 'S-4.4',
-      path: `${a}/evaluation/evaluator`,
-      roles: STAFF,
+      ...at(CONTRACT.performance.assignEvaluator),
       stages: ['evaluating'],
       fields: [
         { name: 'evaluatorId', label: '评估人员编号' },
@@ -365,8 +356,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'evaluation',
       title: '认定特殊案件（不评估）',
       rule: 'S-4.4',
-      path: `${a}/evaluation/special`,
-      roles: ['agency_head'],
+      ...at(CONTRACT.performance.markSpecial),
       stages: ['evaluating'],
       fields: [{ name: 'reason', label: '理由', kind: 'textarea' }],
     },
@@ -375,8 +365,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'evaluation',
       title: '专家复核',
       rule: 'S-4.4',
-      path: `${a}/evaluation/expert-review`,
-      roles: ['expert'],
+      ...at(CONTRACT.performance.expertReview),
       stages: ['evaluating'],
       fields: [
         { name: 'score', label: '复核分数', kind: 'number' },
@@ -388,8 +377,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'evaluation',
       title: '对评估结果提出异议',
       rule: 'S-4.4',
-      path: `${a}/evaluation/objection`,
-      roles: ['lawyer', ...STAFF],
+      ...at(CONTRACT.performance.objectToScore),
       stages: ['evaluating'],
       fields: [{ name: 'reason', label: '理由', kind: 'textarea' }],
     },
@@ -398,8 +386,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'evaluation',
       title: '异议复核',
       rule: 'S-4.4',
-      path: `${a}/evaluation/objection/decision`,
-      roles: ['city_centre'],
+      ...at(CONTRACT.performance.decideScoreObjection),
       stages: ['evaluating', 'closed'],
       fields: [
         { name: 'score', label: '分数', kind: 'number' },
@@ -411,8 +398,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'evaluation',
       title: '抽查',
       rule: 'S-4.4',
-      path: `${a}/evaluation/spot-check`,
-      roles: ['city_centre'],
+      ...at(CONTRACT.performance.spotCheck),
       stages: ['evaluating', 'closed'],
       fields: [
         { name: 'score', label: '分数', kind: 'number' },
@@ -424,8 +410,7 @@ export function caseActions(no: string): CaseAction[] {
       group: 'evaluation',
       title: '登记约谈',
       rule: 'S-4.6',
-      path: `${a}/evaluation/interview`,
-      roles: STAFF,
+      ...at(CONTRACT.performance.recordInterview),
       stages: ['evaluating', 'closed'],
       fields: [
         { name: 'heldOn', label: '约谈日期', kind: 'date' },

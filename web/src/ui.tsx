@@ -1,7 +1,10 @@
 /** Small building blocks: loading data, showing the API's errors, and one form component for every API action. */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiFailure, call, newIdempotencyKey, type Json } from './api';
+import type { ActionSpec, Field } from './forms';
 import type { Session } from './session';
+
+export type { ActionSpec, Field } from './forms';
 
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]) {
   const [data, setData] = useState<T | undefined>(undefined);
@@ -58,27 +61,6 @@ export function ErrorBox({ error, labels = {} }: { error: unknown; labels?: Reco
 
 export function Loading({ loading }: { loading: boolean }) {
   return loading ? <p className="muted">加载中…</p> : null;
-}
-
-export interface Field {
-  name: string;
-  label: string;
-  kind?: 'text' | 'textarea' | 'number' | 'date' | 'datetime' | 'select' | 'checkbox' | 'multi' | 'json';
-  options?: Record<string, string>;
-  placeholder?: string;
-  initial?: string;
-}
-
-export interface ActionSpec {
-  id: string;
-  title: string;
-  rule?: string;
-  path: string | ((values: Record<string, string>) => string);
-  fields: Field[];
-  /** Turns the form's values into the request body (the default sends them as they are). */
-  body?: (values: Record<string, string>, multi: Record<string, string[]>) => unknown;
-  submit?: string;
-  idempotent?: boolean;
 }
 
 /** One API action as a form: posts, shows the answer, or the API's message with each field's validation message. */

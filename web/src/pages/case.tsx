@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ACCESS, type Role } from '../../../api/auth/access';
 import { caseActions, type CaseAction } from '../actions';
-import { ApiFailure, call, get, type Json } from '../api';
+import { CONTRACT, pathOf } from '../../../api/contract';
+import { ApiFailure, call, get, query, type Json } from '../api';
 import { TIERS } from '../../../domain/quality';
 import {
   ASSIGNMENT_STATUS_LABELS,
@@ -35,18 +36,18 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
   // Evaluators and experts read the evaluation only (S-4.4), not the case file.
   const evaluationOnly = !hasRole(session, ...CASE_READERS);
   const none = () => Promise.resolve(null as Any | null);
-  const record = useLoad(evaluationOnly ? none : () => get<Any>(session, `/applications/${applicationNo}`), [
-    applicationNo,
-    tick,
-  ]);
-  const state = useLoad(evaluationOnly ? none : () => get<Any>(session, `/applications/${applicationNo}/state`), [
-    applicationNo,
-    tick,
-  ]);
-  const timeline = useLoad(evaluationOnly ? none : () => get<Any>(session, `/applications/${applicationNo}/timeline`), [
-    applicationNo,
-    tick,
-  ]);
+  const record = useLoad(
+    evaluationOnly ? none : () => get<Any>(session, pathOf(CONTRACT.applications.read, { applicationNo })),
+    [applicationNo, tick],
+  );
+  const state = useLoad(
+    evaluationOnly ? none : () => get<Any>(session, pathOf(CONTRACT.applications.state, { applicationNo })),
+    [applicationNo, tick],
+  );
+  const timeline = useLoad(
+    evaluationOnly ? none : () => get<Any>(session, pathOf(CONTRACT.applications.timeline, { applicationNo })),
+    [applicationNo, tick],
+  );
   // Just filed: the workflow writes the record a moment later; read again until it is there.
   const notYet = record.error instanceof ApiFailure && record.error.code === 'APPLICATION_NOT_RECORDED_YET';
   useEffect(() => {
@@ -56,7 +57,10 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
   }, [notYet, record.error]);
   const stage: string | undefined = record.data?.stage;
   const agency: string | undefined = record.data?.agencyCode;
-  const ledger = useLoad(async () => (agency ? get<Any>(null, `/public/rotation/${agency}`) : null), [agency, tick]);
+  const ledger = useLoad(
+    async () => (agency ? get<Any>(null, pathOf(CONTRACT.public.rotation, { agencyCode: agency })) : null),
+    [agency, tick],
+  );
   const readsEvaluation = hasRole(
     session,
     'agency_staff',
@@ -71,7 +75,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
   const evaluation = useLoad(
     async () =>
       readsEvaluation && (evaluationOnly || stage === 'evaluating' || stage === 'closed')
-        ? get<Any>(session, `/applications/${applicationNo}/evaluation`)
+        ? get<Any>(session, pathOf(CONTRACT.performance.evaluation, { applicationNo }))
         : null,
     [applicationNo, stage, tick],
   );
@@ -100,7 +104,9 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
   const readsPayouts = hasRole(session, 'agency_staff', 'agency_head', 'manager', 'auditor', 'city_centre');
   const payouts = useLoad(
     async () =>
-      readsPayouts && stage === 'closed' ? get<Any>(session, `/payouts?applicationNo=${applicationNo}`) : null,
+      readsPayouts && stage === 'closed'
+        ? get<Any>(session, pathOf(CONTRACT.finance.listPayouts) + query({ applicationNo }))
+        : null,
     [applicationNo, stage, tick],
   );
 
@@ -401,7 +407,7 @@ function EvaluationView({
 }
 
 export async function supplyMaterial(session: Session, applicationNo: string, items: string[]): Promise<Json> {
-  return call(session, 'POST', `/applications/${applicationNo}/materials`, { items });
+  return call(session, 'POST', pathOf(CONTRACT.applications.supplyMaterials, { applicationNo }), { items });
 }
 
 export const materialOptions = MATERIALS;

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { call, get, query } from '../api';
 import { EVALUATION_STATUS_LABELS } from '../labels';
 import { hasRole, type Session } from '../session';
@@ -11,7 +12,10 @@ type Any = Record<string, any>;
 export function EvaluationsPage({ session }: { session: Session }) {
   const expert = hasRole(session, 'expert') && !hasRole(session, 'evaluator');
   const [status, setStatus] = useState(expert ? 'expert_review' : '');
-  const list = useLoad(() => get<Any>(session, `/evaluations${query({ status, limit: 50 })}`), [session, status]);
+  const list = useLoad(
+    () => get<Any>(session, pathOf(CONTRACT.quality.listEvaluations) + query({ status, limit: 50 })),
+    [session, status],
+  );
   return (
     <Section title={expert ? '专家复核队列' : '评估队列'} testId="evaluations">
       <div className="filters">
@@ -75,7 +79,10 @@ export function ScoringSheet({
   onDone: () => void;
 }) {
   const today = cst(new Date().toISOString()).slice(0, 10);
-  const sheets = useLoad(() => get<Any>(session, `/quality/sheets${query({ kind, on: today })}`), [kind, today]);
+  const sheets = useLoad(
+    () => get<Any>(session, pathOf(CONTRACT.quality.listSheets) + query({ kind, on: today })),
+    [kind, today],
+  );
   const sheet: Any | undefined = (sheets.data?.sheets ?? [])[0];
   const [points, setPoints] = useState<Record<string, string>>({});
   const [comments, setComments] = useState('');
@@ -85,7 +92,7 @@ export function ScoringSheet({
     e.preventDefault();
     setError(undefined);
     try {
-      await call(session, 'POST', `/applications/${applicationNo}/evaluation/score`, {
+      await call(session, 'POST', pathOf(CONTRACT.performance.submitScore, { applicationNo }), {
         points: Object.fromEntries(
           Object.entries(points)
             .filter(([, v]) => v !== '')

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import type { Role } from '../../../api/auth/access';
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { get } from '../api';
 import { HISTORY_EVENT_LABELS, OTHER_EVENT_LABEL } from '../labels';
 import { hasRole, type Session } from '../session';
@@ -65,7 +66,7 @@ export function HistorySection({ session, applicationNo }: { session: Session; a
     setBusy(true);
     setError(undefined);
     try {
-      setAnswer(await get<HistoryAnswer>(session, `/applications/${applicationNo}/history`));
+      setAnswer(await get<HistoryAnswer>(session, pathOf(CONTRACT.history.history, { applicationNo })));
     } catch (err) {
       setError(err);
     } finally {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { call, get, query } from '../api';
 import { AGENCIES, CALL_OUTCOME_LABELS, CALL_STATUS_LABELS } from '../labels';
 import { hasRole, type Session } from '../session';
@@ -38,7 +39,7 @@ export function CallsPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('');
   const [tick, setTick] = useState(0);
   const calls = useLoad(
-    () => get<{ calls: CallRow[] }>(session, `/hotline/calls${query({ status, limit: 50 })}`),
+    () => get<{ calls: CallRow[] }>(session, pathOf(CONTRACT.hotline.list) + query({ status, limit: 50 })),
     [session, status, tick],
   );
   const now = useNow();
@@ -47,7 +48,7 @@ export function CallsPage({ session }: { session: Session }) {
   async function act(callId: string, step: 'claim' | 'answer') {
     setError(undefined);
     try {
-      await call(session, 'POST', `/hotline/calls/${callId}/${step}`, {});
+      await call(session, 'POST', pathOf(CONTRACT.hotline[step], { callId }), {});
       setTick((t) => t + 1);
     } catch (err) {
       setError(err);
@@ -78,7 +79,7 @@ export function CallsPage({ session }: { session: Session }) {
             id: 'new-call',
             title: '登记来电（人工录入）',
             rule: 'S-2.4',
-            path: '/hotline/calls',
+            path: pathOf(CONTRACT.hotline.register),
             idempotent: true,
             fields: [
               {
@@ -146,7 +147,7 @@ export function CallsPage({ session }: { session: Session }) {
                     spec={{
                       id: `outcome-${c.callId}`,
                       title: '登记处理结果（S-2.7）',
-                      path: `/hotline/calls/${c.callId}/outcome`,
+                      path: pathOf(CONTRACT.hotline.outcome, { callId: c.callId }),
                       fields: [
                         { name: 'kind', label: '结果', kind: 'select', options: CALL_OUTCOME_LABELS },
                         { name: 'note', label: '说明', kind: 'textarea' },

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { call, newIdempotencyKey } from '../api';
 import {
   AGENCIES,
@@ -65,9 +66,13 @@ export function IntakePage({ session }: { session: Session }) {
       ...(Object.keys(intake).length ? { intake } : {}),
     };
     try {
-      const res = await call<{ applicationNo: string; statusCode?: string }>(session, 'POST', '/applications', body, {
-        'Idempotency-Key': key,
-      });
+      const res = await call<{ applicationNo: string; statusCode?: string }>(
+        session,
+        'POST',
+        pathOf(CONTRACT.applications.create),
+        body,
+        { 'Idempotency-Key': key },
+      );
       setFiled(res);
       setKey(newIdempotencyKey('intake'));
     } catch (err) {

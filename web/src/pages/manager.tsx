@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { get, query } from '../api';
 import { OBLIGATION_KINDS, OWNER_ROLES } from '../../../domain/obligations';
 import { TIERS } from '../../../domain/quality';
@@ -24,11 +25,11 @@ export function StuckBoard({ session }: { session: Session }) {
     setF((x) => ({ ...x, [name]: e.target.value }));
   };
   const list = useLoad(
-    () => get<Any>(session, `/cases/stuck${query({ ...f, limit: 50, offset })}`),
+    () => get<Any>(session, pathOf(CONTRACT.stuck.stuck) + query({ ...f, limit: 50, offset })),
     [session, f, offset],
   );
   const counts = useLoad(
-    () => get<Any>(session, `/cases/stuck/counts${query({ agencyCode: f.agencyCode })}`),
+    () => get<Any>(session, pathOf(CONTRACT.stuck.stuckCounts) + query({ agencyCode: f.agencyCode })),
     [session, f.agencyCode],
   );
   const items = (list.data?.items ?? []) as Any[];
@@ -273,10 +274,13 @@ export function FiguresPage({ session }: { session: Session }) {
   const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
   const [to, setTo] = useState(today);
   const sla = useLoad(
-    () => get<Any>(session, `/figures/sla${query({ agencyCode, from, to })}`),
+    () => get<Any>(session, pathOf(CONTRACT.stuck.sla) + query({ agencyCode, from, to })),
     [session, agencyCode, from, to],
   );
-  const workload = useLoad(() => get<Any>(session, `/figures/workload${query({ agencyCode })}`), [session, agencyCode]);
+  const workload = useLoad(
+    () => get<Any>(session, pathOf(CONTRACT.stuck.workload) + query({ agencyCode })),
+    [session, agencyCode],
+  );
   const agencies = (sla.data?.agencies ?? []) as Any[];
   const name = (code: string) => AGENCIES[code as keyof typeof AGENCIES] ?? code;
   return (
@@ -360,8 +364,11 @@ export function FiguresPage({ session }: { session: Session }) {
 export function PublishedPage({ session }: { session: Session }) {
   const [agencyCode, setAgency] = useState(session.agency && session.agency !== 'SX' ? session.agency : 'KQ');
   const year = cst(new Date().toISOString()).slice(0, 4);
-  const rotation = useLoad(() => get<Any>(null, `/public/rotation/${agencyCode}`), [agencyCode]);
-  const results = useLoad(() => get<Any>(null, `/public/results/${agencyCode}?year=${year}`), [agencyCode, year]);
+  const rotation = useLoad(() => get<Any>(null, pathOf(CONTRACT.public.rotation, { agencyCode })), [agencyCode]);
+  const results = useLoad(
+    () => get<Any>(null, pathOf(CONTRACT.public.results, { agencyCode }) + query({ year })),
+    [agencyCode, year],
+  );
   return (
     <div>
       <Section title="轮流指派顺序（S-2.9）" testId="rotation">

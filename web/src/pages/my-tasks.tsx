@@ -1,3 +1,4 @@
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { get, query } from '../api';
 import type { Role } from '../../../api/auth/access';
 import type { Session } from '../session';
@@ -27,7 +28,7 @@ export function MyTasksPage({ session }: { session: Session }) {
   const tasks = useLoad(async () => {
     const lists = await Promise.all(
       owners.map((ownerRole) =>
-        get<{ items: Any[] }>(session, `/cases/stuck${query({ view: 'open', ownerRole, limit: 200 })}`),
+        get<{ items: Any[] }>(session, pathOf(CONTRACT.stuck.stuck) + query({ view: 'open', ownerRole, limit: 200 })),
       ),
     );
     return lists

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { ApiFailure, call, get, query } from '../api';
 import { MATERIALS } from '../labels';
 import type { Session } from '../session';
@@ -30,7 +31,7 @@ export function PhotoUpload({
   const [message, setMessage] = useState('');
   const [tick, setTick] = useState(0);
   const photos = useLoad(
-    () => get<{ photos: Photo[] }>(session, `/applications/${applicationNo}/materials/photos`),
+    () => get<{ photos: Photo[] }>(session, pathOf(CONTRACT.photos.list, { applicationNo })),
     [applicationNo, tick],
   );
   const [preview, setPreview] = useState<string | null>(null);
@@ -48,13 +49,16 @@ export function PhotoUpload({
       await call(
         session,
         'POST',
-        `/applications/${applicationNo}/materials/photos${query({ material, fileName: file.name })}`,
+        pathOf(CONTRACT.photos.upload, { applicationNo }) + query({ material, fileName: file.name }),
         file,
         { 'Content-Type': file.type || 'application/octet-stream' },
       );
-      const result = await call<{ missing?: string[] }>(session, 'POST', `/applications/${applicationNo}/materials`, {
-        items: [material],
-      });
+      const result = await call<{ missing?: string[] }>(
+        session,
+        'POST',
+        pathOf(CONTRACT.applications.supplyMaterials, { applicationNo }),
+        { items: [material] },
+      );
       setMessage(
         `已上传并登记：${MATERIALS[material as keyof typeof MATERIALS] ?? material}${result.missing?.length === 0 ? '；材料已齐全' : ''}`,
       );
@@ -68,7 +72,7 @@ export function PhotoUpload({
   }
 
   async function show(id: string) {
-    const res = await fetch(`/applications/${applicationNo}/materials/photos/${id}`, {
+    const res = await fetch(pathOf(CONTRACT.photos.read, { applicationNo, photoId: id }), {
       headers: { Authorization: `Bearer ${session.token}` },
     });
     if (res.ok) setPreview(URL.createObjectURL(await res.blob()));

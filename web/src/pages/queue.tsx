@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { get, query } from '../api';
 import { AGENCIES, CHANNEL_LABELS, STAGES } from '../labels';
 import type { Session } from '../session';
@@ -26,7 +27,7 @@ export function QueuePage({ session, stage: fixedStage }: { session: Session; st
     () =>
       get<{ applications: Row[]; next: string | null }>(
         session,
-        `/applications${query({ stage, agencyCode, after, limit: 50 })}`,
+        pathOf(CONTRACT.applications.list) + query({ stage, agencyCode, after, limit: 50 }),
       ),
     [session, stage, agencyCode, after],
   );

@@ -1,3 +1,4 @@
+import { CONTRACT, pathOf } from '../../../api/contract';
 import { get } from '../api';
 import type { Session } from '../session';
 import { cst, ErrorBox, Loading, Section, useLoad } from '../ui';
@@ -11,7 +12,7 @@ interface Task {
 
 /** S-3.1, S-2.1: open field checks of cases filed at the agent's service point, soonest due first. */
 export function FieldTasksPage({ session }: { session: Session }) {
-  const tasks = useLoad(() => get<{ tasks: Task[] }>(session, '/village/tasks'), [session]);
+  const tasks = useLoad(() => get<{ tasks: Task[] }>(session, pathOf(CONTRACT.village.tasks)), [session]);
   return (
     <Section title="实地核查任务" testId="field-tasks">
       <Loading loading={tasks.loading} />
