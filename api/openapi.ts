@@ -23,13 +23,40 @@ function who(spec: RouteSpec): string {
   return `权限 ${spec.access}：${roles.map((r) => ROLES[r as keyof typeof ROLES] ?? r).join('、')}`;
 }
 
-function register(registry: OpenAPIRegistry, spec: RouteSpec, operationId: string | undefined) {
+/** The area of a path: its first segment (`/applications/...` → `applications`). */
+const areaOf = (path: string) => path.split('/')[1];
+
+/** OpenAPI links from an answer that supplies path parameters to the operations of its area that take them. */
+function linksOf(spec: RouteSpec, supplies: Record<string, string> | undefined, routes: readonly RouteSpec[]) {
+  if (!supplies) return undefined;
+  const links: Record<string, unknown> = {};
+  for (const other of routes) {
+    const id = operationIds.get(`${other.method} ${other.path}`);
+    if (!id || other === spec || areaOf(other.path) !== areaOf(spec.path)) continue;
+    const params = [...other.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+    if (params.length === 0 || !params.every((p) => p in supplies)) continue;
+    links[id] = {
+      operationId: id,
+      parameters: Object.fromEntries(params.map((p) => [p, `$response.body#${supplies[p]}`])),
+    };
+  }
+  return Object.keys(links).length ? links : undefined;
+}
+
+function register(
+  registry: OpenAPIRegistry,
+  spec: RouteSpec,
+  operationId: string | undefined,
+  routes: readonly RouteSpec[],
+) {
   const responses: Record<string, unknown> = {};
   for (const [status, answer] of Object.entries(spec.answers)) {
     const type = answer.contentType ?? 'application/json';
+    const links = linksOf(spec, answer.supplies, routes);
     responses[status] = {
       description: answer.description,
       ...(answer.schema || answer.contentType ? { content: { [type]: { schema: answer.schema ?? z.string() } } } : {}),
+      ...(links ? { links } : {}),
     };
   }
   for (const [status, description] of Object.entries(allErrors(spec))) {
@@ -66,7 +93,7 @@ const operationIds = new Map(ROUTES.map((r: ContractRoute) => [`${r.method} ${r.
 export function openApiDocument(routes: readonly RouteSpec[] = ROUTES) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  for (const spec of routes) register(registry, spec, operationIds.get(`${spec.method} ${spec.path}`));
+  for (const spec of routes) register(registry, spec, operationIds.get(`${spec.method} ${spec.path}`), routes);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: '绍兴市法律援助案件流程 API (Shaoxing legal-aid case workflow)', version: '0.3.0' },

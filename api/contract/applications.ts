@@ -93,7 +93,11 @@ export const applicationRoutes = {
     limit: 'intake',
     audit: { targetType: 'application', targetId: (_req, locals) => locals.applicationNo },
     answers: {
-      201: { description: '已受理：申请编号与查询码', schema: intakeAnswer },
+      201: {
+        description: '已受理：申请编号与查询码',
+        schema: intakeAnswer,
+        supplies: { applicationNo: '/applicationNo' },
+      },
       200: { description: '同一幂等键的重复提交：第一次的答复', schema: intakeAnswer },
     },
     errors: {

@@ -144,7 +144,7 @@ export const poolRoutes = {
       targetId: (req) => (req.body as { memberId?: unknown } | undefined)?.memberId,
     },
     answers: {
-      201: { description: '已登记，待确认入库', schema: change },
+      201: { description: '已登记，待确认入库', schema: change, supplies: { memberId: '/member/id' } },
       200: { description: '同一幂等键的重复请求：第一次的答复', schema: change },
     },
     errors: {

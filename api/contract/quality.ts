@@ -62,7 +62,11 @@ export const qualityRoutes = {
     limit: 'actions',
     audit: { targetType: 'scoring_sheet', targetId: (req) => (req.body as { id?: unknown } | undefined)?.id },
     answers: {
-      201: { description: '已载入', schema: z.object({ sheet, replayed: z.literal(false) }) },
+      201: {
+        description: '已载入',
+        schema: z.object({ sheet, replayed: z.literal(false) }),
+        supplies: { id: '/sheet/id' },
+      },
       200: { description: '同一评分表再次载入（内容相同）', schema: z.object({ sheet, replayed: z.literal(true) }) },
     },
     errors: { 409: NOT_CHANGEABLE },

@@ -16,6 +16,12 @@ export interface Answer {
   schema?: z.ZodType;
   /** Non-JSON answers (a CSV file, a redirect); `schema` then describes nothing. */
   contentType?: string;
+  /**
+   * Path parameters this answer supplies, by JSON pointer into its body (`{ applicationNo: '/applicationNo' }`): the
+   * document links the answer to every operation of the same area that takes that parameter (OpenAPI links, which
+   * Schemathesis follows in its stateful phase).
+   */
+  supplies?: Record<string, string>;
 }
 
 /** What the audit trail records of a request: the target's type and where its id comes from. */

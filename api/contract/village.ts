@@ -100,7 +100,11 @@ export const villageRoutes = {
     limit: 'actions',
     audit: { targetType: 'service_point', targetId: (req) => (req.body as { id?: unknown } | undefined)?.id },
     answers: {
-      201: { description: '已登记', schema: z.object({ point: servicePoint, replayed: z.literal(false) }) },
+      201: {
+        description: '已登记',
+        schema: z.object({ point: servicePoint, replayed: z.literal(false) }),
+        supplies: { id: '/point/id' },
+      },
       200: {
         description: '同一服务点再次登记（内容相同）',
         schema: z.object({ point: servicePoint, replayed: z.literal(true) }),
