@@ -64,6 +64,42 @@ export default tseslint.config(
     },
   },
   {
+    // The API's data access: no Temporal, no activities, no Express (api/ calls it; activities may share its helpers).
+    files: ['repositories/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@temporalio/*'], message: 'Repositories are plain data access: no Temporal.' },
+            {
+              group: ['**/activities', '**/activities/**', '**/api/**', 'express'],
+              message: 'Repositories import only domain/ and prisma/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The route contract is imported by the console: zod and the vocabulary only (test/api/contract.test.ts too).
+    files: ['api/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/*', 'express', '@prisma/*', '**/prisma/**', '**/activities/**', '**/platform/**'],
+              allowTypeImports: true,
+              message: 'The contract imports no server code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['platform/env.ts', 'test/**/*.ts', 'jest.config.ts', 'prisma.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -3,7 +3,7 @@ import { cstDateOf } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { recordedTx, type StoredAnswer } from './step-answers';
 import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
-import { feeFor } from './payout';
+import { feeFor } from '../repositories/payout';
 
 /**
  * The stored record of hotline calls (S-2.4, S-2.7) and the duty credit of answered calls (S-2.5). Every write is

@@ -12,7 +12,6 @@ import { createPoolActivities } from './pool';
 import { createQualityActivities } from './quality';
 import { createRotationActivities } from './rotation';
 import { createVerificationActivities } from './verification';
-import { createVillageActivities } from './village';
 import type { CreditService } from '../platform/credit';
 import type { Mailer } from '../platform/mail';
 
@@ -89,7 +88,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPoolActivities(deps),
     ...createQualityActivities(deps),
     ...createPayoutActivities(deps),
-    ...createVillageActivities(deps),
     ...createObligationActivities(deps),
     ...createAttentionActivities(deps),
   });

@@ -79,16 +79,11 @@ export async function queueNoticesTx(
  * configured and the applicant gave a phone number) and is idempotent by (application, obligation, channel), so a
  * retried activity or a replayed workflow never queues a notice twice. `deliverNotice` sends one row through its
  * adapter and marks it sent; a row already sent is not sent again.
+ *
+ * Plain functions, not activities: workflows queue notices inside the activity that records their change
+ * (`queueNoticesTx`) and send them with the `deliverNotices` activity below.
  */
-export function createNotificationActivities({
-  prisma,
-  sms,
-  mail,
-}: {
-  prisma: PrismaClient;
-  sms?: SmsGateway;
-  mail?: Mailer;
-}) {
+export function createNoticeOutbox({ prisma, sms, mail }: { prisma: PrismaClient; sms?: SmsGateway; mail?: Mailer }) {
   return {
     async queueNotice(notice: NoticeRequest): Promise<string[]> {
       const app = await prisma.application.findUnique({
@@ -112,11 +107,6 @@ export function createNotificationActivities({
         select: { id: true },
       });
       return rows.map((row) => row.id.toString());
-    },
-
-    /** Delivers queued notices one after another; a failure is retried (rows already sent are not sent again). */
-    async deliverNotices({ ids }: { ids: string[] }): Promise<void> {
-      for (const id of ids) await deliverNotice(id);
     },
 
     async deliverNotice({ id }: { id: string }): Promise<void> {
@@ -162,4 +152,23 @@ export function createNotificationActivities({
       throw err;
     }
   }
+}
+
+/** The activity workflows call to send what they queued. */
+export function createNotificationActivities({
+  prisma,
+  sms,
+  mail,
+}: {
+  prisma: PrismaClient;
+  sms?: SmsGateway;
+  mail?: Mailer;
+}) {
+  const outbox = createNoticeOutbox({ prisma, sms, mail });
+  return {
+    /** Delivers queued notices one after another; a failure is retried (rows already sent are not sent again). */
+    async deliverNotices({ ids }: { ids: string[] }): Promise<void> {
+      for (const id of ids) await outbox.deliverNotice({ id });
+    },
+  };
 }

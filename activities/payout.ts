@@ -10,7 +10,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { subsidyCents } from '../domain/quality';
-import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import type { PrismaClient } from '../prisma/generated/client';
+import { DATE, feeFor, type Db } from '../repositories/payout';
 
 /** The failure type when no fee schedule row covers a case (non-retryable: an administrator must add one). */
 export const FEE_SCHEDULE_MISSING = 'FeeScheduleMissing';
@@ -26,25 +27,6 @@ export const LINE_KINDS = {
   special: '特殊案件补贴',
   duty: '值班补贴',
 } as const;
-
-type Db = PrismaClient | Prisma.TransactionClient;
-
-export interface FeeQuery {
-  agencyCode: string;
-  matterType: string;
-  caseStage: string;
-  /** China date (YYYY-MM-DD) on which the fee must be in force, e.g. the day the case was assigned. */
-  on: string;
-}
-
-export interface FeeRow {
-  id: string;
-  agencyCode: string | null;
-  matterType: string;
-  caseStage: string;
-  amountCents: number;
-  effectiveFrom: string;
-}
 
 export interface RecordPayoutArgs {
   applicationNo: string;
@@ -72,47 +54,7 @@ export interface RecordPayoutResult {
   lineId: string | null;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export const payoutKey = (applicationNo: string, scoreVersion: number) => `payout:${applicationNo}:v${scoreVersion}`;
-
-/**
- * S-4.5: the base labour fee in force on a date. The most specific row wins: the agency's own over the city-wide
- * default (agency null), then an exact matter type over `any`, then an exact case stage over `any`; among rows equally
- * specific, the latest `effectiveFrom` on or before the date. So a newer city-wide default never overrides an
- * agency's own fee, and a new row with a later date replaces an older one from that date on.
- */
-export async function feeFor(db: Db, q: FeeQuery): Promise<FeeRow | null> {
-  if (!DATE.test(q.on)) throw new RangeError(`not a date: ${q.on}`);
-  const rows = await db.$queryRaw<
-    Array<{
-      id: bigint;
-      agency_code: string | null;
-      matter_type: string;
-      case_stage: string;
-      amount_cents: number;
-      effective_from: string;
-    }>
-  >`
-    SELECT id, agency_code, matter_type, case_stage, amount_cents, to_char(effective_from, 'YYYY-MM-DD') AS effective_from
-      FROM fee_schedule
-     WHERE (agency_code = ${q.agencyCode} OR agency_code IS NULL)
-       AND matter_type IN (${q.matterType}, 'any')
-       AND case_stage IN (${q.caseStage}, 'any')
-       AND effective_from <= ${q.on}::date
-     ORDER BY (agency_code IS NULL), (matter_type = 'any'), (case_stage = 'any'), effective_from DESC, id DESC
-     LIMIT 1`;
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    id: row.id.toString(),
-    agencyCode: row.agency_code,
-    matterType: row.matter_type,
-    caseStage: row.case_stage,
-    amountCents: Number(row.amount_cents),
-    effectiveFrom: row.effective_from,
-  };
-}
 
 function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: PAYOUT_INVALID_INPUT, message, nonRetryable: true });
@@ -214,11 +156,6 @@ export function createPayoutActivities({ prisma }: { prisma: PrismaClient }) {
         },
         { maxWait: 30_000, timeout: 30_000 },
       );
-    },
-
-    /** S-4.5: the base fee in force for a case (the API's fee lookup, and workflows that want to show it). */
-    async feeFor(q: FeeQuery): Promise<FeeRow | null> {
-      return feeFor(prisma, q);
     },
   };
 }

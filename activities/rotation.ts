@@ -10,6 +10,7 @@ import {
   type Turns,
 } from '../domain/rotation';
 import type { PrismaClient } from '../prisma/generated/client';
+import { lockAgency } from '../repositories/pool';
 
 export interface RotationPick {
   agencyCode: string;
@@ -41,12 +42,6 @@ export interface CasePick extends RotationPick {
  */
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-/** The agency's rotation lock: every pick, release and pool status change of one agency runs behind it. */
-export async function lockAgency(tx: Tx, agencyCode: string): Promise<void> {
-  await tx.$executeRaw`INSERT INTO rotation_state (agency_code) VALUES (${agencyCode}) ON CONFLICT DO NOTHING`;
-  await tx.$queryRaw`SELECT agency_code FROM rotation_state WHERE agency_code = ${agencyCode} FOR UPDATE`;
-}
-
 async function nextSeq(tx: Tx, agencyCode: string): Promise<number> {
   const state = await tx.rotationState.update({ where: { agencyCode }, data: { ledgerSeq: { increment: 1 } } });
   return state.ledgerSeq;
@@ -68,8 +63,8 @@ async function loadPool(tx: Tx, agencyCode: string) {
 const refuse = (message: string) =>
   ApplicationFailure.create({ type: ERROR_TYPES.unassignable, message, nonRetryable: true });
 
-/** One pick under the lock already held: the pure rule, the turn, the ledger entry. */
-async function pickLocked(
+/** One pick under the lock already held (`lockAgency`): the pure rule, the turn, the ledger entry. */
+export async function pickLocked(
   tx: Tx,
   args: { agencyCode: string; applicationNo: string; purpose: string; request: PickRequest; reason?: string },
   config: RotationConfig | undefined,
@@ -186,15 +181,6 @@ export function createRotationActivities({ prisma, config }: { prisma: PrismaCli
   };
 
   return {
-    async assignByRotation(args: {
-      agencyCode: string;
-      applicationNo: string;
-      purpose: string;
-      request: PickRequest;
-    }): Promise<RotationPick> {
-      return locked(args.agencyCode, (tx) => pickLocked(tx, args, config));
-    },
-
     /**
      * S-2.9, S-3.3: the picks one case needs (one per purpose: several for a group case), in one transaction, each
      * excluding the members already chosen. A group case gets as many as are eligible; none eligible is a refusal.

@@ -30,7 +30,7 @@ import {
 import type { StepDefinition } from '../domain/definitions';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { STAGES } from '../domain/stages';
-import { createVillageActivities } from '../activities/village';
+import { createVillageRepository } from '../repositories/village';
 import { terminable } from '../domain/termination';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type Principal } from './auth/access';
@@ -84,7 +84,7 @@ export function mountApplications(
   const answers = storedAnswers(deps.prisma, deps.recordChanges);
   const handleFor = (applicationNo: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo));
   const onCase = (action: Action) => caseGuard(deps.prisma, action);
-  const village = createVillageActivities({ prisma: deps.prisma });
+  const village = createVillageRepository({ prisma: deps.prisma });
 
   /** True when the workflow exists but has closed, so it can no longer take updates. */
   async function isClosed(applicationNo: string): Promise<boolean> {

@@ -5,7 +5,8 @@
  * api/auth/access.ts (`fees.*`, `payouts.*`, `quality.awards`).
  */
 import type { RequestHandler } from 'express';
-import { feeFor, LINE_KINDS } from '../activities/payout';
+import { LINE_KINDS } from '../activities/payout';
+import { createPayoutRepository } from '../repositories/payout';
 import { TIERS } from '../domain/quality';
 import { awardStandings, isTier, tallyResults, type FinalEvaluation } from '../domain/results';
 import { addCalendarDays, cstYearOf, startOfCstDay, CST_OFFSET_MS } from '../domain/time';
@@ -173,6 +174,7 @@ function listAgency(action: Action, p: Principal, asked: string | undefined): st
 export function mountFinance(m: Mounter, deps: FinanceDeps): void {
   const C = financeRoutes;
   const { prisma } = deps;
+  const payouts = createPayoutRepository({ prisma });
 
   // S-4.5: a fee row is never edited: a new row with a later effectiveFrom replaces it from that day on.
   m.mount(C.createFee, async ({ body, principal }, _req, res) => {
@@ -218,7 +220,7 @@ export function mountFinance(m: Mounter, deps: FinanceDeps): void {
           });
     const applicable =
       agencyCode !== undefined && q.on !== undefined && q.matterType !== undefined && q.caseStage !== undefined
-        ? await feeFor(prisma, { agencyCode, matterType: q.matterType, caseStage: q.caseStage, on: q.on })
+        ? await payouts.feeFor({ agencyCode, matterType: q.matterType, caseStage: q.caseStage, on: q.on })
         : undefined;
     res.json({ fees: inForce.map(feeView), ...(applicable === undefined ? {} : { applicable }) });
   });

@@ -3,7 +3,7 @@
  * object named in the path decides — a case by its agency, lawyers, institutions, applicant and filer.
  */
 import type { PrismaClient } from '../prisma/generated/client';
-import { createVillageRecords } from '../activities/village';
+import { createVillageRepository } from '../repositories/village';
 import { mayActOn, type Action, type ApplicationScope, type Principal } from './auth/access';
 import { ApiError, notFound } from './errors';
 
@@ -46,7 +46,7 @@ async function fieldCheckReporters(
   }
   const [app, people] = await Promise.all([
     prisma.application.findUnique({ where: { applicationNo }, select: { verification: true } }),
-    createVillageRecords({ prisma }).colleaguesOf(intake.filedBy),
+    createVillageRepository({ prisma }).colleaguesOf(intake.filedBy),
   ]);
   const v = app?.verification as { status?: string; tasks?: Array<{ route: string; result?: string }> } | null;
   const open = v?.status === 'pending' && (v.tasks ?? []).some((t) => t.route === 'field_check' && !t.result);

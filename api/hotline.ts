@@ -20,7 +20,7 @@ import {
 } from '../domain/definitions';
 import type { StepDefinition } from '../domain/definitions';
 import type { RuleConfig } from '../domain/rule-config';
-import { createVillageActivities } from '../activities/village';
+import { createVillageRepository } from '../repositories/village';
 import type { PrismaClient } from '../prisma/generated/client';
 import { CITY_AGENCY, rolesFor, type Action, type Principal } from './auth/access';
 import { hotlineRoutes } from './contract/hotline';
@@ -42,7 +42,7 @@ const notFound = () => new ApiError(404, 'CALL_NOT_FOUND', '没有这个来电')
 export function mountHotline(m: Mounter, deps: HotlineDeps): void {
   const C = hotlineRoutes;
   const answers = storedAnswers(deps.prisma, deps.recordChanges);
-  const training = createVillageActivities({ prisma: deps.prisma });
+  const training = createVillageRepository({ prisma: deps.prisma });
   const handleOf = (callId: string) => deps.temporal.workflow.getHandle(hotlineCallWorkflowId(callId));
 
   /** The call is of the person's agency (the city centre: every agency); 404 when there is no such call. */

@@ -1,7 +1,7 @@
 /**
  * /pool: the legal-aid personnel pool (法律援助人员库, S-2.8). Institutions, recruitment and recommendation, the
  * agency's confirmation, removals (S-2.8(a) score, (b) assessment / penalty with an impact period), re-review and
- * training, and reads with the status history. Changes go through activities/pool.ts (one transaction under the
+ * training, and reads with the status history. Changes go through repositories/pool.ts (one transaction under the
  * agency's rotation lock); a suspension then starts its impact timer workflow. Access: api/auth/access.ts.
  */
 import type { Request, RequestHandler, Response } from 'express';
@@ -9,7 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { poolImpactWorkflowId } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { poolImpactWorkflow } from '../workflows';
-import { createPoolActivities, PoolLookupError, type PoolChange } from '../activities/pool';
+import { createPoolRepository, PoolLookupError, type PoolChange } from '../repositories/pool';
 import { mayActOnPool, poolListScope, type Action, type Principal } from './auth/access';
 import type { AuditSink } from './auth/middleware';
 import { poolRoutes } from './contract/pool';
@@ -64,7 +64,7 @@ export function memberGuard(prisma: PrismaClient, action: Action) {
 
 export function mountPool(m: Mounter, deps: PoolDeps): void {
   const C = poolRoutes;
-  const pool = createPoolActivities({ prisma: deps.prisma });
+  const pool = createPoolRepository({ prisma: deps.prisma });
   const onMember = (action: Action) => memberGuard(deps.prisma, action);
 
   /** Answers a change, after starting the impact timer when the member is (now) suspended. */

@@ -11,7 +11,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { createQualityActivities, QualityLookupError } from '../activities/quality';
+import { createQualityRepository, QualityLookupError } from '../repositories/quality';
 import { evaluationListScope, mayReadEvaluation } from './auth/access';
 import type { AuditSink } from './auth/middleware';
 import { qualityRoutes } from './contract/quality';
@@ -28,7 +28,7 @@ export interface QualityDeps {
 /** /quality/sheets and /evaluations. */
 export function mountQuality(m: Mounter, deps: QualityDeps): void {
   const C = qualityRoutes;
-  const quality = createQualityActivities({ prisma: deps.prisma });
+  const quality = createQualityRepository({ prisma: deps.prisma });
 
   m.mount(C.createSheet, async ({ body, principal }, _req, res) => {
     const { sheet, replayed } = await quality.loadScoringSheet({ ...body, loadedBy: principal.userId });

@@ -4,10 +4,10 @@
  *   home visits (S-2.3), and the field checks a point's agents are commissioned for (S-3.1);
  * - /applications/:no/paper-forwardings: the paper materials the agent forwards, and the agency's receipt (S-2.2);
  * - /people/:personId/training: training records (S-2.2 filing for others, S-2.6 hotline duty).
- * Data: activities/village.ts. Access: api/auth/access.ts (`village.*`, `training.*`).
+ * Data: repositories/village.ts. Access: api/auth/access.ts (`village.*`, `training.*`).
  */
 import type { RequestHandler } from 'express';
-import { createVillageRecords } from '../activities/village';
+import { createVillageRepository } from '../repositories/village';
 import { cstDateOf, cstYearOf } from '../domain/time';
 import type { PrismaClient } from '../prisma/generated/client';
 import {
@@ -38,7 +38,7 @@ const pointNotFound = (id: string) => new ApiError(404, 'SERVICE_POINT_NOT_FOUND
 
 export function mountVillage(m: Mounter, deps: VillageDeps): void {
   const C = villageRoutes;
-  const records = createVillageRecords({ prisma: deps.prisma });
+  const records = createVillageRepository({ prisma: deps.prisma });
 
   /** The point of the path's `id`: 404 when there is none, 403 unless the caller is of its agency or its people. */
   const onPoint =

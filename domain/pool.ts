@@ -1,6 +1,6 @@
 /**
  * The legal-aid personnel pool (法律援助人员库, S-2.8) as a pure status machine. Persistence, the rotation lock and
- * the impact-period timer live in activities/pool.ts and workflows/pool-impact.ts; this module decides only what an
+ * the impact-period timer live in repositories/pool.ts, activities/pool.ts and workflows/pool-impact.ts; this module decides only what an
  * event does to a member, or refuses it with a stable code and a Chinese message.
  *
  *   (new) --recruited | recommended--> pending --confirmed--> active

@@ -1,6 +1,6 @@
 /**
  * Village and community service points (村居法律服务点, S-2.1-S-2.3): the roles of their people, paper materials
- * forwarded (S-2.2) and home visits (S-2.3). Pure rules; the stored data is in activities/village.ts.
+ * forwarded (S-2.2) and home visits (S-2.3). Pure rules; the stored data is in repositories/village.ts.
  */
 import { cstDateOf, startOfCstDay } from './time';
 import { DomainError } from './errors';

@@ -33,16 +33,12 @@ import {
   verificationState,
 } from './answers';
 import type { Action } from '../auth/access';
+import { caseStep, STEP_ERRORS } from './case-step';
 import { route } from './route';
 
 const tag = '申请与受理';
 const onCase = { targetType: 'application' } as const;
-/** The refusals of a case's staff step (api/steps.ts). */
-export const STEP_ERRORS = {
-  404: '申请不存在 (APPLICATION_NOT_FOUND)',
-  409: '申请已办结 (CASE_CLOSED)',
-  422: '当前阶段不允许该操作，或同一幂等键用于不同请求 (INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED)',
-} as const;
+export { STEP_ERRORS } from './case-step';
 const READ_ERRORS = {
   404: '申请不存在，或记录正在生成 (APPLICATION_NOT_FOUND, APPLICATION_NOT_RECORDED_YET)',
 } as const;
@@ -56,30 +52,14 @@ const intakeAnswer = z.object({
   statusCode: z.string().describe('查询码：与申请编号一起用于公开查询'),
 });
 
-/** A staff step on a case: POST with a body, answered with what the workflow's step returns. */
-function step<const X extends Action, const B extends z.ZodType, const A extends z.ZodType>(
+/** A staff step on a case (api/contract/case-step.ts). */
+const step = <const X extends Action, const B extends z.ZodType, const A extends z.ZodType>(
   path: string,
   summary: string,
   access: X,
   body: B,
   answer: A,
-  errors: Record<number, string> = STEP_ERRORS,
-) {
-  return route({
-    method: 'post',
-    path: `/applications/:applicationNo${path}`,
-    summary,
-    tag,
-    access,
-    params: applicationNoParams,
-    body,
-    idempotencyKey: 'optional',
-    limit: 'actions',
-    audit: onCase,
-    answers: { 200: { description: '步骤已办理：案件的新状态', schema: answer } },
-    errors,
-  });
-}
+) => caseStep({ path, summary, tag, access, body, answer });
 
 export const applicationRoutes = {
   create: route({

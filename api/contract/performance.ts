@@ -24,8 +24,9 @@ import {
   terminationGroundBody,
 } from '../schemas';
 import { instant } from './answers';
-import { STEP_ERRORS } from './applications';
-import { route, type RouteSpec } from './route';
+import type { Action } from '../auth/access';
+import { caseStep, STEP_ERRORS } from './case-step';
+import { route } from './route';
 
 const caseStage = z.enum(Object.keys(CASE_STAGES) as [CaseStage, ...CaseStage[]]);
 const l9Ground = z.enum(Object.keys(L9_GROUNDS) as [L9Ground, ...L9Ground[]]);
@@ -176,44 +177,27 @@ const EVALUATION_STEP_ERRORS = {
   409: '质量评估已结束 (CASE_CLOSED)',
 } as const;
 
-/** A staff step: POST with a body, answered with the state the workflow's step returns. */
-function step<const B extends z.ZodType, const A extends z.ZodType>(
+const performanceStep = <const B extends z.ZodType, const X extends Action = 'application.perform'>(
   path: string,
   summary: string,
-  tag: string,
-  access: RouteSpec['access'],
   body: B,
-  answer: A,
-  errors: Record<number, string>,
-) {
-  return route({
-    method: 'post',
-    path: `/applications/:applicationNo${path}`,
+  access: X = 'application.perform' as X,
+) => caseStep({ path, summary, tag: performanceTag, access, body, answer: performanceState });
+const evaluationStep = <const X extends Action, const B extends z.ZodType>(
+  path: string,
+  summary: string,
+  access: X,
+  body: B,
+) =>
+  caseStep({
+    path,
     summary,
-    tag,
+    tag: evaluationTag,
     access,
-    params: applicationNoParams,
     body,
-    idempotencyKey: 'optional',
-    limit: 'actions',
-    audit: onCase,
-    answers: { 200: { description: '步骤已办理：新的状态', schema: answer } },
-    errors,
+    answer: evaluationState,
+    errors: EVALUATION_STEP_ERRORS,
   });
-}
-
-const performanceStep = <const B extends z.ZodType>(
-  path: string,
-  summary: string,
-  body: B,
-  access: RouteSpec['access'] = 'application.perform',
-) => step(path, summary, performanceTag, access, body, performanceState, STEP_ERRORS);
-const evaluationStep = <const B extends z.ZodType>(
-  path: string,
-  summary: string,
-  access: RouteSpec['access'],
-  body: B,
-) => step(path, summary, evaluationTag, access, body, evaluationState, EVALUATION_STEP_ERRORS);
 
 export const performanceRoutes = {
   recordEngagement: performanceStep(

@@ -48,7 +48,7 @@ const pointPerson = z.object({
   since: instant,
 });
 
-/** A paper forwarding (activities/village.ts `forwardingView`). */
+/** A paper forwarding (repositories/village.ts `forwardingView`). */
 const forwarding = z.object({
   id: z.string(),
   applicationNo: z.string(),

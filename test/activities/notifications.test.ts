@@ -1,5 +1,6 @@
 /** The notification outbox and the SMS adapter, against the real PostgreSQL and a local fake SMS gateway. */
-import { createActivities } from '../../activities';
+import { createActivities, withSafeErrors } from '../../activities';
+import { createNoticeOutbox } from '../../activities/notifications';
 import type { ApplicationState } from '../../domain/definitions';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -15,6 +16,9 @@ beforeAll(() => {
   prisma = testPrisma();
 });
 afterAll(() => prisma.$disconnect());
+
+/** The outbox's functions, their errors made safe as the worker makes its activities' (activities/index.ts). */
+const outboxOf = (deps: Parameters<typeof createNoticeOutbox>[0]) => withSafeErrors(createNoticeOutbox(deps));
 
 /** A recorded application whose applicant gave these contact details. */
 async function recordedApplication(contact: { phone?: string; email?: string } = {}) {
@@ -36,7 +40,7 @@ async function recordedApplication(contact: { phone?: string; email?: string } =
 test('S-3.2 a notice is queued once per obligation and channel, however often the activity runs', async () => {
   const gateway = await startFakeSmsGateway();
   try {
-    const acts = createActivities({ prisma, sms: httpSmsGateway({ url: gateway.url, apiKey: 'k' }) });
+    const acts = outboxOf({ prisma, sms: httpSmsGateway({ url: gateway.url, apiKey: 'k' }) });
     const applicationNo = await recordedApplication({ phone: '13800001111' });
     const notice = { applicationNo, obligationKey: 'correction-notice', template: 'correction_notice', body: '请补正' };
     const first = await acts.queueNotice(notice);
@@ -67,7 +71,7 @@ test('S-3.2 a notice is queued once per obligation and channel, however often th
 test('a gateway failure is recorded without personal data and retried; the retry sends once', async () => {
   const gateway = await startFakeSmsGateway({ failFirst: 1 });
   try {
-    const acts = createActivities({ prisma, sms: httpSmsGateway({ url: gateway.url }) });
+    const acts = outboxOf({ prisma, sms: httpSmsGateway({ url: gateway.url }) });
     const applicationNo = await recordedApplication({ phone: '13800002222' });
     const ids = await acts.queueNotice({ applicationNo, obligationKey: 'k1', template: 't', body: '提醒' });
     const smsId = (
@@ -84,7 +88,7 @@ test('a gateway failure is recorded without personal data and retried; the retry
 });
 
 test('without a gateway or a phone number, notices go to the in-app inbox only', async () => {
-  const acts = createActivities({ prisma });
+  const acts = outboxOf({ prisma });
   const applicationNo = await recordedApplication();
   const ids = await acts.queueNotice({ applicationNo, obligationKey: 'k2', template: 't', body: '通知' });
   expect(ids).toHaveLength(1);
@@ -109,7 +113,7 @@ test('e-mail notices go through SMTP (nodemailer) to a local SMTP server, once p
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   try {
-    const acts = createActivities({
+    const acts = outboxOf({
       prisma,
       mail: smtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'aid@legal-aid.local' }),
     });

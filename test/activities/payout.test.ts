@@ -7,11 +7,13 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { createActivities } from '../../activities';
 import { FEE_SCHEDULE_MISSING, type RecordPayoutArgs } from '../../activities/payout';
+import { createPayoutRepository } from '../../repositories/payout';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { testPrisma } from '../support/context';
 
 let prisma: PrismaClient;
 let acts: ReturnType<typeof createActivities>;
+let fees: ReturnType<typeof createPayoutRepository>;
 const run = randomUUID().slice(0, 8);
 const agencyA = `PA${run}`;
 const agencyB = `PB${run}`;
@@ -67,6 +69,7 @@ const lines = (applicationNo: string) =>
 beforeAll(async () => {
   prisma = testPrisma();
   acts = createActivities({ prisma });
+  fees = createPayoutRepository({ prisma });
   await fee('city-civil-2025', null, 'civil', stage, '2025-01-01', 1000);
   await fee('city-civil-2026', null, 'civil', stage, '2026-01-01', 1100);
   await fee('city-any', null, 'any', stage, '2024-01-01', 900);
@@ -78,7 +81,7 @@ afterAll(() => prisma.$disconnect());
 
 describe('S-4.5 the base labour fee in force', () => {
   const lookup = (agencyCode: string, matterType: string, caseStage: string, on: string) =>
-    acts.feeFor({ agencyCode, matterType, caseStage, on }).then((row) => row && [row.id, row.amountCents]);
+    fees.feeFor({ agencyCode, matterType, caseStage, on }).then((row) => row && [row.id, row.amountCents]);
 
   test('S-4.5 the row in force on the day: the latest effectiveFrom on or before it, the first day included', async () => {
     expect(await lookup(agencyB, 'civil', stage, '2025-06-01')).toEqual([ids['city-civil-2025'], 100_000]);

@@ -5,11 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities';
+import { createPoolRepository } from '../../repositories/pool';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { testApplicationNo, testPrisma } from '../support/context';
 
 let prisma: PrismaClient;
 let acts: ReturnType<typeof createActivities>;
+let pool: ReturnType<typeof createPoolRepository>;
 const agencyCode = `Q${randomUUID().slice(0, 6)}`; // an agency of this file's own
 let seq = 0;
 const DAY = 86_400_000;
@@ -17,15 +19,16 @@ const DAY = 86_400_000;
 beforeAll(async () => {
   prisma = testPrisma();
   acts = createActivities({ prisma });
-  await acts.registerInstitution({ id: `${agencyCode}-A`, agencyCode, name: '律所甲', kind: 'law_firm' });
+  pool = createPoolRepository({ prisma });
+  await pool.registerInstitution({ id: `${agencyCode}-A`, agencyCode, name: '律所甲', kind: 'law_firm' });
 });
 afterAll(() => prisma.$disconnect());
 
 async function activeMember(): Promise<string> {
   const memberId = `${agencyCode}-m${++seq}`;
   const base = { memberId, actor: 'staff-1', requestId: null };
-  await acts.registerMember({ ...base, institutionId: `${agencyCode}-A`, entryRoute: 'recruitment' });
-  await acts.confirmMember(base);
+  await pool.registerMember({ ...base, institutionId: `${agencyCode}-A`, entryRoute: 'recruitment' });
+  await pool.confirmMember(base);
   return memberId;
 }
 
@@ -58,7 +61,7 @@ describe('S-2.8(a) removeForScore with a request id per (case, member, score ver
     const memberId = await activeMember();
     const no = testApplicationNo();
     const first = await removal(memberId, no, 62, 1);
-    await acts.recordReReview({ memberId, reason: '已重新审核', actor: 'staff-1', requestId: null });
+    await pool.recordReReview({ memberId, reason: '已重新审核', actor: 'staff-1', requestId: null });
     const lower = await removal(memberId, no, 50, 2);
     expect(lower).toEqual({ removed: true, eventId: first.eventId, refusal: null });
     expect(await kinds(memberId)).toEqual(['recruited', 'confirmed', 'removed', 're_reviewed']);
@@ -81,7 +84,7 @@ describe('S-2.8(a) removeForScore with a request id per (case, member, score ver
     const no = testApplicationNo();
     expect(await removal(`${agencyCode}-nobody`, no, 40, 1)).toMatchObject({ refusal: 'POOL_MEMBER_NOT_FOUND' });
     const pending = `${agencyCode}-p${++seq}`;
-    await acts.registerMember({
+    await pool.registerMember({
       memberId: pending,
       institutionId: `${agencyCode}-A`,
       entryRoute: 'recruitment',
@@ -137,8 +140,8 @@ describe('S-4.4 / S-2.8(a) reverseScoreRemoval when the case score is corrected 
     await removal(memberId, no, 60, 1);
     expect(await reversal(memberId, testApplicationNo(), 1)).toEqual(none);
     expect(await reversal(`${agencyCode}-nobody`, no, 1)).toEqual(none);
-    await acts.recordReReview({ memberId, reason: '已重新审核', actor: 'staff-1', requestId: null });
-    await acts.recordTraining({ memberId, reason: '已培训', actor: 'staff-1', requestId: null });
+    await pool.recordReReview({ memberId, reason: '已重新审核', actor: 'staff-1', requestId: null });
+    await pool.recordTraining({ memberId, reason: '已培训', actor: 'staff-1', requestId: null });
     expect((await memberRow(memberId)).status).toBe('active');
     expect(await reversal(memberId, no, 2)).toEqual(none);
     expect(await kinds(memberId)).not.toContain('removal_reversed');
@@ -149,7 +152,7 @@ describe('S-4.4 / S-2.8(a) reverseScoreRemoval when the case score is corrected 
     const no = testApplicationNo();
     await removal(memberId, no, 55, 1);
     const until = new Date(Date.now() + 30 * DAY).toISOString();
-    await acts.removeMember({
+    await pool.removeMember({
       memberId,
       removalKind: 'penalty',
       reason: '受到行业处分',

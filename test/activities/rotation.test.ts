@@ -1,17 +1,17 @@
 /** S-2.9 rotation against the stored pool, under concurrency, on the real PostgreSQL. */
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '../../activities';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { testPrisma } from '../support/context';
+import { createRotationPicker } from '../support/rotation';
 
 let prisma: PrismaClient;
-let acts: ReturnType<typeof createActivities>;
+let rotation: ReturnType<typeof createRotationPicker>;
 const agencyCode = `R${randomUUID().slice(0, 6)}`; // an agency of this test's own
 const members = ['m-a1', 'm-a2', 'm-b1', 'm-c1', 'm-c2'].map((id) => `${agencyCode}-${id}`);
 
 beforeAll(async () => {
   prisma = testPrisma();
-  acts = createActivities({ prisma });
+  rotation = createRotationPicker({ prisma });
   for (const [i, inst] of ['A', 'B', 'C'].entries()) {
     await prisma.poolInstitution.create({
       data: { id: `${agencyCode}-${inst}`, agencyCode, name: `律所${inst}`, listOrder: i },
@@ -28,7 +28,7 @@ test('S-2.9 100 concurrent assignments for one agency: no turn given twice, none
   const cases = Array.from({ length: 100 }, (_, i) => `${agencyCode}-case-${i}`);
   const picks = await Promise.all(
     cases.map((applicationNo) =>
-      acts.assignByRotation({ agencyCode, applicationNo, purpose: 'assignment', request: {} }),
+      rotation.assignByRotation({ agencyCode, applicationNo, purpose: 'assignment', request: {} }),
     ),
   );
   expect(picks.map((p) => p.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -44,7 +44,7 @@ test('S-2.9 the same case assigned twice (a retried activity) writes one ledger 
   const applicationNo = `${agencyCode}-dup`;
   const twins = await Promise.all(
     Array.from({ length: 10 }, () =>
-      acts.assignByRotation({ agencyCode, applicationNo, purpose: 'assignment', request: {} }),
+      rotation.assignByRotation({ agencyCode, applicationNo, purpose: 'assignment', request: {} }),
     ),
   );
   expect(new Set(twins.map((t) => t.seq)).size).toBe(1);
@@ -54,7 +54,7 @@ test('S-2.9 the same case assigned twice (a retried activity) writes one ledger 
 test('S-2.8 a member removed a moment earlier is never assigned, and the ledger says why they were skipped', async () => {
   const before = await prisma.poolMember.findMany({ where: { id: { in: members } }, orderBy: { id: 'asc' } });
   const nextUp = (
-    await acts.assignByRotation({
+    await rotation.assignByRotation({
       agencyCode,
       applicationNo: `${agencyCode}-probe`,
       purpose: 'assignment',
@@ -67,7 +67,7 @@ test('S-2.8 a member removed a moment earlier is never assigned, and the ledger 
   });
   const results = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
-      acts.assignByRotation({
+      rotation.assignByRotation({
         agencyCode,
         applicationNo: `${agencyCode}-after-${i}`,
         purpose: 'assignment',

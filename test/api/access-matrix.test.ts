@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createPoolActivities } from '../../activities/pool';
-import { createVillageRecords } from '../../activities/village';
+import { createPoolRepository } from '../../repositories/pool';
+import { createVillageRepository } from '../../repositories/village';
 import type { Role } from '../../api/auth/access';
 import { addCalendarDays } from '../../domain/time';
 import { issueToken } from '../../api/auth/tokens';
@@ -476,7 +476,7 @@ describe('GET /applications (work queues): each person lists only what they may 
 });
 
 describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); managers and auditors read it', () => {
-  const pool = () => createPoolActivities({ prisma: api.prisma });
+  const pool = () => createPoolRepository({ prisma: api.prisma });
   const institutionId = `kq-matrix-${randomUUID().slice(0, 8)}`;
   const managers: Person[] = ['staff', 'head', 'city'];
   const readers: Person[] = ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor'];
@@ -558,7 +558,7 @@ describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); man
 });
 
 describe("S-2.1-S-2.3 /village, paper forwardings and training: the agency; their point's agent; the filer", () => {
-  const records = () => createVillageRecords({ prisma: api.prisma });
+  const records = () => createVillageRepository({ prisma: api.prisma });
   const run = randomUUID().slice(0, 8);
   const pointId = `kq-mx-${run}`;
   const agencyReaders: Person[] = ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor'];

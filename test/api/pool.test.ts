@@ -4,14 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createActivities } from '../../activities';
 import { issueToken } from '../../api/auth/tokens';
 import { poolImpactWorkflowId } from '../../domain/definitions';
 import { eventually, startApi } from '../support/api-harness';
 import { TEST_AUTH, testApplicationNo, tokenFor } from '../support/context';
+import { createRotationPicker } from '../support/rotation';
 
 let api: Awaited<ReturnType<typeof startApi>>;
-let acts: ReturnType<typeof createActivities>;
+let rotation: ReturnType<typeof createRotationPicker>;
 const run = randomUUID().slice(0, 8);
 const instA = `zj-firm-a-${run}`;
 const instB = `zj-office-b-${run}`;
@@ -22,7 +22,7 @@ const newMemberId = () => `zj-${run}-${++seq}`;
 
 beforeAll(async () => {
   api = await startApi();
-  acts = createActivities({ prisma: api.prisma });
+  rotation = createRotationPicker({ prisma: api.prisma });
   auth.staff = await tokenFor('staff-zj', ['agency_staff'], 'ZJ');
   auth.head = await tokenFor('head-zj', ['agency_head'], 'ZJ');
   auth.otherStaff = await tokenFor('staff-yc', ['agency_staff'], 'YC');
@@ -78,7 +78,7 @@ const eventKinds = async (memberId: string) =>
 async function picks(n: number) {
   return Promise.all(
     Array.from({ length: n }, () =>
-      acts.assignByRotation({
+      rotation.assignByRotation({
         agencyCode: 'ZJ',
         applicationNo: testApplicationNo(),
         purpose: 'assignment',

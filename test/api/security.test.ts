@@ -8,7 +8,6 @@ import { Client } from '@temporalio/client';
 import { createTokenVerifier, issueToken } from '../../api/auth/tokens';
 import { statusCode } from '../../api/status-code';
 import { applicationWorkflowId } from '../../domain/definitions';
-import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { AesGcmCodec, ENCRYPTED_ENCODING, OWNER_METADATA } from '../../platform/codec';
@@ -16,6 +15,7 @@ import { createPrisma } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { eventually, startApi } from '../support/api-harness';
 import { residentIdNumber, TEST_AUTH, TEST_STATUS_SECRET, testCodec, tokenFor } from '../support/context';
+import { createRotationPicker } from '../support/rotation';
 
 type Api = Awaited<ReturnType<typeof startApi>>;
 let api: Api;
@@ -506,8 +506,8 @@ describe('S-2.9 the rotation order and ledger are public', () => {
         data: { id: `SZ-${tag}-${id}`, institutionId: `SZ-${tag}-${id[0]!.toUpperCase()}` },
       });
     }
-    const acts = createActivities({ prisma: api.prisma });
-    await acts.assignByRotation({
+    const rotation = createRotationPicker({ prisma: api.prisma });
+    await rotation.assignByRotation({
       agencyCode: 'SZ',
       applicationNo: `SZ-${tag}-1`,
       purpose: 'assignment',

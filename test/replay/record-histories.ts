@@ -22,7 +22,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createPoolActivities } from '../../activities/pool';
+import { createPoolRepository } from '../../repositories/pool';
 import {
   answerCall,
   applicationWorkflowId,
@@ -141,7 +141,7 @@ async function main() {
   await ensureDatabase(url.toString());
   await applyMigrations(url.toString());
   const prisma = createPrisma(url.toString(), 2);
-  const pool = createPoolActivities({ prisma });
+  const pool = createPoolRepository({ prisma });
   const testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalTestServer(env) } });
   await ensureSearchAttributes(testEnv.connection, 'default', createLogger('warn'));
   const worker = await Worker.create({

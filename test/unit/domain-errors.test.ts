@@ -4,9 +4,9 @@
  * before, with its code and Chinese message.
  */
 import type { Request, Response } from 'express';
-import { PoolLookupError } from '../../activities/pool';
-import { QualityLookupError } from '../../activities/quality';
-import { VillageLookupError } from '../../activities/village';
+import { PoolLookupError } from '../../repositories/pool';
+import { QualityLookupError } from '../../repositories/quality';
+import { VillageLookupError } from '../../repositories/village';
 import { errorHandler } from '../../api/errors';
 import { PoolRuleError } from '../../domain/pool';
 import { ScoreSheetError } from '../../domain/quality';

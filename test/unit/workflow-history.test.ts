@@ -28,9 +28,11 @@ describe('流程历史 labels', () => {
     expect(names.filter((n) => !STEP_LABELS[n])).toEqual([]);
   });
 
-  test('every activity and workflow type has a Chinese name', () => {
+  test('every activity and workflow type has a Chinese name, and only they', () => {
     const activities = Object.keys(createActivities({ prisma: {} as never }));
     expect(activities.filter((n) => !ACTIVITY_LABELS[n])).toEqual([]);
+    // And no label for something that is not an activity (the API's reads are repositories, not activities).
+    expect(Object.keys(ACTIVITY_LABELS).filter((n) => !activities.includes(n))).toEqual([]);
     const barrel = readFileSync(join(__dirname, '..', '..', 'workflows', 'index.ts'), 'utf8');
     const workflows = [...barrel.matchAll(/export \{([^}]+)\}/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim()));
     expect(workflows).toContain('applicationWorkflow');

@@ -5,16 +5,20 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { createPoolActivities, type PoolChange } from '../../activities/pool';
+import { createPoolActivities } from '../../activities/pool';
 import { startImpactTimer } from '../../api/pool';
 import type { PrismaClient } from '../../prisma/generated/client';
+import { createPoolRepository, type PoolChange } from '../../repositories/pool';
 import type { poolImpactWorkflow } from '../../workflows';
 import { startWorkflowSuite, testApplicationNo, uniqueTaskQueue, type WorkflowSuite } from '../support/context';
+import { createRotationPicker } from '../support/rotation';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
 let suite: WorkflowSuite | undefined;
-let pool: ReturnType<typeof createPoolActivities>;
+let pool: ReturnType<typeof createPoolRepository>;
+let poolActivities: ReturnType<typeof createPoolActivities>;
+let rotation: ReturnType<typeof createRotationPicker>;
 let acts: ReturnType<typeof createActivities>;
 const taskQueue = uniqueTaskQueue('pool-impact');
 const agencyCode = `I${randomUUID().slice(0, 6)}`; // an agency of this file's own
@@ -24,7 +28,9 @@ let seq = 0;
 beforeAll(async () => {
   suite = await startWorkflowSuite(taskQueue);
   ({ env, prisma } = suite);
-  pool = createPoolActivities({ prisma });
+  pool = createPoolRepository({ prisma });
+  poolActivities = createPoolActivities({ prisma });
+  rotation = createRotationPicker({ prisma });
   acts = createActivities({ prisma });
   await pool.registerInstitution({ id: `${agencyCode}-A`, agencyCode, name: '律所甲', kind: 'law_firm' });
   await pool.registerInstitution({
@@ -69,7 +75,7 @@ const history = async (memberId: string) =>
   }));
 
 async function pickFor() {
-  return acts.assignByRotation({
+  return rotation.assignByRotation({
     agencyCode,
     applicationNo: testApplicationNo(),
     purpose: 'assignment',
@@ -127,7 +133,7 @@ test('S-2.8(b) a shortened period: the new event has its own timer, the old time
 test('S-2.8(a) during a (b) suspension: the timer ends as a no-op and the member stays removed', async () => {
   const memberId = await activeMember('B');
   const { handle } = await suspend(memberId, 20);
-  const removal = await pool.removeForScore({ memberId, applicationNo: testApplicationNo(), score: 58 });
+  const removal = await poolActivities.removeForScore({ memberId, applicationNo: testApplicationNo(), score: 58 });
   expect(removal).toMatchObject({ removed: true, refusal: null });
 
   expect(await handle.result()).toEqual({ ended: false });
@@ -138,7 +144,7 @@ test('S-2.8(a) during a (b) suspension: the timer ends as a no-op and the member
 test('S-2.8(a) removeForScore: a score above 65 changes nothing; a repeat for the same case writes one event', async () => {
   const memberId = await activeMember('A');
   const applicationNo = testApplicationNo();
-  expect(await pool.removeForScore({ memberId, applicationNo, score: 65.5 })).toEqual({
+  expect(await poolActivities.removeForScore({ memberId, applicationNo, score: 65.5 })).toEqual({
     removed: false,
     eventId: null,
     refusal: null,
@@ -151,7 +157,7 @@ test('S-2.8(a) removeForScore: a score above 65 changes nothing; a repeat for th
   expect(a.eventId).not.toBeNull();
   expect(b.eventId).toBe(a.eventId);
   expect((await history(memberId)).filter((e) => e.kind === 'removed')).toHaveLength(1);
-  expect(await pool.removeForScore({ memberId: `${agencyCode}-nobody`, applicationNo, score: 40 })).toEqual({
+  expect(await poolActivities.removeForScore({ memberId: `${agencyCode}-nobody`, applicationNo, score: 40 })).toEqual({
     removed: false,
     eventId: null,
     refusal: 'POOL_MEMBER_NOT_FOUND',

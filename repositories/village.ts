@@ -1,10 +1,10 @@
 /**
  * Village and community service points (S-2.1-S-2.3) and training records (S-2.2, S-2.6), stored.
  *
- * `createVillageActivities` is the workflow-facing part (spread into createActivities): `isTrainedFor`, which the
- * hotline duty claim calls for `hotline_duty`. `createVillageRecords` is what the API reads and writes directly
- * (synchronous staff and agent actions): points and their people, paper materials forwarded and received, home visits,
- * the field-check tasks of a point's people, training records. Ids, dates and codes only: no applicant data.
+ * `createVillageRepository` is what the API reads and writes directly (synchronous staff and agent actions): points
+ * and their people, paper materials forwarded and received, home visits, the field-check tasks of a point's people,
+ * training records, and `isTrainedFor`, which filing for others (`agent_filing`) and the hotline duty claim
+ * (`hotline_duty`) check. Ids, dates and codes only: no applicant data.
  */
 import { isTrained, type TrainingFact, type TrainingKind } from '../domain/training';
 import { cstDateOf, type CstDate } from '../domain/time';
@@ -85,17 +85,7 @@ const trainingFact = (t: TrainingRow): TrainingFact => ({
 /** `on` as a China date: a `YYYY-MM-DD` is taken as is, an instant by its China calendar day. */
 const chinaDay = (on: string): CstDate => (/^\d{4}-\d{2}-\d{2}$/.test(on) ? on : cstDateOf(new Date(on)));
 
-export function createVillageActivities({ prisma }: { prisma: PrismaClient }) {
-  return {
-    /** S-2.2, S-2.6: does the person hold a training record of `kind` in force on `on` (China date or instant)? */
-    async isTrainedFor({ personId, kind, on }: { personId: string; kind: TrainingKind; on: string }) {
-      const rows = await prisma.trainingRecord.findMany({ where: { personId, kind } });
-      return isTrained(rows.map(trainingFact), kind, chinaDay(on));
-    },
-  };
-}
-
-export function createVillageRecords({ prisma }: { prisma: PrismaClient }) {
+export function createVillageRepository({ prisma }: { prisma: PrismaClient }) {
   /** Ids of every person at a service point where `personId` is (themselves included when they are at one). */
   async function colleaguesOf(personId: string): Promise<string[]> {
     const mine = await prisma.servicePointPerson.findMany({ where: { personId }, select: { servicePointId: true } });
@@ -382,6 +372,12 @@ export function createVillageRecords({ prisma }: { prisma: PrismaClient }) {
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.applicationNo.localeCompare(b.applicationNo));
     },
 
+    /** S-2.2, S-2.6: does the person hold a training record of `kind` in force on `on` (China date or instant)? */
+    async isTrainedFor({ personId, kind, on }: { personId: string; kind: TrainingKind; on: string }) {
+      const rows = await prisma.trainingRecord.findMany({ where: { personId, kind } });
+      return isTrained(rows.map(trainingFact), kind, chinaDay(on));
+    },
+
     /** S-2.2, S-2.6: a training record (never edited; a renewal is a new record). */
     async recordTraining(input: {
       personId: string;
@@ -417,3 +413,5 @@ export function createVillageRecords({ prisma }: { prisma: PrismaClient }) {
     },
   };
 }
+
+export type VillageRepository = ReturnType<typeof createVillageRepository>;
