@@ -29,6 +29,7 @@ import { mountStuck } from './stuck';
 import { mountPool } from './pool';
 import { mountPublic } from './public';
 import { mountQuality } from './quality';
+import { mountCorrectionItems } from './correction-items';
 import { mountVillage } from './village';
 
 export interface AppDeps {
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   mountHistory(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   mountPool(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   mountQuality(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
+  mountCorrectionItems(m, deps);
   mountFinance(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   mountHotline(m, deps);
   mountVillage(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });

@@ -28,7 +28,8 @@ import {
   supplyMaterials,
 } from '../domain/definitions';
 import type { StepDefinition } from '../domain/definitions';
-import { MATERIALS, type MaterialCode } from '../domain/materials';
+import { activeEntry, CorrectionItemError, missingMaterials, requiredForIntake } from '../domain/materials';
+import { createCorrectionItemRepository } from '../repositories/correction-items';
 import { STAGES } from '../domain/stages';
 import { createVillageRepository } from '../repositories/village';
 import { terminable } from '../domain/termination';
@@ -61,8 +62,23 @@ function requiredKey(req: Request): string {
   return idempotencyKey.parse(raw);
 }
 
-const materialView = (codes: string[]) =>
-  codes.map((code) => ({ code, label: MATERIALS[code as MaterialCode] ?? code }));
+const materialView = (codes: string[], names: Map<string, string>) =>
+  codes.map((code) => ({ code, label: names.get(code) ?? code }));
+
+/**
+ * L-2: a catalogue code the catalogue does not have, has stopped, or that does not fit the case is bad input: 400
+ * VALIDATION_FAILED with the field, like the body's own checks (the catalogue's reason in `details[].reason`).
+ */
+function refusingBadCodes<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof CorrectionItemError)) throw err;
+    throw new ApiError(400, 'VALIDATION_FAILED', `请求内容不符合要求：${err.path} ${err.message}`, [
+      { path: err.path, message: err.message, reason: err.code },
+    ]);
+  }
+}
 
 export interface ApplicationsDeps extends IntakeDeps {
   authenticate: RequestHandler;
@@ -85,6 +101,7 @@ export function mountApplications(
   const handleFor = (applicationNo: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo));
   const onCase = (action: Action) => caseGuard(deps.prisma, action);
   const village = createVillageRepository({ prisma: deps.prisma });
+  const catalogue = createCorrectionItemRepository({ prisma: deps.prisma });
 
   /** True when the workflow exists but has closed, so it can no longer take updates. */
   async function isClosed(applicationNo: string): Promise<boolean> {
@@ -114,12 +131,31 @@ export function mountApplications(
     if (own && !body.intake?.assignment?.[own]) {
       body.intake = { ...body.intake, assignment: { ...body.intake?.assignment, [own]: principal.userId } };
     }
+    // L-2: staff choose from the catalogue what the case requires besides the matter's defaults.
+    if ((body.materialsRequired?.length ?? 0) > 0 && rolesFor('application.requireMaterials', principal).length === 0) {
+      throw new ApiError(403, 'FORBIDDEN', '只有法律援助机构工作人员可以要求补正材料或说明');
+    }
+    const entries = await catalogue.catalogue();
+    const required = refusingBadCodes(() =>
+      requiredForIntake(entries, {
+        matterCategory: body.matter.category,
+        supplied: body.materialsSupplied,
+        chosen: body.materialsRequired ?? [],
+      }),
+    );
+    // S-3.2: accepting with documents missing needs the applicant's commitment, recorded at intake.
+    if (missingMaterials(body.materialsSupplied, required).length > 0 && body.intake?.correctionCommitment !== true) {
+      const message = '材料不全时须记录申请人承诺：逾期未补齐的，视为撤回申请或终止法律援助（S-3.2）';
+      throw new ApiError(400, 'VALIDATION_FAILED', `请求内容不符合要求：intake.correctionCommitment ${message}`, [
+        { path: 'intake.correctionCommitment', message },
+      ]);
+    }
     const filer = {
       userId: principal.userId,
       role,
       applicantSubject: role === 'applicant' ? principal.userId : undefined,
     };
-    const result = await submitApplication(deps, key, body, filer);
+    const result = await submitApplication(deps, key, body, filer, required);
     res.locals.applicationNo = result.applicationNo;
     res
       .status(result.replayed ? 200 : 201)
@@ -219,7 +255,13 @@ export function mountApplications(
         paused: app.reviewRemainingMs !== null,
         remainingMs: app.reviewRemainingMs === null ? null : Number(app.reviewRemainingMs),
       },
-      materials: { supplied: materialView(app.materialsSupplied), missing: materialView(app.materialsMissing) },
+      materials: await (async () => {
+        const names = await catalogue.names([...app.materialsSupplied, ...app.materialsMissing]);
+        return {
+          supplied: materialView(app.materialsSupplied, names),
+          missing: materialView(app.materialsMissing, names),
+        };
+      })(),
       decision: app.decidedAt
         ? { decidedAt: app.decidedAt, decidedBy: app.decidedBy, reason: app.decisionReason, late: app.decisionLate }
         : null,
@@ -314,6 +356,22 @@ export function mountApplications(
   const keyOf = (req: Request, principal: Principal) => requestIdOf(req, principal.userId, undefined);
 
   m.mount(C.supplyMaterials, onCase('application.supplyMaterials'), async ({ params, body, principal }, req, res) => {
+    // L-2: catalogue codes the case's notice asked for (an item stopped since then still counts for the case).
+    const app = await deps.prisma.application.findUnique({
+      where: { applicationNo: params.applicationNo },
+      select: { materialsSupplied: true, materialsMissing: true },
+    });
+    const ofCase = app ? [...app.materialsSupplied, ...app.materialsMissing] : [];
+    const entries = await catalogue.catalogue();
+    refusingBadCodes(() =>
+      body.items.forEach((code, i) => {
+        const entry = activeEntry(entries, code, ofCase, `items.${i}`);
+        if (app && !ofCase.includes(code)) {
+          const message = `本案的补正通知未要求「${entry.name}」`;
+          throw new CorrectionItemError('CORRECTION_ITEM_NOT_REQUIRED', message, `items.${i}`);
+        }
+      }),
+    );
     const input = { ...body, receivedBy: principal.userId };
     const updateId = `materials:${keyOf(req, principal)}`;
     res.json(await act(params.applicationNo, supplyMaterials, input, updateId, '该申请已办结，不再接收补正材料'));

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { formatApplicationNo, type AgencyCode } from '../domain/agencies';
 import { applicationWorkflowId, type ApplicationInput, type StepAudit } from '../domain/definitions';
+import type { CorrectionItem } from '../domain/materials';
 import type { RuleConfig } from '../domain/rule-config';
 import { AGENCY_ATTR, STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
 import { cstYearOf } from '../domain/time';
@@ -127,6 +128,8 @@ export async function submitApplication(
   key: string,
   body: CreateApplicationBody,
   filer: Filer,
+  /** L-2: what the case requires, from the catalogue (domain/materials.ts `requiredForIntake`). */
+  materialsRequired: CorrectionItem[],
 ): Promise<Allocation & { workflowId: string }> {
   const allocation = await allocate(
     deps.prisma,
@@ -138,6 +141,7 @@ export async function submitApplication(
   );
   const input: ApplicationInput = {
     ...body,
+    materialsRequired,
     applicationNo: allocation.applicationNo,
     receivedAt: allocation.receivedAt.toISOString(),
     rules: deps.rules,

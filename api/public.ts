@@ -4,7 +4,7 @@
  * cannot be probed. Shows stage, what is still owed and by when, and the notices sent: no personal data.
  */
 import type { Client } from '@temporalio/client';
-import { MATERIALS, type MaterialCode } from '../domain/materials';
+import { createCorrectionItemRepository } from '../repositories/correction-items';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { STAGES } from '../domain/stages';
 import { cstDateOf, formatCst } from '../domain/time';
@@ -53,7 +53,9 @@ export function mountPublic(m: Mounter, deps: PublicDeps): void {
     const owes =
       app.stage === 'awaiting_materials' && app.correctionDueAt
         ? {
-            materials: app.materialsMissing.map((c) => MATERIALS[c as MaterialCode] ?? c),
+            materials: await createCorrectionItemRepository(deps)
+              .names(app.materialsMissing)
+              .then((names) => app.materialsMissing.map((c) => names.get(c) ?? c)),
             dueAt: app.correctionDueAt,
             lastDay: cstDateOf(new Date(app.correctionDueAt.getTime() - 1)),
             message: `请于 ${cstDateOf(new Date(app.correctionDueAt.getTime() - 1))}（含当日）前补齐上述材料，逾期视为撤回申请。`,

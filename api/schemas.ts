@@ -20,7 +20,7 @@ import {
 } from '../domain/eligibility';
 import { isValidResidentIdNumber } from '../domain/id-number';
 import { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS, type NotificationGround } from '../domain/intake';
-import { MATERIAL_CODES, missingMaterials } from '../domain/materials';
+import { CORRECTION_CODE_PATTERN, CORRECTION_KIND_CODES, MATERIAL_CODES } from '../domain/materials';
 import { MATTER_CATEGORY_CODES } from '../domain/matters';
 import {
   ENTRY_ROUTES,
@@ -59,6 +59,44 @@ const memberId = line('人员编号')
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '人员编号格式不正确');
 
+/** A code of the correction catalogue (材料目录, /correction-items): checked against the catalogue by the route. */
+export const correctionCode = line('材料代码').regex(CORRECTION_CODE_PATTERN, '材料代码格式不正确');
+
+const correctionItemFields = {
+  name: line('名称').trim().min(1, '请填写名称').max(200).describe('申请人看到的名称'),
+  kind: z.enum(CORRECTION_KIND_CODES).describe('material：补充材料；explanation：作出说明'),
+  legalBasis: line('法律依据').trim().min(1, '请填写法律依据').max(500).describe('补正通知中引用的法律依据'),
+  matterCategories: z.array(z.enum(MATTER_CATEGORY_CODES)).max(20).describe('适用的法律援助事项；空：全部事项'),
+  requiredByDefault: z.boolean().describe('该类事项的每件申请都要求（无需工作人员选择）'),
+  active: z.boolean().describe('停用的事项不能再被要求或登记'),
+  position: z.int().min(0).max(100_000).describe('目录中的顺序（补正通知按此顺序列出）'),
+};
+
+/** L-2, S-3.2: a new item of the correction catalogue. */
+export const createCorrectionItemBody = z
+  .object({
+    code: correctionCode.describe('代码（小写字母、数字、下划线）'),
+    ...correctionItemFields,
+    matterCategories: correctionItemFields.matterCategories.default([]),
+    requiredByDefault: correctionItemFields.requiredByDefault.default(false),
+    active: correctionItemFields.active.default(true),
+    position: correctionItemFields.position.optional().describe('目录中的顺序；默认排在最后'),
+  })
+  .strict();
+
+/** A change of a catalogue item: the fields given change; the code does not. */
+export const updateCorrectionItemBody = z
+  .object(correctionItemFields)
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, '请至少修改一项');
+
+export const correctionItemParams = z.object({ code: correctionCode });
+export const correctionItemsQuery = z.object({
+  matterCategory: z.enum(MATTER_CATEGORY_CODES).optional().describe('只列适用于该事项的'),
+  active: z.enum(['true', 'false']).optional().describe('只列启用（true）或停用（false）的'),
+});
+
 export const createApplicationBody = z
   .object({
     agencyCode: z.enum(AGENCY_CODES).describe('负责审查的法律援助机构'),
@@ -89,7 +127,12 @@ export const createApplicationBody = z
         commitmentSigned: z.boolean().describe('是否签署经济困难状况诚信承诺（S-3.1）'),
       })
       .strict(),
-    materialsSupplied: z.array(z.enum(MATERIAL_CODES)).max(20).default([]).describe('已提交的材料'),
+    materialsSupplied: z.array(correctionCode).max(20).default([]).describe('已提交的材料（材料目录代码）'),
+    materialsRequired: z
+      .array(correctionCode)
+      .max(20)
+      .optional()
+      .describe('工作人员从材料目录中另行要求的材料或说明事项（L-2，一次性告知；目录中默认要求的事项自动列入）'),
     intake: z
       .object({
         receivingAgencyCode: z.enum(AGENCY_CODES).optional().describe('市域通办：实际收件的机构（与负责机构不同时）'),
@@ -171,14 +214,6 @@ export const createApplicationBody = z
             : '只有通知类案件填写通知信息',
       });
     }
-    // S-3.2: accepting with documents missing needs the applicant's commitment, recorded at intake.
-    if (missingMaterials(body.materialsSupplied).length > 0 && body.intake?.correctionCommitment !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['intake', 'correctionCommitment'],
-        message: '材料不全时须记录申请人承诺：逾期未补齐的，视为撤回申请或终止法律援助（S-3.2）',
-      });
-    }
     if (body.intake?.paperMaterialsForwarded !== undefined && body.channel !== 'village_agent') {
       ctx.addIssue({
         code: 'custom',
@@ -191,7 +226,7 @@ export type CreateApplicationBody = z.infer<typeof createApplicationBody>;
 
 export const supplyMaterialsBody = z
   .object({
-    items: z.array(z.enum(MATERIAL_CODES)).min(1, '至少补交一项材料').max(20),
+    items: z.array(correctionCode).min(1, '至少补交一项材料').max(20).describe('补交的材料或说明（材料目录代码）'),
   })
   .strict();
 

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, type SignalDefinition } from '@temporalio/workflow';
 import type { AgencyCode } from './agencies';
-import type { MaterialCode } from './materials';
+import type { CorrectionItem, MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
 import type { IntakeDetails } from './intake';
 import type { RuleConfig } from './rule-config';
@@ -117,6 +117,11 @@ export interface ApplicationInput {
   matter: Matter;
   economicSituation: EconomicSituation;
   materialsSupplied: MaterialCode[];
+  /**
+   * L-2, S-3.2: what the case requires (materials and explanations), copied from the catalogue at intake in its
+   * order; absent: the common core (domain/materials.ts `COMMON_CORE`).
+   */
+  materialsRequired?: CorrectionItem[];
   /** Channel details: L-4 notification, L-14 custody, 市域通办 receiving office, S-2.2 paper materials. */
   intake?: IntakeDetails;
   /** What the applicant claims for the hardship test (S-1.2, L-8) and the documents staff have seen. */

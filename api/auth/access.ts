@@ -104,6 +104,12 @@ export const ACCESS = {
   // L-11: the agency grants the aided person's request to replace the member.
   'application.replaceMember': ['agency_staff', 'agency_head'],
 
+  // L-2, S-3.2 the correction catalogue (材料目录): everyone who works on cases reads it (filers choose what they
+  // supply from it); the city centre and the agency heads keep it. Staff choose a case's extra items at intake.
+  'correctionItems.read': READERS,
+  'correctionItems.manage': ['city_centre', 'agency_head'],
+  'application.requireMaterials': ['agency_staff', 'agency_head', 'city_centre'],
+
   // S-2.8 personnel pool: the agency keeps it (its staff and head, the city centre for all); managers and auditors
   // read it; an institution reads its own members and recommends new ones (机构推荐).
   'pool.read': ['agency_staff', 'agency_head', 'city_centre', 'manager', 'auditor', 'institution'],

@@ -7,6 +7,7 @@ import { applicationRoutes } from './applications';
 import { performanceRoutes } from './performance';
 import { historyRoutes } from './history';
 import { photoRoutes } from './photos';
+import { correctionItemRoutes } from './correction-items';
 import { poolRoutes } from './pool';
 import { qualityRoutes } from './quality';
 import { financeRoutes } from './finance';
@@ -24,6 +25,7 @@ export const CONTRACT = {
   performance: performanceRoutes,
   history: historyRoutes,
   photos: photoRoutes,
+  correctionItems: correctionItemRoutes,
   pool: poolRoutes,
   quality: qualityRoutes,
   finance: financeRoutes,

@@ -763,6 +763,62 @@ describe('S-4.4 /quality/sheets: the city centre loads the sheets; those who sco
   });
 });
 
+describe('L-2 /correction-items: the city centre and agency heads keep the catalogue; everyone on cases reads it', () => {
+  const run = randomUUID().slice(0, 8);
+  const code = `matrix_${run}`;
+  const item = (c: string) => ({
+    code: c,
+    name: '测试材料',
+    kind: 'material',
+    legalBasis: '《中华人民共和国法律援助法》第四十三条',
+  });
+  const readers: Person[] = [
+    'applicant',
+    'otherApplicant',
+    'villageAgent',
+    'otherVillageAgent',
+    'hotlineOfficer',
+    'staff',
+    'otherAgencyStaff',
+    'head',
+    'otherAgencyHead',
+    'lawyer',
+    'otherLawyer',
+    'institution',
+    'qualityManager',
+    'city',
+    'manager',
+    'cityManager',
+    'auditor',
+    'otherAgencyAuditor',
+  ];
+  const keepers: Person[] = ['head', 'otherAgencyHead', 'city'];
+  let n = 0;
+  beforeAll(async () => {
+    expect((await request(api.base).post('/correction-items').set(as('city')).send(item(code))).status).toBe(201);
+  });
+
+  test.each(everyone)('GET /correction-items: %s', async (who) => {
+    check((await request(api.base).get('/correction-items').set(as(who))).status, expectation(who, readers));
+  });
+
+  test.each(everyone)('POST /correction-items: %s', async (who) => {
+    const res = await request(api.base)
+      .post('/correction-items')
+      .set(as(who))
+      .send(item(`${code}_${++n}`));
+    check(res.status, expectation(who, keepers));
+  });
+
+  test.each(everyone)('PATCH /correction-items/:code: %s', async (who) => {
+    const res = await request(api.base)
+      .patch(`/correction-items/${code}`)
+      .set(as(who))
+      .send({ name: `测试材料${++n}` });
+    check(res.status, expectation(who, keepers));
+  });
+});
+
 describe('S-4.4 /evaluations: the agency, city-wide roles, its evaluators and experts; a lawyer their own cases', () => {
   let evaluated: string; // a KQ case of lawyer-1
   beforeAll(async () => {

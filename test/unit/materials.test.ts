@@ -1,4 +1,13 @@
-import { correctionNoticeText, MATERIALS, missingMaterials } from '../../domain/materials';
+import {
+  activeEntry,
+  COMMON_CORE,
+  correctionNoticeText,
+  correctionReminderText,
+  MATERIALS,
+  missingMaterials,
+  requiredForIntake,
+  type CatalogueEntry,
+} from '../../domain/materials';
 
 describe('L-2 one-time notice of everything missing (一次性告知)', () => {
   test('L-2 missing materials are all listed, in catalogue order, whatever order they were supplied in', () => {
@@ -23,5 +32,100 @@ describe('L-2 one-time notice of everything missing (一次性告知)', () => {
     expect(text).not.toContain(MATERIALS.economic_statement);
     expect(text).toContain('2026年12月11日（含当日）前');
     expect(text).toContain('视为撤回申请');
+  });
+});
+
+describe('L-2 S-3.2 the catalogue: matter-specific materials and explanations in the one notice', () => {
+  const entry = (over: Partial<CatalogueEntry> & { code: string }): CatalogueEntry => ({
+    name: over.code,
+    kind: 'material',
+    legalBasis: '《办理法律援助案件程序规定》第十三条',
+    matterCategories: [],
+    requiredByDefault: false,
+    active: true,
+    position: 100,
+    ...over,
+  });
+  const catalogue: CatalogueEntry[] = [
+    ...COMMON_CORE.map((item, i) => entry({ ...item, requiredByDefault: true, position: (i + 1) * 10 })),
+    entry({
+      code: 'wage_arrears_evidence',
+      name: '欠薪证明材料（工资条、考勤记录等）',
+      legalBasis: '《中华人民共和国法律援助法》第四十三条',
+      matterCategories: ['labour_remuneration'],
+      position: 40,
+    }),
+    entry({
+      code: 'employer_relation_explanation',
+      name: '与用人单位劳动关系的情况',
+      kind: 'explanation',
+      legalBasis: '《中华人民共和国法律援助法》第四十三条',
+      position: 50,
+    }),
+    entry({ code: 'stopped_item', name: '已停用事项', active: false, position: 60 }),
+  ];
+  const chosen = ['employer_relation_explanation', 'wage_arrears_evidence'];
+
+  test('L-2 S-3.2 a matter-specific item chosen from the catalogue is listed in the one notice with its legal basis', () => {
+    const required = requiredForIntake(catalogue, { matterCategory: 'labour_remuneration', supplied: [], chosen });
+    expect(required.map((i) => i.code)).toEqual([
+      'identity_proof',
+      'economic_statement',
+      'matter_evidence',
+      'wage_arrears_evidence',
+      'employer_relation_explanation',
+    ]);
+    const missing = missingMaterials(['identity_proof', 'economic_statement', 'matter_evidence'], required);
+    const text = correctionNoticeText({ applicationNo: 'KQ-2026-000123', missing, dueAt: new Date(), required });
+    expect(text).toContain('1. 欠薪证明材料（工资条、考勤记录等）（依据：《中华人民共和国法律援助法》第四十三条）');
+    expect(text.match(/欠薪证明材料/g)).toHaveLength(1);
+  });
+
+  test('L-2 an explanation item (作出说明) is listed as an explanation, after the materials', () => {
+    const required = requiredForIntake(catalogue, { matterCategory: 'labour_remuneration', supplied: [], chosen });
+    const text = correctionNoticeText({
+      applicationNo: 'KQ-2026-000123',
+      missing: missingMaterials(['identity_proof'], required),
+      dueAt: new Date('2026-12-11T16:00:00Z'),
+      required,
+    });
+    const lines = text.split('\n');
+    const explain = lines.indexOf('请就以下事项作出说明：');
+    expect(explain).toBeGreaterThan(
+      lines.indexOf('3. 欠薪证明材料（工资条、考勤记录等）（依据：《中华人民共和国法律援助法》第四十三条）'),
+    );
+    expect(lines[explain + 1]).toBe('4. 与用人单位劳动关系的情况（依据：《中华人民共和国法律援助法》第四十三条）');
+    expect(text).toContain('前补齐材料并作出说明。逾期未补齐材料或者未作出说明的，视为撤回申请');
+    const reminder = correctionReminderText({
+      applicationNo: 'KQ-2026-000123',
+      missing: ['employer_relation_explanation'],
+      dueAt: new Date('2026-12-11T16:00:00Z'),
+      required,
+    });
+    expect(reminder).toContain('与用人单位劳动关系的情况（作出说明）');
+  });
+
+  test('L-2 an inactive item cannot be required, nor supplied at intake; one for another matter cannot be required', () => {
+    const args = { matterCategory: 'labour_remuneration', supplied: [] as string[] };
+    expect(() => requiredForIntake(catalogue, { ...args, chosen: ['stopped_item'] })).toThrow(
+      expect.objectContaining({ code: 'CORRECTION_ITEM_INACTIVE', path: 'materialsRequired.0' }),
+    );
+    expect(() => requiredForIntake(catalogue, { ...args, supplied: ['stopped_item'], chosen: [] })).toThrow(
+      expect.objectContaining({ code: 'CORRECTION_ITEM_INACTIVE', path: 'materialsSupplied.0' }),
+    );
+    expect(() => requiredForIntake(catalogue, { ...args, chosen: ['passport'] })).toThrow(
+      expect.objectContaining({ code: 'CORRECTION_ITEM_UNKNOWN' }),
+    );
+    expect(() =>
+      requiredForIntake(catalogue, { matterCategory: 'family', supplied: [], chosen: ['wage_arrears_evidence'] }),
+    ).toThrow(expect.objectContaining({ code: 'CORRECTION_ITEM_NOT_FOR_MATTER' }));
+    // A stopped item the case already requires still counts for it.
+    expect(activeEntry(catalogue, 'stopped_item', ['stopped_item']).code).toBe('stopped_item');
+  });
+
+  test('L-2 an item stopped in the catalogue is no longer required by default', () => {
+    const stopped = catalogue.map((e) => (e.code === 'matter_evidence' ? { ...e, active: false } : e));
+    const required = requiredForIntake(stopped, { matterCategory: 'family', supplied: [], chosen: [] });
+    expect(required.map((i) => i.code)).toEqual(['identity_proof', 'economic_statement']);
   });
 });

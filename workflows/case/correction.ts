@@ -17,8 +17,10 @@ import {
   correctionNoticeText,
   correctionReminderText,
   correctionTerminatedText,
-  MATERIALS,
+  COMMON_CORE,
+  itemName,
   missingMaterials,
+  type CorrectionItem,
 } from '../../domain/materials';
 import { STAGES } from '../../domain/stages';
 import { ladder, runClocks, type Clock } from '../support/clocks';
@@ -37,11 +39,19 @@ export function enterFirstStage(ctx: CaseContext): Promise<void> {
     ? '\n申请人已承诺：逾期未补齐材料的，视为撤回申请或终止法律援助。'
     : '';
   const note =
-    correctionNoticeText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt }) + commitment;
+    correctionNoticeText({
+      applicationNo: state.applicationNo,
+      missing: state.materialsMissing,
+      dueAt,
+      required: requiredOf(ctx),
+    }) + commitment;
   return ctx.transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note }, [
     notice('correction-notice', 'correction_notice', note),
   ]);
 }
+
+/** L-2: what the case requires, as intake copied it from the catalogue. */
+const requiredOf = (ctx: CaseContext): readonly CorrectionItem[] => ctx.input.materialsRequired ?? COMMON_CORE;
 
 const notCorrecting = (ctx: CaseContext) => fail(`申请当前处于「${STAGES[ctx.state.stage]}」阶段，不在补正材料期间`);
 
@@ -51,13 +61,17 @@ export function registerCorrectionSteps(ctx: CaseContext): void {
     validate: ({ items }: SupplyMaterialsInput) => {
       if (items.length === 0) fail('至少补交一项材料', ERROR_TYPES.invalidInput);
       if (state.stage !== 'awaiting_materials') notCorrecting(ctx);
+      const required = requiredOf(ctx);
+      const unlisted = items.filter((code) => !required.some((item) => item.code === code));
+      if (unlisted.length > 0) fail(`补正通知未要求以下事项：${unlisted.join('、')}`, ERROR_TYPES.invalidInput);
     },
     run: async ({ items, receivedBy }) => {
+      const required = requiredOf(ctx);
       const fresh = items.filter((code) => !state.materialsSupplied.includes(code));
       if (fresh.length > 0) {
         state.materialsSupplied.push(...fresh);
-        state.materialsMissing = missingMaterials(state.materialsSupplied);
-        const note = `已补交：${fresh.map((code) => MATERIALS[code]).join('、')}`;
+        state.materialsMissing = missingMaterials(state.materialsSupplied, required);
+        const note = `已补交：${fresh.map((code) => itemName(code, required)).join('、')}`;
         if (state.materialsMissing.length === 0) {
           state.correctionDueAt = undefined;
           await ctx.transition('under_review', { actor: receivedBy, ruleIds: ['S-3.2', 'L-2', 'L-1'], note });
@@ -95,7 +109,12 @@ function correctionClocks(ctx: CaseContext): Clock[] {
   const { state, rules } = ctx;
   const dueAt = new Date(state.correctionDueAt!);
   const remind = (key: string) => {
-    const text = correctionReminderText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt });
+    const text = correctionReminderText({
+      applicationNo: state.applicationNo,
+      missing: state.materialsMissing,
+      dueAt,
+      required: requiredOf(ctx),
+    });
     return ctx.notify(notice(key, 'correction_reminder', text));
   };
   return [

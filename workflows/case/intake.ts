@@ -7,7 +7,7 @@ import type { CaseOpening } from '../../activities/application-records';
 import type { ApplicationInput, ApplicationState } from '../../domain/definitions';
 import { birthDateFromIdNumber, decideEligibility } from '../../domain/eligibility';
 import { acceptedFirstGrounds, intakeChecks } from '../../domain/intake';
-import { missingMaterials } from '../../domain/materials';
+import { COMMON_CORE, missingMaterials } from '../../domain/materials';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import { cstDateOf } from '../../domain/time';
 
@@ -21,7 +21,7 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
     stageEnteredAt: input.receivedAt,
     seq: 1,
     materialsSupplied: [...new Set(input.materialsSupplied)],
-    materialsMissing: missingMaterials(input.materialsSupplied),
+    materialsMissing: missingMaterials(input.materialsSupplied, input.materialsRequired ?? COMMON_CORE),
     // L-1: the review clock runs from receipt.
     reviewDueAt: endOfDayPeriod(receivedAt, input.rules.reviewDays).toISOString(),
   };
