@@ -28,7 +28,7 @@ import {
   supplyMaterials,
 } from '../domain/definitions';
 import type { StepDefinition } from '../domain/definitions';
-import { activeEntry, CorrectionItemError, missingMaterials, requiredForIntake } from '../domain/materials';
+import { missingMaterials, requiredForIntake } from '../domain/materials';
 import { createCorrectionItemRepository } from '../repositories/correction-items';
 import { STAGES } from '../domain/stages';
 import { createVillageRepository } from '../repositories/village';
@@ -38,6 +38,7 @@ import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type Principal } fr
 import type { AuditSink } from './auth/middleware';
 import { applicationRoutes } from './contract/applications';
 import { ApiError, notFound } from './errors';
+import { assertSuppliable, refusingBadCodes } from './correction-items';
 import { caseGuard } from './guards';
 import { submitApplication, type IntakeDeps } from './intake';
 import type { Mounter } from './mount';
@@ -64,21 +65,6 @@ function requiredKey(req: Request): string {
 
 const materialView = (codes: string[], names: Map<string, string>) =>
   codes.map((code) => ({ code, label: names.get(code) ?? code }));
-
-/**
- * L-2: a catalogue code the catalogue does not have, has stopped, or that does not fit the case is bad input: 400
- * VALIDATION_FAILED with the field, like the body's own checks (the catalogue's reason in `details[].reason`).
- */
-function refusingBadCodes<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (!(err instanceof CorrectionItemError)) throw err;
-    throw new ApiError(400, 'VALIDATION_FAILED', `请求内容不符合要求：${err.path} ${err.message}`, [
-      { path: err.path, message: err.message, reason: err.code },
-    ]);
-  }
-}
 
 export interface ApplicationsDeps extends IntakeDeps {
   authenticate: RequestHandler;
@@ -356,22 +342,7 @@ export function mountApplications(
   const keyOf = (req: Request, principal: Principal) => requestIdOf(req, principal.userId, undefined);
 
   m.mount(C.supplyMaterials, onCase('application.supplyMaterials'), async ({ params, body, principal }, req, res) => {
-    // L-2: catalogue codes the case's notice asked for (an item stopped since then still counts for the case).
-    const app = await deps.prisma.application.findUnique({
-      where: { applicationNo: params.applicationNo },
-      select: { materialsSupplied: true, materialsMissing: true },
-    });
-    const ofCase = app ? [...app.materialsSupplied, ...app.materialsMissing] : [];
-    const entries = await catalogue.catalogue();
-    refusingBadCodes(() =>
-      body.items.forEach((code, i) => {
-        const entry = activeEntry(entries, code, ofCase, `items.${i}`);
-        if (app && !ofCase.includes(code)) {
-          const message = `本案的补正通知未要求「${entry.name}」`;
-          throw new CorrectionItemError('CORRECTION_ITEM_NOT_REQUIRED', message, `items.${i}`);
-        }
-      }),
-    );
+    await assertSuppliable(deps.prisma, params.applicationNo, body.items, 'items');
     const input = { ...body, receivedBy: principal.userId };
     const updateId = `materials:${keyOf(req, principal)}`;
     res.json(await act(params.applicationNo, supplyMaterials, input, updateId, '该申请已办结，不再接收补正材料'));

@@ -12,6 +12,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import type { PrismaClient } from '../prisma/generated/client';
 import type { AuditSink } from './auth/middleware';
 import { photoRoutes, PHOTO_TYPES } from './contract/photos';
+import { assertSuppliable } from './correction-items';
 import { ApiError } from './errors';
 import { caseGuard } from './guards';
 import type { Mounter } from './mount';
@@ -80,6 +81,7 @@ export function mountMaterialPhotos(m: Mounter, deps: MaterialPhotoDeps): void {
       if (!SIGNATURES[contentType](body)) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', '文件内容与照片格式不符，请上传 JPEG、PNG 或 WebP 照片');
       }
+      await assertSuppliable(deps.prisma, applicationNo, [q.material], 'material');
       const sha256 = createHash('sha256').update(body).digest('hex');
       const existing = await deps.prisma.materialPhoto.findUnique({
         where: { applicationNo_sha256: { applicationNo, sha256 } },

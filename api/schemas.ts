@@ -20,7 +20,7 @@ import {
 } from '../domain/eligibility';
 import { isValidResidentIdNumber } from '../domain/id-number';
 import { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS, type NotificationGround } from '../domain/intake';
-import { CORRECTION_CODE_PATTERN, CORRECTION_KIND_CODES, MATERIAL_CODES } from '../domain/materials';
+import { CORRECTION_CODE_PATTERN, CORRECTION_KIND_CODES } from '../domain/materials';
 import { MATTER_CATEGORY_CODES } from '../domain/matters';
 import {
   ENTRY_ROUTES,
@@ -719,7 +719,7 @@ export const paperForwardingBody = z
     forwardedTo: z
       .enum(FORWARD_TARGET_CODES)
       .describe('township_office 乡镇（街道）司法所；agency 法律援助机构（S-2.2）'),
-    items: z.array(z.enum(MATERIAL_CODES)).min(1, '至少转交一项材料').max(20).describe('转交的纸质材料'),
+    items: z.array(correctionCode).min(1, '至少转交一项材料').max(20).describe('转交的纸质材料（材料目录代码）'),
   })
   .strict();
 export const paperForwardingParams = z.object({
@@ -812,7 +812,7 @@ export const workloadQuery = z.object({ agencyCode: agencyFilter.optional() }).s
 /** Issue 9: a photo of a material (S-3.2) uploaded as the request body (image/jpeg, image/png or image/webp). */
 export const photoUploadQuery = z
   .object({
-    material: z.enum(MATERIAL_CODES, '请选择照片对应的材料').describe('照片对应的材料'),
+    material: correctionCode.describe('照片对应的材料（材料目录代码）'),
     fileName: line('文件名').trim().min(1).max(200).default('photo').describe('原文件名'),
   })
   .strict();

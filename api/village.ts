@@ -21,6 +21,7 @@ import {
 } from './auth/access';
 import type { AuditSink } from './auth/middleware';
 import { villageRoutes } from './contract/village';
+import { assertSuppliable } from './correction-items';
 import { ApiError } from './errors';
 import { caseGuard, forbidden, loadApplicationScope } from './guards';
 import { requestIdOf } from './idempotency';
@@ -132,6 +133,7 @@ export function mountVillage(m: Mounter, deps: VillageDeps): void {
     C.forwardPaper,
     onCase('village.forwardPaper'),
     async ({ params: { applicationNo }, body, principal }, req, res) => {
+      await assertSuppliable(deps.prisma, applicationNo, body.items, 'items');
       // The point the paper comes from: the filer's (the first by id when they serve at several).
       const intake = await deps.prisma.intakeRequest.findUnique({ where: { applicationNo } });
       const from = intake?.filedBy

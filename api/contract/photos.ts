@@ -3,7 +3,6 @@
  * S-3.2), the request body being the photo itself.
  */
 import { z } from 'zod';
-import { MATERIAL_CODES } from '../../domain/materials';
 import { applicationNoParams, materialPhotoParams, photoUploadQuery } from '../schemas';
 import { instant } from './answers';
 import { route, type RouteSpec } from './route';
@@ -17,7 +16,7 @@ export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 /** A stored photo without its bytes (api/material-photos.ts `view`). */
 const photo = z.object({
   id: z.string(),
-  materialCode: z.enum(MATERIAL_CODES),
+  materialCode: z.string().describe('材料目录代码'),
   contentType: z.enum(PHOTO_TYPES),
   sizeBytes: z.number().int(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
