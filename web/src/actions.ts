@@ -25,7 +25,8 @@ const lines = (v: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export function caseActions(no: string): CaseAction[] {
+/** `materials`: the case's catalogue items by code (L-2), to supply or forward; the common core when not known. */
+export function caseActions(no: string, materials: Record<string, string> = MATERIALS): CaseAction[] {
   /**
    * A form's path and roles from its route: the case's number fills `:applicationNo`, `extra` the route's other
    * parameters from the form's values (a task id); the roles are the permission table's for the route's action
@@ -46,7 +47,7 @@ export function caseActions(no: string): CaseAction[] {
       rule: 'S-3.2',
       ...at(CONTRACT.applications.supplyMaterials),
       stages: ['received', 'awaiting_materials', 'under_review'],
-      fields: [{ name: 'items', label: '已收到的材料', kind: 'multi', options: MATERIALS }],
+      fields: [{ name: 'items', label: '已收到的材料或说明', kind: 'multi', options: materials }],
       idempotent: true,
     },
     {
@@ -69,7 +70,7 @@ export function caseActions(no: string): CaseAction[] {
       ...at(CONTRACT.village.forwardPaper),
       fields: [
         { name: 'forwardedTo', label: '转交至', kind: 'select', options: FORWARD_TARGETS },
-        { name: 'items', label: '转交的材料', kind: 'multi', options: MATERIALS },
+        { name: 'items', label: '转交的材料', kind: 'multi', options: materials },
       ],
       idempotent: true,
     },

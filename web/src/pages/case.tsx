@@ -110,10 +110,15 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
     [applicationNo, stage, tick],
   );
 
-  const actions = caseActions(applicationNo).filter(
+  const r = record.data;
+  // L-2: the case's own items (what its notice asked for), else the common core.
+  const ofCase = [...((r?.materials?.missing ?? []) as Any[]), ...((r?.materials?.supplied ?? []) as Any[])];
+  const caseMaterials = ofCase.length
+    ? Object.fromEntries(ofCase.map((m: Any) => [m.code, m.label ?? m.code]))
+    : undefined;
+  const actions = caseActions(applicationNo, caseMaterials).filter(
     (a) => a.roles.some((r: Role) => session.roles.includes(r)) && (!a.stages || !stage || a.stages.includes(stage)),
   );
-  const r = record.data;
   const s = state.data;
   const caseLedger = ((ledger.data?.ledger ?? []) as Any[]).filter((e) => e.applicationNo === applicationNo);
 

@@ -12,7 +12,15 @@ import {
   type ChannelCode,
 } from '../labels';
 import type { Session } from '../session';
-import { ErrorBox, Section } from '../ui';
+import { ErrorBox, Section, useLoad } from '../ui';
+
+interface CatalogueItem {
+  code: string;
+  name: string;
+  kind: string;
+  legalBasis?: string;
+  requiredByDefault: boolean;
+}
 
 /**
  * Intake (受理登记): walk-in, filing for someone (village agent, hotline), notification cases (L-4), accepting with
@@ -27,6 +35,23 @@ export function IntakePage({ session }: { session: Session }) {
     commitmentSigned: 'true',
   });
   const [materials, setMaterials] = useState<string[]>([]);
+  // L-2: what staff additionally require from the catalogue (材料目录), listed in the one correction notice.
+  const [required, setRequired] = useState<string[]>([]);
+  const mayRequire = session.roles.some((r) => r === 'agency_staff' || r === 'agency_head' || r === 'city_centre');
+  const catalogue = useLoad(
+    () =>
+      call<{ items: CatalogueItem[] }>(
+        session,
+        'GET',
+        `${pathOf(CONTRACT.correctionItems.listItems)}?active=true${v.category ? `&matterCategory=${v.category}` : ''}`,
+      ).then((r) => r.items),
+    [session, v.category],
+  );
+  const items: CatalogueItem[] =
+    catalogue.data ??
+    Object.entries(MATERIALS).map(([code, name]) => ({ code, name, kind: 'material', requiredByDefault: true }));
+  const chosen = required.filter((code) => items.some((i) => i.code === code && !i.requiredByDefault));
+  const asked = items.filter((i) => i.requiredByDefault || chosen.includes(i.code));
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const [filed, setFiled] = useState<{ applicationNo: string; statusCode?: string } | null>(null);
@@ -62,7 +87,8 @@ export function IntakePage({ session }: { session: Session }) {
         monthlyHouseholdIncome: num(v.monthlyHouseholdIncome),
         commitmentSigned: v.commitmentSigned === 'true',
       },
-      materialsSupplied: materials,
+      materialsSupplied: materials.filter((code) => asked.some((i) => i.code === code)),
+      ...(chosen.length ? { materialsRequired: chosen } : {}),
       ...(Object.keys(intake).length ? { intake } : {}),
     };
     try {
@@ -205,7 +231,7 @@ export function IntakePage({ session }: { session: Session }) {
         )}
         <fieldset>
           <legend>已提交材料（缺少的可容缺受理，S-3.2）</legend>
-          {Object.entries(MATERIALS).map(([k, label]) => (
+          {asked.map(({ code: k, name: label, kind }) => (
             <label key={k} className="check">
               <input
                 type="checkbox"
@@ -214,8 +240,27 @@ export function IntakePage({ session }: { session: Session }) {
                 onChange={(e) => setMaterials((m) => (e.target.checked ? [...m, k] : m.filter((x) => x !== k)))}
               />
               {label}
+              {kind === 'explanation' ? '（已作出说明）' : ''}
             </label>
           ))}
+          {mayRequire && items.some((i) => !i.requiredByDefault) && (
+            <fieldset data-testid="materials-required">
+              <legend>另行要求的材料或说明（L-2：一并列入补正通知）</legend>
+              {items
+                .filter((i) => !i.requiredByDefault)
+                .map(({ code: k, name: label, kind, legalBasis }) => (
+                  <label key={k} className="check" title={legalBasis}>
+                    <input
+                      type="checkbox"
+                      name={`required.${k}`}
+                      checked={required.includes(k)}
+                      onChange={(e) => setRequired((m) => (e.target.checked ? [...m, k] : m.filter((x) => x !== k)))}
+                    />
+                    {kind === 'explanation' ? `作出说明：${label}` : label}
+                  </label>
+                ))}
+            </fieldset>
+          )}
           <label className="check">
             <input
               type="checkbox"
@@ -264,6 +309,8 @@ const FIELD_LABELS: Record<string, string> = {
   'intake.notification.noticeDate': '通知日期',
   'intake.notification.ground': '通知理由',
   'intake.correctionCommitment': '容缺受理承诺',
+  materialsSupplied: '已提交材料',
+  materialsRequired: '另行要求的材料或说明',
   'intake.limitationDeadline': '时效届满日',
   'intake.paperMaterialsForwarded': '纸质材料转交',
 };
