@@ -62,8 +62,11 @@ export function mountCorrectionItems(m: Mounter, deps: { prisma: PrismaClient })
   });
 
   m.mount(C.createItem, async ({ body, principal }, _req, res) => {
-    const item = await items.create(body, principal.userId);
-    res.status(201).setHeader('Location', `/correction-items/${item.code}`).json({ item });
+    const { item, replayed } = await items.create(body, principal.userId);
+    res
+      .status(replayed ? 200 : 201)
+      .setHeader('Location', `/correction-items/${item.code}`)
+      .json({ item, replayed });
   });
 
   m.mount(C.updateItem, async ({ params: { code }, body, principal }, _req, res) => {

@@ -70,18 +70,31 @@ export function createCorrectionItemRepository({ prisma }: { prisma: PrismaClien
       return rows.map(correctionItemView);
     },
 
-    async create(input: { code: string } & Omit<CorrectionItemFields, 'position'> & { position?: number }, by: string) {
+    /** A new item; the same item again (same content) answers the stored one, other content is a conflict. */
+    async create(
+      input: { code: string } & Omit<CorrectionItemFields, 'position'> & { position?: number },
+      by: string,
+    ): Promise<{ item: ReturnType<typeof correctionItemView>; replayed: boolean }> {
       const position =
         input.position ??
         ((await prisma.correctionItem.aggregate({ _max: { position: true } }))._max.position ?? 0) + 10;
       try {
         const row = await prisma.correctionItem.create({ data: { ...input, position, updatedBy: by } });
-        return correctionItemView(row);
+        return { item: correctionItemView(row), replayed: false };
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw new CorrectionItemLookupError('CORRECTION_ITEM_EXISTS', `材料目录中已有代码为 ${input.code} 的事项`);
-        }
-        throw err;
+        if (!isUniqueViolation(err)) throw err;
+        const existing = await prisma.correctionItem.findUnique({ where: { code: input.code } });
+        const same =
+          existing &&
+          existing.name === input.name &&
+          existing.kind === input.kind &&
+          existing.legalBasis === input.legalBasis &&
+          existing.requiredByDefault === input.requiredByDefault &&
+          existing.active === input.active &&
+          (input.position === undefined || existing.position === input.position) &&
+          [...existing.matterCategories].sort().join() === [...input.matterCategories].sort().join();
+        if (same) return { item: correctionItemView(existing), replayed: true };
+        throw new CorrectionItemLookupError('CORRECTION_ITEM_EXISTS', `材料目录中已有代码为 ${input.code} 的事项`);
       }
     },
 

@@ -48,8 +48,15 @@ export const correctionItemRoutes = {
     body: createCorrectionItemBody,
     limit: 'actions',
     audit: { targetType: 'correction_item', targetId: (req) => (req.body as { code?: unknown } | undefined)?.code },
-    answers: { 201: { description: '已新增', schema: z.object({ item }), supplies: { code: '/item/code' } } },
-    errors: { 409: '目录中已有该代码 (CORRECTION_ITEM_EXISTS)' },
+    answers: {
+      201: {
+        description: '已新增',
+        schema: z.object({ item, replayed: z.literal(false) }),
+        supplies: { code: '/item/code' },
+      },
+      200: { description: '同一事项再次提交（内容相同）', schema: z.object({ item, replayed: z.literal(true) }) },
+    },
+    errors: { 409: '目录中已有该代码而内容不同 (CORRECTION_ITEM_EXISTS)' },
   }),
   updateItem: route({
     method: 'patch',

@@ -80,7 +80,14 @@ describe('L-2 S-3.2 /correction-items: the city centre and agency heads keep the
     const created = await request(base).post('/correction-items').set('Authorization', city).send(item(wage));
     expect(created.status).toBe(201);
     expect(created.body.item).toMatchObject({ code: wage, kind: 'material', active: true, updatedBy: 'city-1' });
-    const again = await request(base).post('/correction-items').set('Authorization', city).send(item(wage));
+    // The same item again is answered, not duplicated; the same code with other content is a conflict.
+    const same = await request(base).post('/correction-items').set('Authorization', city).send(item(wage));
+    expect(same.status).toBe(200);
+    expect(same.body.replayed).toBe(true);
+    const again = await request(base)
+      .post('/correction-items')
+      .set('Authorization', city)
+      .send(item(wage, { name: '另一名称' }));
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('CORRECTION_ITEM_EXISTS');
 
@@ -111,10 +118,11 @@ describe('L-2 S-3.2 /correction-items: the city centre and agency heads keep the
           where: { targetType: 'correction_item', targetId: wage },
           orderBy: { id: 'asc' },
         }),
-      (r) => r.length >= 3,
+      (r) => r.length >= 4,
     );
     expect(rows.map((r) => [r.action, r.actorId, r.outcome])).toEqual([
       ['correctionItems.manage', 'city-1', 201],
+      ['correctionItems.manage', 'city-1', 200],
       ['correctionItems.manage', 'city-1', 409],
       ['correctionItems.manage', 'head-zj-1', 200],
     ]);
