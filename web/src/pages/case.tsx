@@ -248,7 +248,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
       )}
 
       {hasRole(session, 'agency_staff', 'agency_head', 'village_agent', 'village_advisor', 'lawyer', 'applicant') && (
-        <PhotoUpload session={session} applicationNo={applicationNo} onDone={refresh} />
+        <PhotoUpload session={session} applicationNo={applicationNo} onDone={refresh} materials={caseMaterials} />
       )}
 
       {evaluation.data && (

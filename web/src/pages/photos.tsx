@@ -7,7 +7,7 @@ import { cst, ErrorBox, Section, useLoad } from '../ui';
 
 interface Photo {
   id: string;
-  materialCode: keyof typeof MATERIALS;
+  materialCode: string;
   fileName: string;
   sizeBytes: number;
   uploadedBy: string;
@@ -19,10 +19,13 @@ export function PhotoUpload({
   session,
   applicationNo,
   onDone,
+  materials = MATERIALS,
 }: {
   session: Session;
   applicationNo: string;
   onDone: () => void;
+  /** L-2: the case's catalogue items by code (the common core when not known). */
+  materials?: Record<string, string>;
 }) {
   const [material, setMaterial] = useState('');
   const [file, setFile] = useState<File | null>(null);
@@ -60,7 +63,7 @@ export function PhotoUpload({
         { items: [material] },
       );
       setMessage(
-        `已上传并登记：${MATERIALS[material as keyof typeof MATERIALS] ?? material}${result.missing?.length === 0 ? '；材料已齐全' : ''}`,
+        `已上传并登记：${materials[material] ?? material}${result.missing?.length === 0 ? '；材料已齐全' : ''}`,
       );
       setTick((t) => t + 1);
       onDone();
@@ -85,7 +88,7 @@ export function PhotoUpload({
           <span>对应材料</span>
           <select name="material" value={material} onChange={(e) => setMaterial(e.target.value)}>
             <option value="">（请选择）</option>
-            {Object.entries(MATERIALS).map(([k, v]) => (
+            {Object.entries(materials).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
               </option>
@@ -122,7 +125,7 @@ export function PhotoUpload({
         <tbody data-testid="photo-list">
           {(photos.data?.photos ?? []).map((p) => (
             <tr key={p.id}>
-              <td>{MATERIALS[p.materialCode] ?? p.materialCode}</td>
+              <td>{materials[p.materialCode] ?? p.materialCode}</td>
               <td>{p.fileName}</td>
               <td>{Math.ceil(p.sizeBytes / 1024)} KB</td>
               <td>{p.uploadedBy}</td>
