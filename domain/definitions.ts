@@ -149,7 +149,10 @@ export interface ApplicationState {
   correctionDueAt?: string;
   /** S-3.2: staff extended the correction deadline (once). */
   correctionExtended?: boolean;
-  /** L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused. */
+  /**
+   * L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused: the whole days of the
+   * period left, as milliseconds (a multiple of a day; domain/review-clock.ts).
+   */
   reviewDueAt?: string;
   reviewRemainingMs?: number;
   /** L-9: why and from which stage aid was terminated (absent for withdrawal at the correction deadline, L-2). */

@@ -1,4 +1,5 @@
-import { cstDateOf } from './time';
+import { lastDayBefore } from './deadlines';
+import { formatCstDay } from './time';
 
 /**
  * Materials an application needs (申请材料). Codes are stable identifiers; labels are what applicants read.
@@ -44,8 +45,7 @@ export function correctionNoticeText(args: {
 
 /** `2026年12月11日`: the last day of a period that ends at `dueAt` (the following midnight, China time). */
 function lastDayText(dueAt: Date): string {
-  const [y, m, d] = cstDateOf(new Date(dueAt.getTime() - 1)).split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
+  return formatCstDay(lastDayBefore(dueAt));
 }
 
 /** S-3.2: a correction reminder, in Chinese. */
@@ -63,7 +63,17 @@ export function correctionExtendedText(args: { applicationNo: string; dueAt: Dat
   return `【法律援助补正期限延长】您的申请（编号 ${args.applicationNo}）补正期限延长至 ${lastDayText(args.dueAt)}（含当日）。原因：${args.reason}`;
 }
 
-/** S-3.2, L-2: the application was treated as withdrawn because the materials did not arrive in time. */
-export function correctionTerminatedText(applicationNo: string): string {
-  return `【法律援助申请终止】您的申请（编号 ${applicationNo}）因逾期未补齐材料，视为撤回申请，法律援助终止。如有异议，可依法向司法行政部门提出。`;
+/**
+ * L-2 (Law art. 43): the application is treated as withdrawn because the materials did not arrive in time. A
+ * withdrawal is no refusal and no termination, so no objection lies (Law art. 49); the applicant may apply again.
+ */
+export function correctionWithdrawnText(applicationNo: string, missing: readonly MaterialCode[]): string {
+  const items = missing.map((code) => MATERIALS[code]).join('、');
+  return `【法律援助申请视为撤回】您的申请（编号 ${applicationNo}）因逾期未补齐材料（${items}），视为撤回申请。您可以备齐上述材料后重新提出法律援助申请。`;
+}
+
+/** S-3.2, L-7: aid accepted first ends at the deadline under the applicant's commitment. */
+export function acceptedFirstTerminatedText(applicationNo: string, missing: readonly MaterialCode[]): string {
+  const items = missing.map((code) => MATERIALS[code]).join('、');
+  return `【法律援助终止通知】您的法律援助（编号 ${applicationNo}）先行受理后，逾期未补齐材料（${items}），按您作出的承诺终止法律援助。`;
 }

@@ -8,7 +8,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { correctionDeadline, endOfDayPeriod } from '../../domain/deadlines';
+import { correctionDeadline, endOfDayPeriod, lastDayBefore } from '../../domain/deadlines';
+import { formatCst, formatCstDay } from '../../domain/time';
 import {
   applicationWorkflowId,
   decide,
@@ -28,6 +29,7 @@ import {
   untilStage,
 } from '../support/context';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { objectable } from '../../domain/termination';
 import { executeStep } from '../../platform/step-client';
 
 let env: TestWorkflowEnvironment;
@@ -103,6 +105,23 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
     await handle.result();
     const record = await stored(input.applicationNo);
     expect(record.correctionDueAt?.toISOString()).toBe(correctionDeadline(new Date(input.receivedAt), 3).toISOString());
+  });
+
+  test('L-2 the withdrawal notice offers no objection: it says how to apply again with the missing materials', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'] });
+    const handle = await start(input);
+    expect((await handle.result()).stage).toBe('terminated');
+    const notices = await prisma.notification.findMany({
+      where: { applicationNo: input.applicationNo, obligationKey: 'correction-terminated', channel: 'inbox' },
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.recipient).toBe('applicant');
+    expect(notices[0]!.body).toContain('视为撤回申请');
+    expect(notices[0]!.body).not.toContain('异议');
+    expect(notices[0]!.body).toContain('重新提出法律援助申请');
+    expect(notices[0]!.body).toContain('经济困难状况说明表');
+    // L-10 lies against a refusal or a termination, and the system takes none after a withdrawal.
+    expect(objectable(await handle.query(getState))).toBe(false);
   });
 });
 
@@ -258,24 +277,28 @@ describe('eligibility decided at intake and stored with the case (S-1.x, L-4, L-
 });
 
 describe('L-1 the 7-day review clock', () => {
-  test('L-1 the review clock pauses while materials are awaited and resumes with the time that was left', async () => {
+  test('L-1 the review clock pauses while materials are awaited and resumes with the whole days that were left, to 24:00 China time', async () => {
     const input = await received({ materialsSupplied: ['identity_proof'] });
     const handle = await start(input);
-    const fullPeriod = endOfDayPeriod(new Date(input.receivedAt), 7).getTime() - new Date(input.receivedAt).getTime();
     const paused = await handle.query(getState);
     expect(paused.reviewDueAt).toBeUndefined();
-    expect(Math.abs(paused.reviewRemainingMs! - fullPeriod)).toBeLessThan(5_000);
+    // Paused on the day of receipt: all 7 days are left.
+    expect(paused.reviewRemainingMs).toBe(7 * 24 * 60 * 60 * 1000);
     await env.sleep('10 days');
+    await env.sleep('5 hours'); // resume at another time of day than the receipt
     const suppliedAt = await env.currentTimeMs();
     await executeStep(handle, supplyMaterials, {
       args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
     });
     const resumed = await handle.query(getState);
-    expect(Math.abs(new Date(resumed.reviewDueAt!).getTime() - (suppliedAt + paused.reviewRemainingMs!))).toBeLessThan(
-      5_000,
-    );
+    // The 7 days count again from the day after the materials arrived and end at 24:00 China time of the last.
+    expect(resumed.reviewDueAt).toBe(endOfDayPeriod(new Date(suppliedAt), 7).toISOString());
+    expect(formatCst(new Date(resumed.reviewDueAt!)).slice(11)).toBe('00:00');
     const record = await recorded(input.applicationNo);
-    expect(record.stageEvents.map((e) => e.note ?? '').join('\n')).toMatch(/审查期限暂停[\s\S]*审查期限恢复计算/);
+    const notes = record.stageEvents.map((e) => e.note ?? '').join('\n');
+    expect(notes).toMatch(/审查期限暂停[\s\S]*审查期限恢复计算/);
+    const lastDay = formatCstDay(lastDayBefore(new Date(resumed.reviewDueAt!)));
+    expect(notes).toContain(`审查期限恢复计算，至 ${lastDay}（含当日）届满（L-1）`);
   });
 
   test('L-1 with the pause policy off, the clock keeps running while materials are awaited', async () => {

@@ -16,11 +16,13 @@ import {
   correctionExtendedText,
   correctionNoticeText,
   correctionReminderText,
-  correctionTerminatedText,
+  correctionWithdrawnText,
+  acceptedFirstTerminatedText,
   MATERIALS,
   missingMaterials,
 } from '../../domain/materials';
 import { STAGES } from '../../domain/stages';
+import { formatCstDay } from '../../domain/time';
 import { ladder, runClocks, type Clock } from '../support/clocks';
 import { fail, notice, type CaseContext } from './context';
 
@@ -81,7 +83,7 @@ export function registerCorrectionSteps(ctx: CaseContext): void {
       const dueAt = extendDeadline(new Date(state.correctionDueAt!), days);
       state.correctionDueAt = dueAt.toISOString();
       state.correctionExtended = true;
-      const note = `补正期限延长 ${days} 日，至 ${lastDayBefore(dueAt)}（含当日）。原因：${reason}`;
+      const note = `补正期限延长 ${days} 日，至 ${formatCstDay(lastDayBefore(dueAt))}（含当日）。原因：${reason}`;
       const text = correctionExtendedText({ applicationNo: state.applicationNo, dueAt, reason });
       await ctx.record({ actor: extendedBy, ruleIds: ['S-3.2'], note }, [
         notice('correction-extended', 'correction_extended', text),
@@ -108,10 +110,15 @@ function correctionClocks(ctx: CaseContext): Clock[] {
 async function terminateAtDeadline(ctx: CaseContext): Promise<void> {
   const { state } = ctx;
   state.closedReason = state.acceptedFirst ? TERMINATED_ACCEPTED_FIRST : WITHDRAWN;
+  // L-2: a withdrawal is open to no objection (Law art. 49 covers refusals and terminations): the notice says how to
+  // apply again instead.
+  const text = state.acceptedFirst
+    ? acceptedFirstTerminatedText(state.applicationNo, state.materialsMissing)
+    : correctionWithdrawnText(state.applicationNo, state.materialsMissing);
   await ctx.transition(
     'terminated',
     { actor: 'system', ruleIds: state.acceptedFirst ? ['S-3.2', 'L-7'] : ['S-3.2', 'L-2'], note: state.closedReason },
-    [notice('correction-terminated', 'correction_terminated', correctionTerminatedText(state.applicationNo))],
+    [notice('correction-terminated', 'correction_terminated', text)],
   );
 }
 

@@ -11,7 +11,7 @@ import { evaluationWorkflowId, type EvaluationInput, type EvaluationOutcome } fr
 import { matterTypeOf, performanceOnAssignment } from '../../domain/performance';
 import { TIERS, type Tier } from '../../domain/quality';
 import type { Stage } from '../../domain/stages';
-import { formatCst } from '../../domain/time';
+import { formatCst, formatCstDay } from '../../domain/time';
 import { ladder, runClocks, type Clock } from '../support/clocks';
 import { notice, rotation, type CaseContext } from './context';
 
@@ -93,7 +93,7 @@ function closureClocks(ctx: CaseContext): Clock[] {
   const dueAt = new Date(p.closureDueAt);
   const remind = (key: string) => {
     p.closureReminders.push(key);
-    const body = `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${lastDayBefore(dueAt)} 前提交（L-12）。`;
+    const body = `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）前提交（L-12）。`;
     void ctx.notify(notice(key, 'closure_reminder', body, `member:${p.memberId}`));
   };
   const { closureReminderDaysBefore, reminderHourCst } = ctx.rules;

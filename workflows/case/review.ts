@@ -12,6 +12,8 @@ import {
   type DecideInput,
   type TerminateAidInput,
 } from '../../domain/definitions';
+import { objectionWindowEnd } from '../../domain/deadlines';
+import { refusalNoticeText, terminationNoticeText } from '../../domain/notices';
 import { grantBlockedByVerification, terminable } from '../../domain/termination';
 import { assertTransition, fail, notice, type CaseContext } from './context';
 
@@ -30,7 +32,26 @@ export function registerReviewSteps(ctx: CaseContext): void {
       state.decision = { decision, reason, decidedBy, decidedAt, requestId, late };
       const decided = decision === 'grant' ? 'granted' : 'refused';
       const note = late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason;
-      await ctx.transition(decided, { actor: decidedBy, ruleIds: ['L-1'], ...(note === undefined ? {} : { note }) });
+      // L-1: a refusal is told to the applicant in writing, with its reasons and the objection open to them (L-10).
+      const notices =
+        decision === 'refuse'
+          ? [
+              notice(
+                `refusal-${state.seq + 1}`,
+                'refusal',
+                refusalNoticeText({
+                  applicationNo: state.applicationNo,
+                  reason: reason!.trim(),
+                  objectionDueAt: objectionWindowEnd(new Date(decidedAt), ctx.rules.objectionWindowDays),
+                }),
+              ),
+            ]
+          : [];
+      await ctx.transition(
+        decided,
+        { actor: decidedBy, ruleIds: ['L-1'], ...(note === undefined ? {} : { note }) },
+        notices,
+      );
       // The decision's own stage: a granted case has usually moved on to assignment by now (S-3.3).
       return { applicationNo: state.applicationNo, stage: decided, decidedAt };
     },
@@ -41,7 +62,12 @@ export function registerReviewSteps(ctx: CaseContext): void {
     if (!terminable(state) || !(ground in L9_GROUNDS) || !reason.trim()) return;
     state.termination = { ground, reason, terminatedBy, at: new Date().toISOString(), fromStage: state.stage };
     state.closedReason = `${L9_GROUNDS[ground]}，终止法律援助（L-9）：${reason}`;
-    const text = `【法律援助终止通知】您的法律援助（编号 ${state.applicationNo}）因${L9_GROUNDS[ground]}终止。如有异议，可在 ${ctx.rules.objectionWindowDays} 日内提出（L-10）。`;
+    const text = terminationNoticeText({
+      applicationNo: state.applicationNo,
+      ground: L9_GROUNDS[ground],
+      reason: reason.trim(),
+      objectionDueAt: objectionWindowEnd(new Date(state.termination.at), ctx.rules.objectionWindowDays),
+    });
     void ctx.transition('terminated', { actor: terminatedBy, ruleIds: ['L-9'], note: state.closedReason }, [
       notice(`aid-terminated-${state.seq + 1}`, 'aid_terminated', text),
     ]);
