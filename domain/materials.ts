@@ -67,3 +67,13 @@ export function correctionExtendedText(args: { applicationNo: string; dueAt: Dat
 export function correctionTerminatedText(applicationNo: string): string {
   return `【法律援助申请终止】您的申请（编号 ${applicationNo}）因逾期未补齐材料，视为撤回申请，法律援助终止。如有异议，可依法向司法行政部门提出。`;
 }
+
+/** S-3.2, L-7: aid accepted first was terminated under the applicant's commitment: the materials did not arrive in time. */
+export function acceptedFirstTerminatedText(applicationNo: string): string {
+  return `【法律援助终止通知】您的法律援助（编号 ${applicationNo}）系先行受理，因逾期未补齐材料，按您受理时的承诺终止法律援助（S-3.2）。如有异议，可依法向司法行政部门提出。`;
+}
+
+/** S-3.2, L-7: the member and institution handling aid accepted first are told that it was terminated. */
+export function acceptedFirstTerminatedHandlerText(applicationNo: string): string {
+  return `【法律援助终止通知】法律援助案件 ${applicationNo} 系先行受理，受援人逾期未补齐材料，已按其承诺终止法律援助（S-3.2，L-7）。请停止承办；已开展的工作按终止案件的规定评估和发放补贴。`;
+}
