@@ -408,11 +408,23 @@ describe('S-3.2 / L-7 aid accepted first starts before the documents arrive', ()
   test('S-3.2 L-7 documents of aid accepted first arriving before the deadline: the case carries on as assigned', async () => {
     const p = await createPool(prisma, { A: { a1: {} } });
     const { input, handle } = await grantedEarly(p.agency);
+    // The stuck-case board still shows the documents owed, with their deadline.
+    const owed = () =>
+      prisma.obligation.findUnique({
+        where: { applicationNo_key: { applicationNo: input.applicationNo, key: 'documents' } },
+      });
+    expect(await owed()).toMatchObject({ resolvedAt: null, ruleId: 'S-3.2' });
+    expect((await owed())!.dueAt?.toISOString()).toBe((await handle.query(getState)).correctionDueAt);
     const done = await executeStep(handle, supplyMaterials, {
       args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-7' }],
     });
     expect(done).toEqual({ stage: 'assigned', materialsMissing: [] });
     expect((await handle.query(getState)).correctionDueAt).toBeUndefined();
+    await until(
+      owed,
+      (row) => row?.resolvedAt !== null,
+      () => 'the documents were never marked supplied',
+    );
     const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
     await env.sleep(due.getTime() - (await env.currentTimeMs()) + 60_000);
     expect((await handle.query(getState)).stage).toBe('assigned');
