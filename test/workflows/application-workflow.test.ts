@@ -379,6 +379,10 @@ describe('S-3.2 / L-7 aid accepted first starts before the documents arrive', ()
     const grant = (await stored(input.applicationNo)).stageEvents.find((e) => e.stage === 'granted')!;
     expect(grant.ruleIds).toEqual(['L-1', 'S-3.2', 'L-7']);
     expect(grant.note).toContain('先行受理');
+    // The one-time notice says aid may start before the materials, and what missing them at the deadline does.
+    const notice = (await stored(input.applicationNo)).stageEvents.find((e) => e.stage === 'awaiting_materials')!;
+    expect(notice.note).toContain('本案先行受理');
+    expect(notice.note).toContain('逾期未补齐的，终止法律援助');
 
     const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
     await env.sleep(due.getTime() - (await env.currentTimeMs()) + 1000);

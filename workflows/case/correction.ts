@@ -42,7 +42,12 @@ export function enterFirstStage(ctx: CaseContext): Promise<void> {
     ? '\n申请人已承诺：逾期未补齐材料的，视为撤回申请或终止法律援助。'
     : '';
   const note =
-    correctionNoticeText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt }) + commitment;
+    correctionNoticeText({
+      applicationNo: state.applicationNo,
+      missing: state.materialsMissing,
+      dueAt,
+      acceptedFirst: state.acceptedFirst !== undefined,
+    }) + commitment;
   return ctx.transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note }, [
     notice('correction-notice', 'correction_notice', note),
   ]);
@@ -114,7 +119,12 @@ function correctionClocks(ctx: CaseContext): Clock[] {
   if (!correcting(ctx)) return [];
   const dueAt = new Date(state.correctionDueAt!);
   const remind = (key: string) => {
-    const text = correctionReminderText({ applicationNo: state.applicationNo, missing: state.materialsMissing, dueAt });
+    const text = correctionReminderText({
+      applicationNo: state.applicationNo,
+      missing: state.materialsMissing,
+      dueAt,
+      acceptedFirst: state.acceptedFirst !== undefined,
+    });
     return ctx.notify(notice(key, 'correction_reminder', text));
   };
   return [
