@@ -438,6 +438,21 @@ describe('S-3.2 / L-7 aid accepted first starts before the documents arrive', ()
     expect(complete).toMatchObject({ stage: 'assigned', ruleIds: ['S-3.2', 'L-7'] });
   });
 
+  test('S-3.2 L-7 aid accepted first terminated at the deadline before its member was confirmed closes at once', async () => {
+    const p = await createPool(prisma, { A: { a1: {} } });
+    const { input, handle } = await wageClaim(p.agency);
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'early' }] });
+    await untilStage(handle, prisma, ['assigning', 'assigned']);
+    await settled(handle);
+    const outcome = await handle.result(); // the test server skips to the correction deadline
+    expect(outcome.stage).toBe('terminated');
+    expect(outcome.closedReason).toContain('按申请人承诺终止法律援助');
+    const record = await stored(input.applicationNo);
+    expect(record.stageEvents.map((e) => e.stage)).not.toContain('evaluating');
+    const told = (await notices(input.applicationNo)).filter((n) => n.template === 'aid_terminated_handler');
+    expect(told.map((n) => n.recipient).sort()).toEqual([`institution:${p.agency}-A`, `member:${p.id('a1')}`]);
+  });
+
   test('S-3.2 an ordinary case awaiting its documents still cannot be granted', async () => {
     const input = await received({ materialsSupplied: ['identity_proof'], intake: { correctionCommitment: true } });
     const handle = await start(input);
