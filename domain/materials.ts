@@ -33,13 +33,18 @@ export function correctionNoticeText(args: {
   applicationNo: string;
   missing: readonly MaterialCode[];
   dueAt: Date;
+  /** S-3.2, L-7: accepted first: aid may start before the materials arrive, and missing them terminates it. */
+  acceptedFirst?: boolean;
 }): string {
   const items = args.missing.map((code, i) => `${i + 1}. ${MATERIALS[code]}`).join('\n');
+  const consequence = args.acceptedFirst
+    ? '本案先行受理，法律援助可在材料补齐前提供；逾期未补齐的，终止法律援助。'
+    : '逾期未补齐的，视为撤回申请，法律援助终止。';
   return [
     '【补正材料一次性告知】',
     `您的法律援助申请（编号 ${args.applicationNo}）已容缺受理，尚缺以下材料：`,
     items,
-    `请于 ${lastDayText(args.dueAt)}（含当日）前补齐。逾期未补齐的，视为撤回申请，法律援助终止。`,
+    `请于 ${lastDayText(args.dueAt)}（含当日）前补齐。${consequence}`,
   ].join('\n');
 }
 
@@ -53,9 +58,10 @@ export function correctionReminderText(args: {
   applicationNo: string;
   missing: readonly MaterialCode[];
   dueAt: Date;
+  acceptedFirst?: boolean;
 }): string {
   const items = args.missing.map((code) => MATERIALS[code]).join('、');
-  return `【法律援助补正提醒】您的申请（编号 ${args.applicationNo}）尚缺：${items}。请于 ${lastDayText(args.dueAt)}（含当日）前补齐，逾期视为撤回申请。`;
+  return `【法律援助补正提醒】您的申请（编号 ${args.applicationNo}）尚缺：${items}。请于 ${lastDayText(args.dueAt)}（含当日）前补齐，${args.acceptedFirst ? '逾期将终止法律援助' : '逾期视为撤回申请'}。`;
 }
 
 /** S-3.2: the deadline was extended once by staff, with the reason. */
@@ -76,4 +82,9 @@ export function correctionWithdrawnText(applicationNo: string, missing: readonly
 export function acceptedFirstTerminatedText(applicationNo: string, missing: readonly MaterialCode[]): string {
   const items = missing.map((code) => MATERIALS[code]).join('、');
   return `【法律援助终止通知】您的法律援助（编号 ${applicationNo}）先行受理后，逾期未补齐材料（${items}），按您作出的承诺终止法律援助。`;
+}
+
+/** S-3.2, L-7: the member and institution handling aid accepted first are told that it was terminated. */
+export function acceptedFirstTerminatedHandlerText(applicationNo: string): string {
+  return `【法律援助终止通知】法律援助案件 ${applicationNo} 系先行受理，受援人逾期未补齐材料，已按其承诺终止法律援助（S-3.2，L-7）。请停止承办；已开展的工作按终止案件的规定评估和发放补贴。`;
 }

@@ -121,9 +121,11 @@ export async function evaluationPhase(ctx: CaseContext): Promise<void> {
   const outcome = await evaluationOutcome(ctx, workflowId);
   ctx.state.evaluation = { workflowId, outcome };
   const paid = `补贴 ${(outcome.totalCents / 100).toFixed(2)} 元`;
+  // Aid terminated after work was done (S-3.2, L-7) keeps why it ended before the evaluation's result.
+  const terminated = ctx.state.closedReason ? `${ctx.state.closedReason}；` : '';
   ctx.state.closedReason = outcome.special
-    ? `特殊案件，不予评估（S-4.4）；${paid}`
-    : `质量评估 ${outcome.score} 分（${TIERS[outcome.tier as Tier]}），系数 ${outcome.coefficient}；${paid}（S-4.5）`;
+    ? `${terminated}特殊案件，不予评估（S-4.4）；${paid}`
+    : `${terminated}质量评估 ${outcome.score} 分（${TIERS[outcome.tier as Tier]}），系数 ${outcome.coefficient}；${paid}（S-4.5）`;
   await ctx.transition('closed', { actor: 'system', ruleIds: ['S-4.4', 'S-4.5'], note: ctx.state.closedReason });
 }
 

@@ -12,8 +12,9 @@ import {
   type DecideInput,
   type TerminateAidInput,
 } from '../../domain/definitions';
-import { objectionWindowEnd } from '../../domain/deadlines';
+import { lastDayBefore, objectionWindowEnd } from '../../domain/deadlines';
 import { refusalNoticeText, terminationNoticeText } from '../../domain/notices';
+import { formatCstDay } from '../../domain/time';
 import { grantBlockedByVerification, terminable } from '../../domain/termination';
 import { assertTransition, fail, notice, type CaseContext } from './context';
 
@@ -21,7 +22,7 @@ export function registerReviewSteps(ctx: CaseContext): void {
   const { state } = ctx;
   ctx.steps.on(decide, {
     validate: ({ decision, reason }: DecideInput) => {
-      assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused');
+      assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused', state.acceptedFirst !== undefined);
       const blocked = decision === 'grant' ? grantBlockedByVerification(state) : undefined;
       if (blocked) fail(blocked);
       if (decision === 'refuse' && !reason?.trim()) fail('不予法律援助须书面说明理由（L-1）', ERROR_TYPES.invalidInput);
@@ -31,7 +32,14 @@ export function registerReviewSteps(ctx: CaseContext): void {
       const late = state.reviewDueAt !== undefined && Date.now() > new Date(state.reviewDueAt).getTime();
       state.decision = { decision, reason, decidedBy, decidedAt, requestId, late };
       const decided = decision === 'grant' ? 'granted' : 'refused';
-      const note = late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason;
+      const lateNote = late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason;
+      // S-3.2, L-7: aid accepted first is granted before the documents arrive; their deadline keeps running.
+      const early = decided === 'granted' && state.stage === 'awaiting_materials';
+      const pending = early
+        ? `先行受理，材料补齐前给予法律援助；补正期限 ${formatCstDay(lastDayBefore(new Date(state.correctionDueAt!)))}（含当日）继续计算，逾期未补齐的终止法律援助`
+        : undefined;
+      const note = [lateNote, pending].filter((n) => n !== undefined && n !== '').join('\n') || lateNote;
+      const ruleIds = early ? ['L-1', 'S-3.2', 'L-7'] : ['L-1'];
       // L-1: a refusal is told to the applicant in writing, with its reasons and the objection open to them (L-10).
       const notices =
         decision === 'refuse'
@@ -47,11 +55,7 @@ export function registerReviewSteps(ctx: CaseContext): void {
               ),
             ]
           : [];
-      await ctx.transition(
-        decided,
-        { actor: decidedBy, ruleIds: ['L-1'], ...(note === undefined ? {} : { note }) },
-        notices,
-      );
+      await ctx.transition(decided, { actor: decidedBy, ruleIds, ...(note === undefined ? {} : { note }) }, notices);
       // The decision's own stage: a granted case has usually moved on to assignment by now (S-3.3).
       return { applicationNo: state.applicationNo, stage: decided, decidedAt };
     },
