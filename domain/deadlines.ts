@@ -1,4 +1,4 @@
-import { addCalendarDays, cstDateOf, startOfCstDay, type CstDate } from './time';
+import { addCalendarDays, cstDateOf, formatCstDay, startOfCstDay, type CstDate } from './time';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -32,6 +32,16 @@ export function correctionDeadline(noticeAt: Date, correctionDays: number): Date
 /** The last day (China time) of a period that is over at `dueAt` (the following midnight). */
 export function lastDayBefore(dueAt: Date): CstDate {
   return cstDateOf(new Date(dueAt.getTime() - 1));
+}
+
+/** A deadline as notices write it: `请于 2026年12月17日（含当日）前`, the last day of a period over at `dueAt`. */
+export function deadlineText(dueAt: Date): string {
+  return `请于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）前`;
+}
+
+/** L-10: the end of the window to object to a refusal or termination decided at `decidedAt` (the case's rules). */
+export function objectionWindowEnd(decidedAt: Date, windowDays: number): Date {
+  return endOfDayPeriod(decidedAt, windowDays);
 }
 
 export interface Reminder {

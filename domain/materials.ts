@@ -1,5 +1,6 @@
-import { cstDateOf } from './time';
+import { lastDayBefore } from './deadlines';
 import { DomainError } from './errors';
+import { formatCstDay } from './time';
 
 /**
  * What a correction notice (补正通知) may require (L-2, S-3.2): materials to supply (补充材料) and matters the applicant
@@ -103,6 +104,8 @@ export function correctionNoticeText(args: {
   dueAt: Date;
   /** The case's required items (default: the common core). */
   required?: readonly CorrectionItem[];
+  /** S-3.2, L-7: accepted first: aid may start before the materials arrive, and missing them terminates it. */
+  acceptedFirst?: boolean;
 }): string {
   const items = itemsOf(args.missing, args.required ?? COMMON_CORE);
   const materials = items.filter((item) => item.kind === 'material');
@@ -118,14 +121,16 @@ export function correctionNoticeText(args: {
   const todo =
     materials.length > 0 && explanations.length > 0 ? '补齐材料并作出说明' : materials.length > 0 ? '补齐' : '作出说明';
   const undone = explanations.length > 0 ? '逾期未补齐材料或者未作出说明的' : '逾期未补齐的';
-  lines.push(`请于 ${lastDayText(args.dueAt)}（含当日）前${todo}。${undone}，视为撤回申请，法律援助终止。`);
+  const consequence = args.acceptedFirst
+    ? `本案先行受理，法律援助可在材料补齐前提供；${undone}，终止法律援助。`
+    : `${undone}，视为撤回申请，法律援助终止。`;
+  lines.push(`请于 ${lastDayText(args.dueAt)}（含当日）前${todo}。${consequence}`);
   return lines.join('\n');
 }
 
 /** `2026年12月11日`: the last day of a period that ends at `dueAt` (the following midnight, China time). */
 function lastDayText(dueAt: Date): string {
-  const [y, m, d] = cstDateOf(new Date(dueAt.getTime() - 1)).split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
+  return formatCstDay(lastDayBefore(dueAt));
 }
 
 /** The short name of an item in a reminder or a record: an explanation says so. */
@@ -139,11 +144,12 @@ export function correctionReminderText(args: {
   missing: readonly MaterialCode[];
   dueAt: Date;
   required?: readonly CorrectionItem[];
+  acceptedFirst?: boolean;
 }): string {
   const items = itemsOf(args.missing, args.required ?? COMMON_CORE)
     .map(shortName)
     .join('、');
-  return `【法律援助补正提醒】您的申请（编号 ${args.applicationNo}）尚缺：${items}。请于 ${lastDayText(args.dueAt)}（含当日）前补齐，逾期视为撤回申请。`;
+  return `【法律援助补正提醒】您的申请（编号 ${args.applicationNo}）尚缺：${items}。请于 ${lastDayText(args.dueAt)}（含当日）前补齐，${args.acceptedFirst ? '逾期将终止法律援助' : '逾期视为撤回申请'}。`;
 }
 
 /** S-3.2: the deadline was extended once by staff, with the reason. */
@@ -151,9 +157,38 @@ export function correctionExtendedText(args: { applicationNo: string; dueAt: Dat
   return `【法律援助补正期限延长】您的申请（编号 ${args.applicationNo}）补正期限延长至 ${lastDayText(args.dueAt)}（含当日）。原因：${args.reason}`;
 }
 
-/** S-3.2, L-2: the application was treated as withdrawn because the materials did not arrive in time. */
-export function correctionTerminatedText(applicationNo: string): string {
-  return `【法律援助申请终止】您的申请（编号 ${applicationNo}）因逾期未补齐材料，视为撤回申请，法律援助终止。如有异议，可依法向司法行政部门提出。`;
+/**
+ * L-2 (Law art. 43): the application is treated as withdrawn because the materials did not arrive in time. A
+ * withdrawal is no refusal and no termination, so no objection lies (Law art. 49); the applicant may apply again.
+ */
+export function correctionWithdrawnText(
+  applicationNo: string,
+  missing: readonly MaterialCode[],
+  required: readonly CorrectionItem[] = COMMON_CORE,
+): string {
+  const items = itemsOf(missing, required);
+  return `【法律援助申请视为撤回】您的申请（编号 ${applicationNo}）因逾期${undoneText(items)}，视为撤回申请。您可以备齐上述材料后重新提出法律援助申请。`;
+}
+
+/** S-3.2, L-7: aid accepted first ends at the deadline under the applicant's commitment. */
+export function acceptedFirstTerminatedText(
+  applicationNo: string,
+  missing: readonly MaterialCode[],
+  required: readonly CorrectionItem[] = COMMON_CORE,
+): string {
+  const items = itemsOf(missing, required);
+  return `【法律援助终止通知】您的法律援助（编号 ${applicationNo}）先行受理后，逾期${undoneText(items)}，按您作出的承诺终止法律援助。`;
+}
+
+/** `未补齐材料（甲、乙）`, or with matters to explain `未补齐材料或者未作出说明（甲、丙（作出说明））`. */
+function undoneText(items: readonly CorrectionItem[]): string {
+  const what = items.some((item) => item.kind === 'explanation') ? '未补齐材料或者未作出说明' : '未补齐材料';
+  return `${what}（${items.map(shortName).join('、')}）`;
+}
+
+/** S-3.2, L-7: the member and institution handling aid accepted first are told that it was terminated. */
+export function acceptedFirstTerminatedHandlerText(applicationNo: string): string {
+  return `【法律援助终止通知】法律援助案件 ${applicationNo} 系先行受理，受援人逾期未补齐材料，已按其承诺终止法律援助（S-3.2，L-7）。请停止承办；已开展的工作按终止案件的规定评估和发放补贴。`;
 }
 
 /** A catalogue entry as the catalogue keeps it (`correction_item`). */

@@ -1,13 +1,17 @@
+import { objectionWindowEnd } from '../../domain/deadlines';
 import {
+  acceptedFirstTerminatedText,
   activeEntry,
   COMMON_CORE,
   correctionNoticeText,
   correctionReminderText,
+  correctionWithdrawnText,
   MATERIALS,
   missingMaterials,
   requiredForIntake,
   type CatalogueEntry,
 } from '../../domain/materials';
+import { refusalNoticeText, terminationNoticeText } from '../../domain/notices';
 
 describe('L-2 one-time notice of everything missing (一次性告知)', () => {
   test('L-2 missing materials are all listed, in catalogue order, whatever order they were supplied in', () => {
@@ -127,5 +131,61 @@ describe('L-2 S-3.2 the catalogue: matter-specific materials and explanations in
     const stopped = catalogue.map((e) => (e.code === 'matter_evidence' ? { ...e, active: false } : e));
     const required = requiredForIntake(stopped, { matterCategory: 'family', supplied: [], chosen: [] });
     expect(required.map((i) => i.code)).toEqual(['identity_proof', 'economic_statement']);
+  });
+
+  test("L-2 S-3.2 the withdrawal and the termination of aid accepted first name the case's own catalogue items", () => {
+    const required = requiredForIntake(catalogue, { matterCategory: 'labour_remuneration', supplied: [], chosen });
+    const missing = ['wage_arrears_evidence', 'employer_relation_explanation'];
+    const withdrawn = correctionWithdrawnText('KQ-2026-000123', missing, required);
+    expect(withdrawn).toContain(
+      '逾期未补齐材料或者未作出说明（欠薪证明材料（工资条、考勤记录等）、与用人单位劳动关系的情况（作出说明））',
+    );
+    expect(withdrawn).not.toContain('wage_arrears_evidence');
+    const terminated = acceptedFirstTerminatedText('KQ-2026-000123', ['wage_arrears_evidence'], required);
+    expect(terminated).toContain('逾期未补齐材料（欠薪证明材料（工资条、考勤记录等））');
+    const notice = correctionNoticeText({
+      applicationNo: 'KQ-2026-000123',
+      missing,
+      dueAt: new Date('2026-12-11T16:00:00Z'),
+      required,
+      acceptedFirst: true,
+    });
+    expect(notice).toContain(
+      '本案先行受理，法律援助可在材料补齐前提供；逾期未补齐材料或者未作出说明的，终止法律援助。',
+    );
+  });
+});
+
+describe('L-1 L-9 L-10 the written decisions an applicant is owed', () => {
+  test('L-1 L-10 a refusal gives its reasons and the objection deadline as a China date', () => {
+    // Decided at 18:00 China time on 2 Dec: the 15 days run from 3 Dec to 24:00 on 17 Dec.
+    const decidedAt = new Date('2026-12-02T10:00:00Z');
+    const text = refusalNoticeText({
+      applicationNo: 'KQ-2026-000123',
+      reason: '家庭人均收入高于标准',
+      objectionDueAt: objectionWindowEnd(decidedAt, 15),
+    });
+    expect(text).toContain('决定不予法律援助');
+    expect(text).toContain('理由：家庭人均收入高于标准');
+    expect(text).toContain('请于 2026年12月17日（含当日）前');
+    expect(text).toContain('司法行政部门');
+  });
+
+  test('L-9 L-10 a termination gives its ground and the objection deadline', () => {
+    const text = terminationNoticeText({
+      applicationNo: 'KQ-2026-000123',
+      ground: '受援人自行委托律师或者其他代理人',
+      reason: '已自行委托律师',
+      objectionDueAt: objectionWindowEnd(new Date('2026-12-31T17:00:00Z'), 15),
+    });
+    expect(text).toContain('请于 2027年1月16日（含当日）前');
+  });
+
+  test('L-2 a withdrawal offers no objection, and says what to bring to apply again', () => {
+    const text = correctionWithdrawnText('KQ-2026-000123', ['economic_statement']);
+    expect(text).toContain('视为撤回申请');
+    expect(text).not.toContain('异议');
+    expect(text).toContain(`${MATERIALS.economic_statement}`);
+    expect(text).toContain('重新提出法律援助申请');
   });
 });

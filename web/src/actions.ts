@@ -46,7 +46,8 @@ export function caseActions(no: string, materials: Record<string, string> = MATE
       title: '登记补正材料',
       rule: 'S-3.2',
       ...at(CONTRACT.applications.supplyMaterials),
-      stages: ['received', 'awaiting_materials', 'under_review'],
+      // S-3.2, L-7: aid accepted first is granted and assigned while its documents may still be awaited.
+      stages: ['received', 'awaiting_materials', 'under_review', 'granted', 'assigning', 'assigned', 'performing'],
       fields: [{ name: 'items', label: '已收到的材料或说明', kind: 'multi', options: materials }],
       idempotent: true,
     },
@@ -56,7 +57,7 @@ export function caseActions(no: string, materials: Record<string, string> = MATE
       title: '延长补正期限（一次）',
       rule: 'S-3.2',
       ...at(CONTRACT.applications.extendDeadline),
-      stages: ['awaiting_materials'],
+      stages: ['awaiting_materials', 'granted', 'assigning', 'assigned', 'performing'],
       fields: [
         { name: 'days', label: '延长日数', kind: 'number' },
         { name: 'reason', label: '理由', kind: 'textarea' },

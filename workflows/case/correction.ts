@@ -2,8 +2,11 @@
  * S-3.2, L-2: an application accepted with documents missing (容缺受理): one notice lists everything missing with the
  * deadline; reminders go out on the ladder of the deadline in force (none after the materials arrive, none already
  * past when the ladder is set, a new ladder after the one extension); at the deadline the application is treated as
- * withdrawn, or aid accepted first is terminated under the applicant's commitment (L-7).
+ * withdrawn. Aid accepted first (先行受理, S-3.2, L-7) may be granted and assigned while the documents are awaited: the
+ * deadline keeps running beside the later phases, and documents still missing at it terminate the aid under the
+ * applicant's commitment (the member and institution are told; work already done is evaluated and paid, S-4.4).
  */
+import { condition } from '@temporalio/workflow';
 import {
   extendCorrectionDeadline,
   ERROR_TYPES,
@@ -16,13 +19,16 @@ import {
   correctionExtendedText,
   correctionNoticeText,
   correctionReminderText,
-  correctionTerminatedText,
+  correctionWithdrawnText,
+  acceptedFirstTerminatedHandlerText,
+  acceptedFirstTerminatedText,
   COMMON_CORE,
   itemName,
   missingMaterials,
   type CorrectionItem,
 } from '../../domain/materials';
-import { STAGES } from '../../domain/stages';
+import { AID_STARTED_STAGES, canTransition, STAGES } from '../../domain/stages';
+import { formatCstDay } from '../../domain/time';
 import { ladder, runClocks, type Clock } from '../support/clocks';
 import { fail, notice, type CaseContext } from './context';
 
@@ -44,6 +50,7 @@ export function enterFirstStage(ctx: CaseContext): Promise<void> {
       missing: state.materialsMissing,
       dueAt,
       required: requiredOf(ctx),
+      acceptedFirst: state.acceptedFirst !== undefined,
     }) + commitment;
   return ctx.transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note }, [
     notice('correction-notice', 'correction_notice', note),
@@ -55,12 +62,21 @@ const requiredOf = (ctx: CaseContext): readonly CorrectionItem[] => ctx.input.ma
 
 const notCorrecting = (ctx: CaseContext) => fail(`申请当前处于「${STAGES[ctx.state.stage]}」阶段，不在补正材料期间`);
 
+/** Materials are awaited: before the decision, or (S-3.2, L-7) while aid accepted first runs before they arrive. */
+function correcting(ctx: CaseContext): boolean {
+  const { state } = ctx;
+  if (state.stage === 'awaiting_materials') return true;
+  return (
+    state.acceptedFirst !== undefined && state.correctionDueAt !== undefined && AID_STARTED_STAGES.includes(state.stage)
+  );
+}
+
 export function registerCorrectionSteps(ctx: CaseContext): void {
   const { state } = ctx;
   ctx.steps.on(supplyMaterials, {
     validate: ({ items }: SupplyMaterialsInput) => {
       if (items.length === 0) fail('至少补交一项材料', ERROR_TYPES.invalidInput);
-      if (state.stage !== 'awaiting_materials') notCorrecting(ctx);
+      if (!correcting(ctx)) notCorrecting(ctx);
       const required = requiredOf(ctx);
       const unlisted = items.filter((code) => !required.some((item) => item.code === code));
       if (unlisted.length > 0) fail(`补正通知未要求以下事项：${unlisted.join('、')}`, ERROR_TYPES.invalidInput);
@@ -72,7 +88,11 @@ export function registerCorrectionSteps(ctx: CaseContext): void {
         state.materialsSupplied.push(...fresh);
         state.materialsMissing = missingMaterials(state.materialsSupplied, required);
         const note = `已补交：${fresh.map((code) => itemName(code, required)).join('、')}`;
-        if (state.materialsMissing.length === 0) {
+        if (state.materialsMissing.length === 0 && state.stage !== 'awaiting_materials') {
+          // S-3.2, L-7: aid accepted first has its materials complete: it goes on as any granted case.
+          state.correctionDueAt = undefined;
+          await ctx.record({ actor: receivedBy, ruleIds: ['S-3.2', 'L-7'], note: `${note}；材料已补齐（先行受理）` });
+        } else if (state.materialsMissing.length === 0) {
           state.correctionDueAt = undefined;
           await ctx.transition('under_review', { actor: receivedBy, ruleIds: ['S-3.2', 'L-2', 'L-1'], note });
         } else {
@@ -84,7 +104,7 @@ export function registerCorrectionSteps(ctx: CaseContext): void {
   });
   ctx.steps.on(extendCorrectionDeadline, {
     validate: ({ days, reason }: ExtendDeadlineInput) => {
-      if (state.stage !== 'awaiting_materials') notCorrecting(ctx);
+      if (!correcting(ctx)) notCorrecting(ctx);
       if (state.correctionExtended) fail('补正期限只能延长一次（S-3.2）');
       if (!Number.isInteger(days) || days < 1 || days > ctx.rules.maxExtensionDays) {
         fail(`延长天数应为 1 至 ${ctx.rules.maxExtensionDays} 日`, ERROR_TYPES.invalidInput);
@@ -95,7 +115,7 @@ export function registerCorrectionSteps(ctx: CaseContext): void {
       const dueAt = extendDeadline(new Date(state.correctionDueAt!), days);
       state.correctionDueAt = dueAt.toISOString();
       state.correctionExtended = true;
-      const note = `补正期限延长 ${days} 日，至 ${lastDayBefore(dueAt)}（含当日）。原因：${reason}`;
+      const note = `补正期限延长 ${days} 日，至 ${formatCstDay(lastDayBefore(dueAt))}（含当日）。原因：${reason}`;
       const text = correctionExtendedText({ applicationNo: state.applicationNo, dueAt, reason });
       await ctx.record({ actor: extendedBy, ruleIds: ['S-3.2'], note }, [
         notice('correction-extended', 'correction_extended', text),
@@ -107,6 +127,7 @@ export function registerCorrectionSteps(ctx: CaseContext): void {
 
 function correctionClocks(ctx: CaseContext): Clock[] {
   const { state, rules } = ctx;
+  if (!correcting(ctx)) return [];
   const dueAt = new Date(state.correctionDueAt!);
   const remind = (key: string) => {
     const text = correctionReminderText({
@@ -114,6 +135,7 @@ function correctionClocks(ctx: CaseContext): Clock[] {
       missing: state.materialsMissing,
       dueAt,
       required: requiredOf(ctx),
+      acceptedFirst: state.acceptedFirst !== undefined,
     });
     return ctx.notify(notice(key, 'correction_reminder', text));
   };
@@ -123,24 +145,67 @@ function correctionClocks(ctx: CaseContext): Clock[] {
   ];
 }
 
-/** L-2: an application not yet decided is treated as withdrawn; S-3.2, L-7: aid accepted first is terminated. */
-async function terminateAtDeadline(ctx: CaseContext): Promise<void> {
-  const { state } = ctx;
-  state.closedReason = state.acceptedFirst ? TERMINATED_ACCEPTED_FIRST : WITHDRAWN;
-  await ctx.transition(
-    'terminated',
-    { actor: 'system', ruleIds: state.acceptedFirst ? ['S-3.2', 'L-7'] : ['S-3.2', 'L-2'], note: state.closedReason },
-    [notice('correction-terminated', 'correction_terminated', correctionTerminatedText(state.applicationNo))],
-  );
+/** The pool members and institutions handling the case now (S-2.10): told when aid accepted first is terminated. */
+function handlers(ctx: CaseContext): string[] {
+  const slots = (ctx.state.assignment?.slots ?? []).filter((s) => !s.releasedAt);
+  const members = slots.map((s) => `member:${s.memberId ?? s.proposedMemberId}`);
+  const institutions = slots.map((s) => `institution:${s.institutionId}`);
+  return [...new Set([...members, ...institutions])];
 }
 
-/** Waits while materials are awaited: until they are complete (review) or the deadline ends the application. */
+/**
+ * L-2: an application not yet decided is treated as withdrawn; S-3.2, L-7: aid accepted first is terminated under the
+ * applicant's commitment, also after the grant: the member and institution are told, and work already done (a member
+ * assigned) goes to the evaluation and its payout (S-4.4, S-4.5) like every case.
+ */
+async function terminateAtDeadline(ctx: CaseContext): Promise<void> {
+  const { state } = ctx;
+  if (!canTransition(state.stage, 'terminated')) return;
+  const acceptedFirst = state.acceptedFirst !== undefined;
+  state.closedReason = acceptedFirst ? TERMINATED_ACCEPTED_FIRST : WITHDRAWN;
+  const worked = state.performance !== undefined && AID_STARTED_STAGES.includes(state.stage);
+  // L-2: a withdrawal is open to no objection (Law art. 49 covers refusals and terminations): the notice says how to
+  // apply again instead.
+  const text = acceptedFirst
+    ? acceptedFirstTerminatedText(state.applicationNo, state.materialsMissing, requiredOf(ctx))
+    : correctionWithdrawnText(state.applicationNo, state.materialsMissing, requiredOf(ctx));
+  const toApplicant = notice('correction-terminated', 'correction_terminated', text);
+  const toHandlers = acceptedFirst
+    ? handlers(ctx).map((to) =>
+        notice(
+          `aid-terminated-${to}`,
+          'aid_terminated_handler',
+          acceptedFirstTerminatedHandlerText(state.applicationNo),
+          to,
+        ),
+      )
+    : [];
+  await ctx.transition(
+    'terminated',
+    { actor: 'system', ruleIds: acceptedFirst ? ['S-3.2', 'L-7'] : ['S-3.2', 'L-2'], note: state.closedReason },
+    [toApplicant, ...toHandlers],
+  );
+  if (worked) {
+    await ctx.transition('evaluating', {
+      actor: 'system',
+      ruleIds: ['S-4.4', 'S-4.5'],
+      note: '先行受理的法律援助已终止，承办人员已开展的工作按每案必评进行质量评估并据此发放补贴（S-4.4，S-4.5）',
+    });
+  }
+}
+
+/**
+ * The correction deadline's clocks. Returns once the case leaves `awaiting_materials` (review, a grant, the end); for
+ * aid accepted first and granted before the documents arrived (S-3.2, L-7) the clocks go on running beside the later
+ * phases until the documents are complete or the deadline ends the aid.
+ */
 export async function correctionPhase(ctx: CaseContext): Promise<void> {
   const { state } = ctx;
-  await runClocks({
+  void runClocks({
     hold: (part) => ctx.steps.hold(part),
-    done: () => state.stage !== 'awaiting_materials',
+    done: () => state.correctionDueAt === undefined || !(correcting(ctx) || state.stage === 'received'),
     clocks: () => correctionClocks(ctx),
-    version: () => `${state.seq}:${state.correctionDueAt}`,
+    version: () => `${state.seq}:${state.correctionDueAt}:${state.stage}`,
   });
+  await condition(() => state.stage !== 'awaiting_materials' && state.stage !== 'received');
 }

@@ -23,7 +23,7 @@ import {
   type PerformanceState,
 } from '../../domain/definitions';
 import { STAGES, type Stage } from '../../domain/stages';
-import { cstDateOf, startOfCstDay } from '../../domain/time';
+import { cstDateOf, formatCstDay, startOfCstDay } from '../../domain/time';
 import { fail, notice, rotation, type CaseContext } from './context';
 
 const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`));
@@ -187,7 +187,7 @@ async function matterEnded(ctx: CaseContext, endedOn: string, by: string): Promi
   const dueAt = endOfDayPeriod(startOfCstDay(endedOn), ctx.rules.closureReportDays);
   p.matterEndedOn = endedOn;
   p.closureDueAt = dueAt.toISOString();
-  const note = `案件于 ${endedOn} 办结，应于 ${lastDayBefore(dueAt)} 前提交结案材料（L-12）`;
+  const note = `案件于 ${endedOn} 办结，应于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）前提交结案材料（L-12）`;
   await ctx.record({ actor: by, ruleIds: ['L-12'], note });
 }
 
