@@ -191,8 +191,19 @@ test('copies of one Ctrl-C are one request; a second signal after the grace exit
   const insisted = await startRunning('twice-slow', { SHUTDOWN_REPEAT_GRACE_MS: '0' });
   const b = pids(insisted);
   process.kill(b.app, 'SIGINT');
-  await new Promise((r) => setTimeout(r, 20));
-  process.kill(b.app, 'SIGINT');
+  // Two signals sent before the process runs are one to the kernel (standard signals do not queue): send the second
+  // once the first is being handled, and again until the process is gone, so a busy machine cannot merge them.
+  await until(() => insisted.out().includes('shutting down'), 'the first signal handled');
+  let exited = false;
+  void insisted.exited.then(() => (exited = true));
+  while (!exited) {
+    try {
+      process.kill(b.app, 'SIGINT');
+    } catch {
+      break; // already gone
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   expect(await insisted.exited).toBe(130);
   expect(insisted.out()).toContain('second signal');
   await nothingLeft(insisted, [b.app, b.temporal, b.postgres]);
