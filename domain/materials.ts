@@ -1,3 +1,4 @@
+import { movedText, type MovedLastDay } from './calendar';
 import { cstDateOf } from './time';
 
 /**
@@ -32,13 +33,14 @@ export function correctionNoticeText(args: {
   applicationNo: string;
   missing: readonly MaterialCode[];
   dueAt: Date;
+  moved?: MovedLastDay;
 }): string {
   const items = args.missing.map((code, i) => `${i + 1}. ${MATERIALS[code]}`).join('\n');
   return [
     '【补正材料一次性告知】',
     `您的法律援助申请（编号 ${args.applicationNo}）已容缺受理，尚缺以下材料：`,
     items,
-    `请于 ${lastDayText(args.dueAt)}（含当日）前补齐。逾期未补齐的，视为撤回申请，法律援助终止。`,
+    `请于 ${lastDayText(args.dueAt)}（含当日）前补齐${movedText(args.moved)}。逾期未补齐的，视为撤回申请，法律援助终止。`,
   ].join('\n');
 }
 
@@ -59,8 +61,18 @@ export function correctionReminderText(args: {
 }
 
 /** S-3.2: the deadline was extended once by staff, with the reason. */
-export function correctionExtendedText(args: { applicationNo: string; dueAt: Date; reason: string }): string {
-  return `【法律援助补正期限延长】您的申请（编号 ${args.applicationNo}）补正期限延长至 ${lastDayText(args.dueAt)}（含当日）。原因：${args.reason}`;
+export function correctionExtendedText(args: {
+  applicationNo: string;
+  dueAt: Date;
+  reason: string;
+  moved?: MovedLastDay;
+}): string {
+  return `【法律援助补正期限延长】您的申请（编号 ${args.applicationNo}）补正期限延长至 ${lastDayText(args.dueAt)}（含当日）${movedText(args.moved)}。原因：${args.reason}`;
+}
+
+/** Civil Code art. 203: a published holiday arrangement moved the last day of the correction period. */
+export function correctionRescheduledText(args: { applicationNo: string; dueAt: Date; moved?: MovedLastDay }): string {
+  return `【法律援助补正期限调整】因法定节假日安排调整，您的申请（编号 ${args.applicationNo}）补正期限调整为 ${lastDayText(args.dueAt)}（含当日）${movedText(args.moved)}。`;
 }
 
 /** S-3.2, L-2: the application was treated as withdrawn because the materials did not arrive in time. */

@@ -6,12 +6,24 @@
  * with steps (signals, one at a time), and L-9 may end aid at any point after it started.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { getState, type ApplicationInput, type ApplicationOutcome, type ApplicationState } from '../domain/definitions';
+import {
+  calendarChanged,
+  getState,
+  type ApplicationInput,
+  type ApplicationOutcome,
+  type ApplicationState,
+} from '../domain/definitions';
 import { objectable } from '../domain/termination';
+import { cstYearOf } from '../domain/time';
 import { assignmentPhase } from './case/assignment';
 import { registerAssignmentSteps } from './case/assignment-steps';
-import { CaseContext } from './case/context';
-import { correctionPhase, enterFirstStage, registerCorrectionSteps } from './case/correction';
+import { CaseContext, records } from './case/context';
+import {
+  correctionPhase,
+  enterFirstStage,
+  recountCorrectionDeadline,
+  registerCorrectionSteps,
+} from './case/correction';
 import { openCase } from './case/intake';
 import { objectionPhase, registerObjectionSteps } from './case/objection';
 import { evaluationPhase, performancePhase } from './case/performance';
@@ -43,11 +55,28 @@ function phaseOf(state: ApplicationState): Phase {
   }
 }
 
+/**
+ * A changed holiday calendar (an administrator entered a year's arrangement): the case fetches it again and counts
+ * again the deadlines that have not yet passed; a calendar it already has changes nothing.
+ */
+async function recountDeadlines(ctx: CaseContext): Promise<void> {
+  const calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(ctx.input.receivedAt)) });
+  await ctx.steps.hold(async () => {
+    if (calendar.version === ctx.state.calendarVersion) return;
+    ctx.calendar = calendar;
+    ctx.state.calendarVersion = calendar.version;
+    await recountCorrectionDeadline(ctx);
+  });
+}
+
 /** Never rename: the workflow type name is persisted. */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
-  const { state, opening } = openCase(input);
-  const ctx = new CaseContext(input, state, opening);
+  // Civil Code art. 203: every period is counted with the holiday calendar in force (fetched, so replay sees it).
+  const calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(input.receivedAt)) });
+  const { state, opening } = openCase(input, calendar);
+  const ctx = new CaseContext(input, state, opening, calendar);
   setHandler(getState, () => state);
+  setHandler(calendarChanged, () => recountDeadlines(ctx));
   registerCorrectionSteps(ctx);
   registerVerificationSteps(ctx);
   registerReviewSteps(ctx);

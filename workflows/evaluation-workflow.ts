@@ -14,14 +14,22 @@
  * made, and everything is stored.
  */
 import { setHandler } from '@temporalio/workflow';
-import { getEvaluation, type EvaluationInput, type EvaluationOutcome } from '../domain/definitions';
+import { calendarChanged, getEvaluation, type EvaluationInput, type EvaluationOutcome } from '../domain/definitions';
+import { cstYearOf } from '../domain/time';
+import { records } from './case/context';
 import { Evaluation } from './evaluation/evaluation';
 import { registerSteps } from './evaluation/steps';
 
 /** Never rename: the workflow type name is persisted. */
 export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationOutcome> {
-  const evaluation = new Evaluation(input);
+  // Civil Code art. 203: its periods are counted with the holiday calendar in force (fetched, so replay sees it).
+  const fromYear = cstYearOf(new Date());
+  const evaluation = new Evaluation(input, await records.holidayCalendar({ fromYear }));
   setHandler(getEvaluation, () => evaluation.state);
+  // A changed calendar counts the deadlines of the steps still to come (the running step keeps its own).
+  setHandler(calendarChanged, async () => {
+    evaluation.calendar = await records.holidayCalendar({ fromYear });
+  });
   registerSteps(evaluation);
   return evaluation.run();
 }

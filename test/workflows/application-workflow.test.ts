@@ -5,6 +5,7 @@
  * applicationWorkflow on the real time-skipping test server (temporal-test-server): a 15-day correction deadline
  * passes in seconds. Activities write to the real PostgreSQL of this run.
  */
+import { packagedCalendar } from '../../repositories/calendar';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -29,6 +30,9 @@ import {
 } from '../support/context';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { executeStep } from '../../platform/step-client';
+
+/** The package's holiday calendar: the one these tests' cases count their deadlines with. */
+const CALENDAR = packagedCalendar();
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -77,7 +81,7 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
     // L-2: the one notice lists every missing material and the last day.
     expect(record.stageEvents[1]!.note).toContain('经济困难状况说明表');
     expect(record.stageEvents[1]!.note).toContain('与所申请法律援助事项有关的材料');
-    const due = correctionDeadline(new Date(input.receivedAt), 15);
+    const due = correctionDeadline(new Date(input.receivedAt), 15, CALENDAR);
     expect(record.correctionDueAt?.toISOString()).toBe(due.toISOString());
     // The termination happened at the deadline, not before it.
     expect(record.stageEvents[2]!.enteredAt.getTime()).toBeGreaterThanOrEqual(due.getTime());
@@ -86,7 +90,7 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
   test('S-3.2 one second before the deadline the application is still waiting for materials', async () => {
     const input = await received({ materialsSupplied: [] });
     const handle = await start(input);
-    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
+    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays, CALENDAR);
     await env.sleep(due.getTime() - (await env.currentTimeMs()) - 1000);
     const state = await handle.query(getState);
     expect(state.stage).toBe('awaiting_materials');
@@ -102,7 +106,9 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
     const handle = await start(input);
     await handle.result();
     const record = await stored(input.applicationNo);
-    expect(record.correctionDueAt?.toISOString()).toBe(correctionDeadline(new Date(input.receivedAt), 3).toISOString());
+    expect(record.correctionDueAt?.toISOString()).toBe(
+      correctionDeadline(new Date(input.receivedAt), 3, CALENDAR).toISOString(),
+    );
   });
 });
 
@@ -261,7 +267,8 @@ describe('L-1 the 7-day review clock', () => {
   test('L-1 the review clock pauses while materials are awaited and resumes with the time that was left', async () => {
     const input = await received({ materialsSupplied: ['identity_proof'] });
     const handle = await start(input);
-    const fullPeriod = endOfDayPeriod(new Date(input.receivedAt), 7).getTime() - new Date(input.receivedAt).getTime();
+    const fullPeriod =
+      endOfDayPeriod(new Date(input.receivedAt), 7, CALENDAR).getTime() - new Date(input.receivedAt).getTime();
     const paused = await handle.query(getState);
     expect(paused.reviewDueAt).toBeUndefined();
     expect(Math.abs(paused.reviewRemainingMs! - fullPeriod)).toBeLessThan(5_000);
@@ -285,7 +292,7 @@ describe('L-1 the 7-day review clock', () => {
     });
     const handle = await start(input);
     const state = await handle.query(getState);
-    expect(state.reviewDueAt).toBe(endOfDayPeriod(new Date(input.receivedAt), 7).toISOString());
+    expect(state.reviewDueAt).toBe(endOfDayPeriod(new Date(input.receivedAt), 7, CALENDAR).toISOString());
     expect(state.reviewRemainingMs).toBeUndefined();
   });
 

@@ -12,6 +12,7 @@ import {
 import type { Activities } from '../../activities';
 import type { CaseOpening, EventRecord } from '../../activities/application-records';
 import { ERROR_TYPES, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
+import type { Calendar } from '../../domain/calendar';
 import type { RuleConfig } from '../../domain/rule-config';
 import { moveReviewClock } from '../../domain/review-clock';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
@@ -73,6 +74,8 @@ export class CaseContext {
     readonly input: ApplicationInput,
     readonly state: ApplicationState,
     opening: CaseOpening,
+    /** The holiday calendar the case counts its periods with (Civil Code art. 203); replaced when it changes. */
+    public calendar: Calendar,
   ) {
     this.attention = new Attention({
       caseKind: 'application',

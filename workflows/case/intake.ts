@@ -8,10 +8,14 @@ import type { ApplicationInput, ApplicationState } from '../../domain/definition
 import { birthDateFromIdNumber, decideEligibility } from '../../domain/eligibility';
 import { acceptedFirstGrounds, intakeChecks } from '../../domain/intake';
 import { missingMaterials } from '../../domain/materials';
+import type { Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import { cstDateOf } from '../../domain/time';
 
-export function openCase(input: ApplicationInput): { state: ApplicationState; opening: CaseOpening } {
+export function openCase(
+  input: ApplicationInput,
+  calendar: Calendar,
+): { state: ApplicationState; opening: CaseOpening } {
   const receivedAt = new Date(input.receivedAt);
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
@@ -23,7 +27,8 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
     materialsSupplied: [...new Set(input.materialsSupplied)],
     materialsMissing: missingMaterials(input.materialsSupplied),
     // L-1: the review clock runs from receipt.
-    reviewDueAt: endOfDayPeriod(receivedAt, input.rules.reviewDays).toISOString(),
+    reviewDueAt: endOfDayPeriod(receivedAt, input.rules.reviewDays, calendar).toISOString(),
+    calendarVersion: calendar.version,
   };
   const eligibility = decideEligibility(
     {

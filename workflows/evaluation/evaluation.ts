@@ -3,6 +3,7 @@
  * one recorder of its stored record, and the clocks that remind, escalate and close the objection window. Staff steps
  * (./steps.ts) and the consequences of a score (./consequences.ts) act on it; the workflow function only builds it.
  */
+import type { Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../domain/definitions';
 import { needsExpertReview, type Tier } from '../../domain/quality';
@@ -37,7 +38,11 @@ export class Evaluation {
   payoutRetryAt?: number;
   private readonly recorder: Recorder<never, EvaluationState>;
 
-  constructor(readonly input: EvaluationInput) {
+  constructor(
+    readonly input: EvaluationInput,
+    /** The holiday calendar its periods are counted with (Civil Code art. 203); replaced when it changes. */
+    public calendar: Calendar,
+  ) {
     this.head = `agency_head:${input.agencyCode}`;
     this.member = `member:${input.memberId}`;
     const { applicationNo, agencyCode, memberId, institutionId } = input;
@@ -78,7 +83,7 @@ export class Evaluation {
 
   /** The due time of a new step (S-4.4: each step has `evaluationStepDays`). */
   stepDue(): string {
-    return endOfDayPeriod(new Date(), this.rules.evaluationStepDays).toISOString();
+    return endOfDayPeriod(new Date(), this.rules.evaluationStepDays, this.calendar).toISOString();
   }
 
   /** Stores the state, one `seq` higher (a late write never overwrites a newer one), with the notices of the change. */
@@ -102,7 +107,10 @@ export class Evaluation {
     const s = this.state;
     const tier = s.current!.tier as Tier;
     if (tier === 'unqualified' && !s.objection) {
-      this.moveTo('objection_window', endOfDayPeriod(new Date(), this.rules.evaluationObjectionDays).toISOString());
+      this.moveTo(
+        'objection_window',
+        endOfDayPeriod(new Date(), this.rules.evaluationObjectionDays, this.calendar).toISOString(),
+      );
       return this.save(
         notice(
           `evaluation-unqualified-${s.current!.version}`,
