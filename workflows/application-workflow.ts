@@ -71,12 +71,21 @@ async function recountDeadlines(ctx: CaseContext): Promise<void> {
 
 /** Never rename: the workflow type name is persisted. */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
+  // The handlers that need no case yet come first; the steps' signals wait (buffered) until their handlers below.
+  const opened: { now?: CaseContext } = {};
+  setHandler(getState, () => {
+    if (!opened.now) throw new Error('the case is opening');
+    return opened.now.state;
+  });
+  setHandler(calendarChanged, async () => {
+    await condition(() => opened.now !== undefined);
+    await recountDeadlines(opened.now!);
+  });
   // Civil Code art. 203: every period is counted with the holiday calendar in force (fetched, so replay sees it).
   const calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(input.receivedAt)) });
   const { state, opening } = openCase(input, calendar);
   const ctx = new CaseContext(input, state, opening, calendar);
-  setHandler(getState, () => state);
-  setHandler(calendarChanged, () => recountDeadlines(ctx));
+  opened.now = ctx;
   registerCorrectionSteps(ctx);
   registerVerificationSteps(ctx);
   registerReviewSteps(ctx);

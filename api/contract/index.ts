@@ -18,6 +18,7 @@ import { auditRoutes } from './audit';
 import { stuckRoutes } from './stuck';
 import { operationsRoutes } from './operations';
 import { systemRoutes } from './system';
+import { calendarRoutes } from './calendar';
 
 export const CONTRACT = {
   applications: applicationRoutes,
@@ -34,6 +35,7 @@ export const CONTRACT = {
   audit: auditRoutes,
   stuck: stuckRoutes,
   operations: operationsRoutes,
+  calendar: calendarRoutes,
   system: systemRoutes,
 } as const;
 
