@@ -591,6 +591,8 @@ export interface EvaluationState {
   statusSince: string;
   /** Due time of the current step, and whether its reminder / escalation went out. */
   dueAt?: string;
+  /** The holiday calendar (domain/calendar.ts) its deadlines were last counted with. */
+  calendarVersion?: string;
   reminded?: boolean;
   escalated?: boolean;
   seq: number;

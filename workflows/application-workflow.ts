@@ -24,7 +24,7 @@ import {
   recountCorrectionDeadline,
   registerCorrectionSteps,
 } from './case/correction';
-import { openCase } from './case/intake';
+import { countOpeningDeadlines, openCase } from './case/intake';
 import { objectionPhase, registerObjectionSteps } from './case/objection';
 import { evaluationPhase, performancePhase } from './case/performance';
 import { registerPerformanceSteps } from './case/performance-steps';
@@ -71,27 +71,24 @@ async function recountDeadlines(ctx: CaseContext): Promise<void> {
 
 /** Never rename: the workflow type name is persisted. */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
-  // The handlers that need no case yet come first; the steps' signals wait (buffered) until their handlers below.
-  const opened: { now?: CaseContext } = {};
-  setHandler(getState, () => {
-    if (!opened.now) throw new Error('the case is opening');
-    return opened.now.state;
-  });
+  const { state, opening } = openCase(input);
+  const ctx = new CaseContext(input, state, opening);
+  let counting = true;
+  setHandler(getState, () => state);
   setHandler(calendarChanged, async () => {
-    await condition(() => opened.now !== undefined);
-    await recountDeadlines(opened.now!);
+    await condition(() => !counting);
+    await recountDeadlines(ctx);
   });
-  // Civil Code art. 203: every period is counted with the holiday calendar in force (fetched, so replay sees it).
-  const calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(input.receivedAt)) });
-  const { state, opening } = openCase(input, calendar);
-  const ctx = new CaseContext(input, state, opening, calendar);
-  opened.now = ctx;
   registerCorrectionSteps(ctx);
   registerVerificationSteps(ctx);
   registerReviewSteps(ctx);
   registerObjectionSteps(ctx);
   registerAssignmentSteps(ctx);
   registerPerformanceSteps(ctx);
+  // Civil Code art. 203: every period is counted with the holiday calendar in force (fetched, so replay sees it).
+  ctx.calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(input.receivedAt)) });
+  countOpeningDeadlines(state, opening, ctx.calendar);
+  counting = false;
   void enterFirstStage(ctx);
   void ctx.steps.serve();
 

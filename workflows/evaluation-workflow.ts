@@ -13,7 +13,7 @@
  * (evaluation/steps.ts). The workflow ends once the result is final, any interview (S-4.6) is recorded and the payout
  * made, and everything is stored.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { calendarChanged, getEvaluation, type EvaluationInput, type EvaluationOutcome } from '../domain/definitions';
 import { cstYearOf } from '../domain/time';
 import { records } from './case/context';
@@ -22,21 +22,15 @@ import { registerSteps } from './evaluation/steps';
 
 /** Never rename: the workflow type name is persisted. */
 export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationOutcome> {
-  const opened: { now?: Evaluation } = {};
-  setHandler(getEvaluation, () => {
-    if (!opened.now) throw new Error('the evaluation is opening');
-    return opened.now.state;
-  });
+  const evaluation = new Evaluation(input);
   const fromYear = cstYearOf(new Date());
+  setHandler(getEvaluation, () => evaluation.state);
   // A changed calendar counts the deadlines of the steps still to come (the running step keeps its own).
   setHandler(calendarChanged, async () => {
-    const calendar = await records.holidayCalendar({ fromYear });
-    await condition(() => opened.now !== undefined);
-    opened.now!.calendar = calendar;
+    evaluation.countWith(await records.holidayCalendar({ fromYear }));
   });
-  // Civil Code art. 203: its periods are counted with the holiday calendar in force (fetched, so replay sees it).
-  const evaluation = new Evaluation(input, await records.holidayCalendar({ fromYear }));
-  opened.now = evaluation;
   registerSteps(evaluation);
+  // Civil Code art. 203: its periods are counted with the holiday calendar in force (fetched, so replay sees it).
+  evaluation.countWith(await records.holidayCalendar({ fromYear }));
   return evaluation.run();
 }

@@ -12,7 +12,7 @@ import {
 import type { Activities } from '../../activities';
 import type { CaseOpening, EventRecord } from '../../activities/application-records';
 import { ERROR_TYPES, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
-import type { Calendar } from '../../domain/calendar';
+import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
 import type { RuleConfig } from '../../domain/rule-config';
 import { moveReviewClock } from '../../domain/review-clock';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
@@ -69,13 +69,16 @@ export class CaseContext {
   readonly steps = new StepRunner((answer) => this.recorder.answer(answer));
   readonly attention: Attention;
   private readonly recorder: Recorder<EventRecord, ApplicationState>;
+  /**
+   * The holiday calendar the case counts its periods with (Civil Code art. 203): the one fetched as the case opens,
+   * replaced when it changes.
+   */
+  calendar: Calendar = WEEKENDS_ONLY;
 
   constructor(
     readonly input: ApplicationInput,
     readonly state: ApplicationState,
     opening: CaseOpening,
-    /** The holiday calendar the case counts its periods with (Civil Code art. 203); replaced when it changes. */
-    public calendar: Calendar,
   ) {
     this.attention = new Attention({
       caseKind: 'application',

@@ -12,10 +12,7 @@ import type { Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import { cstDateOf } from '../../domain/time';
 
-export function openCase(
-  input: ApplicationInput,
-  calendar: Calendar,
-): { state: ApplicationState; opening: CaseOpening } {
+export function openCase(input: ApplicationInput): { state: ApplicationState; opening: CaseOpening } {
   const receivedAt = new Date(input.receivedAt);
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
@@ -26,9 +23,6 @@ export function openCase(
     seq: 1,
     materialsSupplied: [...new Set(input.materialsSupplied)],
     materialsMissing: missingMaterials(input.materialsSupplied),
-    // L-1: the review clock runs from receipt.
-    reviewDueAt: endOfDayPeriod(receivedAt, input.rules.reviewDays, calendar).toISOString(),
-    calendarVersion: calendar.version,
   };
   const eligibility = decideEligibility(
     {
@@ -62,4 +56,18 @@ export function openCase(
     state,
     opening: { input, state: JSON.parse(JSON.stringify(state)) as ApplicationState, eligibility, checks },
   };
+}
+
+/**
+ * The deadlines that run from receipt, once the holiday calendar is there (Civil Code art. 203): L-1's review clock.
+ * Sets them on the state and on the intake event's snapshot, which is stored with the first stage.
+ */
+export function countOpeningDeadlines(state: ApplicationState, opening: CaseOpening, calendar: Calendar): void {
+  state.reviewDueAt = endOfDayPeriod(
+    new Date(state.stageEnteredAt),
+    opening.input.rules.reviewDays,
+    calendar,
+  ).toISOString();
+  state.calendarVersion = calendar.version;
+  opening.state = JSON.parse(JSON.stringify(state)) as ApplicationState;
 }

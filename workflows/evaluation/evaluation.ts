@@ -3,7 +3,7 @@
  * one recorder of its stored record, and the clocks that remind, escalate and close the objection window. Staff steps
  * (./steps.ts) and the consequences of a score (./consequences.ts) act on it; the workflow function only builds it.
  */
-import type { Calendar } from '../../domain/calendar';
+import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../domain/definitions';
 import { needsExpertReview, type Tier } from '../../domain/quality';
@@ -38,11 +38,10 @@ export class Evaluation {
   payoutRetryAt?: number;
   private readonly recorder: Recorder<never, EvaluationState>;
 
-  constructor(
-    readonly input: EvaluationInput,
-    /** The holiday calendar its periods are counted with (Civil Code art. 203); replaced when it changes. */
-    public calendar: Calendar,
-  ) {
+  /** The holiday calendar its periods are counted with (Civil Code art. 203): set by `countWith`. */
+  calendar: Calendar = WEEKENDS_ONLY;
+
+  constructor(readonly input: EvaluationInput) {
     this.head = `agency_head:${input.agencyCode}`;
     this.member = `member:${input.memberId}`;
     const { applicationNo, agencyCode, memberId, institutionId } = input;
@@ -50,7 +49,6 @@ export class Evaluation {
       ...{ applicationNo, agencyCode, memberId, institutionId },
       status: 'waiting_evaluator',
       statusSince: new Date().toISOString(),
-      dueAt: this.stepDue(),
       seq: 1,
       sheetKind: input.matterType === 'criminal' ? 'criminal' : 'civil_administrative',
       scores: [],
@@ -79,6 +77,17 @@ export class Evaluation {
   /** The rules the case started with (S-4.4 to S-4.6). */
   get rules(): RuleConfig {
     return this.input.rules;
+  }
+
+  /**
+   * The holiday calendar to count with: the first one counts the first step's deadline (before anything is stored); a
+   * later one (`calendarChanged`) the steps still to come.
+   */
+  countWith(calendar: Calendar): void {
+    const first = this.state.calendarVersion === undefined;
+    this.calendar = calendar;
+    this.state.calendarVersion = calendar.version;
+    if (first) this.state.dueAt = this.stepDue();
   }
 
   /** The due time of a new step (S-4.4: each step has `evaluationStepDays`). */
