@@ -3,7 +3,6 @@
  * so stopping and restarting it keeps an open application and its pending correction deadline (S-3.2, L-2),
  * and the case goes on with a new worker.
  */
-import { packagedCalendar } from '../../repositories/calendar';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, createTestWorker, testDataConverter, testPrisma, uniqueTaskQueue } from '../support/context';
 import { executeStep } from '../../platform/step-client';
+import { packagedCalendar } from '../../repositories/calendar';
 
 /** The package's holiday calendar: the one these tests' cases count their deadlines with. */
 const CALENDAR = packagedCalendar();

@@ -1,7 +1,7 @@
 import { correctionDeadline, endOfDayPeriod, lastDayOfPeriod } from '../../domain/deadlines';
-import { packagedCalendar } from '../../repositories/calendar';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { addCalendarDays, cstDateOf, cstYearOf, startOfCstDay } from '../../domain/time';
+import { packagedCalendar } from '../../repositories/calendar';
 
 /** The package's holiday calendar: the one these tests' cases count their deadlines with. */
 const CALENDAR = packagedCalendar();

@@ -5,7 +5,6 @@
  * applicationWorkflow on the real time-skipping test server (temporal-test-server): a 15-day correction deadline
  * passes in seconds. Activities write to the real PostgreSQL of this run.
  */
-import { packagedCalendar } from '../../repositories/calendar';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -30,6 +29,7 @@ import {
 } from '../support/context';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { executeStep } from '../../platform/step-client';
+import { packagedCalendar } from '../../repositories/calendar';
 
 /** The package's holiday calendar: the one these tests' cases count their deadlines with. */
 const CALENDAR = packagedCalendar();
@@ -214,7 +214,12 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
   test('complete materials go straight to review (L-1), with no correction deadline', async () => {
     const input = await received({});
     const handle = await start(input);
-    const state = await handle.query(getState);
+    // The first stage follows as soon as the holiday calendar is fetched (its deadlines are counted with it).
+    const state = await until(
+      () => handle.query(getState),
+      (s) => s.stage !== 'received',
+      (s) => `still ${s?.stage}`,
+    );
     expect(state.stage).toBe('under_review');
     expect(state.correctionDueAt).toBeUndefined();
   });
@@ -291,7 +296,11 @@ describe('L-1 the 7-day review clock', () => {
       rules: { ...DEFAULT_RULE_CONFIG, correctionDays: 15, reviewDays: 7, reviewPausesForMaterials: false },
     });
     const handle = await start(input);
-    const state = await handle.query(getState);
+    const state = await until(
+      () => handle.query(getState),
+      (s) => s.stage === 'awaiting_materials',
+      (s) => `still ${s?.stage}`,
+    );
     expect(state.reviewDueAt).toBe(endOfDayPeriod(new Date(input.receivedAt), 7, CALENDAR).toISOString());
     expect(state.reviewRemainingMs).toBeUndefined();
   });

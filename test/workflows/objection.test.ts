@@ -1,5 +1,4 @@
 /** L-10 objection to a refusal, on the real time-skipping test server. */
-import { packagedCalendar } from '../../repositories/calendar';
 import { type WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -23,6 +22,7 @@ import {
   untilStage,
 } from '../support/context';
 import { executeStep } from '../../platform/step-client';
+import { packagedCalendar } from '../../repositories/calendar';
 
 /** The package's holiday calendar: the one these tests' cases count their deadlines with. */
 const CALENDAR = packagedCalendar();

@@ -2,7 +2,6 @@
  * S-3.2 / L-2 correction reminders, extension and the deadline on the real time-skipping test server, with the
  * notification outbox in PostgreSQL and a local fake SMS gateway.
  */
-import { packagedCalendar } from '../../repositories/calendar';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -21,6 +20,7 @@ import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, createTestWorker, startTimeSkipping, testPrisma, uniqueTaskQueue } from '../support/context';
 import { startFakeSmsGateway } from '../support/fake-sms-gateway';
 import { executeStep } from '../../platform/step-client';
+import { packagedCalendar } from '../../repositories/calendar';
 
 /** The package's holiday calendar: the one these tests' cases count their deadlines with. */
 const CALENDAR = packagedCalendar();
