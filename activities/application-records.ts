@@ -123,7 +123,11 @@ export function createApplicationRecords({ prisma, ...channels }: { prisma: Pris
     const notes = [
       eligibility.summary,
       ...checks.map((c) => c.note),
-      ...acceptedFirst.map((g) => `先行受理：${g.label}（${g.ruleId}）`),
+      ...acceptedFirst.map((g) => {
+        // S-3.2, L-7: the urgency's reason is in the record only, never in the workflow state.
+        const reason = g.urgency && input.intake?.urgency ? `；说明：${input.intake.urgency.reason}` : '';
+        return `先行受理：${g.label}（${g.ruleId}）${reason}`;
+      }),
     ].filter(Boolean);
     await tx.application.createMany({
       data: [

@@ -6,7 +6,7 @@
  */
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { rolesFor, type Action, type Principal } from './auth/access';
+import { rolesFor, type Principal } from './auth/access';
 import { audit, principalOf, type AuditSink } from './auth/middleware';
 import { allErrors, errorBody, type Limit, type RouteSpec } from './contract/route';
 import { ApiError } from './errors';
@@ -131,7 +131,9 @@ export function mounter(app: Express, deps: MountDeps): Mounter {
     if (spec.audit) {
       const { targetType, targetId } = spec.audit;
       const firstParam = /:([A-Za-z]+)/.exec(spec.path)?.[1];
-      const action = (spec.access === 'public' ? 'public.statusLookup' : spec.access) as Action;
+      const action = spec.audit.action ?? spec.access;
+      if (action === 'public')
+        throw new Error(`${spec.method.toUpperCase()} ${spec.path}: a public route names its audit action`);
       chain.push(
         audit(deps.auditSink, deps.onAuditError, action, targetType, (req, res) => {
           const id = targetId

@@ -4,6 +4,7 @@
  * cannot be probed. Shows stage, what is still owed and by when, and the notices sent: no personal data.
  */
 import type { Client } from '@temporalio/client';
+import { deadlineText } from '../domain/deadlines';
 import { MATERIALS, type MaterialCode } from '../domain/materials';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { STAGES } from '../domain/stages';
@@ -56,7 +57,7 @@ export function mountPublic(m: Mounter, deps: PublicDeps): void {
             materials: app.materialsMissing.map((c) => MATERIALS[c as MaterialCode] ?? c),
             dueAt: app.correctionDueAt,
             lastDay: cstDateOf(new Date(app.correctionDueAt.getTime() - 1)),
-            message: `请于 ${cstDateOf(new Date(app.correctionDueAt.getTime() - 1))}（含当日）前补齐上述材料，逾期视为撤回申请。`,
+            message: `${deadlineText(app.correctionDueAt)}补齐上述材料，逾期视为撤回申请。`,
           }
         : null;
     // Issue 8: what the case waits on now and from whom (by role, never by person), with the due time.

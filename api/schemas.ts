@@ -19,7 +19,13 @@ import {
   type SupportingDocument,
 } from '../domain/eligibility';
 import { isValidResidentIdNumber } from '../domain/id-number';
-import { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS, type NotificationGround } from '../domain/intake';
+import {
+  NOTIFICATION_GROUNDS,
+  NOTIFYING_ORGANS,
+  URGENCY_GROUNDS,
+  type NotificationGround,
+  type UrgencyGround,
+} from '../domain/intake';
 import { MATERIAL_CODES, missingMaterials } from '../domain/materials';
 import { MATTER_CATEGORY_CODES } from '../domain/matters';
 import {
@@ -120,6 +126,14 @@ export const createApplicationBody = z
           .describe('材料不全时申请人承诺：逾期未补齐的，视为撤回申请或终止法律援助（S-3.2）'),
         limitationDeadline: z.iso.date().optional().describe('时效或期限届满日（L-7：不足七日的先行受理）'),
         urgentPreservation: z.boolean().optional().describe('需要立即申请保全或先予执行（L-7）'),
+        urgency: z
+          .object({
+            ground: z.enum(Object.keys(URGENCY_GROUNDS) as [UrgencyGround, ...UrgencyGround[]]),
+            reason: line('紧急情况说明').trim().min(1).max(500),
+          })
+          .strict()
+          .optional()
+          .describe('情况紧急，先行受理（S-3.2、L-7）：紧急情形及具体说明'),
         assignment: z
           .object({
             chosenMemberId: memberId.optional().describe('受援人选择的法律援助人员（S-2.9(a)）'),

@@ -1,5 +1,5 @@
 import { addWorkingDays, lastDayInForce, type Calendar, type MovedLastDay } from './calendar';
-import { addCalendarDays, cstDateOf, startOfCstDay, type CstDate } from './time';
+import { addCalendarDays, cstDateOf, formatCstDay, startOfCstDay, type CstDate } from './time';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -65,6 +65,24 @@ export function correctionDeadline(noticeAt: Date, correctionDays: number, calen
 /** The last day (China time) of a period that is over at `dueAt` (the following midnight). */
 export function lastDayBefore(dueAt: Date): CstDate {
   return cstDateOf(new Date(dueAt.getTime() - 1));
+}
+
+/** A deadline as notices write it: `请于 2026年12月17日（含当日）前`, the last day of a period over at `dueAt`. */
+export function deadlineText(dueAt: Date): string {
+  return `请于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）前`;
+}
+
+/**
+ * L-10: the window to object to a refusal or termination decided at `decidedAt` (the case's rules), its last day
+ * moved off a rest day (art. 203).
+ */
+export function objectionWindow(decidedAt: Date, windowDays: number, calendar: Calendar): PeriodEnd {
+  return dayPeriod(decidedAt, windowDays, calendar);
+}
+
+/** The instant the objection window is over (`objectionWindow`). */
+export function objectionWindowEnd(decidedAt: Date, windowDays: number, calendar: Calendar): Date {
+  return objectionWindow(decidedAt, windowDays, calendar).dueAt;
 }
 
 export interface Reminder {

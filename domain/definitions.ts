@@ -7,7 +7,7 @@ import type { AgencyCode } from './agencies';
 import type { MovedLastDay } from './calendar';
 import type { MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
-import type { IntakeDetails } from './intake';
+import type { AcceptedFirstGround, IntakeDetails } from './intake';
 import type { RuleConfig } from './rule-config';
 import type { CallOutcome, HotlineRules } from './hotline';
 
@@ -156,7 +156,10 @@ export interface ApplicationState {
   correctionExtensionDays?: number;
   /** The holiday calendar (domain/calendar.ts) the case's deadlines were last computed with. */
   calendarVersion?: string;
-  /** L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused. */
+  /**
+   * L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused: the whole days of the
+   * period left, as milliseconds (a multiple of a day; domain/review-clock.ts).
+   */
   reviewDueAt?: string;
   reviewRemainingMs?: number;
   /** L-9: why and from which stage aid was terminated (absent for withdrawal at the correction deadline, L-2). */
@@ -172,8 +175,11 @@ export interface ApplicationState {
   };
   /** S-3.1: verification of the economic situation, when eligibility says it must be verified. */
   verification?: VerificationState;
-  /** S-3.2, L-7: accepted first; missing formalities are obligations, and failing them terminates the aid. */
-  acceptedFirst?: Array<{ ruleId: string; label: string }>;
+  /**
+   * S-3.2, L-7: accepted first: may be granted and assigned before the documents arrive; documents still missing at
+   * the correction deadline terminate the aid.
+   */
+  acceptedFirst?: AcceptedFirstGround[];
   /** Outcome of the eligibility rules (no facts: those are stored with the case, not in workflow state). */
   eligibility?: { kind: 'no_test' | 'waived' | 'verify'; ruleIds: string[]; anyMatter: boolean };
   decision?: Decision;

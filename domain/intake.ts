@@ -37,6 +37,27 @@ export interface CustodyDetails {
   receivedByFacilityAt: string;
 }
 
+/**
+ * S-3.2 (情况紧急) and L-7 (Law art. 44): grounds of urgency on which staff accept a case first (先行受理). L-7 names
+ * preservation and advance execution; S-3.2's "urgent" covers more, hence the other grounds and `other`.
+ */
+export const URGENCY_GROUNDS = {
+  property_preservation: { label: '需要立即申请财产保全', ruleId: 'L-7' },
+  evidence_preservation: { label: '需要立即申请证据保全', ruleId: 'L-7' },
+  advance_execution: { label: '需要立即申请先予执行', ruleId: 'L-7' },
+  personal_safety: { label: '人身安全面临现实危险（如需申请人身安全保护令）', ruleId: 'S-3.2' },
+  livelihood: { label: '基本生活难以为继（如急需医疗费、抚养费、生活费）', ruleId: 'S-3.2' },
+  imminent_proceedings: { label: '开庭、仲裁或其他程序期日临近', ruleId: 'S-3.2' },
+  other: { label: '其他紧急情况', ruleId: 'S-3.2' },
+} as const;
+export type UrgencyGround = keyof typeof URGENCY_GROUNDS;
+
+export interface UrgencyDetails {
+  ground: UrgencyGround;
+  /** What makes it urgent, in the staff's words (recorded with the intake, kept out of the workflow state). */
+  reason: string;
+}
+
 export interface IntakeDetails {
   /** 市域通办: the office that received the application, when it is not the responsible agency. */
   receivingAgencyCode?: string;
@@ -53,6 +74,8 @@ export interface IntakeDetails {
   limitationDeadline?: string;
   /** L-7: preservation of property or evidence, or advance execution, must be sought at once. */
   urgentPreservation?: boolean;
+  /** S-3.2 情况紧急, L-7: the urgency staff state to accept first, with its reason in their words. */
+  urgency?: UrgencyDetails;
   /** S-2.9 priorities known at intake and the S-3.3 group size: what the assignment stage starts from. */
   assignment?: AssignmentHints;
 }
@@ -85,12 +108,14 @@ export const FORWARDING_LIMIT_HOURS = 24;
 export interface AcceptedFirstGround {
   ruleId: string;
   label: string;
+  /** The urgency ground staff stated (S-3.2 情况紧急, L-7), when that is the ground. */
+  urgency?: UrgencyGround;
 }
 
 /**
  * S-3.2 green channel and L-7 (Law art. 44): cases accepted first (先行受理) and aided before the decision, with the
  * missing formalities supplied afterwards: a migrant worker's wage claim; fewer than 7 days (不满七日) to a limitation
- * period or deadline; urgent preservation or advance execution.
+ * period or deadline; urgent preservation or advance execution; another urgency staff state (S-3.2 情况紧急).
  */
 export function acceptedFirstGrounds(args: {
   applicationDate: string;
@@ -111,6 +136,11 @@ export function acceptedFirstGrounds(args: {
   }
   if (args.details?.urgentPreservation)
     grounds.push({ ruleId: 'L-7', label: '需要立即申请财产保全、证据保全或先予执行' });
+  const urgency = args.details?.urgency;
+  if (urgency) {
+    const { label, ruleId } = URGENCY_GROUNDS[urgency.ground];
+    grounds.push({ ruleId, label: `情况紧急：${label}`, urgency: urgency.ground });
+  }
   return grounds;
 }
 

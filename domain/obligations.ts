@@ -205,6 +205,22 @@ function performanceObligations(state: ApplicationState): Obligation[] {
   return [];
 }
 
+/** S-3.2, L-7: aid accepted first and granted before its documents arrived still owes them by the deadline. */
+function earlyDocuments(state: ApplicationState): Obligation[] {
+  if (!state.acceptedFirst || !state.correctionDueAt || state.stage === 'file_review') return [];
+  return [
+    {
+      key: 'documents',
+      kind: 'documents',
+      ownerRole: 'applicant',
+      ownerId: null,
+      since: state.decision?.decidedAt ?? state.stageEnteredAt,
+      dueAt: state.correctionDueAt,
+      ruleId: 'S-3.2',
+    },
+  ];
+}
+
 /** The obligations an application workflow's state implies (the evaluation's own come from its workflow). */
 export function applicationObligations(state: ApplicationState): Obligation[] {
   switch (state.stage) {
@@ -253,11 +269,11 @@ export function applicationObligations(state: ApplicationState): Obligation[] {
         : [];
     case 'granted':
     case 'assigning':
-      return assignmentObligations(state);
+      return [...assignmentObligations(state), ...earlyDocuments(state)];
     case 'assigned':
     case 'performing':
     case 'file_review':
-      return performanceObligations(state);
+      return [...performanceObligations(state), ...earlyDocuments(state)];
     default:
       // evaluating: the evaluation workflow reports its own; closed, refused, terminated: nothing owed.
       return [];

@@ -43,12 +43,25 @@ const TRANSITIONS: Record<Stage, readonly Stage[]> = {
   // L-10: a refusal or a termination may be objected to; the justice bureau upholds it or orders it corrected.
   refused: ['objection_review'],
   objection_review: ['refused', 'under_review', 'terminated', 'granted'],
-  terminated: ['objection_review'],
+  // S-3.2, L-7: aid accepted first, terminated at the correction deadline after work was done, is still evaluated.
+  terminated: ['objection_review', 'evaluating'],
 };
 
-export function canTransition(from: Stage, to: Stage): boolean {
-  return TRANSITIONS[from].includes(to);
+/**
+ * S-3.2, L-7: a case accepted first (先行受理) starts aid at once: it may be granted while its missing documents are
+ * still awaited (the correction deadline keeps running, and documents missing at it terminate the aid).
+ */
+const ACCEPTED_FIRST_TRANSITIONS: Partial<Record<Stage, readonly Stage[]>> = {
+  awaiting_materials: ['granted'],
+};
+
+export function canTransition(from: Stage, to: Stage, opts: { acceptedFirst?: boolean } = {}): boolean {
+  if (TRANSITIONS[from].includes(to)) return true;
+  return opts.acceptedFirst === true && (ACCEPTED_FIRST_TRANSITIONS[from] ?? []).includes(to);
 }
+
+/** S-3.2, L-7: stages in which aid accepted first runs while its documents may still be awaited. */
+export const AID_STARTED_STAGES: readonly Stage[] = ['granted', 'assigning', 'assigned', 'performing'];
 
 /** Stages that end the first half of a case (a refusal may still be reopened by an objection, L-10). */
 export function isDecidedOrClosed(stage: Stage): boolean {

@@ -37,3 +37,9 @@ export function formatCst(instant: Date): string {
   const shifted = new Date(instant.getTime() + CST_OFFSET_MS).toISOString();
   return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
 }
+
+/** A China date as notices write it: `2026年12月17日`. */
+export function formatCstDay(date: CstDate): string {
+  const [y, m, d] = date.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}

@@ -38,7 +38,11 @@ export const publicRoutes = {
     access: 'public',
     body: statusLookupBody,
     limit: 'lookups',
-    audit: { targetType: 'application', targetId: (_req, locals) => locals.applicationNo },
+    audit: {
+      action: 'public.statusLookup',
+      targetType: 'application',
+      targetId: (_req, locals) => locals.applicationNo,
+    },
     answers: {
       200: {
         description: '阶段、尚欠的材料与期限、正在等待谁办理什么、已发送的通知（不含个人信息）',

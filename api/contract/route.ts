@@ -27,6 +27,8 @@ export interface Answer {
 /** What the audit trail records of a request: the target's type and where its id comes from. */
 export interface AuditSpec {
   targetType: string;
+  /** The trail's action: the route's own, or for a public route the name of what it does. */
+  action?: 'public.statusLookup';
   /** Default: the route's first path parameter. */
   targetId?: (
     req: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown },

@@ -438,6 +438,26 @@ describe('intake details by channel (L-4, L-14, S-2.2, 市域通办)', () => {
     expect(record.body.history[0].note).toContain('超过 24 小时');
   });
 
+  test('S-3.2 L-7 an urgency ground other than preservation is accepted first and recorded with its reason', async () => {
+    const urgency = { ground: 'personal_safety', reason: '遭受家庭暴力，需立即申请人身安全保护令' };
+    const res = await submit(body({ intake: { urgency, correctionCommitment: true } }));
+    expect(res.status).toBe(201);
+    const record = await eventually(
+      () => request(base).get(`/applications/${res.body.applicationNo}`).set('Authorization', staff),
+      (r) => r.status === 200,
+    );
+    expect(record.body.intake.urgency).toEqual(urgency);
+    expect(record.body.history[0].ruleIds).toContain('S-3.2');
+    expect(record.body.history[0].note).toContain('先行受理：情况紧急：人身安全面临现实危险');
+    expect(record.body.history[0].note).toContain('遭受家庭暴力');
+    const unknown = await submit(body({ intake: { urgency: { ground: 'hurry', reason: '很急' } } }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details[0].path).toBe('intake.urgency.ground');
+    const noReason = await submit(body({ intake: { urgency: { ground: 'other', reason: ' ' } } }));
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.details[0].path).toBe('intake.urgency.reason');
+  });
+
   test('S-2.2 the paper-materials flag belongs to village-agent filings only', async () => {
     const res = await submit(body({ intake: { paperMaterialsForwarded: true, correctionCommitment: true } }));
     expect(res.status).toBe(400);

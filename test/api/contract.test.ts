@@ -12,29 +12,16 @@ import { ROUTES } from '../../api/contract';
 import { openApiPath } from '../../api/contract/route';
 import { answerMismatch } from '../../api/mount';
 import { openApiDocument } from '../../api/openapi';
-import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { createPrisma } from '../../platform/database';
-import { createLogger } from '../../platform/logger';
 import { README, readmeWithRoutes } from '../../scripts/readme-routes';
-import { TEST_AUTH, TEST_STATUS_SECRET, testCodec } from '../support/context';
+import { testAppDeps } from '../support/api-harness';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> } };
 
 const prisma = createPrisma('postgresql://postgres@127.0.0.1:1/nowhere', 1);
 const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-const app = createApp({
-  prisma,
-  temporal,
-  taskQueue: 'unused',
-  rules: DEFAULT_RULE_CONFIG,
-  log: createLogger('silent'),
-  auth: TEST_AUTH,
-  codec: testCodec,
-  statusCodeSecret: TEST_STATUS_SECRET,
-  codecCorsOrigins: [],
-  requireTraining: true,
-  limits: { intakePerMinute: 100, actionsPerMinute: 100, lookupsPerMinute: 100 },
-});
+// No server behind it: the routes and the document are all that is read.
+const app = createApp(testAppDeps(prisma, temporal, 'unused'));
 afterAll(() => prisma.$disconnect());
 
 /** The routes Express will answer, read from its own router (not from the mounter's list). */

@@ -9,11 +9,9 @@ import { createTokenVerifier, issueToken } from '../../api/auth/tokens';
 import { statusCode } from '../../api/status-code';
 import { applicationWorkflowId } from '../../domain/definitions';
 import { createApp } from '../../api/app';
-import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
 import { AesGcmCodec, ENCRYPTED_ENCODING, OWNER_METADATA } from '../../platform/codec';
 import { createPrisma } from '../../platform/database';
-import { createLogger } from '../../platform/logger';
-import { eventually, startApi } from '../support/api-harness';
+import { eventually, startApi, testAppDeps } from '../support/api-harness';
 import { residentIdNumber, TEST_AUTH, TEST_STATUS_SECRET, testCodec, tokenFor } from '../support/context';
 import { createRotationPicker } from '../support/rotation';
 
@@ -464,19 +462,7 @@ describe('tokens', () => {
 describe('a dependency down', () => {
   test('PostgreSQL unreachable: 503 SERVICE_UNAVAILABLE with Retry-After and a Chinese message, no stack trace', async () => {
     const unreachable = createPrisma('postgresql://postgres@127.0.0.1:1/nowhere', 1);
-    const app = createApp({
-      prisma: unreachable,
-      temporal: api.client,
-      taskQueue: 'unused',
-      rules: DEFAULT_RULE_CONFIG,
-      log: createLogger('silent'),
-      auth: TEST_AUTH,
-      codec: testCodec,
-      statusCodeSecret: TEST_STATUS_SECRET,
-      codecCorsOrigins: [],
-      requireTraining: true,
-      limits: { intakePerMinute: 100, actionsPerMinute: 100, lookupsPerMinute: 100 },
-    });
+    const app = createApp(testAppDeps(unreachable, api.client, 'unused'));
     try {
       const res = await request(app).get('/applications/ZJ-2026-000001').set('Authorization', staff);
       expect(res.status).toBe(503);

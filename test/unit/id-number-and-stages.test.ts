@@ -32,6 +32,13 @@ describe('stages', () => {
     expect(canTransition('awaiting_materials', 'granted')).toBe(false);
   });
 
+  test('S-3.2 L-7 aid accepted first may be granted while its documents are awaited; ordinary cases may not', () => {
+    expect(canTransition('awaiting_materials', 'granted', { acceptedFirst: true })).toBe(true);
+    expect(canTransition('awaiting_materials', 'granted', { acceptedFirst: false })).toBe(false);
+    expect(canTransition('awaiting_materials', 'refused', { acceptedFirst: true })).toBe(false);
+    expect(canTransition('terminated', 'evaluating')).toBe(true);
+  });
+
   test('L-1 only a case under review can be decided', () => {
     expect(canTransition('under_review', 'granted')).toBe(true);
     expect(canTransition('under_review', 'refused')).toBe(true);

@@ -19,6 +19,24 @@ describe('S-3.2 / L-7 accepted first (先行受理)', () => {
     expect(grounds.some((g) => g.ruleId === 'L-7')).toBe(expected);
   });
 
+  test('S-3.2 an urgency ground staff state, other than preservation, accepts first', () => {
+    const grounds = acceptedFirstGrounds({
+      ...base,
+      details: { urgency: { ground: 'livelihood', reason: '子女住院无力支付' } },
+    });
+    expect(grounds).toEqual([
+      { ruleId: 'S-3.2', label: expect.stringContaining('基本生活难以为继'), urgency: 'livelihood' },
+    ]);
+    // The reason stays with the intake record, out of the workflow state.
+    expect(JSON.stringify(grounds)).not.toContain('子女住院');
+    expect(
+      acceptedFirstGrounds({
+        ...base,
+        details: { urgency: { ground: 'evidence_preservation', reason: '证据将灭失' } },
+      }),
+    ).toEqual([{ ruleId: 'L-7', label: expect.stringContaining('证据保全'), urgency: 'evidence_preservation' }]);
+  });
+
   test('L-7 urgent preservation', () => {
     expect(acceptedFirstGrounds({ ...base, details: { urgentPreservation: true } })).toEqual([
       { ruleId: 'L-7', label: expect.stringContaining('保全') },

@@ -8,10 +8,14 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { correctionDeadline, endOfDayPeriod } from '../../domain/deadlines';
+import { correctionDeadline, dayPeriod, endOfDayPeriod, lastDayBefore } from '../../domain/deadlines';
+import { formatCst, formatCstDay } from '../../domain/time';
 import {
   applicationWorkflowId,
+  confirmMember,
   decide,
+  evaluationWorkflowId,
+  recordEngagement,
   getState,
   supplyMaterials,
   type ApplicationInput,
@@ -28,7 +32,11 @@ import {
   untilStage,
 } from '../support/context';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { objectable } from '../../domain/termination';
+import { cstDateOf } from '../../domain/time';
+import { caseFixtures, createPool, failureOf } from '../support/cases';
 import { executeStep } from '../../platform/step-client';
+import { movedText } from '../../domain/calendar';
 import { packagedCalendar } from '../../repositories/calendar';
 
 /** The package's holiday calendar: the one these tests' cases count their deadlines with. */
@@ -109,6 +117,23 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
     expect(record.correctionDueAt?.toISOString()).toBe(
       correctionDeadline(new Date(input.receivedAt), 3, CALENDAR).toISOString(),
     );
+  });
+
+  test('L-2 the withdrawal notice offers no objection: it says how to apply again with the missing materials', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'] });
+    const handle = await start(input);
+    expect((await handle.result()).stage).toBe('terminated');
+    const notices = await prisma.notification.findMany({
+      where: { applicationNo: input.applicationNo, obligationKey: 'correction-terminated', channel: 'inbox' },
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.recipient).toBe('applicant');
+    expect(notices[0]!.body).toContain('视为撤回申请');
+    expect(notices[0]!.body).not.toContain('异议');
+    expect(notices[0]!.body).toContain('重新提出法律援助申请');
+    expect(notices[0]!.body).toContain('经济困难状况说明表');
+    // L-10 lies against a refusal or a termination, and the system takes none after a withdrawal.
+    expect(objectable(await handle.query(getState))).toBe(false);
   });
 });
 
@@ -269,25 +294,30 @@ describe('eligibility decided at intake and stored with the case (S-1.x, L-4, L-
 });
 
 describe('L-1 the 7-day review clock', () => {
-  test('L-1 the review clock pauses while materials are awaited and resumes with the time that was left', async () => {
+  test('L-1 the review clock pauses while materials are awaited and resumes with the whole days that were left, to 24:00 China time', async () => {
     const input = await received({ materialsSupplied: ['identity_proof'] });
     const handle = await start(input);
-    const fullPeriod =
-      endOfDayPeriod(new Date(input.receivedAt), 7, CALENDAR).getTime() - new Date(input.receivedAt).getTime();
     const paused = await handle.query(getState);
     expect(paused.reviewDueAt).toBeUndefined();
-    expect(Math.abs(paused.reviewRemainingMs! - fullPeriod)).toBeLessThan(5_000);
+    // Paused on the day of receipt: all 7 days are left.
+    expect(paused.reviewRemainingMs).toBe(7 * 24 * 60 * 60 * 1000);
     await env.sleep('10 days');
+    await env.sleep('5 hours'); // resume at another time of day than the receipt
     const suppliedAt = await env.currentTimeMs();
     await executeStep(handle, supplyMaterials, {
       args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
     });
     const resumed = await handle.query(getState);
-    expect(Math.abs(new Date(resumed.reviewDueAt!).getTime() - (suppliedAt + paused.reviewRemainingMs!))).toBeLessThan(
-      5_000,
-    );
+    // The 7 days count again from the day after the materials arrived and end at 24:00 China time of the last.
+    // Civil Code art. 203: a new last day on a rest day moves to the next working day.
+    const period = dayPeriod(new Date(suppliedAt), 7, CALENDAR);
+    expect(resumed.reviewDueAt).toBe(period.dueAt.toISOString());
+    expect(formatCst(new Date(resumed.reviewDueAt!)).slice(11)).toBe('00:00');
     const record = await recorded(input.applicationNo);
-    expect(record.stageEvents.map((e) => e.note ?? '').join('\n')).toMatch(/审查期限暂停[\s\S]*审查期限恢复计算/);
+    const notes = record.stageEvents.map((e) => e.note ?? '').join('\n');
+    expect(notes).toMatch(/审查期限暂停[\s\S]*审查期限恢复计算/);
+    const lastDay = formatCstDay(lastDayBefore(new Date(resumed.reviewDueAt!)));
+    expect(notes).toContain(`审查期限恢复计算，至 ${lastDay}（含当日）届满${movedText(period.moved)}（L-1）`);
   });
 
   test('L-1 with the pause policy off, the clock keeps running while materials are awaited', async () => {
@@ -308,7 +338,13 @@ describe('L-1 the 7-day review clock', () => {
   test('L-1 a decision after the review period is still possible but flagged late', async () => {
     const input = await received({});
     const handle = await start(input);
-    await env.sleep('8 days');
+    // An hour past the review period, which moves off a rest day (Civil Code art. 203): not a fixed 8 days.
+    const { reviewDueAt } = await until(
+      () => handle.query(getState),
+      (s) => s.reviewDueAt !== undefined,
+      (s) => `no review clock in ${s?.stage}`,
+    );
+    await env.sleep(Date.parse(reviewDueAt!) + 3_600_000 - (await env.currentTimeMs()));
     await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'late-1' }] });
     await untilStage(handle, prisma, 'assigning');
     const record = await recorded(input.applicationNo);
@@ -340,5 +376,140 @@ describe('S-3.2 / L-7 accepted first (先行受理)', () => {
     const record = await recorded(input.applicationNo);
     expect(record.stageEvents[0]!.note).toContain('先行受理');
     expect(record.stageEvents.at(-1)!.ruleIds).toEqual(['S-3.2', 'L-7']);
+  });
+});
+
+describe('S-3.2 / L-7 aid accepted first starts before the documents arrive', () => {
+  const { settled } = caseFixtures(() => suite!, taskQueue);
+  /** A migrant worker's wage claim (the green channel) of a pooled agency, two documents deferred. */
+  async function wageClaim(agency: string) {
+    const input = await received({
+      agencyCode: agency as ApplicationInput['agencyCode'],
+      materialsSupplied: ['identity_proof'],
+      matter: { category: 'labour_remuneration', summary: '工地欠薪' },
+      eligibilityClaims: { migrantWorker: true, documentsSeen: ['labour_relation_proof'] },
+      intake: { correctionCommitment: true },
+    });
+    const handle = await start(input);
+    await untilStage(handle, prisma, 'awaiting_materials');
+    return { input, handle };
+  }
+  /** Granted at once, assigned by rotation and confirmed by the institution: `<agency>-a1` handles it. */
+  async function grantedEarly(agency: string) {
+    const c = await wageClaim(agency);
+    const granted = await executeStep(c.handle, decide, {
+      args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'early' }],
+    });
+    expect(granted.stage).toBe('granted');
+    await untilStage(c.handle, prisma, ['assigning', 'assigned']);
+    await settled(c.handle);
+    const [slot] = (await c.handle.query(getState)).assignment!.slots;
+    await executeStep(c.handle, confirmMember, {
+      args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+    });
+    await untilStage(c.handle, prisma, 'assigned');
+    return c;
+  }
+  const notices = (applicationNo: string) =>
+    prisma.notification.findMany({ where: { applicationNo }, orderBy: { id: 'asc' } });
+
+  test('S-3.2 L-7 a wage claim accepted first is granted and assigned before its documents arrive; missing at the deadline, the aid is terminated, the lawyer and institution told, the work done evaluated', async () => {
+    const p = await createPool(prisma, { A: { a1: {} } });
+    const { input, handle } = await grantedEarly(p.agency);
+    const state = await handle.query(getState);
+    expect(state.materialsMissing).toEqual(['economic_statement', 'matter_evidence']);
+    expect(state.correctionDueAt).toBeDefined();
+    await executeStep(handle, recordEngagement, {
+      args: [{ signedOn: cstDateOf(new Date(await env.currentTimeMs())), recordedBy: p.id('a1') }],
+    });
+    await untilStage(handle, prisma, 'performing');
+    const grant = (await stored(input.applicationNo)).stageEvents.find((e) => e.stage === 'granted')!;
+    expect(grant.ruleIds).toEqual(['L-1', 'S-3.2', 'L-7']);
+    expect(grant.note).toContain('先行受理');
+    // The one-time notice says aid may start before the materials, and what missing them at the deadline does.
+    const notice = (await stored(input.applicationNo)).stageEvents.find((e) => e.stage === 'awaiting_materials')!;
+    expect(notice.note).toContain('本案先行受理');
+    expect(notice.note).toContain('逾期未补齐的，终止法律援助');
+
+    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays, CALENDAR);
+    await env.sleep(due.getTime() - (await env.currentTimeMs()) + 1000);
+    await untilStage(handle, prisma, 'evaluating');
+    const record = await stored(input.applicationNo);
+    const stages = record.stageEvents.map((e) => e.stage);
+    expect(stages.slice(-2)).toEqual(['terminated', 'evaluating']);
+    const terminated = record.stageEvents.at(-2)!;
+    expect(terminated.ruleIds).toEqual(['S-3.2', 'L-7']);
+    expect(terminated.note).toContain('按申请人承诺终止法律援助');
+    expect(terminated.enteredAt.getTime()).toBeGreaterThanOrEqual(due.getTime());
+    expect((await handle.query(getState)).evaluation?.workflowId).toBe(evaluationWorkflowId(input.applicationNo));
+    const sent = await until(
+      () => notices(input.applicationNo),
+      (rows) => rows.filter((n) => n.template === 'aid_terminated_handler').length === 2,
+      () => 'the lawyer and institution were never told',
+    );
+    const told = sent.filter((n) => n.template === 'aid_terminated_handler');
+    expect(told.map((n) => n.recipient).sort()).toEqual([`institution:${p.agency}-A`, `member:${p.id('a1')}`]);
+    expect(told[0]!.body).toContain('终止法律援助');
+    const toApplicant = sent.find((n) => n.template === 'correction_terminated')!;
+    expect(toApplicant.recipient).toBe('applicant');
+    expect(toApplicant.body).toContain('先行受理');
+    expect(toApplicant.body).not.toContain('视为撤回');
+  });
+
+  test('S-3.2 L-7 documents of aid accepted first arriving before the deadline: the case carries on as assigned', async () => {
+    const p = await createPool(prisma, { A: { a1: {} } });
+    const { input, handle } = await grantedEarly(p.agency);
+    // The stuck-case board still shows the documents owed, with their deadline.
+    const owed = () =>
+      prisma.obligation.findUnique({
+        where: { applicationNo_key: { applicationNo: input.applicationNo, key: 'documents' } },
+      });
+    expect(await owed()).toMatchObject({ resolvedAt: null, ruleId: 'S-3.2' });
+    expect((await owed())!.dueAt?.toISOString()).toBe((await handle.query(getState)).correctionDueAt);
+    const done = await executeStep(handle, supplyMaterials, {
+      args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 'staff-7' }],
+    });
+    expect(done).toEqual({ stage: 'assigned', materialsMissing: [] });
+    expect((await handle.query(getState)).correctionDueAt).toBeUndefined();
+    await until(
+      owed,
+      (row) => row?.resolvedAt !== null,
+      () => 'the documents were never marked supplied',
+    );
+    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays, CALENDAR);
+    await env.sleep(due.getTime() - (await env.currentTimeMs()) + 60_000);
+    expect((await handle.query(getState)).stage).toBe('assigned');
+    const record = await stored(input.applicationNo);
+    expect(record.stageEvents.map((e) => e.stage)).not.toContain('terminated');
+    const complete = record.stageEvents.find((e) => e.note?.includes('材料已补齐'))!;
+    expect(complete).toMatchObject({ stage: 'assigned', ruleIds: ['S-3.2', 'L-7'] });
+  });
+
+  test('S-3.2 L-7 aid accepted first terminated at the deadline before its member was confirmed closes at once', async () => {
+    const p = await createPool(prisma, { A: { a1: {} } });
+    const { input, handle } = await wageClaim(p.agency);
+    await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'early' }] });
+    await untilStage(handle, prisma, ['assigning', 'assigned']);
+    await settled(handle);
+    const outcome = await handle.result(); // the test server skips to the correction deadline
+    expect(outcome.stage).toBe('terminated');
+    expect(outcome.closedReason).toContain('按申请人承诺终止法律援助');
+    const record = await stored(input.applicationNo);
+    expect(record.stageEvents.map((e) => e.stage)).not.toContain('evaluating');
+    const told = (await notices(input.applicationNo)).filter((n) => n.template === 'aid_terminated_handler');
+    expect(told.map((n) => n.recipient).sort()).toEqual([`institution:${p.agency}-A`, `member:${p.id('a1')}`]);
+  });
+
+  test('S-3.2 an ordinary case awaiting its documents still cannot be granted', async () => {
+    const input = await received({ materialsSupplied: ['identity_proof'], intake: { correctionCommitment: true } });
+    const handle = await start(input);
+    await untilStage(handle, prisma, 'awaiting_materials');
+    expect((await handle.query(getState)).acceptedFirst).toBeUndefined();
+    const refused = await failureOf(
+      executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'too-early' }] }),
+    );
+    expect(refused?.type).toBe('InvalidTransition');
+    expect(refused?.message).toContain('待补正材料');
+    expect((await handle.query(getState)).stage).toBe('awaiting_materials');
   });
 });

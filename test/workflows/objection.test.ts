@@ -2,16 +2,19 @@
 import { type WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { endOfDayPeriod } from '../../domain/deadlines';
+import { endOfDayPeriod, lastDayOfPeriod } from '../../domain/deadlines';
 import {
   applicationWorkflowId,
   decide,
   decideObjection,
   fileObjection,
   getState,
+  supplyMaterials,
   terminateAid,
   type ApplicationInput,
 } from '../../domain/definitions';
+import { recipientOf } from '../../domain/obligations';
+import { formatCstDay } from '../../domain/time';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import {
@@ -49,6 +52,16 @@ async function refusedCase() {
     args: [{ decision: 'refuse', reason: '家庭人均收入高于标准', decidedBy: 'head-1', requestId: 'r' }],
   });
   return { input, handle };
+}
+
+/** Rows the workflow writes after a step's answer (notices of a later batch): polled until there are some. */
+async function untilStored<T>(read: () => Promise<T[]>): Promise<T[]> {
+  for (let i = 0; i < 100; i++) {
+    const rows = await read();
+    if (rows.length > 0) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return read();
 }
 
 const failureOf = (p: Promise<unknown>) =>
@@ -105,6 +118,71 @@ test('L-10 a review past 5 days is escalated once, and the decision still closes
   expect(events.filter((e) => e.note?.includes('超过法定期限'))).toHaveLength(1);
   await executeStep(handle, decideObjection, { args: [{ outcome: 'upheld', reason: '维持', decidedBy: 'bureau-1' }] });
   expect((await handle.result()).stage).toBe('refused');
+});
+
+test('L-1 L-10 a refusal sends the applicant a written decision: its reasons, and where and until when to object', async () => {
+  const { input, handle } = await refusedCase();
+  const decidedAt = new Date((await handle.query(getState)).decision!.decidedAt);
+  await untilStored(() =>
+    prisma.notification.findMany({ where: { applicationNo: input.applicationNo, template: 'refusal' } }),
+  );
+  const notices = await prisma.notification.findMany({
+    where: { applicationNo: input.applicationNo, template: 'refusal' },
+  });
+  expect(notices.map((n) => [n.channel, n.recipient])).toEqual([['inbox', 'applicant']]);
+  const body = notices[0]!.body;
+  expect(body).toContain('不予法律援助');
+  expect(body).toContain('理由：家庭人均收入高于标准');
+  expect(body).toContain('司法行政部门');
+  // The window of the case's rules (15 days by default), its last day a China date as notices write it.
+  const lastDay = formatCstDay(lastDayOfPeriod(decidedAt, input.rules.objectionWindowDays));
+  expect(body).toContain(`请于 ${lastDay}（含当日）前`);
+});
+
+test('L-10 the overdue review is escalated to the justice bureau, not to the applicant', async () => {
+  const { input, handle } = await refusedCase();
+  await executeStep(handle, fileObjection, { args: [{ reason: '异议', filedBy: 'app-1' }] });
+  await env.sleep('8 days');
+  const overdue = await untilStored(() =>
+    prisma.notification.findMany({
+      where: { applicationNo: input.applicationNo, obligationKey: 'objection-review-overdue' },
+    }),
+  );
+  expect(overdue.map((n) => [n.channel, n.recipient])).toEqual([['inbox', `justice_bureau:${input.agencyCode}`]]);
+  // The same owner the stuck-case board names for the review (domain/obligations.ts).
+  expect(overdue[0]!.recipient).toBe(recipientOf('justice_bureau', input.agencyCode));
+});
+
+test('L-1 L-10 no note or notice of a case through pause, resume, refusal and objection shows an ISO instant', async () => {
+  const input: ApplicationInput = applicationInput({
+    receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+    materialsSupplied: ['identity_proof'],
+  });
+  const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+    workflowId: applicationWorkflowId(input.applicationNo),
+    taskQueue,
+    args: [input],
+  });
+  await env.sleep('2 days'); // the reminders' ladder and the pause
+  await executeStep(handle, supplyMaterials, {
+    args: [{ items: ['economic_statement', 'matter_evidence'], receivedBy: 's' }],
+  });
+  await executeStep(handle, decide, {
+    args: [{ decision: 'refuse', reason: '家庭人均收入高于标准', decidedBy: 'head-1', requestId: 'r' }],
+  });
+  await executeStep(handle, fileObjection, { args: [{ reason: '收入计算有误', filedBy: 'app-1' }] });
+  await env.sleep('8 days'); // the review passes its period: escalated
+  await executeStep(handle, decideObjection, { args: [{ outcome: 'upheld', reason: '维持', decidedBy: 'bureau-1' }] });
+  expect((await handle.result()).stage).toBe('refused');
+  const events = await prisma.applicationStageEvent.findMany({ where: { applicationNo: input.applicationNo } });
+  const notices = await prisma.notification.findMany({ where: { applicationNo: input.applicationNo } });
+  const row = await prisma.application.findUniqueOrThrow({ where: { applicationNo: input.applicationNo } });
+  const texts = [...events.map((e) => e.note ?? ''), ...notices.map((n) => n.body), row.closedReason ?? ''];
+  expect(events.map((e) => e.note ?? '').join('\n')).toContain('审查期限恢复计算');
+  expect(texts.filter((t) => /\d{4}-\d{2}-\d{2}T/.test(t))).toEqual([]);
+  expect(notices.map((n) => n.template)).toEqual(
+    expect.arrayContaining(['correction_notice', 'refusal', 'objection_review_overdue']),
+  );
 });
 
 test('L-10 an objection needs a reason, is only for refusals, and is decided only once filed', async () => {

@@ -45,7 +45,8 @@ export function caseActions(no: string): CaseAction[] {
       title: '登记补正材料',
       rule: 'S-3.2',
       ...at(CONTRACT.applications.supplyMaterials),
-      stages: ['received', 'awaiting_materials', 'under_review'],
+      // S-3.2, L-7: aid accepted first is granted and assigned while its documents may still be awaited.
+      stages: ['received', 'awaiting_materials', 'under_review', 'granted', 'assigning', 'assigned', 'performing'],
       fields: [{ name: 'items', label: '已收到的材料', kind: 'multi', options: MATERIALS }],
       idempotent: true,
     },
@@ -55,7 +56,7 @@ export function caseActions(no: string): CaseAction[] {
       title: '延长补正期限（一次）',
       rule: 'S-3.2',
       ...at(CONTRACT.applications.extendDeadline),
-      stages: ['awaiting_materials'],
+      stages: ['awaiting_materials', 'granted', 'assigning', 'assigned', 'performing'],
       fields: [
         { name: 'days', label: '延长日数', kind: 'number' },
         { name: 'reason', label: '理由', kind: 'textarea' },

@@ -4,6 +4,11 @@ import { CHANNELS, type Channel } from '../../domain/channels';
 export { AGENCIES } from '../../domain/agencies';
 export { MATTER_CATEGORIES } from '../../domain/matters';
 export { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS } from '../../domain/intake';
+import { URGENCY_GROUNDS } from '../../domain/intake';
+/** S-3.2, L-7: the urgency grounds to accept first, by their Chinese labels. */
+export const URGENCY_GROUND_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(URGENCY_GROUNDS).map(([code, g]) => [code, g.label]),
+);
 export { MATERIALS } from '../../domain/materials';
 export { STAGES } from '../../domain/stages';
 export { ACTIVITY_LABELS, HISTORY_EVENT_LABELS, OTHER_EVENT_LABEL, STEP_LABELS } from '../../domain/workflow-history';

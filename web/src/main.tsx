@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Role } from '../../api/auth/access';
+import { CONTRACT } from '../../api/contract';
 import { AGENCIES, ROLE_LABELS } from './labels';
 import { CasePage } from './pages/case';
 import { EvaluationsPage } from './pages/evaluations';
@@ -12,13 +13,13 @@ import { FiguresPage, PublishedPage, StuckBoard } from './pages/manager';
 import { QueuePage } from './pages/queue';
 import { SignInPage } from './pages/sign-in';
 import { FieldTasksPage } from './pages/village';
-import { clearSession, loadSession, type Session } from './session';
+import { clearSession, loadSession, rolesOf, type Session } from './session';
 import './style.css';
 
 interface Route {
   path: string;
   label: string;
-  roles: Role[];
+  roles: readonly Role[];
   render: (session: Session, arg: string) => React.ReactNode;
 }
 
@@ -27,17 +28,8 @@ const ROUTES: Route[] = [
   {
     path: 'my-tasks',
     label: '待我处理',
-    roles: [
-      'agency_staff',
-      'agency_head',
-      'city_centre',
-      'justice_bureau',
-      'institution',
-      'quality_manager',
-      'lawyer',
-      'evaluator',
-      'expert',
-    ],
+    // Everyone who owes something on the board; managers, auditors and technical support read the whole board instead.
+    roles: rolesOf(CONTRACT.stuck.stuck).filter((r) => !['manager', 'auditor', 'technical_support'].includes(r)),
     render: (s) => <MyTasksPage session={s} />,
   },
   {
@@ -72,23 +64,28 @@ const ROUTES: Route[] = [
   {
     path: 'evaluations',
     label: '评估与专家复核',
-    roles: ['evaluator', 'expert', ...STAFF, 'manager'],
+    roles: rolesOf(CONTRACT.quality.listEvaluations),
     render: (s) => <EvaluationsPage session={s} />,
   },
   {
     path: 'calls',
     label: '12348 来电队列',
-    roles: ['hotline_officer', ...STAFF],
+    roles: rolesOf(CONTRACT.hotline.list),
     render: (s) => <CallsPage session={s} />,
   },
   {
     path: 'tasks',
     label: '实地核查任务',
-    roles: ['village_agent', 'village_advisor'],
+    roles: rolesOf(CONTRACT.village.tasks),
     render: (s) => <FieldTasksPage session={s} />,
   },
   { path: 'stuck', label: '滞留案件看板', roles: ['manager', ...STAFF], render: (s) => <StuckBoard session={s} /> },
-  { path: 'figures', label: '时效与工作量', roles: ['manager', ...STAFF], render: (s) => <FiguresPage session={s} /> },
+  {
+    path: 'figures',
+    label: '时效与工作量',
+    roles: rolesOf(CONTRACT.stuck.sla),
+    render: (s) => <FiguresPage session={s} />,
+  },
   {
     path: 'published',
     label: '轮流指派顺序与评估结果',

@@ -3,7 +3,8 @@
  * The token is kept in sessionStorage (gone when the tab closes) and decoded here only to choose menus; the API
  * verifies it on every call and decides access.
  */
-import type { Role } from '../../api/auth/access';
+import { ACCESS, ROLE_NAMES, type Role } from '../../api/auth/access';
+import type { RouteSpec } from '../../api/contract/route';
 
 export interface Session {
   token: string;
@@ -63,4 +64,11 @@ export function clearSession(): void {
   sessionStorage.removeItem(KEY);
 }
 
-export const hasRole = (session: Session, ...roles: Role[]) => roles.some((r) => session.roles.includes(r));
+export const hasRole = (session: Session, ...roles: readonly Role[]) => roles.some((r) => session.roles.includes(r));
+
+/** The roles the permission table gives a route's action (api/auth/access.ts); a public route: everyone's. */
+export const rolesOf = (spec: Pick<RouteSpec, 'access'>): readonly Role[] =>
+  spec.access === 'public' ? ROLE_NAMES : ACCESS[spec.access];
+
+/** Whether the person's roles may call the route at all (the API still checks the case itself). */
+export const mayCall = (session: Session, spec: Pick<RouteSpec, 'access'>) => hasRole(session, ...rolesOf(spec));

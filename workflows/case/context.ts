@@ -54,12 +54,14 @@ export function fail(message: string, type: string = ERROR_TYPES.invalidTransiti
   throw ApplicationFailure.create({ type, message });
 }
 
-/** Refuses (422) a move the stage machine does not allow. */
-export function assertTransition(from: Stage, to: Stage): void {
-  if (!canTransition(from, to)) {
+/** Refuses (422) a move the stage machine does not allow (S-3.2, L-7: more moves for a case accepted first). */
+export function assertTransition(from: Stage, to: Stage, acceptedFirst = false): void {
+  if (!canTransition(from, to, { acceptedFirst })) {
+    const awaited =
+      from === 'awaiting_materials' && to === 'granted' ? '（非先行受理的案件须待材料补齐后审查决定）' : '';
     throw ApplicationFailure.create({
       type: ERROR_TYPES.invalidTransition,
-      message: `申请当前处于「${STAGES[from]}」阶段，不能转入「${STAGES[to]}」`,
+      message: `申请当前处于「${STAGES[from]}」阶段，不能转入「${STAGES[to]}」${awaited}`,
       details: [{ from, to }],
     });
   }
@@ -126,8 +128,8 @@ export class CaseContext {
 
   /** Moves the case to `to` (refused with 422 when the stage machine does not allow it) and records it. */
   transition(to: Stage, meta: EventMeta, notices: Notice[] = []): Promise<void> {
-    assertTransition(this.state.stage, to);
-    const clock = moveReviewClock(this.state, to, this.rules.reviewPausesForMaterials, Date.now());
+    assertTransition(this.state.stage, to, this.state.acceptedFirst !== undefined);
+    const clock = moveReviewClock(this.state, to, this.rules.reviewPausesForMaterials, Date.now(), this.calendar);
     const note = clock ? (meta.note ? `${meta.note}\n${clock}` : clock) : meta.note;
     this.state.stage = to;
     this.state.stageEnteredAt = new Date().toISOString();

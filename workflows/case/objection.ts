@@ -3,7 +3,7 @@
  * justice bureau decides within its period (escalated once when that passes) and either upholds the decision or
  * corrects it (a refusal goes back to review; terminated aid resumes, and aid already granted is assigned again).
  */
-import { endOfDayPeriod } from '../../domain/deadlines';
+import { endOfDayPeriod, objectionWindowEnd } from '../../domain/deadlines';
 import {
   decideObjection,
   ERROR_TYPES,
@@ -17,6 +17,9 @@ import { runClocks, type Clock } from '../support/clocks';
 import { fail, notice, type CaseContext } from './context';
 
 const AFTER_GRANT = ['granted', 'assigning', 'assigned', 'performing'];
+
+/** The justice bureau that reviews the agency's objections, as notices name it (the owner of `objection_review`). */
+const bureauOf = (ctx: CaseContext) => `justice_bureau:${ctx.state.agencyCode}`;
 
 export function registerObjectionSteps(ctx: CaseContext): void {
   const { state } = ctx;
@@ -71,7 +74,7 @@ export function registerObjectionSteps(ctx: CaseContext): void {
  */
 export async function objectionPhase(ctx: CaseContext): Promise<'closed' | 'reopened'> {
   const { state } = ctx;
-  const windowEnd = endOfDayPeriod(
+  const windowEnd = objectionWindowEnd(
     new Date(state.stageEnteredAt),
     ctx.rules.objectionWindowDays,
     ctx.calendar,
@@ -80,10 +83,11 @@ export async function objectionPhase(ctx: CaseContext): Promise<'closed' | 'reop
   let windowClosed = false;
   const decided = () => state.objection !== earlier && state.objection?.outcome !== undefined;
   const overdue = async () => {
-    // L-10: the review period passed: escalate once (recorded and notified), then keep waiting for the decision.
-    const text = `申请 ${state.applicationNo} 的异议审查已超过期限，请尽快作出决定（L-10）。`;
+    // L-10: the review period passed: escalate once to the justice bureau that reviews it (recorded and notified,
+    // in its inbox like every escalation to staff), then keep waiting for the decision.
+    const text = `【异议审查逾期】申请 ${state.applicationNo} 的异议审查已超过期限，请尽快作出决定（L-10）。`;
     await ctx.record({ actor: 'system', ruleIds: ['L-10'], note: '异议审查已超过法定期限，已提醒司法行政部门' }, [
-      notice('objection-review-overdue', 'objection_review_overdue', text),
+      notice('objection-review-overdue', 'objection_review_overdue', text, bureauOf(ctx)),
     ]);
   };
   const clocks = (): Clock[] =>

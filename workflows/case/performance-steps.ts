@@ -6,7 +6,7 @@
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { movedText } from '../../domain/calendar';
-import { dayPeriod, lastDayBefore } from '../../domain/deadlines';
+import { dayPeriod } from '../../domain/deadlines';
 import {
   CASE_STAGES,
   changeCaseStage,
@@ -24,7 +24,7 @@ import {
   type PerformanceState,
 } from '../../domain/definitions';
 import { STAGES, type Stage } from '../../domain/stages';
-import { cstDateOf, startOfCstDay } from '../../domain/time';
+import { cstDateOf, formatCstDay, startOfCstDay } from '../../domain/time';
 import { fail, notice, rotation, type CaseContext } from './context';
 
 const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`));
@@ -189,7 +189,7 @@ async function matterEnded(ctx: CaseContext, endedOn: string, by: string): Promi
   const dueAt = period.dueAt;
   p.matterEndedOn = endedOn;
   p.closureDueAt = dueAt.toISOString();
-  const note = `案件于 ${endedOn} 办结，应于 ${lastDayBefore(dueAt)} 前提交结案材料${movedText(period.moved)}（L-12）`;
+  const note = `案件于 ${endedOn} 办结，应于 ${formatCstDay(period.lastDay)}（含当日）前提交结案材料${movedText(period.moved)}（L-12）`;
   await ctx.record({ actor: by, ruleIds: ['L-12'], note });
 }
 

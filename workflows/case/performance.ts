@@ -11,7 +11,7 @@ import { evaluationWorkflowId, type EvaluationInput, type EvaluationOutcome } fr
 import { matterTypeOf, performanceOnAssignment } from '../../domain/performance';
 import { TIERS, type Tier } from '../../domain/quality';
 import type { Stage } from '../../domain/stages';
-import { formatCst } from '../../domain/time';
+import { formatCst, formatCstDay } from '../../domain/time';
 import { ladder, runClocks, type Clock } from '../support/clocks';
 import { notice, rotation, type CaseContext } from './context';
 
@@ -93,7 +93,7 @@ function closureClocks(ctx: CaseContext): Clock[] {
   const dueAt = new Date(p.closureDueAt);
   const remind = (key: string) => {
     p.closureReminders.push(key);
-    const body = `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${lastDayBefore(dueAt)} 前提交（L-12）。`;
+    const body = `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）前提交（L-12）。`;
     void ctx.notify(notice(key, 'closure_reminder', body, `member:${p.memberId}`));
   };
   const { closureReminderDaysBefore, reminderHourCst } = ctx.rules;
@@ -121,9 +121,11 @@ export async function evaluationPhase(ctx: CaseContext): Promise<void> {
   const outcome = await evaluationOutcome(ctx, workflowId);
   ctx.state.evaluation = { workflowId, outcome };
   const paid = `补贴 ${(outcome.totalCents / 100).toFixed(2)} 元`;
+  // Aid terminated after work was done (S-3.2, L-7) keeps why it ended before the evaluation's result.
+  const terminated = ctx.state.closedReason ? `${ctx.state.closedReason}；` : '';
   ctx.state.closedReason = outcome.special
-    ? `特殊案件，不予评估（S-4.4）；${paid}`
-    : `质量评估 ${outcome.score} 分（${TIERS[outcome.tier as Tier]}），系数 ${outcome.coefficient}；${paid}（S-4.5）`;
+    ? `${terminated}特殊案件，不予评估（S-4.4）；${paid}`
+    : `${terminated}质量评估 ${outcome.score} 分（${TIERS[outcome.tier as Tier]}），系数 ${outcome.coefficient}；${paid}（S-4.5）`;
   await ctx.transition('closed', { actor: 'system', ruleIds: ['S-4.4', 'S-4.5'], note: ctx.state.closedReason });
 }
 

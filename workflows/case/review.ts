@@ -12,14 +12,23 @@ import {
   type DecideInput,
   type TerminateAidInput,
 } from '../../domain/definitions';
+import { lastDayBefore, objectionWindow, type PeriodEnd } from '../../domain/deadlines';
+import { refusalNoticeText, terminationNoticeText } from '../../domain/notices';
+import { formatCstDay } from '../../domain/time';
 import { grantBlockedByVerification, terminable } from '../../domain/termination';
 import { assertTransition, fail, notice, type CaseContext } from './context';
+
+/** L-10: the objection's last day for a notice, with why it moved off a rest day (Civil Code art. 203). */
+const objectionDue = (window: PeriodEnd) => ({
+  objectionDueAt: window.dueAt,
+  ...(window.moved ? { objectionMoved: window.moved } : {}),
+});
 
 export function registerReviewSteps(ctx: CaseContext): void {
   const { state } = ctx;
   ctx.steps.on(decide, {
     validate: ({ decision, reason }: DecideInput) => {
-      assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused');
+      assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused', state.acceptedFirst !== undefined);
       const blocked = decision === 'grant' ? grantBlockedByVerification(state) : undefined;
       if (blocked) fail(blocked);
       if (decision === 'refuse' && !reason?.trim()) fail('不予法律援助须书面说明理由（L-1）', ERROR_TYPES.invalidInput);
@@ -29,8 +38,30 @@ export function registerReviewSteps(ctx: CaseContext): void {
       const late = state.reviewDueAt !== undefined && Date.now() > new Date(state.reviewDueAt).getTime();
       state.decision = { decision, reason, decidedBy, decidedAt, requestId, late };
       const decided = decision === 'grant' ? 'granted' : 'refused';
-      const note = late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason;
-      await ctx.transition(decided, { actor: decidedBy, ruleIds: ['L-1'], ...(note === undefined ? {} : { note }) });
+      const lateNote = late ? `${reason ?? ''}（超过审查期限作出，L-1）` : reason;
+      // S-3.2, L-7: aid accepted first is granted before the documents arrive; their deadline keeps running.
+      const early = decided === 'granted' && state.stage === 'awaiting_materials';
+      const pending = early
+        ? `先行受理，材料补齐前给予法律援助；补正期限 ${formatCstDay(lastDayBefore(new Date(state.correctionDueAt!)))}（含当日）继续计算，逾期未补齐的终止法律援助`
+        : undefined;
+      const note = [lateNote, pending].filter((n) => n !== undefined && n !== '').join('\n') || lateNote;
+      const ruleIds = early ? ['L-1', 'S-3.2', 'L-7'] : ['L-1'];
+      // L-1: a refusal is told to the applicant in writing, with its reasons and the objection open to them (L-10).
+      const notices =
+        decision === 'refuse'
+          ? [
+              notice(
+                `refusal-${state.seq + 1}`,
+                'refusal',
+                refusalNoticeText({
+                  applicationNo: state.applicationNo,
+                  reason: reason!.trim(),
+                  ...objectionDue(objectionWindow(new Date(decidedAt), ctx.rules.objectionWindowDays, ctx.calendar)),
+                }),
+              ),
+            ]
+          : [];
+      await ctx.transition(decided, { actor: decidedBy, ruleIds, ...(note === undefined ? {} : { note }) }, notices);
       // The decision's own stage: a granted case has usually moved on to assignment by now (S-3.3).
       return { applicationNo: state.applicationNo, stage: decided, decidedAt };
     },
@@ -41,7 +72,12 @@ export function registerReviewSteps(ctx: CaseContext): void {
     if (!terminable(state) || !(ground in L9_GROUNDS) || !reason.trim()) return;
     state.termination = { ground, reason, terminatedBy, at: new Date().toISOString(), fromStage: state.stage };
     state.closedReason = `${L9_GROUNDS[ground]}，终止法律援助（L-9）：${reason}`;
-    const text = `【法律援助终止通知】您的法律援助（编号 ${state.applicationNo}）因${L9_GROUNDS[ground]}终止。如有异议，可在 ${ctx.rules.objectionWindowDays} 日内提出（L-10）。`;
+    const text = terminationNoticeText({
+      applicationNo: state.applicationNo,
+      ground: L9_GROUNDS[ground],
+      reason: reason.trim(),
+      ...objectionDue(objectionWindow(new Date(state.termination.at), ctx.rules.objectionWindowDays, ctx.calendar)),
+    });
     void ctx.transition('terminated', { actor: terminatedBy, ruleIds: ['L-9'], note: state.closedReason }, [
       notice(`aid-terminated-${state.seq + 1}`, 'aid_terminated', text),
     ]);

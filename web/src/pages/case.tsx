@@ -12,7 +12,7 @@ import {
   MATERIALS,
   VERIFICATION_ROUTE_LABELS,
 } from '../labels';
-import { hasRole, type Session } from '../session';
+import { hasRole, mayCall, type Session } from '../session';
 import { ActionForm, cst, ErrorBox, Loading, Section, useLoad, yuan } from '../ui';
 import { HistorySection } from './history';
 import { PhotoUpload } from './photos';
@@ -61,17 +61,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
     async () => (agency ? get<Any>(null, pathOf(CONTRACT.public.rotation, { agencyCode: agency })) : null),
     [agency, tick],
   );
-  const readsEvaluation = hasRole(
-    session,
-    'agency_staff',
-    'agency_head',
-    'evaluator',
-    'expert',
-    'lawyer',
-    'city_centre',
-    'manager',
-    'auditor',
-  );
+  const readsEvaluation = mayCall(session, CONTRACT.performance.evaluation);
   const evaluation = useLoad(
     async () =>
       readsEvaluation && (evaluationOnly || stage === 'evaluating' || stage === 'closed')
@@ -101,7 +91,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
       </div>
     );
   }
-  const readsPayouts = hasRole(session, 'agency_staff', 'agency_head', 'manager', 'auditor', 'city_centre');
+  const readsPayouts = mayCall(session, CONTRACT.finance.listPayouts);
   const payouts = useLoad(
     async () =>
       readsPayouts && stage === 'closed'
@@ -242,7 +232,7 @@ export function CasePage({ session, applicationNo }: { session: Session; applica
         </Section>
       )}
 
-      {hasRole(session, 'agency_staff', 'agency_head', 'village_agent', 'village_advisor', 'lawyer', 'applicant') && (
+      {mayCall(session, CONTRACT.photos.upload) && (
         <PhotoUpload session={session} applicationNo={applicationNo} onDone={refresh} />
       )}
 
@@ -399,7 +389,7 @@ function EvaluationView({
           {data.current.coefficient}
         </p>
       )}
-      {hasRole(session, 'evaluator', 'expert', 'agency_staff') && data.status === 'scoring' && (
+      {mayCall(session, CONTRACT.performance.submitScore) && data.status === 'scoring' && (
         <ScoringSheet session={session} applicationNo={applicationNo} kind={data.sheetKind} onDone={onDone} />
       )}
     </div>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { CONTRACT, pathOf } from '../../../api/contract';
 import { call, get, query } from '../api';
 import { AGENCIES, CALL_OUTCOME_LABELS, CALL_STATUS_LABELS } from '../labels';
-import { hasRole, type Session } from '../session';
+import { hasRole, mayCall, type Session } from '../session';
 import { ActionForm, cst, ErrorBox, Loading, Section, useLoad } from '../ui';
 
 interface CallRow {
@@ -72,7 +72,7 @@ export function CallsPage({ session }: { session: Session }) {
           刷新
         </button>
       </div>
-      {hasRole(session, 'hotline_officer', 'agency_staff', 'agency_head', 'city_centre') && (
+      {mayCall(session, CONTRACT.hotline.register) && (
         <ActionForm
           session={session}
           spec={{

@@ -9,6 +9,7 @@ import {
   MATTER_CATEGORIES,
   NOTIFICATION_GROUNDS,
   NOTIFYING_ORGANS,
+  URGENCY_GROUND_LABELS,
   type ChannelCode,
 } from '../labels';
 import type { Session } from '../session';
@@ -48,6 +49,7 @@ export function IntakePage({ session }: { session: Session }) {
     if (notification)
       intake.notification = { organ: v.organ, organName: v.organName, noticeDate: v.noticeDate, ground: v.ground };
     if (v.limitationDeadline) intake.limitationDeadline = v.limitationDeadline;
+    if (v.urgencyGround) intake.urgency = { ground: v.urgencyGround, reason: v.urgencyReason ?? '' };
     const body = {
       agencyCode: v.agencyCode,
       channel: v.channel,
@@ -150,6 +152,19 @@ export function IntakePage({ session }: { session: Session }) {
               onChange={set('limitationDeadline')}
             />
           </label>
+          <label>
+            <span>情况紧急，先行受理（S-3.2、L-7）</span>
+            <select name="urgencyGround" value={v.urgencyGround ?? ''} onChange={set('urgencyGround')}>
+              <option value="">（不适用）</option>
+              {options(URGENCY_GROUND_LABELS)}
+            </select>
+          </label>
+          {v.urgencyGround ? (
+            <label>
+              <span>紧急情况说明</span>
+              <textarea name="urgencyReason" value={v.urgencyReason ?? ''} onChange={set('urgencyReason')} />
+            </label>
+          ) : null}
         </fieldset>
         <fieldset>
           <legend>经济状况</legend>
@@ -265,5 +280,7 @@ const FIELD_LABELS: Record<string, string> = {
   'intake.notification.ground': '通知理由',
   'intake.correctionCommitment': '容缺受理承诺',
   'intake.limitationDeadline': '时效届满日',
+  'intake.urgency.ground': '紧急情形',
+  'intake.urgency.reason': '紧急情况说明',
   'intake.paperMaterialsForwarded': '纸质材料转交',
 };
