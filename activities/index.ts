@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
+import { createCalendarActivities } from './calendar';
 import { createAttentionActivities, dataErrorFailure, dataErrorSqlstate } from './attention';
 import { createEvaluationRecords } from './evaluation-records';
 import { createHotlineActivities } from './hotline';
@@ -90,6 +91,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPayoutActivities(deps),
     ...createObligationActivities(deps),
     ...createAttentionActivities(deps),
+    ...createCalendarActivities(deps),
   });
 }
 

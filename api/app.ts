@@ -13,6 +13,7 @@ import { mounter, type Mounter } from './mount';
 import { mountPerformance } from './performance';
 import { mountHotline } from './hotline';
 import { mountAudit, prismaAuditSink } from './audit';
+import { mountCalendar } from './calendar';
 import { authenticate, requestId, type AuditSink } from './auth/middleware';
 import { createTokenVerifier, type AuthConfig } from './auth/tokens';
 import { codecCors, mountCodec } from './codec';
@@ -126,6 +127,8 @@ export function createApp(deps: AppDeps): express.Express {
   mountStuck(m, { prisma: deps.prisma, now });
   // Cases that need attention after a data error: technical support lists and resolves them.
   mountOperations(m, deps);
+  // Civil Code art. 203: the holiday calendar; the city centre enters each year's arrangement.
+  mountCalendar(m, deps);
   // Prometheus: the scraper's static token, or a JWT of the allowed roles.
   m.mountWith({ authenticate: metrics.guard(authenticated) }, systemRoutes.metrics, metrics.handler);
   // Issue 9: the staff web console (static bundle; it calls the routes above with the person's token).

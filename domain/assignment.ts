@@ -2,6 +2,7 @@
  * The assignment stage's pure rules (指派, S-3.3, L-3, L-4, S-2.9, S-2.10): its deadlines, how many members a group
  * case needs, which facts make the rotation request, and when a person must act before anyone is assigned.
  */
+import type { Calendar } from './calendar';
 import type { ApplicationInput } from './definitions';
 import { endOfDayPeriod } from './deadlines';
 import type { AssignmentHints } from './intake';
@@ -14,10 +15,14 @@ const HOUR_MS = 60 * 60 * 1000;
  * S-3.3: assign immediately or on the same day (China time) as the grant or the receipt of the notice letter;
  * L-3/L-4: the law's limit, `days` days counted like every period (Civil Code art. 201: from the next day).
  */
-export function assignmentDeadlines(since: Date, days: number): { sameDayDueAt: Date; statutoryDueAt: Date } {
+export function assignmentDeadlines(
+  since: Date,
+  days: number,
+  calendar: Calendar,
+): { sameDayDueAt: Date; statutoryDueAt: Date } {
   return {
     sameDayDueAt: startOfCstDay(addCalendarDays(cstDateOf(since), 1)),
-    statutoryDueAt: endOfDayPeriod(since, days),
+    statutoryDueAt: endOfDayPeriod(since, days, calendar),
   };
 }
 

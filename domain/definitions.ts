@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, type SignalDefinition } from '@temporalio/workflow';
 import type { AgencyCode } from './agencies';
+import type { MovedLastDay } from './calendar';
 import type { CorrectionItem, MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
 import type { AcceptedFirstGround, IntakeDetails } from './intake';
@@ -152,8 +153,14 @@ export interface ApplicationState {
   materialsSupplied: MaterialCode[];
   materialsMissing: MaterialCode[];
   correctionDueAt?: string;
+  /** Civil Code art. 203: the correction period's counted last day was a rest day, and why it moved. */
+  correctionMoved?: MovedLastDay;
   /** S-3.2: staff extended the correction deadline (once). */
   correctionExtended?: boolean;
+  /** S-3.2: by how many days (the deadline is counted again from it when the calendar changes). */
+  correctionExtensionDays?: number;
+  /** The holiday calendar (domain/calendar.ts) the case's deadlines were last computed with. */
+  calendarVersion?: string;
   /**
    * L-1: the review clock. `reviewDueAt` while it runs; `reviewRemainingMs` while it is paused: the whole days of the
    * period left, as milliseconds (a multiple of a day; domain/review-clock.ts).
@@ -398,6 +405,12 @@ export interface ObjectionResult {
 }
 
 export const getState = defineQuery<ApplicationState>('getState');
+/**
+ * Civil Code art. 203: the holiday calendar changed (an administrator entered a year's arrangement): the case fetches
+ * the calendar again and moves the deadlines that have not yet passed. Carries nothing; sent once per change to every
+ * open case, and a repeated one finds nothing more to move.
+ */
+export const calendarChanged = defineSignal<[]>('calendarChanged');
 /** L-9: a signal, as the issue asks; the API checks the stage first and answers 422 when it cannot apply. */
 export const terminateAid = defineSignal<[TerminateAidInput]>('terminateAid');
 export const fileObjection = defineStep<ObjectionResult, FileObjectionInput>('fileObjection');
@@ -589,6 +602,8 @@ export interface EvaluationState {
   statusSince: string;
   /** Due time of the current step, and whether its reminder / escalation went out. */
   dueAt?: string;
+  /** The holiday calendar (domain/calendar.ts) its deadlines were last counted with. */
+  calendarVersion?: string;
   reminded?: boolean;
   escalated?: boolean;
   seq: number;

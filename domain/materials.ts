@@ -1,3 +1,4 @@
+import { movedText, type MovedLastDay } from './calendar';
 import { lastDayBefore } from './deadlines';
 import { DomainError } from './errors';
 import { formatCstDay } from './time';
@@ -104,6 +105,8 @@ export function correctionNoticeText(args: {
   dueAt: Date;
   /** The case's required items (default: the common core). */
   required?: readonly CorrectionItem[];
+  /** Civil Code art. 203: the last day moved off a rest day, and why. */
+  moved?: MovedLastDay;
   /** S-3.2, L-7: accepted first: aid may start before the materials arrive, and missing them terminates it. */
   acceptedFirst?: boolean;
 }): string {
@@ -124,7 +127,7 @@ export function correctionNoticeText(args: {
   const consequence = args.acceptedFirst
     ? `本案先行受理，法律援助可在材料补齐前提供；${undone}，终止法律援助。`
     : `${undone}，视为撤回申请，法律援助终止。`;
-  lines.push(`请于 ${lastDayText(args.dueAt)}（含当日）前${todo}。${consequence}`);
+  lines.push(`请于 ${lastDayText(args.dueAt)}（含当日）前${todo}${movedText(args.moved)}。${consequence}`);
   return lines.join('\n');
 }
 
@@ -153,8 +156,18 @@ export function correctionReminderText(args: {
 }
 
 /** S-3.2: the deadline was extended once by staff, with the reason. */
-export function correctionExtendedText(args: { applicationNo: string; dueAt: Date; reason: string }): string {
-  return `【法律援助补正期限延长】您的申请（编号 ${args.applicationNo}）补正期限延长至 ${lastDayText(args.dueAt)}（含当日）。原因：${args.reason}`;
+export function correctionExtendedText(args: {
+  applicationNo: string;
+  dueAt: Date;
+  reason: string;
+  moved?: MovedLastDay;
+}): string {
+  return `【法律援助补正期限延长】您的申请（编号 ${args.applicationNo}）补正期限延长至 ${lastDayText(args.dueAt)}（含当日）${movedText(args.moved)}。原因：${args.reason}`;
+}
+
+/** Civil Code art. 203: a published holiday arrangement moved the last day of the correction period. */
+export function correctionRescheduledText(args: { applicationNo: string; dueAt: Date; moved?: MovedLastDay }): string {
+  return `【法律援助补正期限调整】因法定节假日安排调整，您的申请（编号 ${args.applicationNo}）补正期限调整为 ${lastDayText(args.dueAt)}（含当日）${movedText(args.moved)}。`;
 }
 
 /**

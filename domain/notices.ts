@@ -2,18 +2,25 @@
  * The written decisions an applicant is owed (L-1, L-9, L-10), in Chinese: what was decided, why, and how, where and
  * until when to object. Deadlines are written as notices write them (`请于 2026年12月17日（含当日）前`, China time).
  */
+import { movedText, type MovedLastDay } from './calendar';
 import { deadlineText } from './deadlines';
 
 /** How and where an objection is made (Law art. 49: to the justice bureau that set up the agency). */
 const OBJECTION_ROUTE = '通过法律援助申请平台在线提出，或者书面向设立本法律援助机构的司法行政部门提出';
 
 /** L-1, L-10: the refusal, in writing with its reasons, and the objection open to the applicant until `objectionDueAt`. */
-export function refusalNoticeText(args: { applicationNo: string; reason: string; objectionDueAt: Date }): string {
+export function refusalNoticeText(args: {
+  applicationNo: string;
+  reason: string;
+  objectionDueAt: Date;
+  /** Civil Code art. 203: the window's counted last day was a rest day, and why it moved. */
+  objectionMoved?: MovedLastDay;
+}): string {
   return [
     '【不予法律援助决定】',
     `您的法律援助申请（编号 ${args.applicationNo}）经审查，决定不予法律援助。`,
     `理由：${args.reason}`,
-    `如对本决定有异议，${deadlineText(args.objectionDueAt)}${OBJECTION_ROUTE}（L-10）。`,
+    `如对本决定有异议，${deadlineText(args.objectionDueAt)}${movedText(args.objectionMoved)}${OBJECTION_ROUTE}（L-10）。`,
   ].join('\n');
 }
 
@@ -23,11 +30,12 @@ export function terminationNoticeText(args: {
   ground: string;
   reason: string;
   objectionDueAt: Date;
+  objectionMoved?: MovedLastDay;
 }): string {
   return [
     '【法律援助终止通知】',
     `您的法律援助（编号 ${args.applicationNo}）因${args.ground}终止（L-9）。`,
     `理由：${args.reason}`,
-    `如对本决定有异议，${deadlineText(args.objectionDueAt)}${OBJECTION_ROUTE}（L-10）。`,
+    `如对本决定有异议，${deadlineText(args.objectionDueAt)}${movedText(args.objectionMoved)}${OBJECTION_ROUTE}（L-10）。`,
   ].join('\n');
 }

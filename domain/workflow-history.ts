@@ -100,6 +100,7 @@ export const STEP_LABELS: Record<string, string> = {
   answerCall: '接听来电',
   recordCallOutcome: '登记来电处理结果',
   resolveAttention: '技术支持处理数据故障',
+  calendarChanged: '节假日安排变更，重新计算期限',
 };
 
 /** Activities (activities/index.ts `createActivities`): what the workflow had done outside itself. */
@@ -119,6 +120,7 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   removeForScore: '因评估不合格移出人员库',
   reverseScoreRemoval: '撤销因评估移出人员库',
   scoringSheetFor: '查找适用的评分表',
+  holidayCalendar: '读取节假日安排',
   recordPayout: '登记补贴发放',
   reconcileReadModel: '核对待办数据',
   queueDailyDigest: '登记每日待办摘要',

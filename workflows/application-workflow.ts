@@ -6,13 +6,25 @@
  * with steps (signals, one at a time), and L-9 may end aid at any point after it started.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { getState, type ApplicationInput, type ApplicationOutcome, type ApplicationState } from '../domain/definitions';
+import {
+  calendarChanged,
+  getState,
+  type ApplicationInput,
+  type ApplicationOutcome,
+  type ApplicationState,
+} from '../domain/definitions';
 import { objectable } from '../domain/termination';
+import { cstYearOf } from '../domain/time';
 import { assignmentPhase } from './case/assignment';
 import { registerAssignmentSteps } from './case/assignment-steps';
-import { CaseContext } from './case/context';
-import { correctionPhase, enterFirstStage, registerCorrectionSteps } from './case/correction';
-import { openCase } from './case/intake';
+import { CaseContext, records } from './case/context';
+import {
+  correctionPhase,
+  enterFirstStage,
+  recountCorrectionDeadline,
+  registerCorrectionSteps,
+} from './case/correction';
+import { countOpeningDeadlines, openCase } from './case/intake';
 import { objectionPhase, registerObjectionSteps } from './case/objection';
 import { evaluationPhase, performancePhase } from './case/performance';
 import { registerPerformanceSteps } from './case/performance-steps';
@@ -43,17 +55,40 @@ function phaseOf(state: ApplicationState): Phase {
   }
 }
 
+/**
+ * A changed holiday calendar (an administrator entered a year's arrangement): the case fetches it again and counts
+ * again the deadlines that have not yet passed; a calendar it already has changes nothing.
+ */
+async function recountDeadlines(ctx: CaseContext): Promise<void> {
+  const calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(ctx.input.receivedAt)) });
+  await ctx.steps.hold(async () => {
+    if (calendar.version === ctx.state.calendarVersion) return;
+    ctx.calendar = calendar;
+    ctx.state.calendarVersion = calendar.version;
+    await recountCorrectionDeadline(ctx);
+  });
+}
+
 /** Never rename: the workflow type name is persisted. */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
   const { state, opening } = openCase(input);
   const ctx = new CaseContext(input, state, opening);
+  let counting = true;
   setHandler(getState, () => state);
+  setHandler(calendarChanged, async () => {
+    await condition(() => !counting);
+    await recountDeadlines(ctx);
+  });
   registerCorrectionSteps(ctx);
   registerVerificationSteps(ctx);
   registerReviewSteps(ctx);
   registerObjectionSteps(ctx);
   registerAssignmentSteps(ctx);
   registerPerformanceSteps(ctx);
+  // Civil Code art. 203: every period is counted with the holiday calendar in force (fetched, so replay sees it).
+  ctx.calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(input.receivedAt)) });
+  countOpeningDeadlines(state, opening, ctx.calendar);
+  counting = false;
   void enterFirstStage(ctx);
   void ctx.steps.serve();
 

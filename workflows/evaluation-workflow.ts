@@ -14,14 +14,23 @@
  * made, and everything is stored.
  */
 import { setHandler } from '@temporalio/workflow';
-import { getEvaluation, type EvaluationInput, type EvaluationOutcome } from '../domain/definitions';
+import { calendarChanged, getEvaluation, type EvaluationInput, type EvaluationOutcome } from '../domain/definitions';
+import { cstYearOf } from '../domain/time';
+import { records } from './case/context';
 import { Evaluation } from './evaluation/evaluation';
 import { registerSteps } from './evaluation/steps';
 
 /** Never rename: the workflow type name is persisted. */
 export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationOutcome> {
   const evaluation = new Evaluation(input);
+  const fromYear = cstYearOf(new Date());
   setHandler(getEvaluation, () => evaluation.state);
+  // A changed calendar counts the deadlines of the steps still to come (the running step keeps its own).
+  setHandler(calendarChanged, async () => {
+    evaluation.countWith(await records.holidayCalendar({ fromYear }));
+  });
   registerSteps(evaluation);
+  // Civil Code art. 203: its periods are counted with the holiday calendar in force (fetched, so replay sees it).
+  evaluation.countWith(await records.holidayCalendar({ fromYear }));
   return evaluation.run();
 }

@@ -144,6 +144,11 @@ export const ACCESS = {
   // them (lawyers should know the standard they are evaluated by).
   'quality.sheets.read': ['agency_staff', 'agency_head', 'evaluator', 'expert', 'city_centre', 'manager', 'lawyer'],
   'quality.sheets.manage': ['city_centre'],
+
+  // Civil Code art. 203: the holiday calendar deadlines are counted with (public facts, no personal data): every
+  // person at work reads it; the city centre enters each year's arrangement as the State Council publishes it.
+  'calendar.read': ROLE_NAMES.filter((r) => r !== 'applicant' && r !== 'telephony'),
+  'calendar.manage': ['city_centre'],
   // S-4.4 evaluations: the agency and city-wide roles, evaluators and experts of the agency; a lawyer their own cases;
   // an institution (and its quality manager, S-4.3) its members' cases. Scope: mayReadEvaluation.
   'evaluations.read': [

@@ -19,6 +19,7 @@ import { auditRoutes } from './audit';
 import { stuckRoutes } from './stuck';
 import { operationsRoutes } from './operations';
 import { systemRoutes } from './system';
+import { calendarRoutes } from './calendar';
 
 export const CONTRACT = {
   applications: applicationRoutes,
@@ -36,6 +37,7 @@ export const CONTRACT = {
   audit: auditRoutes,
   stuck: stuckRoutes,
   operations: operationsRoutes,
+  calendar: calendarRoutes,
   system: systemRoutes,
 } as const;
 

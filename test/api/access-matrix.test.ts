@@ -1049,3 +1049,19 @@ describe('issue 8: stuck cases, figures and metrics', () => {
     check(res.status, expectation(who, ['city', 'manager', 'cityManager']));
   });
 });
+
+describe('Civil Code art. 203 /calendar: every person at work reads it; the city centre enters a year', () => {
+  const readers = everyone.filter((p) => !['applicant', 'otherApplicant', 'anonymous', 'forged'].includes(p));
+  test.each(everyone)('GET /calendar/:year: %s', async (who) => {
+    const res = await request(api.base).get('/calendar/2026').set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+  test.each(everyone)('PUT /calendar/:year: %s', async (who) => {
+    // A year no other test enters; the same arrangement again is answered 200 (replayed).
+    const res = await request(api.base)
+      .put('/calendar/2097')
+      .set(as(who))
+      .send({ days: [{ date: '2097-10-01', kind: 'rest', name: '国庆节' }] });
+    check(res.status, expectation(who, ['city']));
+  });
+});

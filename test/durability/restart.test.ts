@@ -16,6 +16,10 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, createTestWorker, testDataConverter, testPrisma, uniqueTaskQueue } from '../support/context';
 import { executeStep } from '../../platform/step-client';
+import { packagedCalendar } from '../../repositories/calendar';
+
+/** The package's holiday calendar: the one these tests' cases count their deadlines with. */
+const CALENDAR = packagedCalendar();
 
 const dbFilename = join(mkdtempSync(join(tmpdir(), 'temporal-restart-')), 'temporal.db');
 const startServer = () =>
@@ -39,7 +43,7 @@ test('S-3.2 L-2 a pending correction deadline survives a restart of the file-bac
   const taskQueue = uniqueTaskQueue('restart');
   const input = applicationInput({ materialsSupplied: ['identity_proof'] });
   const workflowId = applicationWorkflowId(input.applicationNo);
-  const dueAt = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
+  const dueAt = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays, CALENDAR);
 
   // First life: the case starts and waits for materials.
   const first = await startServer();

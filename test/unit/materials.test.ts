@@ -1,4 +1,5 @@
-import { objectionWindowEnd } from '../../domain/deadlines';
+import { objectionWindow, objectionWindowEnd } from '../../domain/deadlines';
+import { packagedCalendar } from '../../repositories/calendar';
 import {
   acceptedFirstTerminatedText,
   activeEntry,
@@ -12,6 +13,8 @@ import {
   type CatalogueEntry,
 } from '../../domain/materials';
 import { refusalNoticeText, terminationNoticeText } from '../../domain/notices';
+
+const CALENDAR = packagedCalendar();
 
 describe('L-2 one-time notice of everything missing (一次性告知)', () => {
   test('L-2 missing materials are all listed, in catalogue order, whatever order they were supplied in', () => {
@@ -163,7 +166,7 @@ describe('L-1 L-9 L-10 the written decisions an applicant is owed', () => {
     const text = refusalNoticeText({
       applicationNo: 'KQ-2026-000123',
       reason: '家庭人均收入高于标准',
-      objectionDueAt: objectionWindowEnd(decidedAt, 15),
+      objectionDueAt: objectionWindowEnd(decidedAt, 15, CALENDAR),
     });
     expect(text).toContain('决定不予法律援助');
     expect(text).toContain('理由：家庭人均收入高于标准');
@@ -176,9 +179,22 @@ describe('L-1 L-9 L-10 the written decisions an applicant is owed', () => {
       applicationNo: 'KQ-2026-000123',
       ground: '受援人自行委托律师或者其他代理人',
       reason: '已自行委托律师',
-      objectionDueAt: objectionWindowEnd(new Date('2026-12-31T17:00:00Z'), 15),
+      objectionDueAt: objectionWindowEnd(new Date('2026-12-31T17:00:00Z'), 15, CALENDAR),
     });
-    expect(text).toContain('请于 2027年1月16日（含当日）前');
+    // The counted last day, 16 Jan 2027, is a Saturday: the window runs to the end of Monday (Civil Code art. 203).
+    expect(text).toContain('请于 2027年1月18日（含当日）前');
+  });
+
+  test('L-10 a refusal whose objection window ends on a holiday gives the next working day and why', () => {
+    // Decided 16 Sep 2026: the 15 days' counted last day is 1 Oct (National Day), in force 8 Oct.
+    const window = objectionWindow(new Date('2026-09-16T02:00:00Z'), 15, CALENDAR);
+    const text = refusalNoticeText({
+      applicationNo: 'KQ-2026-000123',
+      reason: '家庭人均收入高于标准',
+      objectionDueAt: window.dueAt,
+      ...(window.moved ? { objectionMoved: window.moved } : {}),
+    });
+    expect(text).toContain('请于 2026年10月8日（含当日）前（原最后一日 2026年10月1日，因国庆节顺延）');
   });
 
   test('L-2 a withdrawal offers no objection, and says what to bring to apply again', () => {

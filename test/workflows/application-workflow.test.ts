@@ -8,7 +8,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { correctionDeadline, endOfDayPeriod, lastDayBefore } from '../../domain/deadlines';
+import { correctionDeadline, dayPeriod, endOfDayPeriod, lastDayBefore } from '../../domain/deadlines';
 import { formatCst, formatCstDay } from '../../domain/time';
 import {
   applicationWorkflowId,
@@ -36,6 +36,11 @@ import { objectable } from '../../domain/termination';
 import { cstDateOf } from '../../domain/time';
 import { caseFixtures, createPool, failureOf } from '../support/cases';
 import { executeStep } from '../../platform/step-client';
+import { movedText } from '../../domain/calendar';
+import { packagedCalendar } from '../../repositories/calendar';
+
+/** The package's holiday calendar: the one these tests' cases count their deadlines with. */
+const CALENDAR = packagedCalendar();
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -84,7 +89,7 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
     // L-2: the one notice lists every missing material and the last day.
     expect(record.stageEvents[1]!.note).toContain('经济困难状况说明表');
     expect(record.stageEvents[1]!.note).toContain('与所申请法律援助事项有关的材料');
-    const due = correctionDeadline(new Date(input.receivedAt), 15);
+    const due = correctionDeadline(new Date(input.receivedAt), 15, CALENDAR);
     expect(record.correctionDueAt?.toISOString()).toBe(due.toISOString());
     // The termination happened at the deadline, not before it.
     expect(record.stageEvents[2]!.enteredAt.getTime()).toBeGreaterThanOrEqual(due.getTime());
@@ -93,7 +98,7 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
   test('S-3.2 one second before the deadline the application is still waiting for materials', async () => {
     const input = await received({ materialsSupplied: [] });
     const handle = await start(input);
-    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
+    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays, CALENDAR);
     await env.sleep(due.getTime() - (await env.currentTimeMs()) - 1000);
     const state = await handle.query(getState);
     expect(state.stage).toBe('awaiting_materials');
@@ -109,7 +114,9 @@ describe('S-3.2 / L-2 deferred documents (容缺受理)', () => {
     const handle = await start(input);
     await handle.result();
     const record = await stored(input.applicationNo);
-    expect(record.correctionDueAt?.toISOString()).toBe(correctionDeadline(new Date(input.receivedAt), 3).toISOString());
+    expect(record.correctionDueAt?.toISOString()).toBe(
+      correctionDeadline(new Date(input.receivedAt), 3, CALENDAR).toISOString(),
+    );
   });
 
   test('L-2 the withdrawal notice offers no objection: it says how to apply again with the missing materials', async () => {
@@ -232,7 +239,12 @@ describe('supplying materials and deciding (S-3.2, L-2, L-1)', () => {
   test('complete materials go straight to review (L-1), with no correction deadline', async () => {
     const input = await received({});
     const handle = await start(input);
-    const state = await handle.query(getState);
+    // The first stage follows as soon as the holiday calendar is fetched (its deadlines are counted with it).
+    const state = await until(
+      () => handle.query(getState),
+      (s) => s.stage !== 'received',
+      (s) => `still ${s?.stage}`,
+    );
     expect(state.stage).toBe('under_review');
     expect(state.correctionDueAt).toBeUndefined();
   });
@@ -297,13 +309,15 @@ describe('L-1 the 7-day review clock', () => {
     });
     const resumed = await handle.query(getState);
     // The 7 days count again from the day after the materials arrived and end at 24:00 China time of the last.
-    expect(resumed.reviewDueAt).toBe(endOfDayPeriod(new Date(suppliedAt), 7).toISOString());
+    // Civil Code art. 203: a new last day on a rest day moves to the next working day.
+    const period = dayPeriod(new Date(suppliedAt), 7, CALENDAR);
+    expect(resumed.reviewDueAt).toBe(period.dueAt.toISOString());
     expect(formatCst(new Date(resumed.reviewDueAt!)).slice(11)).toBe('00:00');
     const record = await recorded(input.applicationNo);
     const notes = record.stageEvents.map((e) => e.note ?? '').join('\n');
     expect(notes).toMatch(/审查期限暂停[\s\S]*审查期限恢复计算/);
     const lastDay = formatCstDay(lastDayBefore(new Date(resumed.reviewDueAt!)));
-    expect(notes).toContain(`审查期限恢复计算，至 ${lastDay}（含当日）届满（L-1）`);
+    expect(notes).toContain(`审查期限恢复计算，至 ${lastDay}（含当日）届满${movedText(period.moved)}（L-1）`);
   });
 
   test('L-1 with the pause policy off, the clock keeps running while materials are awaited', async () => {
@@ -312,15 +326,25 @@ describe('L-1 the 7-day review clock', () => {
       rules: { ...DEFAULT_RULE_CONFIG, correctionDays: 15, reviewDays: 7, reviewPausesForMaterials: false },
     });
     const handle = await start(input);
-    const state = await handle.query(getState);
-    expect(state.reviewDueAt).toBe(endOfDayPeriod(new Date(input.receivedAt), 7).toISOString());
+    const state = await until(
+      () => handle.query(getState),
+      (s) => s.stage === 'awaiting_materials',
+      (s) => `still ${s?.stage}`,
+    );
+    expect(state.reviewDueAt).toBe(endOfDayPeriod(new Date(input.receivedAt), 7, CALENDAR).toISOString());
     expect(state.reviewRemainingMs).toBeUndefined();
   });
 
   test('L-1 a decision after the review period is still possible but flagged late', async () => {
     const input = await received({});
     const handle = await start(input);
-    await env.sleep('8 days');
+    // An hour past the review period, which moves off a rest day (Civil Code art. 203): not a fixed 8 days.
+    const { reviewDueAt } = await until(
+      () => handle.query(getState),
+      (s) => s.reviewDueAt !== undefined,
+      (s) => `no review clock in ${s?.stage}`,
+    );
+    await env.sleep(Date.parse(reviewDueAt!) + 3_600_000 - (await env.currentTimeMs()));
     await executeStep(handle, decide, { args: [{ decision: 'grant', decidedBy: 'head-1', requestId: 'late-1' }] });
     await untilStage(handle, prisma, 'assigning');
     const record = await recorded(input.applicationNo);
@@ -407,7 +431,7 @@ describe('S-3.2 / L-7 aid accepted first starts before the documents arrive', ()
     expect(notice.note).toContain('本案先行受理');
     expect(notice.note).toContain('逾期未补齐的，终止法律援助');
 
-    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
+    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays, CALENDAR);
     await env.sleep(due.getTime() - (await env.currentTimeMs()) + 1000);
     await untilStage(handle, prisma, 'evaluating');
     const record = await stored(input.applicationNo);
@@ -452,7 +476,7 @@ describe('S-3.2 / L-7 aid accepted first starts before the documents arrive', ()
       (row) => row?.resolvedAt !== null,
       () => 'the documents were never marked supplied',
     );
-    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays);
+    const due = correctionDeadline(new Date(input.receivedAt), input.rules.correctionDays, CALENDAR);
     await env.sleep(due.getTime() - (await env.currentTimeMs()) + 60_000);
     expect((await handle.query(getState)).stage).toBe('assigned');
     const record = await stored(input.applicationNo);

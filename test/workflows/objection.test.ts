@@ -25,6 +25,10 @@ import {
   untilStage,
 } from '../support/context';
 import { executeStep } from '../../platform/step-client';
+import { packagedCalendar } from '../../repositories/calendar';
+
+/** The package's holiday calendar: the one these tests' cases count their deadlines with. */
+const CALENDAR = packagedCalendar();
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -76,7 +80,7 @@ test('L-10 objection upheld: review within 5 days, the refusal stands', async ()
   await env.sleep('3 days');
   const filed = await executeStep(handle, fileObjection, { args: [{ reason: '收入计算有误', filedBy: 'app-1' }] });
   expect(filed.stage).toBe('objection_review');
-  expect(filed.reviewDueAt).toBe(endOfDayPeriod(new Date(await env.currentTimeMs()), 5).toISOString());
+  expect(filed.reviewDueAt).toBe(endOfDayPeriod(new Date(await env.currentTimeMs()), 5, CALENDAR).toISOString());
   await executeStep(handle, decideObjection, {
     args: [{ outcome: 'upheld', reason: '原决定正确', decidedBy: 'bureau-1' }],
   });

@@ -120,7 +120,10 @@ test('L-12 S-4.3 closure: reminders before the 30-day limit, the quality manager
     args: [{ endedOn: await today(), reportedBy: p.id('a1') }],
   });
   expect(ended.closureDueAt).toBeDefined();
-  await env.sleep('708 hours'); // past the 1-day reminder (09:00 China time), before the limit
+  // Past the 1-day reminder (09:00 China time the day before the last day), before the limit: 10:00 that day. The
+  // limit moves off a rest day (Civil Code art. 203), so the wait is counted from the due time, not as 30 days.
+  const oneDayReminderPassed = Date.parse(ended.closureDueAt!) - 38 * 3_600_000;
+  await env.sleep(oneDayReminderPassed - (await env.currentTimeMs()));
   const reminders = (await notices(input.applicationNo, 'closure_reminder')).filter(
     (n) => n.template === 'closure_reminder',
   );
@@ -194,7 +197,9 @@ test('L-12 S-4.3 a file the quality manager returned is owed again: the limit pa
     args: [{ approved: false, comments: '缺少送达回证', reviewedBy: 'qm-1' }],
   });
   await untilStage(handle, prisma, 'performing');
-  await env.sleep('32 days');
+  // An hour past the limit (which moves off a rest day, Civil Code art. 203).
+  const due = Date.parse((await handle.query(getState)).performance!.closureDueAt!);
+  await env.sleep(due + 3_600_000 - (await env.currentTimeMs()));
   const overdue = (await notices(input.applicationNo, 'closure_overdue')).filter(
     (n) => n.template === 'closure_overdue',
   );

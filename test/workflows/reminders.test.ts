@@ -20,6 +20,10 @@ import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, createTestWorker, startTimeSkipping, testPrisma, uniqueTaskQueue } from '../support/context';
 import { startFakeSmsGateway } from '../support/fake-sms-gateway';
 import { executeStep } from '../../platform/step-client';
+import { packagedCalendar } from '../../repositories/calendar';
+
+/** The package's holiday calendar: the one these tests' cases count their deadlines with. */
+const CALENDAR = packagedCalendar();
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
@@ -69,7 +73,7 @@ test('S-3.2 the reminder ladder: notice, 3 days, 1 day and on the last day, each
     const input = await received();
     const handle = await start(input);
     expect((await handle.result()).stage).toBe('terminated');
-    const last = lastDayBefore(correctionDeadline(new Date(input.receivedAt), 15));
+    const last = lastDayBefore(correctionDeadline(new Date(input.receivedAt), 15, CALENDAR));
     const keys = [
       'correction-notice',
       `correction-reminder-3d-${last}`,
@@ -97,7 +101,7 @@ test('S-3.2 no reminder after the materials arrive', async () => {
   await worker.runUntil(async () => {
     const input = await received();
     const handle = await start(input);
-    const due = correctionDeadline(new Date(input.receivedAt), 15);
+    const due = correctionDeadline(new Date(input.receivedAt), 15, CALENDAR);
     const [threeDays] = reminderSchedule(due, [3, 1, 0], 9);
     await sleepUntil(new Date(threeDays!.at.getTime() + 3_600_000));
     await executeStep(handle, supplyMaterials, {
@@ -114,7 +118,7 @@ test('S-3.2 no reminder after the materials arrive', async () => {
 
 test('S-3.2 each reminder is sent exactly once across a worker restart', async () => {
   const input = await received();
-  const due = correctionDeadline(new Date(input.receivedAt), 15);
+  const due = correctionDeadline(new Date(input.receivedAt), 15, CALENDAR);
   const [threeDays] = reminderSchedule(due, [3, 1, 0], 9);
   // No workflow cache on the first worker: with a cache, the server would hold the next task for it on its sticky
   // queue, and the time-skipping server does not advance time while a task waits there.
@@ -139,11 +143,11 @@ describe('S-3.2 extension once, with a reason; the last day counts', () => {
     await worker.runUntil(async () => {
       const input = await received();
       const handle = await start(input);
-      const due = correctionDeadline(new Date(input.receivedAt), 15);
+      const due = correctionDeadline(new Date(input.receivedAt), 15, CALENDAR);
       const result = await executeStep(handle, extendCorrectionDeadline, {
         args: [{ days: 5, reason: '申请人住院，无法按期提交', extendedBy: 'staff-1' }],
       });
-      const extended = extendDeadline(due, 5);
+      const extended = extendDeadline(due, 5, CALENDAR);
       expect(result.correctionDueAt).toBe(extended.toISOString());
       const again = await executeStep(handle, extendCorrectionDeadline, {
         args: [{ days: 1, reason: '再延', extendedBy: 'staff-1' }],
@@ -172,7 +176,7 @@ describe('S-3.2 extension once, with a reason; the last day counts', () => {
     await worker.runUntil(async () => {
       const input = await received();
       const handle = await start(input);
-      const due = correctionDeadline(new Date(input.receivedAt), 15);
+      const due = correctionDeadline(new Date(input.receivedAt), 15, CALENDAR);
       await sleepUntil(new Date(due.getTime() + 60_000));
       expect((await handle.query(getState)).stage).toBe('terminated');
       const late = await executeStep(handle, supplyMaterials, {

@@ -166,7 +166,7 @@ export async function completeIfDone(ctx: CaseContext): Promise<void> {
         : '';
   const who = slots.map((s) => `${s.institutionName || s.institutionId} ${s.memberId}`).join('、');
   // L-6: the member and the engagement due time are part of the `assigned` snapshot (the read model's obligation).
-  ctx.state.performance = performanceOnAssignment(ctx.state, ctx.rules);
+  ctx.state.performance = performanceOnAssignment(ctx.state, ctx.rules, ctx.calendar);
   const notification = ctx.input.channel === 'notification';
   const notices = [
     notice(
@@ -200,7 +200,7 @@ export async function release(ctx: CaseContext, slot: AssignmentSlot, opts: Rele
   slot.releasedAt = new Date().toISOString();
   slot.releaseReason = opts.reason;
   a.excluded.push(opts.exclude);
-  const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(new Date(), ctx.rules.assignmentDays);
+  const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(new Date(), ctx.rules.assignmentDays, ctx.calendar);
   Object.assign(a, {
     since: new Date().toISOString(),
     sameDayDueAt: sameDayDueAt.toISOString(),

@@ -20,7 +20,7 @@ import { notice, rotation, type CaseContext } from './context';
 /** S-3.3: a new duty to assign, from the grant (or the letter's receipt), with its same-day and statutory limits. */
 function openAssignment(ctx: CaseContext): AssignmentState {
   const since = assignmentSince(ctx.input, new Date());
-  const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(since, ctx.rules.assignmentDays);
+  const { sameDayDueAt, statutoryDueAt } = assignmentDeadlines(since, ctx.rules.assignmentDays, ctx.calendar);
   const hints = ctx.input.intake?.assignment;
   return {
     status: 'picking',

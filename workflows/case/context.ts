@@ -12,6 +12,7 @@ import {
 import type { Activities } from '../../activities';
 import type { CaseOpening, EventRecord } from '../../activities/application-records';
 import { ERROR_TYPES, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
+import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
 import type { RuleConfig } from '../../domain/rule-config';
 import { moveReviewClock } from '../../domain/review-clock';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
@@ -70,6 +71,11 @@ export class CaseContext {
   readonly steps = new StepRunner((answer) => this.recorder.answer(answer));
   readonly attention: Attention;
   private readonly recorder: Recorder<EventRecord, ApplicationState>;
+  /**
+   * The holiday calendar the case counts its periods with (Civil Code art. 203): the one fetched as the case opens,
+   * replaced when it changes.
+   */
+  calendar: Calendar = WEEKENDS_ONLY;
 
   constructor(
     readonly input: ApplicationInput,
@@ -123,7 +129,7 @@ export class CaseContext {
   /** Moves the case to `to` (refused with 422 when the stage machine does not allow it) and records it. */
   transition(to: Stage, meta: EventMeta, notices: Notice[] = []): Promise<void> {
     assertTransition(this.state.stage, to, this.state.acceptedFirst !== undefined);
-    const clock = moveReviewClock(this.state, to, this.rules.reviewPausesForMaterials, Date.now());
+    const clock = moveReviewClock(this.state, to, this.rules.reviewPausesForMaterials, Date.now(), this.calendar);
     const note = clock ? (meta.note ? `${meta.note}\n${clock}` : clock) : meta.note;
     this.state.stage = to;
     this.state.stageEnteredAt = new Date().toISOString();

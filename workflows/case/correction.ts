@@ -14,11 +14,13 @@ import {
   type ExtendDeadlineInput,
   type SupplyMaterialsInput,
 } from '../../domain/definitions';
-import { correctionDeadline, extendDeadline, lastDayBefore } from '../../domain/deadlines';
+import { dayPeriod, extendedPeriod, type PeriodEnd } from '../../domain/deadlines';
+import { movedText } from '../../domain/calendar';
 import {
   correctionExtendedText,
   correctionNoticeText,
   correctionReminderText,
+  correctionRescheduledText,
   correctionWithdrawnText,
   acceptedFirstTerminatedHandlerText,
   acceptedFirstTerminatedText,
@@ -39,8 +41,9 @@ const TERMINATED_ACCEPTED_FIRST = '先行受理后逾期未补齐材料，按申
 export function enterFirstStage(ctx: CaseContext): Promise<void> {
   const { state, input } = ctx;
   if (state.materialsMissing.length === 0) return ctx.transition('under_review', { actor: 'system', ruleIds: ['L-1'] });
-  const dueAt = correctionDeadline(new Date(input.receivedAt), ctx.rules.correctionDays);
-  state.correctionDueAt = dueAt.toISOString();
+  const period = correctionPeriod(ctx);
+  const dueAt = period.dueAt;
+  setCorrectionDeadline(ctx, period);
   const commitment = input.intake?.correctionCommitment
     ? '\n申请人已承诺：逾期未补齐材料的，视为撤回申请或终止法律援助。'
     : '';
@@ -50,6 +53,7 @@ export function enterFirstStage(ctx: CaseContext): Promise<void> {
       missing: state.materialsMissing,
       dueAt,
       required: requiredOf(ctx),
+      ...moved(period),
       acceptedFirst: state.acceptedFirst !== undefined,
     }) + commitment;
   return ctx.transition('awaiting_materials', { actor: 'system', ruleIds: ['S-3.2', 'L-2'], note }, [
@@ -59,6 +63,43 @@ export function enterFirstStage(ctx: CaseContext): Promise<void> {
 
 /** L-2: what the case requires, as intake copied it from the catalogue. */
 const requiredOf = (ctx: CaseContext): readonly CorrectionItem[] => ctx.input.materialsRequired ?? COMMON_CORE;
+
+/**
+ * S-3.2: the correction period in force: the configured days from receipt, and the one extension's days from its
+ * last day; each last day on a rest day moves to the next working day (Civil Code art. 203).
+ */
+function correctionPeriod(ctx: CaseContext): PeriodEnd {
+  const { state, input, rules, calendar } = ctx;
+  const first = dayPeriod(new Date(input.receivedAt), rules.correctionDays, calendar);
+  const extension = state.correctionExtensionDays;
+  return extension ? extendedPeriod(first.dueAt, extension, calendar) : first;
+}
+
+const moved = (period: PeriodEnd) => (period.moved ? { moved: period.moved } : {});
+
+function setCorrectionDeadline(ctx: CaseContext, period: PeriodEnd): void {
+  ctx.state.correctionDueAt = period.dueAt.toISOString();
+  if (period.moved) ctx.state.correctionMoved = period.moved;
+  else delete ctx.state.correctionMoved;
+}
+
+/**
+ * The holiday calendar changed: a correction deadline not yet passed (also one running beside aid accepted first) is
+ * counted again, and the applicant told when its last day moved. Its clocks re-arm (their keys name the due time).
+ */
+export async function recountCorrectionDeadline(ctx: CaseContext): Promise<void> {
+  const { state } = ctx;
+  if (!correcting(ctx) || !state.correctionDueAt) return;
+  if (Date.parse(state.correctionDueAt) <= Date.now()) return;
+  const period = correctionPeriod(ctx);
+  if (period.dueAt.toISOString() === state.correctionDueAt) return;
+  setCorrectionDeadline(ctx, period);
+  const note = `法定节假日安排调整（日历 ${state.calendarVersion}），补正期限调整为 ${formatCstDay(period.lastDay)}（含当日）${movedText(period.moved)}`;
+  const text = correctionRescheduledText({ applicationNo: state.applicationNo, dueAt: period.dueAt, ...moved(period) });
+  await ctx.record({ actor: 'system', ruleIds: ['S-3.2'], note }, [
+    notice(`correction-rescheduled-${period.lastDay}`, 'correction_rescheduled', text),
+  ]);
+}
 
 const notCorrecting = (ctx: CaseContext) => fail(`申请当前处于「${STAGES[ctx.state.stage]}」阶段，不在补正材料期间`);
 
@@ -112,11 +153,13 @@ export function registerCorrectionSteps(ctx: CaseContext): void {
       if (!reason.trim()) fail('延长补正期限须说明理由', ERROR_TYPES.invalidInput);
     },
     run: async ({ days, reason, extendedBy }) => {
-      const dueAt = extendDeadline(new Date(state.correctionDueAt!), days);
-      state.correctionDueAt = dueAt.toISOString();
       state.correctionExtended = true;
-      const note = `补正期限延长 ${days} 日，至 ${formatCstDay(lastDayBefore(dueAt))}（含当日）。原因：${reason}`;
-      const text = correctionExtendedText({ applicationNo: state.applicationNo, dueAt, reason });
+      state.correctionExtensionDays = days;
+      const period = correctionPeriod(ctx);
+      const dueAt = period.dueAt;
+      setCorrectionDeadline(ctx, period);
+      const note = `补正期限延长 ${days} 日，至 ${formatCstDay(period.lastDay)}（含当日）${movedText(period.moved)}。原因：${reason}`;
+      const text = correctionExtendedText({ applicationNo: state.applicationNo, dueAt, reason, ...moved(period) });
       await ctx.record({ actor: extendedBy, ruleIds: ['S-3.2'], note }, [
         notice('correction-extended', 'correction_extended', text),
       ]);

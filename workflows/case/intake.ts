@@ -8,6 +8,7 @@ import type { ApplicationInput, ApplicationState } from '../../domain/definition
 import { birthDateFromIdNumber, decideEligibility } from '../../domain/eligibility';
 import { acceptedFirstGrounds, intakeChecks } from '../../domain/intake';
 import { COMMON_CORE, missingMaterials } from '../../domain/materials';
+import type { Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import { cstDateOf } from '../../domain/time';
 
@@ -22,8 +23,6 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
     seq: 1,
     materialsSupplied: [...new Set(input.materialsSupplied)],
     materialsMissing: missingMaterials(input.materialsSupplied, input.materialsRequired ?? COMMON_CORE),
-    // L-1: the review clock runs from receipt.
-    reviewDueAt: endOfDayPeriod(receivedAt, input.rules.reviewDays).toISOString(),
   };
   const eligibility = decideEligibility(
     {
@@ -57,4 +56,18 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
     state,
     opening: { input, state: JSON.parse(JSON.stringify(state)) as ApplicationState, eligibility, checks },
   };
+}
+
+/**
+ * The deadlines that run from receipt, once the holiday calendar is there (Civil Code art. 203): L-1's review clock.
+ * Sets them on the state and on the intake event's snapshot, which is stored with the first stage.
+ */
+export function countOpeningDeadlines(state: ApplicationState, opening: CaseOpening, calendar: Calendar): void {
+  state.reviewDueAt = endOfDayPeriod(
+    new Date(state.stageEnteredAt),
+    opening.input.rules.reviewDays,
+    calendar,
+  ).toISOString();
+  state.calendarVersion = calendar.version;
+  opening.state = JSON.parse(JSON.stringify(state)) as ApplicationState;
 }

@@ -29,7 +29,7 @@ export function registerObjectionSteps(ctx: CaseContext): void {
       if (!reason.trim()) fail('请写明异议理由', ERROR_TYPES.invalidInput);
     },
     run: async ({ reason, filedBy }) => {
-      const reviewDueAt = endOfDayPeriod(new Date(), ctx.rules.objectionReviewDays).toISOString();
+      const reviewDueAt = endOfDayPeriod(new Date(), ctx.rules.objectionReviewDays, ctx.calendar).toISOString();
       const against = state.stage === 'terminated' ? 'termination' : 'refusal';
       state.objection = { filedAt: new Date().toISOString(), filedBy, reason, reviewDueAt, against };
       await ctx.transition('objection_review', {
@@ -74,7 +74,11 @@ export function registerObjectionSteps(ctx: CaseContext): void {
  */
 export async function objectionPhase(ctx: CaseContext): Promise<'closed' | 'reopened'> {
   const { state } = ctx;
-  const windowEnd = objectionWindowEnd(new Date(state.stageEnteredAt), ctx.rules.objectionWindowDays).getTime();
+  const windowEnd = objectionWindowEnd(
+    new Date(state.stageEnteredAt),
+    ctx.rules.objectionWindowDays,
+    ctx.calendar,
+  ).getTime();
   const earlier = state.objection; // an objection of an earlier round (corrected, then refused again)
   let windowClosed = false;
   const decided = () => state.objection !== earlier && state.objection?.outcome !== undefined;

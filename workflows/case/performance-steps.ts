@@ -5,7 +5,8 @@
  * file (S-4.3). Steps run one at a time in arrival order (workflows/support/steps.ts); a refusal changes nothing.
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { endOfDayPeriod, lastDayBefore } from '../../domain/deadlines';
+import { movedText } from '../../domain/calendar';
+import { dayPeriod } from '../../domain/deadlines';
 import {
   CASE_STAGES,
   changeCaseStage,
@@ -184,10 +185,11 @@ function terminationGroundStep(ctx: CaseContext): void {
 /** L-12: the end of the matter starts the closure report's period. */
 async function matterEnded(ctx: CaseContext, endedOn: string, by: string): Promise<void> {
   const p = perf(ctx);
-  const dueAt = endOfDayPeriod(startOfCstDay(endedOn), ctx.rules.closureReportDays);
+  const period = dayPeriod(startOfCstDay(endedOn), ctx.rules.closureReportDays, ctx.calendar);
+  const dueAt = period.dueAt;
   p.matterEndedOn = endedOn;
   p.closureDueAt = dueAt.toISOString();
-  const note = `案件于 ${endedOn} 办结，应于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）前提交结案材料（L-12）`;
+  const note = `案件于 ${endedOn} 办结，应于 ${formatCstDay(period.lastDay)}（含当日）前提交结案材料${movedText(period.moved)}（L-12）`;
   await ctx.record({ actor: by, ruleIds: ['L-12'], note });
 }
 

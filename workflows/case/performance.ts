@@ -28,7 +28,7 @@ type EvaluationWorkflow = (input: EvaluationInput) => Promise<EvaluationOutcome>
  */
 export async function performancePhase(ctx: CaseContext): Promise<void> {
   if (ctx.state.stage === 'assigned' || !ctx.state.performance) {
-    ctx.state.performance = performanceOnAssignment(ctx.state, ctx.rules);
+    ctx.state.performance = performanceOnAssignment(ctx.state, ctx.rules, ctx.calendar);
   }
   const p = ctx.state.performance;
   const lead = ctx.state.assignment?.slots.find((s) => !s.releasedAt && s.memberId);

@@ -12,11 +12,17 @@ import {
   type DecideInput,
   type TerminateAidInput,
 } from '../../domain/definitions';
-import { lastDayBefore, objectionWindowEnd } from '../../domain/deadlines';
+import { lastDayBefore, objectionWindow, type PeriodEnd } from '../../domain/deadlines';
 import { refusalNoticeText, terminationNoticeText } from '../../domain/notices';
 import { formatCstDay } from '../../domain/time';
 import { grantBlockedByVerification, terminable } from '../../domain/termination';
 import { assertTransition, fail, notice, type CaseContext } from './context';
+
+/** L-10: the objection's last day for a notice, with why it moved off a rest day (Civil Code art. 203). */
+const objectionDue = (window: PeriodEnd) => ({
+  objectionDueAt: window.dueAt,
+  ...(window.moved ? { objectionMoved: window.moved } : {}),
+});
 
 export function registerReviewSteps(ctx: CaseContext): void {
   const { state } = ctx;
@@ -50,7 +56,7 @@ export function registerReviewSteps(ctx: CaseContext): void {
                 refusalNoticeText({
                   applicationNo: state.applicationNo,
                   reason: reason!.trim(),
-                  objectionDueAt: objectionWindowEnd(new Date(decidedAt), ctx.rules.objectionWindowDays),
+                  ...objectionDue(objectionWindow(new Date(decidedAt), ctx.rules.objectionWindowDays, ctx.calendar)),
                 }),
               ),
             ]
@@ -70,7 +76,7 @@ export function registerReviewSteps(ctx: CaseContext): void {
       applicationNo: state.applicationNo,
       ground: L9_GROUNDS[ground],
       reason: reason.trim(),
-      objectionDueAt: objectionWindowEnd(new Date(state.termination.at), ctx.rules.objectionWindowDays),
+      ...objectionDue(objectionWindow(new Date(state.termination.at), ctx.rules.objectionWindowDays, ctx.calendar)),
     });
     void ctx.transition('terminated', { actor: terminatedBy, ruleIds: ['L-9'], note: state.closedReason }, [
       notice(`aid-terminated-${state.seq + 1}`, 'aid_terminated', text),

@@ -56,7 +56,7 @@ export function registerVerificationSteps(ctx: CaseContext): void {
       const v = state.verification!;
       const id = `${route}-${v.tasks.length + 1}`;
       const requestedAt = new Date().toISOString();
-      const dueAt = endOfDayPeriod(new Date(), dueDays).toISOString();
+      const dueAt = endOfDayPeriod(new Date(), dueDays, ctx.calendar).toISOString();
       v.tasks.push({ id, route, requestedBy, requestedAt, dueAt });
       const note = `发起核查：${VERIFICATION_ROUTES[route]}（${id}）`;
       await ctx.record({ actor: requestedBy, ruleIds: ['S-3.1'], note });

@@ -94,7 +94,7 @@ function interview(e: Evaluation, score: number, tier: Tier, version: number): N
     return [];
   }
   if (current && !current.cancelled) return [];
-  const dueAt = endOfDayPeriod(new Date(), e.rules.interviewDays).toISOString();
+  const dueAt = endOfDayPeriod(new Date(), e.rules.interviewDays, e.calendar).toISOString();
   s.interview = { version, dueAt };
   return [e.member, `institution:${e.input.institutionId}`].map((to) =>
     notice(

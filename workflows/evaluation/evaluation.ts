@@ -3,6 +3,7 @@
  * one recorder of its stored record, and the clocks that remind, escalate and close the objection window. Staff steps
  * (./steps.ts) and the consequences of a score (./consequences.ts) act on it; the workflow function only builds it.
  */
+import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../domain/definitions';
 import { needsExpertReview, type Tier } from '../../domain/quality';
@@ -37,6 +38,9 @@ export class Evaluation {
   payoutRetryAt?: number;
   private readonly recorder: Recorder<never, EvaluationState>;
 
+  /** The holiday calendar its periods are counted with (Civil Code art. 203): set by `countWith`. */
+  calendar: Calendar = WEEKENDS_ONLY;
+
   constructor(readonly input: EvaluationInput) {
     this.head = `agency_head:${input.agencyCode}`;
     this.member = `member:${input.memberId}`;
@@ -45,7 +49,6 @@ export class Evaluation {
       ...{ applicationNo, agencyCode, memberId, institutionId },
       status: 'waiting_evaluator',
       statusSince: new Date().toISOString(),
-      dueAt: this.stepDue(),
       seq: 1,
       sheetKind: input.matterType === 'criminal' ? 'criminal' : 'civil_administrative',
       scores: [],
@@ -76,9 +79,20 @@ export class Evaluation {
     return this.input.rules;
   }
 
+  /**
+   * The holiday calendar to count with: the first one counts the first step's deadline (before anything is stored); a
+   * later one (`calendarChanged`) the steps still to come.
+   */
+  countWith(calendar: Calendar): void {
+    const first = this.state.calendarVersion === undefined;
+    this.calendar = calendar;
+    this.state.calendarVersion = calendar.version;
+    if (first) this.state.dueAt = this.stepDue();
+  }
+
   /** The due time of a new step (S-4.4: each step has `evaluationStepDays`). */
   stepDue(): string {
-    return endOfDayPeriod(new Date(), this.rules.evaluationStepDays).toISOString();
+    return endOfDayPeriod(new Date(), this.rules.evaluationStepDays, this.calendar).toISOString();
   }
 
   /** Stores the state, one `seq` higher (a late write never overwrites a newer one), with the notices of the change. */
@@ -102,7 +116,10 @@ export class Evaluation {
     const s = this.state;
     const tier = s.current!.tier as Tier;
     if (tier === 'unqualified' && !s.objection) {
-      this.moveTo('objection_window', endOfDayPeriod(new Date(), this.rules.evaluationObjectionDays).toISOString());
+      this.moveTo(
+        'objection_window',
+        endOfDayPeriod(new Date(), this.rules.evaluationObjectionDays, this.calendar).toISOString(),
+      );
       return this.save(
         notice(
           `evaluation-unqualified-${s.current!.version}`,

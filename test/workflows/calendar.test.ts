@@ -1,0 +1,92 @@
+/**
+ * Civil Code art. 203 in the case workflow, on the real time-skipping test server: the correction deadline is counted
+ * with the holiday calendar the workflow fetched, and a calendar published later reaches an open case's deadline.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { calendarChanged, getState } from '../../domain/definitions';
+import type { PrismaClient } from '../../prisma/generated/client';
+import { createCalendarRepository } from '../../repositories/calendar';
+import {
+  applicationInput,
+  startCase,
+  startWorkflowSuite,
+  uniqueTaskQueue,
+  until,
+  type WorkflowSuite,
+} from '../support/context';
+
+let env: TestWorkflowEnvironment;
+let prisma: PrismaClient;
+let suite: WorkflowSuite | undefined;
+const taskQueue = uniqueTaskQueue('calendar');
+
+beforeAll(async () => {
+  suite = await startWorkflowSuite(taskQueue);
+  ({ env, prisma } = suite);
+});
+afterAll(() => suite?.stop());
+
+const notices = (applicationNo: string) =>
+  prisma.notification.findMany({ where: { applicationNo, channel: 'inbox' }, orderBy: { id: 'asc' } });
+
+test('S-3.2 a correction period whose last day is 2026-10-01 runs to the end of 2026-10-08 (因国庆节顺延)', async () => {
+  // Received at 10:00 on 16 Sep 2026 with a document missing: 15 days, counted last day 1 Oct.
+  const input = applicationInput({ receivedAt: '2026-09-16T02:00:00.000Z', materialsSupplied: ['identity_proof'] });
+  const handle = await startCase(env, taskQueue, input);
+  expect((await handle.result()).stage).toBe('terminated'); // that deadline is long past on the test server
+  const state = await handle.query(getState);
+  expect(state.calendarVersion).toMatch(/^chinese-days@1\.5\.7/);
+  expect(state.correctionMoved).toEqual({ from: '2026-10-01', reason: '因国庆节顺延' });
+  const row = await prisma.application.findUniqueOrThrow({ where: { applicationNo: input.applicationNo } });
+  expect(row.correctionDueAt?.toISOString()).toBe('2026-10-08T16:00:00.000Z'); // 2026-10-09 00:00 China time
+  const notice = (await notices(input.applicationNo)).find((n) => n.obligationKey === 'correction-notice');
+  expect(notice?.body).toContain('请于 2026年10月8日（含当日）前补齐（原最后一日 2026年10月1日，因国庆节顺延）');
+});
+
+test('S-3.2 a published holiday arrangement reaches an open case: its future correction deadline moves, once', async () => {
+  // A year no other test enters: received 10:00 on 1 Jun 2098, counted last day Monday 16 Jun 2098.
+  const input = applicationInput({ receivedAt: '2098-06-01T02:00:00.000Z', materialsSupplied: ['identity_proof'] });
+  const handle = await startCase(env, taskQueue, input);
+  const first = await until(
+    () => handle.query(getState),
+    (s) => s.stage === 'awaiting_materials',
+    (s) => `still ${s?.stage}`,
+  );
+  expect(first.correctionDueAt).toBe('2098-06-16T16:00:00.000Z');
+  expect(first.correctionMoved).toBeUndefined();
+
+  // The city centre enters 2098: 16 and 17 June off for the Dragon Boat Festival. The API then signals open cases.
+  await createCalendarRepository({ prisma }).enter(
+    2098,
+    [
+      { date: '2098-06-16', kind: 'rest', name: '端午节' },
+      { date: '2098-06-17', kind: 'rest', name: '端午节' },
+    ],
+    'city-1',
+  );
+  await handle.signal(calendarChanged);
+  const moved = await until(
+    () => handle.query(getState),
+    (s) => s.correctionDueAt === '2098-06-18T16:00:00.000Z',
+    (s) => `correction due ${s?.correctionDueAt}`,
+  );
+  expect(moved.correctionMoved).toEqual({ from: '2098-06-16', reason: '因端午节顺延' });
+  expect(moved.calendarVersion).toContain('2098r1');
+  expect(moved.stage).toBe('awaiting_materials');
+
+  // A repeated signal moves nothing and tells nobody again.
+  await handle.signal(calendarChanged);
+  const rescheduled = async () =>
+    (await notices(input.applicationNo)).filter((n) => n.obligationKey.startsWith('correction-rescheduled'));
+  const told = await until(
+    rescheduled,
+    (list) => list.length > 0,
+    () => 'no rescheduled notice',
+  );
+  expect(told.map((n) => n.obligationKey)).toEqual(['correction-rescheduled-2098-06-18']);
+  expect(told[0]!.body).toContain('补正期限调整为 2098年6月18日（含当日）（原最后一日 2098年6月16日，因端午节顺延）');
+  const events = await prisma.applicationStageEvent.findMany({ where: { applicationNo: input.applicationNo } });
+  expect(events.filter((e) => e.note?.includes('法定节假日安排调整'))).toHaveLength(1);
+  expect((await handle.query(getState)).correctionDueAt).toBe('2098-06-18T16:00:00.000Z');
+  await handle.terminate('test over');
+});
