@@ -139,6 +139,8 @@ const dir = (name: string) => join(scratch, name);
 
 test('Ctrl-C (SIGINT to the process group): says what it starts, then drains the worker and stops every server', async () => {
   const run = await startRunning('ctrl-c');
+  // The banner's address lines follow "running" in writes of their own: a busy machine delivers them a moment later.
+  await until(() => run.err().includes('Temporal UI'), 'the addresses after "running"');
   const lines = run.err();
   const order = ['database:', 'migrations', 'temporal:', 'worker:', 'api:', 'running', 'API', 'console', 'Temporal UI'];
   const at = order.map((word) => lines.indexOf(word));
