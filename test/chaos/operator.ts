@@ -87,6 +87,26 @@ export function completedPart(history: temporal.api.history.v1.IHistory): tempor
 }
 
 /**
+ * The history up to the last completed task whose commands recorded no local activity: replaying past a local
+ * activity's marker, the code goes on and may schedule the next one, which a replay worker cannot run (it throws out
+ * of the worker, not into this call).
+ */
+function withoutTrailingLocalActivity(
+  history: temporal.api.history.v1.IHistory | undefined,
+): temporal.api.history.v1.IHistory | undefined {
+  const T = temporal.api.enums.v1.EventType;
+  let events = history?.events ?? [];
+  for (;;) {
+    const last = events.map((e) => e.eventType).lastIndexOf(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    if (last < 0) return undefined;
+    if (!events.slice(last).some((e) => e.eventType === T.EVENT_TYPE_MARKER_RECORDED)) return { ...history, events };
+    const scheduled = events.map((e) => e.eventType).lastIndexOf(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, last);
+    if (scheduled < 0) return undefined;
+    events = events.slice(0, scheduled);
+  }
+}
+
+/**
  * Replays a history with the deployed workflow code, as an operator diagnosing a stuck case does (`temporal workflow
  * show -o json` + the replayer), up to its last completed workflow task: the replay error's message, or undefined
  * when it replays cleanly.
@@ -96,7 +116,7 @@ export async function replayError(
   workflowId: string,
   setup: ReplaySetup,
 ): Promise<string | undefined> {
-  const recorded = completedPart(history);
+  const recorded = withoutTrailingLocalActivity(completedPart(history));
   if (!recorded) return undefined;
   try {
     await Worker.runReplayHistory(
