@@ -19,7 +19,7 @@
  * server (its `service_requests` counter by operation, per workflow run). Progress goes to stderr, the figures (JSON) to stdout.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance as perf, type EventLoopUtilization } from 'node:perf_hooks';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -50,6 +50,57 @@ function machineCpu(): { busy: number; total: number } {
   } catch {
     return { busy: 0, total: 0 };
   }
+}
+
+/**
+ * CPU seconds so far of this process and of the processes it started (the dev server, an embedded PostgreSQL and its
+ * backends), by command name (Linux `/proc`; empty elsewhere): where a kind's work goes, whatever else the machine runs.
+ */
+function treeCpu(): Record<string, number> {
+  const tick = 100; // USER_HZ on Linux
+  const procs: Array<{ pid: number; ppid: number; comm: string; cpu: number }> = [];
+  try {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const rest = stat.slice(close + 2).split(' ');
+        const comm = stat.slice(stat.indexOf('(') + 1, close);
+        procs.push({
+          pid: Number(name),
+          ppid: Number(rest[1]),
+          comm,
+          cpu: (Number(rest[11]) + Number(rest[12])) / tick,
+        });
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return {};
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) {
+      if (mine.has(p.pid) || !mine.has(p.ppid)) continue;
+      mine.add(p.pid);
+      grew = true;
+    }
+  }
+  const out: Record<string, number> = {};
+  for (const p of procs) {
+    if (!mine.has(p.pid)) continue;
+    const name = p.pid === process.pid ? 'node' : p.comm;
+    out[name] = (out[name] ?? 0) + p.cpu;
+  }
+  return out;
+}
+
+/** `after - before` per key, added to `into`. */
+function addCpu(into: Record<string, number>, before: Record<string, number>, after: Record<string, number>) {
+  for (const [k, v] of Object.entries(after)) into[k] = (into[k] ?? 0) + v - (before[k] ?? 0);
 }
 
 /** The share of the machine's CPU that was busy between two readings. */
@@ -92,6 +143,15 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** CPU milliseconds per run, by command, and their sum. */
+function perRunCpu(cpu: Record<string, number>, runs: number) {
+  const rows = Object.entries(cpu)
+    .map(([k, v]) => [k, Math.round((v * 1000) / runs)] as const)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return { total: rows.reduce((s, [, v]) => s + v, 0), ...Object.fromEntries(rows) };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -157,7 +217,10 @@ async function main() {
   let caseNo = 0;
   const runCase = async () => {
     const applicationNo = `${agency}-2026-${String(800_000 + caseNo++)}`;
-    const { handle, evaluation } = await runStandardCase(stack, agency, applicationNo);
+    return runStandardCase(stack, agency, applicationNo);
+  };
+  // The cases' histories are read after their batch (the synthetic runs read none while they are timed).
+  const shape = async ({ handle, evaluation }: Awaited<ReturnType<typeof runCase>>) => {
     const a = await transitions(handle);
     const b = await transitions(evaluation);
     return {
@@ -214,11 +277,13 @@ async function main() {
   // Warm-up (bundles, caches, connections, the JIT), one batch of each, not counted; the first synthetic batch runs
   // as many steps as the cases took workflow tasks.
   let w0 = await reading();
-  const warmCases = (await timedBatch(concurrency, concurrency, runCase)).runs.map((r) => r.value);
+  const warmCases = await Promise.all(
+    (await timedBatch(concurrency, concurrency, runCase)).runs.map((r) => shape(r.value)),
+  );
   const w1 = await reading();
   tally.cases += warmCases.length;
   tally.caseTransitions += transitionsIn(w0, w1);
-  const measured: Array<Awaited<ReturnType<typeof runCase>>> = [];
+  const measured: Array<Awaited<ReturnType<typeof shape>>> = [];
   steps = Math.round(warmCases.reduce((s, m) => s + m.workflowTasks, 0) / warmCases.length);
   await timedBatch(concurrency, concurrency, synthetic);
   w0 = await reading();
@@ -240,16 +305,20 @@ async function main() {
   const machineA: number[] = [];
   const machineB: number[] = [];
   const requestsB: Record<string, number> = {};
+  const cpuA: Record<string, number> = {};
+  const cpuB: Record<string, number> = {};
   for (let round = 1; round <= rounds; round++) {
     const r0 = await reading();
     const e0 = perf.eventLoopUtilization();
     const m0 = machineCpu();
+    const c0 = treeCpu();
     const a = await timedBatch(batch, concurrency, runCase);
+    addCpu(cpuA, c0, treeCpu());
     machineA.push(busyShare(m0, machineCpu()));
     loopA.push(perf.eventLoopUtilization(perf.eventLoopUtilization(), e0));
     const r1 = await reading();
     addRequests(requestsA, r0, r1);
-    measured.push(...a.runs.map((r) => r.value));
+    for (const r of a.runs) measured.push(await shape(r.value));
     standard.push(asBatch(round, a));
     tally.cases += batch;
     tally.caseTransitions += transitionsIn(r0, r1);
@@ -257,7 +326,9 @@ async function main() {
     stepsPerRound.push(steps);
     const e2 = perf.eventLoopUtilization();
     const m2 = machineCpu();
+    const c2 = treeCpu();
     const b = await timedBatch(batch, concurrency, synthetic);
+    addCpu(cpuB, c2, treeCpu());
     machineB.push(busyShare(m2, machineCpu()));
     loopB.push(perf.eventLoopUtilization(perf.eventLoopUtilization(), e2));
     const r2 = await reading();
@@ -305,6 +376,12 @@ async function main() {
           synthetic: round2(median(loopB.map((u) => u.utilization))),
         },
         machineBusy: { standard: round2(median(machineA)), synthetic: round2(median(machineB)) },
+        // CPU milliseconds per run of this process and of the processes it started (dev server, an embedded
+        // PostgreSQL), by command: what each kind costs the box, which no load of other programs moves.
+        cpuMsPerRun: {
+          standard: perRunCpu(cpuA, measured.length),
+          synthetic: perRunCpu(cpuB, measured.length),
+        },
         // The workflows' state transitions per run (the server's count, see STATE_TRANSITIONS): B's steps are chosen
         // to make them equal, the definition of the ceiling.
         stateTransitionsPerRun: {
