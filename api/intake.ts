@@ -42,9 +42,10 @@ interface Allocation {
 /**
  * Allocates the next application number for the agency and year (China time) and binds it to the idempotency key,
  * in one transaction. The counter row's lock serialises concurrent intakes of one agency, so numbers have no gaps;
- * a concurrent request with the same key loses on the key's primary key and reads the winner's number.
+ * a concurrent request with the same key loses on the key's primary key and reads the winner's number. (Exported for
+ * the floor of bench/interactive.ts, which runs the same statements.)
  */
-async function allocate(
+export async function allocate(
   prisma: PrismaClient,
   key: string,
   hash: string,

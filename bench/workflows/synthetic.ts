@@ -7,7 +7,7 @@
  * - `openCaseWorkflow`: an open case waiting on its deadline: one timer until `dueAt`, then one activity reporting
  *   how late the timer fired.
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
 export interface SyntheticActivities {
   noop(step: number): Promise<void>;
@@ -25,4 +25,20 @@ export async function openCaseWorkflow(input: { id: string; dueAt: string }): Pr
   const wait = Date.parse(input.dueAt) - Date.now();
   if (wait > 0) await sleep(wait);
   await acts.timerFired(input);
+}
+
+/** The floor of a workflow start (`bench:interactive`): a workflow that only returns. */
+export async function noopWorkflow(): Promise<void> {
+  // nothing: its start and its one workflow task are the engine's own cost
+}
+
+/** Updates accepted and answered at once, the floor of a staff step (`bench:interactive`); parked until `release`. */
+export const noopUpdate = defineUpdate<string, [string]>('noopUpdate');
+export const release = defineSignal('release');
+
+export async function parkedWorkflow(): Promise<void> {
+  let released = false;
+  setHandler(noopUpdate, (input) => input);
+  setHandler(release, () => void (released = true));
+  await condition(() => released);
 }
