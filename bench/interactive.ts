@@ -195,7 +195,7 @@ async function main() {
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${auth}`, 'Idempotency-Key': randomUUID() },
       body,
     });
-    const json = (await res.json());
+    const json = await res.json();
     const elapsed = performance.now() - t0;
     if (res.status !== want) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
     return [elapsed, json];
