@@ -5,10 +5,12 @@
  *
  * Model: the rotation order interleaves institutions from the agency's institution list (S-2.9: "built from the
  * institution list and each institution's pooled members"), so firms share cases evenly. Each member has a count of
- * rotation turns used. The next turn belongs to the eligible member with the fewest turns (weighted, (g)), ties
- * going to the earlier place in the order. So the order is followed, everyone eligible gets a case before anyone
- * gets a second, and a member who is skipped (removed, suspended, conflicted, not qualified) keeps their place:
- * their count stays low and they come first once eligible again.
+ * rotation turns used; turns / weight ((g)) is the round the member has reached. The order is walked in rounds
+ * ("依次指派"): the next turn belongs to the eligible member of the lowest round, ties going to the earlier place in
+ * the order, so everyone eligible gets a case before anyone gets a second. A member passed over for one case
+ * (conflicted, not qualified for it) keeps their place in the round and comes first once eligible again. A member
+ * who joins the rotation — confirmed entry, re-admission, the end of an impact period — takes their place in the
+ * current round (`entryTurns`): no run of cases to catch up on the rounds they were out of.
  */
 
 export interface Institution {
@@ -88,6 +90,34 @@ function weight(m: PoolMember, config: RotationConfig): number {
   return (m.excellentRatings ?? 0) >= config.excellentThreshold ? config.excellentWeight : 1;
 }
 
+/** A member's place in the rounds: turns used over their share per round ((g)). */
+export function roundOf(
+  m: PoolMember,
+  turns: Readonly<Turns>,
+  config: RotationConfig = DEFAULT_ROTATION_CONFIG,
+): number {
+  return (turns[m.id] ?? 0) / weight(m, config);
+}
+
+/**
+ * S-2.9 rounds, S-2.8: the turns a member entering the rotation starts with, so that they take their place in the
+ * current round — the lowest round an active member of the agency is in — instead of collecting a case for every
+ * round they were out of (a new member, one re-admitted after S-2.8(a), one back from an S-2.8(b) impact period).
+ * A member already further on (turns deducted under (a)/(b) before they left) keeps their own count.
+ */
+export function entryTurns(
+  entering: PoolMember,
+  members: readonly PoolMember[],
+  turns: Readonly<Turns>,
+  config: RotationConfig = DEFAULT_ROTATION_CONFIG,
+): number {
+  const own = turns[entering.id] ?? 0;
+  const others = members.filter((m) => m.id !== entering.id && m.status === 'active');
+  if (others.length === 0) return own;
+  const round = Math.floor(Math.min(...others.map((m) => roundOf(m, turns, config))));
+  return Math.max(own, Math.floor(round * weight(entering, config)));
+}
+
 export function ineligibility(m: PoolMember, request: PickRequest): string | undefined {
   if (m.status === 'pending') return '尚未经法律援助机构确认入库（S-2.8）';
   if (m.status === 'removed') return '已移出法律援助人员库（S-2.8）';
@@ -114,7 +144,7 @@ export function pick(
 ): { entry: LedgerEntry; turns: Turns } {
   const byId = new Map(members.map((m) => [m.id, m]));
   const position = new Map(order.map((id, i) => [id, i]));
-  const score = (id: string) => (turns[id] ?? 0) / weight(byId.get(id)!, config);
+  const score = (id: string) => roundOf(byId.get(id)!, turns, config);
   const queue = [...order]
     .filter((id) => byId.has(id))
     .sort((a, b) => score(a) - score(b) || position.get(a)! - position.get(b)!);

@@ -24,6 +24,7 @@ import {
 } from '../domain/pool';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { DomainError, lookupKind } from '../domain/errors';
+import { DEFAULT_ROTATION_CONFIG, entryTurns, type PoolMember, type RotationConfig } from '../domain/rotation';
 
 /** Not found, or a key reused for another request: the API maps these to 404 / 422. */
 export class PoolLookupError extends DomainError {
@@ -175,6 +176,30 @@ export async function replay(tx: Tx, requestId: string, memberId: string, kind: 
   };
 }
 
+/**
+ * S-2.9 rounds: the turns of a member who becomes active (entry confirmed, re-admitted, impact period over), so they
+ * take their place in the current round of the agency's rotation (domain/rotation.ts `entryTurns`); undefined when the
+ * change does not make them active. Runs under the agency's rotation lock, like the picks.
+ */
+async function turnsOnEntry(
+  tx: Tx,
+  member: { id: string; agencyCode: string },
+  status: string,
+  rotation: RotationConfig,
+): Promise<number | undefined> {
+  if (status !== 'active') return undefined;
+  const current = await tx.poolMember.findUnique({ where: { id: member.id }, select: { status: true } });
+  if (current?.status === 'active') return undefined;
+  const rows = await tx.poolMember.findMany({
+    where: { institution: { agencyCode: member.agencyCode } },
+    select: { id: true, institutionId: true, status: true, excellentRatings: true, turns: true },
+  });
+  const members = rows.map((r) => ({ ...r, status: r.status as PoolMember['status'] }));
+  const turns = Object.fromEntries(rows.map((r) => [r.id, r.turns]));
+  const entering = members.find((m) => m.id === member.id);
+  return entering ? entryTurns(entering, members, turns, rotation) : undefined;
+}
+
 /** Appends the transition's events and projects the new state onto `pool_member`, in the caller's transaction. */
 export async function write(
   tx: Tx,
@@ -182,7 +207,9 @@ export async function write(
   transition: ReturnType<typeof applyPoolEvent>,
   meta: ChangeMeta,
   now: Date,
+  rotation: RotationConfig = DEFAULT_ROTATION_CONFIG,
 ): Promise<PoolChange> {
+  const turns = await turnsOnEntry(tx, member, transition.state.status, rotation);
   const rows: EventRow[] = [];
   for (const [i, e] of transition.events.entries()) {
     rows.push(
@@ -211,6 +238,7 @@ export async function write(
       removalKind: s.removalKind,
       impactUntil: s.impactUntil === null ? null : new Date(s.impactUntil),
       statusEventId: rows.at(-1)!.id,
+      ...(turns === undefined ? {} : { turns }),
     },
     include: { institution: true },
   });

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { testPrisma } from '../support/context';
 import { createRotationPicker } from '../support/rotation';
+import { createPoolRepository } from '../../repositories/pool';
+import { createPoolActivities } from '../../activities/pool';
 
 let prisma: PrismaClient;
 let rotation: ReturnType<typeof createRotationPicker>;
@@ -79,4 +81,52 @@ test('S-2.8 a member removed a moment earlier is never assigned, and the ledger 
   expect(results.every((r) => r.chosen !== removed)).toBe(true);
   expect(results.some((r) => r.skipped.some((s) => s.memberId === removed && s.reason.includes('S-2.8')))).toBe(true);
   expect(before).toHaveLength(5);
+});
+
+describe('S-2.9 rounds against the stored pool', () => {
+  const agency = `R${randomUUID().slice(0, 6)}`;
+  const pool = () => createPoolRepository({ prisma });
+  const assign = (applicationNo: string) =>
+    rotation.assignByRotation({ agencyCode: agency, applicationNo, purpose: 'assignment', request: {} });
+  const join = async (memberId: string, institutionId: string) => {
+    const base = { memberId, actor: 'staff-1', requestId: null };
+    await pool().registerMember({ ...base, institutionId, entryRoute: 'recruitment' });
+    await pool().confirmMember(base);
+  };
+
+  test('S-2.9 依次指派: a member confirmed after 30 cases, and one back from an S-2.8(b) removal, each take their place in the current round', async () => {
+    for (const [i, inst] of ['A', 'B', 'C'].entries()) {
+      await pool().registerInstitution({
+        id: `${agency}-${inst}`,
+        agencyCode: agency,
+        name: `律所${inst}`,
+        kind: 'law_firm',
+        listOrder: i,
+      });
+      await join(`${agency}-${inst.toLowerCase()}1`, `${agency}-${inst}`);
+    }
+    for (let i = 0; i < 30; i++) await assign(`${agency}-early-${i}`);
+    const late = `${agency}-b2`;
+    await join(late, `${agency}-B`);
+    expect((await prisma.poolMember.findUniqueOrThrow({ where: { id: late } })).turns).toBe(10);
+    const round = [];
+    for (let i = 0; i < 4; i++) round.push((await assign(`${agency}-round-${i}`)).chosen);
+    expect(round.filter((id) => id === late)).toHaveLength(1);
+    expect(new Set(round).size).toBe(4);
+
+    const away = `${agency}-a1`;
+    const removed = await pool().removeMember({
+      memberId: away,
+      removalKind: 'penalty',
+      reason: '因执业违法受到行政处罚',
+      actor: 'staff-1',
+      impactUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      requestId: null,
+    });
+    for (let i = 0; i < 12; i++) await assign(`${agency}-away-${i}`);
+    await createPoolActivities({ prisma }).endImpactPeriod({ memberId: away, eventId: removed.event.id });
+    const back = [];
+    for (let i = 0; i < 4; i++) back.push((await assign(`${agency}-back-${i}`)).chosen);
+    expect(back.filter((id) => id === away)).toHaveLength(1);
+  });
 });
