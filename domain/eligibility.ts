@@ -25,7 +25,8 @@ export const WAIVER_GROUNDS = {
   'S-1.2(a)': { label: '城乡务工人员请求支付劳动报酬或者工伤赔偿', documents: ['labour_relation_proof'] },
   'S-1.2(b)': {
     label: '无固定生活来源的未成年人、老年人、残疾人等特定群体',
-    documents: ['no_fixed_income_statement', 'disability_certificate'],
+    // Both: the income statement, and the group's proof (the ID number for age, the disability certificate, …).
+    documents: ['no_fixed_income_statement', 'disability_certificate', 'group_membership_proof'],
   },
   'S-1.2(c)': { label: '社会救助、司法救助或者优抚对象', documents: ['assistance_certificate'] },
   'S-1.2(d)': {
@@ -145,7 +146,18 @@ function claimedWaivers(f: EligibilityFacts, age: number | undefined, standard: 
     claims.push({ ground: 'S-1.2(a)', documents: has(f, ['labour_relation_proof']) });
   const special = f.specialGroup !== undefined || (age !== undefined && (age < 18 || age >= 60));
   if (special && f.noFixedIncome) {
-    claims.push({ ground: 'S-1.2(b)', documents: has(f, ['no_fixed_income_statement', 'disability_certificate']) });
+    // S-1.2(b) needs both halves proved: the special group (the ID number proves a minor's or an elderly person's
+    // age, the disability certificate a disability, another group its own proof) and no fixed source of income —
+    // which no group document proves by itself.
+    const byAge = age !== undefined && (age < 18 || age >= 60) && f.specialGroup !== 'disabled';
+    const groupProof: SupportingDocument[] = byAge
+      ? ['id_card']
+      : has(f, [f.specialGroup === 'disabled' ? 'disability_certificate' : 'group_membership_proof']);
+    const incomeProof = has(f, ['no_fixed_income_statement']);
+    claims.push({
+      ground: 'S-1.2(b)',
+      documents: groupProof.length && incomeProof.length ? [...incomeProof, ...groupProof] : [],
+    });
   }
   if (f.assistance) claims.push({ ground: 'S-1.2(c)', documents: has(f, ['assistance_certificate']) });
   if (age !== undefined && age >= 70) claims.push({ ground: 'S-1.2(d)', documents: ['id_card'] });

@@ -78,12 +78,30 @@ describe('S-1.2 waivers, each with its supporting documents (Law art. 42)', () =
     expect(d.outcome.kind).toBe('verify');
   });
 
-  test('S-1.2(b) a disabled person without fixed income, with the disability certificate', () => {
+  test('S-1.2(b) a disabled person without fixed income, with the disability certificate and the income statement', () => {
     const d = decideEligibility(
-      facts({ specialGroup: 'disabled', noFixedIncome: true, documentsSeen: ['disability_certificate'] }),
+      facts({
+        specialGroup: 'disabled',
+        noFixedIncome: true,
+        documentsSeen: ['disability_certificate', 'no_fixed_income_statement'],
+      }),
       standard,
     );
-    expect(d.outcome).toMatchObject({ kind: 'waived', grounds: ['S-1.2(b)'] });
+    expect(d.outcome).toMatchObject({
+      kind: 'waived',
+      grounds: ['S-1.2(b)'],
+      documents: ['no_fixed_income_statement', 'disability_certificate'],
+    });
+  });
+
+  test('S-1.2(b) a disability certificate alone does not prove "no fixed source of income": verify', () => {
+    for (const documentsSeen of [['disability_certificate'], ['no_fixed_income_statement']] as const) {
+      const d = decideEligibility(
+        facts({ specialGroup: 'disabled', noFixedIncome: true, documentsSeen: [...documentsSeen] }),
+        standard,
+      );
+      expect(d.outcome).toMatchObject({ kind: 'verify', undocumentedGrounds: ['S-1.2(b)'] });
+    }
   });
 
   test('S-1.2(b) a minor (by age) without fixed income', () => {

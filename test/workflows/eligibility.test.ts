@@ -78,7 +78,15 @@ test.each<[string, EligibilityClaims, Partial<ApplicationInput> & { yearsAgo?: n
     { migrantWorker: true, documentsSeen: ['labour_relation_proof'] },
     { matter: { category: 'labour_remuneration', summary: '欠薪' } },
   ],
-  ['S-1.2(b)', { specialGroup: 'disabled', noFixedIncome: true, documentsSeen: ['disability_certificate'] }, {}],
+  [
+    'S-1.2(b)',
+    {
+      specialGroup: 'disabled',
+      noFixedIncome: true,
+      documentsSeen: ['disability_certificate', 'no_fixed_income_statement'],
+    },
+    {},
+  ],
   ['S-1.2(c)', { assistance: 'social_assistance', documentsSeen: ['assistance_certificate'] }, {}],
   ['S-1.2(d)', { seriousIllness: true, documentsSeen: ['diagnosis'] }, { yearsAgo: 65 }],
   [
