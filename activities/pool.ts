@@ -7,11 +7,13 @@
 import { createHash } from 'node:crypto';
 import {
   applyPoolEvent,
+  impactEndedReason,
   memberState,
   PoolRuleError,
   removalForScore,
   reverseScoreRemoval,
   scoreRemovalStanding,
+  type PoolReentry,
 } from '../domain/pool';
 import type { PrismaClient } from '../prisma/generated/client';
 import {
@@ -56,7 +58,11 @@ export function createPoolActivities({ prisma }: { prisma: PrismaClient }) {
      * (a replaced period, an (a) removal) has started its own timer, so this one is a no-op. Never throws a rule
      * error, so the workflow's unlimited retries cover only transient failures.
      */
-    async endImpactPeriod(args: { memberId: string; eventId: string }): Promise<{ ended: boolean }> {
+    async endImpactPeriod(args: {
+      memberId: string;
+      eventId: string;
+      reentry?: PoolReentry;
+    }): Promise<{ ended: boolean }> {
       const member = await prisma.poolMember.findUnique({
         where: { id: args.memberId },
         include: { institution: true },
@@ -70,9 +76,10 @@ export function createPoolActivities({ prisma }: { prisma: PrismaClient }) {
         ]);
         if (row.status !== 'suspended' || row.statusEventId?.toString() !== args.eventId) return { ended: false };
         const now = new Date();
-        const transition = applyPoolEvent(memberState(row, history), { kind: 'impact_ended' }, now);
+        const reentry = args.reentry ?? 'confirm';
+        const transition = applyPoolEvent(memberState(row, history), { kind: 'impact_ended', reentry }, now);
         const meta = {
-          reason: '影响期届满，恢复指派（S-2.8(b)）',
+          reason: impactEndedReason(reentry),
           actor: 'system',
           requestId: `impact-ended-${args.eventId}`,
         };

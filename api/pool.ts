@@ -7,6 +7,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { poolImpactWorkflowId } from '../domain/definitions';
+import type { PoolReentry } from '../domain/pool';
+import type { RuleConfig } from '../domain/rule-config';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { poolImpactWorkflow } from '../workflows';
 import { createPoolRepository, PoolLookupError, type PoolChange } from '../repositories/pool';
@@ -24,6 +26,7 @@ export interface PoolDeps {
   authenticate: RequestHandler;
   auditSink: AuditSink;
   onAuditError: (err: unknown) => void;
+  rules: Pick<RuleConfig, 'poolReentryAfterImpact'>;
 }
 
 /** S-2.8(b): starts the impact timer of a suspension. Idempotent: a timer already started (or done) is answered. */
@@ -32,13 +35,14 @@ export async function startImpactTimer(
   taskQueue: string,
   memberId: string,
   timer: NonNullable<PoolChange['impactTimer']>,
+  reentry: PoolReentry = 'confirm',
 ): Promise<string> {
   const workflowId = poolImpactWorkflowId(timer.eventId);
   try {
     await temporal.workflow.start<typeof poolImpactWorkflow>('poolImpactWorkflow', {
       workflowId,
       taskQueue,
-      args: [{ memberId, eventId: timer.eventId, until: timer.until }],
+      args: [{ memberId, eventId: timer.eventId, until: timer.until, reentry }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
   } catch (err) {
@@ -71,7 +75,13 @@ export function mountPool(m: Mounter, deps: PoolDeps): void {
   async function answer(change: PoolChange, status = 200) {
     const timer = change.impactTimer
       ? {
-          workflowId: await startImpactTimer(deps.temporal, deps.taskQueue, change.member.id, change.impactTimer),
+          workflowId: await startImpactTimer(
+            deps.temporal,
+            deps.taskQueue,
+            change.member.id,
+            change.impactTimer,
+            deps.rules.poolReentryAfterImpact,
+          ),
           until: change.impactTimer.until,
         }
       : null;
@@ -153,7 +163,7 @@ export function mountPool(m: Mounter, deps: PoolDeps): void {
 
   m.mount(C.confirm, manage, async ({ params, body, principal }, req, res) => {
     const args = stepArgs(params.memberId, principal, req, body.requestId);
-    await send(res, await pool.confirmMember({ ...args, reason: body.reason }));
+    await send(res, await pool.confirmMember({ ...args, reason: body.reason, standards: body.standards }));
   });
   m.mount(C.remove, manage, async ({ params, body, principal }, req, res) => {
     const args = stepArgs(params.memberId, principal, req, body.requestId);

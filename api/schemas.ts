@@ -34,6 +34,7 @@ import {
   MEMBER_STATUS_CODES,
   REMOVAL_KIND_CODES,
   SCORE_REMOVAL_THRESHOLD,
+  STANDARDS_BASIS_CODES,
   type EntryRoute,
   type InstitutionKind,
 } from '../domain/pool';
@@ -434,6 +435,16 @@ export const poolStepBody = z
 export const confirmMemberBody = z
   .object({
     reason: text('确认说明').trim().min(1).max(2000).optional(),
+    /** S-2.8 熟知标准: how the agency established that the member knows the legal-aid standards. */
+    standards: z
+      .object({
+        basis: z.enum(STANDARDS_BASIS_CODES, {
+          error: '请选择熟知标准的依据：培训（training）或书面承诺（attestation）',
+        }),
+        date: z.iso.date({ error: '请填写培训或承诺的日期（YYYY-MM-DD）' }),
+        reference: freeText('培训记录或承诺书存放处', '请填写培训名称、记录编号或承诺书存放处', 200),
+      })
+      .strict(),
     requestId: idempotencyKey.optional(),
   })
   .strict();

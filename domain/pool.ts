@@ -5,7 +5,8 @@
  *
  *   (new) --recruited | recommended--> pending --confirmed--> active
  *   active --removed(score)--> removed --re_reviewed + training_confirmed (either order)--> readmitted -> active
- *   active --removed(assessment | penalty, until)--> suspended --impact_ended--> active
+ *   active --removed(assessment | penalty, until)--> suspended --impact_ended--> pending --confirmed--> active
+ *     (S-2.8(b) is a removal: the agency confirms the re-entry; `reentry: 'automatic'` makes it active at once)
  *   removed(score, case X) --removal_reversed(X) (S-4.4: X's score corrected above 65)--> active | suspended
  *
  * Combinations (the text is silent; chosen here):
@@ -70,10 +71,28 @@ export const EVENT_KINDS = {
   re_reviewed: '重新审核资格、专长和经历',
   training_confirmed: '经培训确认掌握办案标准',
   readmitted: '重新入库',
-  impact_ended: '影响期届满，恢复指派',
+  impact_ended: '影响期届满',
   removal_reversed: '评分更正，撤销移出',
 } as const;
 export type PoolEventKind = keyof typeof EVENT_KINDS;
+
+/**
+ * S-2.8 熟知标准: members know the legal-aid standards. The agency records, when it confirms an entry or a re-entry,
+ * how it established that: a training the member passed, or the member's signed attestation.
+ */
+export const STANDARDS_BASES = {
+  training: '参加法律援助办案标准培训并考核合格',
+  attestation: '书面承诺已熟知法律援助办案标准',
+} as const;
+export type StandardsBasis = keyof typeof STANDARDS_BASES;
+export const STANDARDS_BASIS_CODES = Object.keys(STANDARDS_BASES) as [StandardsBasis, ...StandardsBasis[]];
+export interface StandardsKnown {
+  basis: StandardsBasis;
+  /** China date of the training or the attestation (YYYY-MM-DD). */
+  date: string;
+  /** The training's name or record number, or where the signed attestation is filed. */
+  reference: string;
+}
 
 /** S-2.8(a): "65分以下" includes 65 (Civil Code art. 1259). */
 export const SCORE_REMOVAL_THRESHOLD = 65;
@@ -121,7 +140,17 @@ export type PoolCommand =
   | { kind: 'confirmed' }
   | { kind: 'removed'; removalKind: RemovalKind; until?: string }
   | { kind: 're_reviewed' | 'training_confirmed' }
-  | { kind: 'impact_ended' };
+  | { kind: 'impact_ended'; reentry?: PoolReentry };
+
+/** S-2.8(b): who puts a member back at the end of an impact period (RuleConfig.poolReentryAfterImpact). */
+export type PoolReentry = 'confirm' | 'automatic';
+
+/** The reason stored with the end of an impact period. */
+export function impactEndedReason(reentry: PoolReentry): string {
+  return reentry === 'automatic'
+    ? '影响期届满，恢复指派（S-2.8(b)）'
+    : '影响期届满，待法律援助机构确认重新入库（S-2.8(b)）';
+}
 
 /** An event to append, in order; the first is the command's own, the others follow from it (readmitted). */
 export interface PoolEventDraft {
@@ -295,7 +324,13 @@ export function applyPoolEvent(state: MemberState | null, command: PoolCommand, 
     case 'impact_ended':
       if (state.status !== 'suspended') throw new PoolRuleError('POOL_MEMBER_NOT_SUSPENDED');
       return {
-        state: { ...state, status: 'active', removalKind: null, impactUntil: null, impactKind: null },
+        state: {
+          ...state,
+          status: command.reentry === 'automatic' ? 'active' : 'pending',
+          removalKind: null,
+          impactUntil: null,
+          impactKind: null,
+        },
         events: [draft('impact_ended')],
       };
   }
@@ -336,4 +371,6 @@ export interface PoolImpactInput {
   memberId: string;
   eventId: string;
   until: string;
+  /** S-2.8(b) re-entry at the end (RuleConfig.poolReentryAfterImpact when the timer started); default 'confirm'. */
+  reentry?: PoolReentry;
 }

@@ -1,5 +1,6 @@
 import type { HardshipStandard } from './eligibility';
 import { DEFAULT_HOTLINE_RULES, type HotlineRules } from './hotline';
+import type { PoolReentry } from './pool';
 import { DEFAULT_REMOVAL_THRESHOLD, DEFAULT_TIERS, type TierRule } from './quality';
 
 /**
@@ -31,6 +32,11 @@ export interface RuleConfig {
   assignmentDays: number;
   /** S-2.10: hours an institution has to confirm the member after the agency assigns it the case. */
   memberConfirmHours: number;
+  /**
+   * S-2.8(b): at the end of an impact period the member waits for the agency to confirm their re-entry ('confirm',
+   * the text: (b) is a removal) or returns to the rotation by themselves ('automatic').
+   */
+  poolReentryAfterImpact: PoolReentry;
   /** S-3.3 group cases: one member per this many aided persons, up to `maxMembersPerCase`. */
   personsPerMember: number;
   maxMembersPerCase: number;
@@ -76,6 +82,7 @@ export const DEFAULT_RULE_CONFIG: RuleConfig = {
   assignmentDays: 3,
   // The texts set no number for S-2.10's confirmation, nor for group cases: our defaults, configurable per agency.
   memberConfirmHours: 24,
+  poolReentryAfterImpact: 'confirm',
   personsPerMember: 10,
   maxMembersPerCase: 3,
   excellentThreshold: 3,

@@ -16,11 +16,13 @@ import {
   EVENT_KINDS,
   MEMBER_STATUSES,
   memberState,
+  STANDARDS_BASES,
   type EntryRoute,
   type InstitutionKind,
   type MemberStatus,
   type PoolCommand,
   type RemovalKind,
+  type StandardsKnown,
 } from '../domain/pool';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { DomainError, lookupKind } from '../domain/errors';
@@ -48,6 +50,7 @@ export interface PoolEventView {
   effectiveFrom: string;
   effectiveUntil: string | null;
   applicationNo: string | null;
+  standards: StandardsKnown | null;
   at: string;
 }
 
@@ -94,6 +97,8 @@ interface ChangeMeta {
   actor: string;
   applicationNo?: string;
   requestId: string | null;
+  /** S-2.8 熟知标准, recorded with a confirmation. */
+  standards?: StandardsKnown;
 }
 
 export type Tx = Prisma.TransactionClient;
@@ -112,6 +117,7 @@ const eventView = (e: EventRow): PoolEventView => ({
   effectiveFrom: e.effectiveFrom.toISOString(),
   effectiveUntil: e.effectiveUntil?.toISOString() ?? null,
   applicationNo: e.applicationNo,
+  standards: (e.standards as StandardsKnown | null) ?? null,
   at: e.at.toISOString(),
 });
 
@@ -225,6 +231,7 @@ export async function write(
           effectiveUntil: e.effectiveUntil === null ? null : new Date(e.effectiveUntil),
           applicationNo: i === 0 ? (meta.applicationNo ?? null) : null,
           requestId: i === 0 ? meta.requestId : null,
+          ...(i === 0 && meta.standards ? { standards: { ...meta.standards } } : {}),
           at: now,
         },
       }),
@@ -373,8 +380,16 @@ export function createPoolRepository({ prisma }: { prisma: PrismaClient }) {
       }, TX);
     },
 
-    async confirmMember(args: { memberId: string; reason?: string; actor: string; requestId: string | null }) {
-      return change(args.memberId, { kind: 'confirmed' }, { ...args, reason: args.reason ?? EVENT_KINDS.confirmed });
+    /** S-2.8: the agency confirms an entry (or a re-entry after an impact period), recording 熟知标准. */
+    async confirmMember(args: {
+      memberId: string;
+      standards: StandardsKnown;
+      reason?: string;
+      actor: string;
+      requestId: string | null;
+    }) {
+      const reason = `${args.reason ?? EVENT_KINDS.confirmed}；${STANDARDS_BASES[args.standards.basis]}（${args.standards.date}，${args.standards.reference}）`;
+      return change(args.memberId, { kind: 'confirmed' }, { ...args, reason });
     },
 
     /** S-2.8(a) score (no period) or (b) assessment / penalty with the end of the impact period. */

@@ -3,7 +3,7 @@
  * the agency's confirmation, removals, re-review and training, and reads with the status history.
  */
 import { z } from 'zod';
-import { MEMBER_STATUS_CODES } from '../../domain/pool';
+import { MEMBER_STATUS_CODES, STANDARDS_BASIS_CODES } from '../../domain/pool';
 import {
   confirmMemberBody,
   createInstitutionBody,
@@ -61,6 +61,10 @@ const event = z.object({
   effectiveFrom: instant,
   effectiveUntil: optionalInstant,
   applicationNo: z.string().nullable(),
+  standards: z
+    .object({ basis: z.enum(STANDARDS_BASIS_CODES), date: z.string(), reference: z.string() })
+    .nullable()
+    .describe('S-2.8 熟知标准：确认入库时记录的培训或书面承诺'),
   at: instant,
 });
 

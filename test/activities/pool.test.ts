@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities';
 import { createPoolRepository } from '../../repositories/pool';
 import type { PrismaClient } from '../../prisma/generated/client';
-import { testApplicationNo, testPrisma } from '../support/context';
+import { STANDARDS_KNOWN, testApplicationNo, testPrisma } from '../support/context';
 
 let prisma: PrismaClient;
 let acts: ReturnType<typeof createActivities>;
@@ -28,7 +28,7 @@ async function activeMember(): Promise<string> {
   const memberId = `${agencyCode}-m${++seq}`;
   const base = { memberId, actor: 'staff-1', requestId: null };
   await pool.registerMember({ ...base, institutionId: `${agencyCode}-A`, entryRoute: 'recruitment' });
-  await pool.confirmMember(base);
+  await pool.confirmMember({ ...base, standards: STANDARDS_KNOWN });
   return memberId;
 }
 

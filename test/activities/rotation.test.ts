@@ -1,7 +1,7 @@
 /** S-2.9 rotation against the stored pool, under concurrency, on the real PostgreSQL. */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../prisma/generated/client';
-import { testPrisma } from '../support/context';
+import { STANDARDS_KNOWN, testPrisma } from '../support/context';
 import { createRotationPicker } from '../support/rotation';
 import { createPoolRepository } from '../../repositories/pool';
 import { createPoolActivities } from '../../activities/pool';
@@ -91,7 +91,7 @@ describe('S-2.9 rounds against the stored pool', () => {
   const join = async (memberId: string, institutionId: string) => {
     const base = { memberId, actor: 'staff-1', requestId: null };
     await pool().registerMember({ ...base, institutionId, entryRoute: 'recruitment' });
-    await pool().confirmMember(base);
+    await pool().confirmMember({ ...base, standards: STANDARDS_KNOWN });
   };
 
   test('S-2.9 依次指派: a member confirmed after 30 cases, and one back from an S-2.8(b) removal, each take their place in the current round', async () => {
@@ -125,6 +125,7 @@ describe('S-2.9 rounds against the stored pool', () => {
     });
     for (let i = 0; i < 12; i++) await assign(`${agency}-away-${i}`);
     await createPoolActivities({ prisma }).endImpactPeriod({ memberId: away, eventId: removed.event.id });
+    await pool().confirmMember({ memberId: away, actor: 'staff-1', requestId: null, standards: STANDARDS_KNOWN });
     const back = [];
     for (let i = 0; i < 4; i++) back.push((await assign(`${agency}-back-${i}`)).chosen);
     expect(back.filter((id) => id === away)).toHaveLength(1);

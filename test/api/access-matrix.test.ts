@@ -11,7 +11,7 @@ import type { Role } from '../../api/auth/access';
 import { addCalendarDays } from '../../domain/time';
 import { issueToken } from '../../api/auth/tokens';
 import { eventually, startApi, trainForDuty, trainForFiling } from '../support/api-harness';
-import { residentIdNumber, TEST_AUTH, tokenFor } from '../support/context';
+import { residentIdNumber, STANDARDS_KNOWN, TEST_AUTH, tokenFor } from '../support/context';
 
 type Api = Awaited<ReturnType<typeof startApi>>;
 let api: Api;
@@ -487,7 +487,7 @@ describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); man
     const memberId = `${institutionId}-${++n}`;
     const base = { memberId, actor: 'setup', requestId: null };
     await pool().registerMember({ ...base, institutionId, entryRoute: 'recruitment' });
-    if (status !== 'pending') await pool().confirmMember(base);
+    if (status !== 'pending') await pool().confirmMember({ ...base, standards: STANDARDS_KNOWN });
     if (status === 'removed') await pool().removeMember({ ...base, removalKind: 'score', reason: '评分 60 分' });
     return memberId;
   }
@@ -533,7 +533,7 @@ describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); man
     const res = await request(api.base)
       .post(`/pool/members/${await member('pending')}/confirmation`)
       .set(as(who))
-      .send({});
+      .send({ standards: STANDARDS_KNOWN });
     check(res.status, expectation(who, managers));
   });
 

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { issueToken } from '../../api/auth/tokens';
 import { poolImpactWorkflowId } from '../../domain/definitions';
 import { eventually, startApi } from '../support/api-harness';
-import { TEST_AUTH, testApplicationNo, tokenFor } from '../support/context';
+import { STANDARDS_KNOWN, TEST_AUTH, testApplicationNo, tokenFor } from '../support/context';
 import { createRotationPicker } from '../support/rotation';
 
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -67,7 +67,7 @@ async function recruited(institutionId = instA, who = 'staff'): Promise<string> 
 
 async function activeMember(institutionId = instA): Promise<string> {
   const memberId = await recruited(institutionId);
-  const res = await post(`/pool/members/${memberId}/confirmation`, 'head', {});
+  const res = await post(`/pool/members/${memberId}/confirmation`, 'head', { standards: STANDARDS_KNOWN });
   expect(res.status).toBe(200);
   return memberId;
 }
@@ -107,7 +107,7 @@ describe('S-2.8 institutions and entry into the pool', () => {
     expect(otherAgency.status).toBe(403);
   });
 
-  test('S-2.8 open recruitment: pending, then the agency confirms: active', async () => {
+  test('S-2.8 open recruitment: pending, then the agency confirms, recording 熟知标准 (a training or an attestation): active', async () => {
     const memberId = newMemberId();
     const res = await post(
       '/pool/members',
@@ -120,15 +120,27 @@ describe('S-2.8 institutions and entry into the pool', () => {
     expect(res.body.event).toMatchObject({ kind: 'recruited', actor: 'staff-zj' });
 
     const confirmed = await post(`/pool/members/${memberId}/confirmation`, 'head', { reason: '审核通过' });
-    expect(confirmed.status).toBe(200);
-    expect(confirmed.body.member).toMatchObject({ status: 'active', statusLabel: '在库' });
+    // S-2.8 熟知标准: a confirmation records how the agency knows the member knows the standards.
+    expect(confirmed.status).toBe(400);
+    expect(JSON.stringify(confirmed.body)).toContain('standards');
+    const withStandards = await post(`/pool/members/${memberId}/confirmation`, 'head', {
+      reason: '审核通过',
+      standards: { basis: 'attestation', date: '2026-11-30', reference: '承诺书存档 2026-017' },
+    });
+    expect(withStandards.status).toBe(200);
+    expect(withStandards.body.member).toMatchObject({ status: 'active', statusLabel: '在库' });
+    expect(withStandards.body.event).toMatchObject({
+      kind: 'confirmed',
+      standards: { basis: 'attestation', date: '2026-11-30', reference: '承诺书存档 2026-017' },
+      reason: '审核通过；书面承诺已熟知法律援助办案标准（2026-11-30，承诺书存档 2026-017）',
+    });
 
     const read = await request(api.base).get(`/pool/members/${memberId}`).set(as('staff'));
     expect(read.status).toBe(200);
     expect(read.body.events.map((e: { kind: string }) => e.kind)).toEqual(['recruited', 'confirmed']);
     expect(read.body.member.statusEventId).toBe(read.body.events[1].id);
 
-    const twice = await post(`/pool/members/${memberId}/confirmation`, 'head', {});
+    const twice = await post(`/pool/members/${memberId}/confirmation`, 'head', { standards: STANDARDS_KNOWN });
     expect(twice.status).toBe(422);
     expect(twice.body.code).toBe('POOL_MEMBER_NOT_PENDING');
     expect(twice.body.message).toBe('只有待确认的人员可以确认入库');
@@ -161,7 +173,9 @@ describe('S-2.8 institutions and entry into the pool', () => {
       entryRoute: 'recruitment',
     });
     expect(recruitment.status).toBe(403);
-    expect((await post(`/pool/members/${memberId}/confirmation`, 'firmA', {})).status).toBe(403);
+    expect((await post(`/pool/members/${memberId}/confirmation`, 'firmA', { standards: STANDARDS_KNOWN })).status).toBe(
+      403,
+    );
 
     // The institution reads its own members, not another institution's.
     const bMember = await recruited(instB);
@@ -173,7 +187,10 @@ describe('S-2.8 institutions and entry into the pool', () => {
     expect(ids.length).toBeGreaterThan(0);
     expect(new Set(ids)).toEqual(new Set([instA]));
 
-    expect((await post(`/pool/members/${memberId}/confirmation`, 'staff', {})).body.member.status).toBe('active');
+    expect(
+      (await post(`/pool/members/${memberId}/confirmation`, 'staff', { standards: STANDARDS_KNOWN })).body.member
+        .status,
+    ).toBe('active');
   });
 
   test('S-2.8 other agencies get 403, unknown members 404, bad input 400, other roles 403', async () => {
@@ -185,7 +202,7 @@ describe('S-2.8 institutions and entry into the pool', () => {
     expect((await request(api.base).get(`/pool/members/${memberId}`).set(as('city'))).status).toBe(200);
     expect((await request(api.base).get(`/pool/members/${memberId}`).set(as('lawyer'))).status).toBe(403);
 
-    const unknown = await post(`/pool/members/nobody-${run}/confirmation`, 'staff', {});
+    const unknown = await post(`/pool/members/nobody-${run}/confirmation`, 'staff', { standards: STANDARDS_KNOWN });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('POOL_MEMBER_NOT_FOUND');
     const noInstitution = await post('/pool/members', 'staff', {

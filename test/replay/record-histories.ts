@@ -767,12 +767,15 @@ async function main() {
           args: [{ heldOn: await today(), notes: '回放样例', recordedBy: 'staff-1' }],
         });
       }),
-    // S-2.8(b): a member suspended (penalty) until 3 days ahead; the timer ends the period: active again.
+    // S-2.8(b): a member suspended (penalty) until 3 days ahead; the timer ends the period: awaiting the agency's confirmation of re-entry.
     'pool-impact': async () => {
       await pool.registerInstitution({ id: 'IM-A', agencyCode: 'IM', name: '回放样例', kind: 'law_firm' });
       const base = { memberId: 'im-a1', actor: 'staff-1', requestId: null };
       await pool.registerMember({ ...base, institutionId: 'IM-A', entryRoute: 'recruitment' });
-      await pool.confirmMember(base);
+      await pool.confirmMember({
+        ...base,
+        standards: { basis: 'attestation', date: '2026-11-20', reference: '回放样例' },
+      });
       const change = await pool.removeMember({
         ...base,
         removalKind: 'penalty',

@@ -201,3 +201,10 @@ export async function untilStage(
       `the case never reached ${wanted.join(' or ')}; last seen ${last?.state.stage} (stored: ${last?.row?.stage})`,
   );
 }
+
+/** S-2.8 熟知标准 as an agency records it when confirming a member (tests' default). */
+export const STANDARDS_KNOWN = {
+  basis: 'training',
+  date: '2026-11-20',
+  reference: '2026年度法律援助办案标准培训',
+} as const;

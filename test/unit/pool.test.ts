@@ -149,13 +149,22 @@ describe('S-2.8(b) failed assessment or penalty: suspended for an impact period'
     }
   });
 
-  test('S-2.8(b) the end of the impact period makes the member active again', () => {
+  test('S-2.8(b) is a removal: at the end of the impact period the member waits for the agency to confirm re-entry', () => {
     const { state, kinds } = run(active, [
       { kind: 'removed', removalKind: 'penalty', until: later(30) },
       { kind: 'impact_ended' },
     ]);
-    expect(state).toEqual(active);
+    expect(state).toEqual({ ...active, status: 'pending' });
     expect(kinds).toEqual(['removed', 'impact_ended']);
+    expect(run(state, [{ kind: 'confirmed' }]).state).toEqual(active);
+  });
+
+  test('S-2.8(b) configured to return by themselves: active again at the end of the impact period', () => {
+    const { state } = run(active, [
+      { kind: 'removed', removalKind: 'penalty', until: later(30) },
+      { kind: 'impact_ended', reentry: 'automatic' },
+    ]);
+    expect(state).toEqual(active);
     expect(refusal(() => applyPoolEvent(active, { kind: 'impact_ended' }, now))).toBe('POOL_MEMBER_NOT_SUSPENDED');
   });
 

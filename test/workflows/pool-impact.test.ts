@@ -7,10 +7,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { createPoolActivities } from '../../activities/pool';
 import { startImpactTimer } from '../../api/pool';
+import type { PoolReentry } from '../../domain/pool';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { createPoolRepository, type PoolChange } from '../../repositories/pool';
 import type { poolImpactWorkflow } from '../../workflows';
-import { startWorkflowSuite, testApplicationNo, uniqueTaskQueue, type WorkflowSuite } from '../support/context';
+import {
+  STANDARDS_KNOWN,
+  startWorkflowSuite,
+  testApplicationNo,
+  uniqueTaskQueue,
+  type WorkflowSuite,
+} from '../support/context';
 import { createRotationPicker } from '../support/rotation';
 
 let env: TestWorkflowEnvironment;
@@ -46,14 +53,19 @@ async function activeMember(institution: 'A' | 'B'): Promise<string> {
   const memberId = `${agencyCode}-m${++seq}`;
   const base = { memberId, actor: 'staff-1', requestId: null };
   await pool.registerMember({ ...base, institutionId: `${agencyCode}-${institution}`, entryRoute: 'recruitment' });
-  await pool.confirmMember(base);
+  await pool.confirmMember({ ...base, standards: STANDARDS_KNOWN });
   return memberId;
 }
 
 /** An instant `days` ahead of the test server's clock (which only moves forward, so it is also in the future). */
 const daysAhead = async (days: number) => new Date((await env.currentTimeMs()) + days * DAY).toISOString();
 
-async function suspend(memberId: string, days: number, kind: 'assessment' | 'penalty' = 'penalty') {
+async function suspend(
+  memberId: string,
+  days: number,
+  kind: 'assessment' | 'penalty' = 'penalty',
+  reentry: PoolReentry = 'confirm',
+) {
   const change: PoolChange = await pool.removeMember({
     memberId,
     removalKind: kind,
@@ -63,7 +75,7 @@ async function suspend(memberId: string, days: number, kind: 'assessment' | 'pen
     requestId: null,
   });
   expect(change.impactTimer).not.toBeNull();
-  const workflowId = await startImpactTimer(env.client, taskQueue, memberId, change.impactTimer!);
+  const workflowId = await startImpactTimer(env.client, taskQueue, memberId, change.impactTimer!, reentry);
   return { change, handle: env.client.workflow.getHandle<typeof poolImpactWorkflow>(workflowId) };
 }
 
@@ -83,7 +95,7 @@ async function pickFor() {
   });
 }
 
-test('S-2.8(b) suspended for 30 days: no cases during the period, active again with impact_ended when it ends', async () => {
+test('S-2.8(b) suspended for 30 days: no cases during the period; at its end the agency confirms the re-entry (the member does not return on their own)', async () => {
   const memberId = await activeMember('A');
   await activeMember('B');
   const { change, handle } = await suspend(memberId, 30);
@@ -99,16 +111,30 @@ test('S-2.8(b) suspended for 30 days: no cases during the period, active again w
 
   expect(await handle.result()).toEqual({ ended: true });
   const row = await memberRow(memberId);
-  expect(row).toMatchObject({ status: 'active', removalKind: null, impactUntil: null });
+  expect(row).toMatchObject({ status: 'pending', removalKind: null, impactUntil: null });
   expect((await history(memberId)).slice(-2)).toEqual([
     { kind: 'removed', actor: 'staff-1' },
     { kind: 'impact_ended', actor: 'system' },
   ]);
-  expect((await prisma.poolMemberEvent.findFirstOrThrow({ where: { id: row.statusEventId! } })).kind).toBe(
-    'impact_ended',
+  const ended = await prisma.poolMemberEvent.findFirstOrThrow({ where: { id: row.statusEventId! } });
+  expect(ended).toMatchObject({ kind: 'impact_ended', reason: '影响期届满，待法律援助机构确认重新入库（S-2.8(b)）' });
+  const waiting = await pickFor();
+  expect(waiting.chosen).not.toBe(memberId);
+  expect(waiting.skipped.some((s) => s.memberId === memberId && s.reason.includes('尚未经法律援助机构确认'))).toBe(
+    true,
   );
-  // Back in the rotation: with the lowest turn count, the member is next.
+
+  await pool.confirmMember({ memberId, actor: 'staff-1', requestId: null, standards: STANDARDS_KNOWN });
+  expect((await memberRow(memberId)).status).toBe('active');
+  // Back in the rotation, in the current round (S-2.9): B has had every case meanwhile; A's place comes first.
   expect((await pickFor()).chosen).toBe(memberId);
+});
+
+test('S-2.8(b) configured to return by themselves (RULE_POOL_REENTRY_AFTER_IMPACT=automatic): active at the end of the period', async () => {
+  const memberId = await activeMember('A');
+  const { handle } = await suspend(memberId, 5, 'assessment', 'automatic');
+  expect(await handle.result()).toEqual({ ended: true });
+  expect(await memberRow(memberId)).toMatchObject({ status: 'active', impactUntil: null });
 });
 
 test('S-2.8(b) a shortened period: the new event has its own timer, the old timer ends as a no-op', async () => {
@@ -118,9 +144,9 @@ test('S-2.8(b) a shortened period: the new event has its own timer, the old time
   expect(second.handle.workflowId).not.toBe(first.handle.workflowId);
 
   expect(await second.handle.result()).toEqual({ ended: true });
-  expect((await memberRow(memberId)).status).toBe('active');
+  expect((await memberRow(memberId)).status).toBe('pending');
   expect(await first.handle.result()).toEqual({ ended: false });
-  expect((await memberRow(memberId)).status).toBe('active');
+  expect((await memberRow(memberId)).status).toBe('pending');
   expect((await history(memberId)).map((e) => e.kind)).toEqual([
     'recruited',
     'confirmed',

@@ -75,7 +75,7 @@ async function removal(e: Evaluation, score: number, version: number): Promise<v
       const { eventId, until } = r.impactTimer;
       await startChild<typeof poolImpactWorkflow>('poolImpactWorkflow', {
         workflowId: poolImpactWorkflowId(eventId),
-        args: [{ memberId, eventId, until }],
+        args: [{ memberId, eventId, until, reentry: e.rules.poolReentryAfterImpact }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }).catch((err: unknown) => {

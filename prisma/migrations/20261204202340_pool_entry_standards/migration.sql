@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "pool_member_event" ADD COLUMN     "standards" JSONB;
