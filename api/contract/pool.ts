@@ -179,7 +179,12 @@ export const poolRoutes = {
     },
     errors: { 404: MEMBER_NOT_FOUND },
   }),
-  confirm: step('confirmation', '法律援助机构确认入库（S-2.8）', confirmMemberBody, ['POOL_MEMBER_NOT_PENDING']),
+  confirm: step(
+    'confirmation',
+    '法律援助机构确认入库或影响期届满后重新入库，记录熟知标准的依据（S-2.8）',
+    confirmMemberBody,
+    ['POOL_MEMBER_NOT_PENDING'],
+  ),
   remove: step(
     'removal',
     '移出人员库：S-2.8(a) 案件评分 65 分以下；S-2.8(b) 年度考核不合格、处罚或处分，影响期内暂停指派（启动影响期计时）',
