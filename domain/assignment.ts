@@ -47,8 +47,11 @@ export function assignmentSince(input: ApplicationInput, grantedAt: Date): Date 
 /** S-2.9(c), L-5: what the notification ground asks of the member. */
 export function baseRequest(input: ApplicationInput): PickRequest {
   const ground = input.intake?.notification?.ground;
-  if (input.channel !== 'notification') return {};
+  // Law arts. 25-26: defence (applied for or notified) and every notification case go to lawyers of law firms.
+  if (input.channel !== 'notification')
+    return input.matter.category === 'criminal_defence' ? { lawyersOnly: true } : {};
   return {
+    lawyersOnly: true,
     notification: {
       lifeOrDeath: ground === 'life_or_death_sentence' || ground === 'death_penalty_review',
       juvenile: ground === 'minor',

@@ -26,6 +26,8 @@ export interface PoolMember {
    */
   status: 'pending' | 'active' | 'removed' | 'suspended';
   dutyLawyer?: boolean;
+  /** Law arts. 25-26: only practising lawyers of law firms defend; 基层法律服务所 workers do not. */
+  institutionKind?: 'law_firm' | 'grassroots_office';
   criminalDefenceYears?: number;
   juvenileCompetent?: boolean;
   /** Times rated excellent by the province or city (g). */
@@ -55,6 +57,8 @@ export interface PickRequest {
   priority?: Priority;
   /** (c) L-4 notification case: duty lawyers first; L-5 qualifications. */
   notification?: { lifeOrDeath?: boolean; juvenile?: boolean };
+  /** Law arts. 25-26, L-5: a criminal defence or a notification case, for practising lawyers of law firms only. */
+  lawyersOnly?: boolean;
   /** S-2.10: members who reported a conflict of interest for this case. */
   conflicted?: string[];
   /** S-2.10, L-11: members and whole institutions out of this case, each with the reason the ledger shows. */
@@ -127,6 +131,9 @@ export function ineligibility(m: PoolMember, request: PickRequest): string | und
   const out = request.excluded?.find((x) => x.memberId === m.id || x.institutionId === m.institutionId);
   if (out) return out.reason;
   if (request.alreadyChosen?.includes(m.id)) return '已指派承办本案（群体性案件，S-3.3）';
+  if (request.lawyersOnly && m.institutionKind !== 'law_firm') {
+    return '刑事辩护和通知辩护、代理案件只能指派律师事务所的执业律师（法律援助法第二十五、二十六条）';
+  }
   if (request.notification?.lifeOrDeath && (m.criminalDefenceYears ?? 0) < L5_CRIMINAL_YEARS) {
     return '不具有三年以上刑事辩护经历（L-5）';
   }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { baseRequest } from '../../domain/assignment';
 import { pick, rotationOrder, RotationError, type PoolMember, type Turns } from '../../domain/rotation';
 
 const institutions = [{ id: 'A' }, { id: 'B' }, { id: 'C' }];
@@ -50,6 +51,43 @@ describe('S-2.9 rotation order and plain picks', () => {
   test('S-2.8 removed members get nothing; nobody eligible is an error, not a silent pick', () => {
     const removed = pool.map((m) => ({ ...m, status: 'removed' as const }));
     expect(() => pick(order, removed, {}, {})).toThrow(RotationError);
+  });
+});
+
+describe('Law arts. 25-26: defence and notification cases go to lawyers of law firms', () => {
+  const mixed = [
+    member('g1', 'A', { institutionKind: 'grassroots_office' }),
+    member('b1', 'B', { institutionKind: 'law_firm' }),
+    member('c1', 'C', { institutionKind: 'law_firm' }),
+  ];
+  const mixedOrder = rotationOrder(institutions, mixed);
+
+  test('L-5 a criminal defence passes over the 基层法律服务所 member, with the reason in the ledger', () => {
+    const r = pick(mixedOrder, mixed, {}, { lawyersOnly: true });
+    expect(r.entry).toMatchObject({
+      chosen: 'b1',
+      skipped: [{ memberId: 'g1', reason: expect.stringContaining('律师事务所的执业律师') }],
+    });
+    // A civil matter still goes to g1 in its turn: the kind matters only where the law says so.
+    expect(pick(mixedOrder, mixed, {}, {}).entry.chosen).toBe('g1');
+  });
+
+  test('L-5 the aided person cannot choose a 基层法律服务所 member for a defence (S-2.9(a) refused)', () => {
+    expect(() =>
+      pick(mixedOrder, mixed, {}, { lawyersOnly: true, priority: { rule: 'S-2.9(a)', memberId: 'g1' } }),
+    ).toThrow(/律师事务所的执业律师/);
+  });
+
+  test('L-5 criminal defence applications and every notification case ask for lawyers', () => {
+    const base = { agencyCode: 'KQ', applicant: { name: '张三' }, economicSituation: {} };
+    const input = (over: object) => ({ ...base, ...over }) as unknown as Parameters<typeof baseRequest>[0];
+    expect(baseRequest(input({ channel: 'walk_in', matter: { category: 'criminal_defence' } }))).toEqual({
+      lawyersOnly: true,
+    });
+    expect(baseRequest(input({ channel: 'walk_in', matter: { category: 'labour_remuneration' } }))).toEqual({});
+    expect(
+      baseRequest(input({ channel: 'notification', matter: { category: 'other' }, intake: { notification: {} } })),
+    ).toMatchObject({ lawyersOnly: true });
   });
 });
 

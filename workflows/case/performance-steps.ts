@@ -5,6 +5,7 @@
  * file (S-4.3). Steps run one at a time in arrival order (workflows/support/steps.ts); a refusal changes nothing.
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { baseRequest } from '../../domain/assignment';
 import { movedText } from '../../domain/calendar';
 import { dayPeriod } from '../../domain/deadlines';
 import {
@@ -107,7 +108,7 @@ async function keepMember(ctx: CaseContext, to: CaseStage): Promise<number> {
         agencyCode: ctx.state.agencyCode,
         applicationNo: ctx.state.applicationNo,
         purposes: [`stage-${p.stageChanges.length + 1}`],
-        request: { priority: { rule: 'S-2.9(b)', memberId: p.memberId } },
+        request: { ...baseRequest(ctx.input), priority: { rule: 'S-2.9(b)', memberId: p.memberId } },
         rotation: { excellentThreshold: ctx.rules.excellentThreshold, excellentWeight: ctx.rules.excellentWeight },
         reason: `案件进入${CASE_STAGES[to]}，由原承办人员继续承办（S-2.9(b)）`,
       }),
