@@ -32,6 +32,7 @@ import { missingMaterials, requiredForIntake } from '../domain/materials';
 import { createCorrectionItemRepository } from '../repositories/correction-items';
 import { STAGES } from '../domain/stages';
 import { createVillageRepository } from '../repositories/village';
+import { createIntakeLinks } from '../repositories/intake-links';
 import { terminable } from '../domain/termination';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { CHANNELS_BY_ROLE, listScope, rolesFor, type Action, type Principal } from './auth/access';
@@ -87,6 +88,7 @@ export function mountApplications(
   const handleFor = (applicationNo: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNo));
   const onCase = (action: Action) => caseGuard(deps.prisma, action);
   const village = createVillageRepository({ prisma: deps.prisma });
+  const links = createIntakeLinks({ prisma: deps.prisma });
   const catalogue = createCorrectionItemRepository({ prisma: deps.prisma });
 
   /** True when the workflow exists but has closed, so it can no longer take updates. */
@@ -116,6 +118,26 @@ export function mountApplications(
       role === 'hotline_officer' ? 'hotlineOfficerId' : role === 'village_advisor' ? 'villageAdvisorId' : undefined;
     if (own && !body.intake?.assignment?.[own]) {
       body.intake = { ...body.intake, assignment: { ...body.intake?.assignment, [own]: principal.userId } };
+    }
+    // S-2.9(d): the officer whose call guided or transferred it; (e): the advisor of the filing agent's point.
+    const callId = body.intake?.assignment?.hotlineCallId;
+    if (callId) {
+      const officer = await links.callOfficer(callId, body.agencyCode);
+      if (!officer) {
+        throw new ApiError(
+          422,
+          'HOTLINE_CALL_NOT_LINKABLE',
+          '该来电不是本机构值班人员引导申请或转办的来电，不能作为值班人员优先承办的依据（S-2.9(d)）',
+        );
+      }
+      if (!body.intake?.assignment?.hotlineOfficerId) {
+        body.intake = { ...body.intake, assignment: { ...body.intake?.assignment, hotlineOfficerId: officer } };
+      }
+    }
+    if (role === 'village_agent' && !body.intake?.assignment?.villageAdvisorId) {
+      const advisor = await links.pointAdvisor(principal.userId);
+      if (advisor)
+        body.intake = { ...body.intake, assignment: { ...body.intake?.assignment, villageAdvisorId: advisor } };
     }
     // L-2: staff choose from the catalogue what the case requires besides the matter's defaults.
     if ((body.materialsRequired?.length ?? 0) > 0 && rolesFor('application.requireMaterials', principal).length === 0) {

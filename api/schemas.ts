@@ -186,6 +186,10 @@ export const createApplicationBody = z
               .optional()
               .describe('同一案件前一诉讼阶段的申请编号（S-2.9(b)）'),
             hotlineOfficerId: memberId.optional().describe('经办的 12348 值班人员（S-2.9(d)）'),
+            hotlineCallId: line('来电编号')
+              .max(48)
+              .optional()
+              .describe('引导申请人前来或转办本申请的 12348 / 在线来电编号：其值班人员优先承办（S-2.9(d)，S-2.7）'),
             villageAdvisorId: memberId.optional().describe('帮助申请或上门服务的村居法律顾问（S-2.9(e)）'),
             majorCase: z.boolean().optional().describe('重大、疑难、复杂案件，须集体讨论（S-2.9(f)，S-3.3）'),
             aidedPersons: z.number().int().min(1).max(10_000).optional().describe('受援人数（群体性案件，S-3.3）'),

@@ -88,6 +88,8 @@ export interface AssignmentHints {
   earlierApplicationNo?: string;
   /** S-2.9(d): the hotline or online duty officer (a pool member) who guided, helped or filed the application. */
   hotlineOfficerId?: string;
+  /** S-2.9(d), S-2.7: the call whose duty officer guided the applicant here or transferred the application. */
+  hotlineCallId?: string;
   /** S-2.9(e): the village legal advisor (a pool member) who helped, filed or made a home visit. */
   villageAdvisorId?: string;
   /** S-2.9(f), S-3.3: difficult, complex or major case: the agency head assigns after a collective discussion. */

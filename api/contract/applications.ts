@@ -82,7 +82,7 @@ export const applicationRoutes = {
     },
     errors: {
       403: '该角色不能通过该渠道提交，或未取得代办培训 (CHANNEL_NOT_ALLOWED, TRAINING_REQUIRED)',
-      422: '同一幂等键用于不同的申请 (IDEMPOTENCY_KEY_REUSED)',
+      422: '同一幂等键用于不同的申请，或来电不是本机构值班人员引导、转办的来电 (IDEMPOTENCY_KEY_REUSED, HOTLINE_CALL_NOT_LINKABLE)',
     },
   }),
   list: route({

@@ -6,9 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '../../api/auth/access';
-import { hotlineCallWorkflowId, type ApplicationState } from '../../domain/definitions';
+import {
+  applicationWorkflowId,
+  hotlineCallWorkflowId,
+  type ApplicationInput,
+  type ApplicationState,
+} from '../../domain/definitions';
 import { eventually, startApi, trainForDuty } from '../support/api-harness';
-import { residentIdNumber, tokenFor } from '../support/context';
+import { residentIdNumber, testCodec, tokenFor } from '../support/context';
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const run = randomUUID().slice(0, 6);
@@ -144,4 +149,62 @@ test('S-2.5 an officer does not take a call they entered by hand; only the telep
   const own = await request(api.base).post(`/hotline/calls/${entered.body.callId}/claim`).set(officer2);
   expect(own.status).toBe(422);
   expect(own.body.message).toContain('本人登记');
+});
+
+/** The assignment hints the case's workflow was started with (decrypted with the test codec). */
+async function startedHints(applicationNo: string): Promise<Record<string, unknown> | undefined> {
+  const history = await api.client.workflow.getHandle(applicationWorkflowId(applicationNo)).fetchHistory();
+  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+  const [decoded] = await testCodec.decode(input);
+  return (JSON.parse(Buffer.from(decoded!.data!).toString('utf8')) as ApplicationInput).intake?.assignment as
+    Record<string, unknown> | undefined;
+}
+
+test('S-2.9(d) S-2.7 the officer whose call guided the applicant to the window is linked to the application filed there', async () => {
+  const telephony = await as('pbx-xc', ['telephony']);
+  const duty = await as(officer, ['hotline_officer']);
+  const staff = await as('staff-xc', ['agency_staff']);
+  await trainForDuty(api.prisma, officer);
+  const registered = await request(api.base)
+    .post('/hotline/calls')
+    .set(telephony)
+    .set('Idempotency-Key', `guided-${run}`)
+    .send({ agencyCode: 'XC', channel: 'phone' });
+  const { callId } = registered.body as { callId: string };
+  await eventually(
+    () => request(api.base).post(`/hotline/calls/${callId}/claim`).set(duty),
+    (r) => r.status === 200,
+  );
+  expect((await request(api.base).post(`/hotline/calls/${callId}/answer`).set(duty)).status).toBe(200);
+  const guided = await request(api.base)
+    .post(`/hotline/calls/${callId}/outcome`)
+    .set(duty)
+    .send({ kind: 'guided', note: '告知携带身份证明到法律援助中心窗口申请' });
+  expect(guided.status).toBe(200);
+  await eventually(
+    () => api.prisma.hotlineCall.findUnique({ where: { id: callId } }),
+    (row) => row?.outcome === 'guided',
+  );
+
+  const walkIn = (hotlineCallId: string) =>
+    request(api.base)
+      .post('/applications')
+      .set(staff)
+      .set('Idempotency-Key', randomUUID())
+      .send({
+        agencyCode: 'XC',
+        channel: 'walk_in',
+        applicant: { name: '来电人', idNumber: residentIdNumber('19520101', '222') },
+        matter: { category: 'labour_remuneration', summary: '电话咨询后到窗口申请' },
+        economicSituation: { householdSize: 2, monthlyHouseholdIncome: 1000, commitmentSigned: true },
+        materialsSupplied: ['identity_proof', 'economic_statement', 'matter_evidence'],
+        intake: { assignment: { hotlineCallId } },
+      });
+  const filed = await walkIn(callId);
+  expect(filed.status).toBe(201);
+  expect(await startedHints(filed.body.applicationNo as string)).toMatchObject({ hotlineOfficerId: officer });
+
+  const unknown = await walkIn(`no-such-call-${run}`);
+  expect([unknown.status, unknown.body.code]).toEqual([422, 'HOTLINE_CALL_NOT_LINKABLE']);
+  expect(unknown.body.message).toContain('S-2.9(d)');
 });

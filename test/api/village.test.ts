@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { cstYearOf } from '../../domain/time';
 import { eventually, startApi, trainForFiling } from '../support/api-harness';
-import { residentIdNumber, tokenFor } from '../support/context';
+import { residentIdNumber, testCodec, tokenFor } from '../support/context';
+import { applicationWorkflowId, type ApplicationInput } from '../../domain/definitions';
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const run = randomUUID().slice(0, 8);
@@ -289,6 +290,25 @@ describe('S-2.2 a village filing with paper forwarding', () => {
       .get('/village/paper-forwardings?agencyCode=YC')
       .set(as('otherStaff'));
     expect(otherAgencyList.status).toBe(403);
+  });
+});
+
+describe("S-2.9(e) the village legal advisor linked to the point's filings", () => {
+  test("S-2.9(e) an application the point's agent files names the point's advisor for the assignment (turn kept)", async () => {
+    const no = await filedBy('agentA');
+    const history = await api.client.workflow.getHandle(applicationWorkflowId(no)).fetchHistory();
+    const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    const [decoded] = await testCodec.decode(input);
+    const started = JSON.parse(Buffer.from(decoded!.data!).toString('utf8')) as ApplicationInput;
+    expect(started.intake?.assignment).toMatchObject({ villageAdvisorId: id('advisor') });
+    // The other point has no advisor: nobody is named.
+    const other = await filedBy('outsider');
+    const otherHistory = await api.client.workflow.getHandle(applicationWorkflowId(other)).fetchHistory();
+    const [otherInput] = await testCodec.decode(
+      otherHistory.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [],
+    );
+    const otherStarted = JSON.parse(Buffer.from(otherInput!.data!).toString('utf8')) as ApplicationInput;
+    expect(otherStarted.intake?.assignment?.villageAdvisorId).toBeUndefined();
   });
 });
 
