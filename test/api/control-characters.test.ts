@@ -14,7 +14,7 @@ import type { Role } from '../../api/auth/access';
 import { applicationWorkflowId, evaluationWorkflowId, type ApplicationState } from '../../domain/definitions';
 import { cstDateOf } from '../../domain/time';
 import { eventually, startApi, trainForDuty } from '../support/api-harness';
-import { residentIdNumber, tokenFor } from '../support/context';
+import { residentIdNumber, STANDARDS_KNOWN, tokenFor } from '../support/context';
 
 jest.setTimeout(180_000);
 
@@ -584,7 +584,7 @@ const FIELDS: FieldCase[] = [
   })),
   ...(
     [
-      ['confirmation', '确认说明', {}],
+      ['confirmation', '确认说明', { standards: STANDARDS_KNOWN }],
       ['removal', '移出理由', { kind: 'assessment', impactUntil: futureDate() }],
       ['re-review', '情况说明', {}],
       ['training', '情况说明', {}],

@@ -240,6 +240,8 @@ describe('S-2.8(a) removal for a score <= 65 and re-admission', () => {
   test('S-2.8(a) removed at once and skipped by the rotation; back only after BOTH re-review and training', async () => {
     const memberId = await activeMember(instA);
     await activeMember(instB);
+    // Their place in the round comes first (the agency's pool is shared by this file's tests), so the picks meet it.
+    await api.prisma.poolMember.update({ where: { id: memberId }, data: { turns: 0 } });
     const removal = await post(`/pool/members/${memberId}/removal`, 'staff', {
       kind: 'score',
       reason: '案件质量评估较大质量问题',

@@ -19,6 +19,7 @@ describe('configuration', () => {
       hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
       assignmentDays: 3, // L-3, L-4
       memberConfirmHours: 24, // S-2.10 (our default)
+      poolReentryAfterImpact: 'confirm', // S-2.8(b): (b) is a removal
       personsPerMember: 10, // S-3.3 group cases (our default)
       maxMembersPerCase: 3,
       excellentThreshold: 3, // S-2.9(g)
