@@ -13,7 +13,7 @@ import {
   type ApplicationOutcome,
   type ApplicationState,
 } from '../domain/definitions';
-import { objectable } from '../domain/termination';
+import { objectable, workDone } from '../domain/termination';
 import { cstYearOf } from '../domain/time';
 import { assignmentPhase } from './case/assignment';
 import { registerAssignmentSteps } from './case/assignment-steps';
@@ -96,8 +96,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (phase === 'correction') await correctionPhase(ctx);
     // L-1: the agency decides by a step (or L-9 ends aid accepted first).
     if (phase === 'review') await condition(() => state.stage !== 'under_review');
-    // L-10: a refusal or termination stays open to objection; once final, the case ends there.
-    if (phase === 'objection' && (await objectionPhase(ctx)) === 'closed') break;
+    // L-10: a refusal or termination stays open to objection; once final, the case ends there, except aid terminated
+    // after a member started work: that work is evaluated and paid first (S-4.4, S-4.5).
+    if (phase === 'objection' && (await objectionPhase(ctx)) === 'closed') {
+      if (state.stage !== 'terminated' || !workDone(state)) break;
+      await ctx.transition('evaluating', {
+        actor: 'system',
+        ruleIds: ['L-9', 'S-4.4', 'S-4.5'],
+        note: '终止法律援助决定已生效，承办人员已开展的工作按每案必评进行质量评估并据此发放补贴（S-4.4，S-4.5）',
+      });
+    }
     if (phase === 'assignment') await assignmentPhase(ctx);
     if (phase === 'performance') await performancePhase(ctx);
     if (phase === 'evaluation') await evaluationPhase(ctx);
