@@ -5,7 +5,7 @@
  * two can never disagree about what an obligation is. No personal data: owners are roles with ids or agency codes.
  */
 import type { ApplicationState, EvaluationState } from './definitions';
-import type { Stage } from './stages';
+import { AID_STARTED_STAGES, type Stage } from './stages';
 
 export const OBLIGATION_KINDS = {
   documents: '补正材料',
@@ -80,7 +80,9 @@ export function recipientOf(ownerRole: OwnerRole, ownerId: string | null): strin
 function verificationObligations(state: ApplicationState): Obligation[] {
   const v = state.verification;
   if (!v || v.status !== 'pending') return [];
-  if (state.stage !== 'awaiting_materials' && state.stage !== 'under_review') return [];
+  const reviewing = state.stage === 'awaiting_materials' || state.stage === 'under_review';
+  // S-3.2, L-7: aid accepted first is granted while its verification runs.
+  if (!reviewing && !(state.acceptedFirst !== undefined && AID_STARTED_STAGES.includes(state.stage))) return [];
   return v.tasks
     .filter((t) => t.result === undefined)
     .map((t) => ({

@@ -3,15 +3,27 @@
  * with the holiday calendar the workflow fetched, and a calendar published later reaches an open case's deadline.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { calendarChanged, getState } from '../../domain/definitions';
+import { dayPeriod, lastDayBefore } from '../../domain/deadlines';
+import {
+  calendarChanged,
+  confirmMember,
+  evaluationWorkflowId,
+  getEvaluation,
+  getState,
+  terminateAid,
+} from '../../domain/definitions';
+import { executeStep } from '../../platform/step-client';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { createCalendarRepository } from '../../repositories/calendar';
+import { caseFixtures, createPool } from '../support/cases';
 import {
   applicationInput,
+  receivedNow,
   startCase,
   startWorkflowSuite,
   uniqueTaskQueue,
   until,
+  untilStage,
   type WorkflowSuite,
 } from '../support/context';
 
@@ -89,4 +101,87 @@ test('S-3.2 a published holiday arrangement reaches an open case: its future cor
   expect(events.filter((e) => e.note?.includes('法定节假日安排调整'))).toHaveLength(1);
   expect((await handle.query(getState)).correctionDueAt).toBe('2098-06-18T16:00:00.000Z');
   await handle.terminate('test over');
+});
+
+describe('Civil Code art. 203: a published change reaches every running deadline', () => {
+  const { settled, grantedCase } = caseFixtures(() => suite!, taskQueue);
+  const DAY_MS = 24 * 60 * 60 * 1000;
+
+  test('L-1 S-4.4: an entered arrangement moves a running review deadline and an evaluation step deadline, once', async () => {
+    // Far ahead, in a year no package or other test has: every day there is a working day until 2097 is entered.
+    await env.sleep(Date.parse('2097-03-02T02:00:00.000Z') - (await env.currentTimeMs()));
+    const calendars = createCalendarRepository({ prisma });
+
+    // A case whose aid was terminated after its member was assigned: its work is being evaluated (S-4.4).
+    const p = await createPool(prisma, { A: { a1: {} } });
+    const { input: worked, handle } = await grantedCase(p.agency);
+    await settled(handle);
+    const [slot] = (await handle.query(getState)).assignment!.slots;
+    await executeStep(handle, confirmMember, {
+      args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+    });
+    await untilStage(handle, prisma, 'assigned');
+    await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '受援人已自行委托律师', terminatedBy: 'head-1' });
+    await untilStage(handle, prisma, 'terminated');
+    await env.sleep(worked.rules.objectionWindowDays * DAY_MS + 3 * DAY_MS);
+    await untilStage(handle, prisma, 'evaluating');
+    const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(worked.applicationNo));
+    const step = await until(
+      () => evaluation.query(getEvaluation).catch(() => undefined),
+      (e) => e?.dueAt !== undefined,
+      () => 'the evaluation never started',
+    );
+
+    // And a case in review (L-1, 7 days from receipt).
+    const input = await receivedNow(env);
+    const reviewing = await startCase(env, taskQueue, input);
+    await untilStage(reviewing, prisma, 'under_review');
+    const review = await reviewing.query(getState);
+    expect(Date.parse(review.reviewDueAt!)).toBeGreaterThan(await env.currentTimeMs());
+
+    // The city centre enters 2097: both last days become holidays.
+    const reviewLast = lastDayBefore(new Date(review.reviewDueAt!));
+    const stepLast = lastDayBefore(new Date(step!.dueAt!));
+    const days = [...new Set([reviewLast, stepLast])].map((date) => ({ date, kind: 'rest' as const, name: '劳动节' }));
+    await calendars.enter(2097, days, 'city-1');
+    const calendar = await calendars.calendar();
+    const reviewWanted = dayPeriod(new Date(input.receivedAt), input.rules.reviewDays, calendar);
+    const stepWanted = dayPeriod(new Date(step!.statusSince), worked.rules.evaluationStepDays, calendar);
+    expect(reviewWanted.dueAt.toISOString()).not.toBe(review.reviewDueAt);
+
+    for (const h of [reviewing, handle, evaluation]) await h.signal(calendarChanged);
+    const moved = await until(
+      () => reviewing.query(getState),
+      (s) => s.reviewDueAt === reviewWanted.dueAt.toISOString(),
+      (s) => `review due ${s?.reviewDueAt}`,
+    );
+    expect(moved.calendarVersion).toContain('2097r1');
+    expect(moved.deadlineMoves?.review).toEqual({ from: reviewLast, reason: '因劳动节顺延' });
+    const rescheduled = await until(
+      () => evaluation.query(getEvaluation),
+      (e) => e.dueAt === stepWanted.dueAt.toISOString(),
+      (e) => `evaluation due ${e?.dueAt}`,
+    );
+    expect(rescheduled.calendarVersion).toContain('2097r1');
+    expect(rescheduled.deadlineMoves?.['evaluation-step']).toEqual({ from: stepLast, reason: '因劳动节顺延' });
+    expect(rescheduled.reminded).toBe(false);
+    const events = await until(
+      () => prisma.applicationStageEvent.findMany({ where: { applicationNo: input.applicationNo } }),
+      (list) => list.some((e) => e.note?.includes('法定节假日安排调整')),
+      () => 'no timeline note',
+    );
+    const note = events.find((e) => e.note?.includes('法定节假日安排调整'))!;
+    expect(note.ruleIds).toEqual(['L-1']);
+    expect(note.note).toContain('审查期限调整为');
+    expect(note.note).toContain('因劳动节顺延');
+
+    // A repeated signal moves nothing again.
+    await reviewing.signal(calendarChanged);
+    await evaluation.signal(calendarChanged);
+    expect((await reviewing.query(getState)).reviewDueAt).toBe(reviewWanted.dueAt.toISOString());
+    const again = await prisma.applicationStageEvent.findMany({ where: { applicationNo: input.applicationNo } });
+    expect(again.filter((e) => e.note?.includes('法定节假日安排调整'))).toHaveLength(1);
+    await reviewing.terminate('test over');
+    await handle.terminate('test over');
+  });
 });

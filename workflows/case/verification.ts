@@ -76,8 +76,8 @@ export function registerVerificationSteps(ctx: CaseContext): void {
       const v = state.verification!;
       const id = `${route}-${v.tasks.length + 1}`;
       const requestedAt = new Date().toISOString();
-      const dueAt = endOfDayPeriod(new Date(), dueDays, ctx.calendar).toISOString();
-      v.tasks.push({ id, route, requestedBy, requestedAt, dueAt });
+      const dueAt = endOfDayPeriod(new Date(requestedAt), dueDays, ctx.calendar).toISOString();
+      v.tasks.push({ id, route, requestedBy, requestedAt, dueAt, dueDays });
       const note = `发起核查：${VERIFICATION_ROUTES[route]}（${id}）`;
       await ctx.record({ actor: requestedBy, ruleIds: ['S-3.1'], note });
       if (route === 'credit_lookup') await lookUpCredit(ctx, id);

@@ -94,8 +94,9 @@ function interview(e: Evaluation, score: number, tier: Tier, version: number): N
     return [];
   }
   if (current && !current.cancelled) return [];
-  const dueAt = endOfDayPeriod(new Date(), e.rules.interviewDays, e.calendar).toISOString();
-  s.interview = { version, dueAt };
+  const scheduledAt = new Date().toISOString();
+  const dueAt = endOfDayPeriod(new Date(scheduledAt), e.rules.interviewDays, e.calendar).toISOString();
+  s.interview = { version, scheduledAt, dueAt };
   return [e.member, `institution:${e.input.institutionId}`].map((to) =>
     notice(
       `interview-${version}-${to.split(':')[0]}`,

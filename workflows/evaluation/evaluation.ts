@@ -4,6 +4,7 @@
  * (./steps.ts) and the consequences of a score (./consequences.ts) act on it; the workflow function only builds it.
  */
 import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
+import { evaluationDeadlines, movesOf, recount } from '../../domain/case-deadlines';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../domain/definitions';
 import { needsExpertReview, type Tier } from '../../domain/quality';
@@ -85,9 +86,25 @@ export class Evaluation {
    */
   countWith(calendar: Calendar): void {
     const first = this.state.calendarVersion === undefined;
+    if (!first && calendar.version === this.state.calendarVersion) return;
     this.calendar = calendar;
     this.state.calendarVersion = calendar.version;
-    if (first) this.state.dueAt = this.stepDue();
+    if (first) {
+      this.state.dueAt = this.stepDue();
+      this.noteMoves();
+      return;
+    }
+    // Civil Code art. 203: the running step's deadline and the interview's are counted again (their clocks re-arm:
+    // the keys name the due time), and the new version is stored.
+    recount(evaluationDeadlines(this.state, this.rules, calendar), Date.now());
+    void this.save();
+  }
+
+  /** Why the running deadlines' last days moved off a rest day (`因国庆节顺延`), for the API and the board. */
+  private noteMoves(): void {
+    const moves = movesOf(evaluationDeadlines(this.state, this.rules, this.calendar));
+    if (Object.keys(moves).length > 0) this.state.deadlineMoves = moves;
+    else delete this.state.deadlineMoves;
   }
 
   /** The due time of a new step (S-4.4: each step has `evaluationStepDays`). */
@@ -98,6 +115,7 @@ export class Evaluation {
   /** Stores the state, one `seq` higher (a late write never overwrites a newer one), with the notices of the change. */
   save(...notices: Notice[]): Promise<void> {
     this.state.seq += 1;
+    this.noteMoves();
     // Queued, not waited for: a step's writes are batched and stored before its answer (StepRunner).
     void this.recorder.record(undefined, notices);
     return Promise.resolve();
