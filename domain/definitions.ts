@@ -79,6 +79,11 @@ export function applicationWorkflowId(applicationNo: string): string {
   return `application-${applicationNo}`;
 }
 
+/** The broadcast of one calendar revision to the open cases: one per calendar version (`chinese-days@1.5.7+2027r1`). */
+export function calendarBroadcastWorkflowId(calendarVersion: string): string {
+  return `calendar-broadcast-${calendarVersion}`;
+}
+
 /** S-2.8(b) impact-period timer: one per status event (event ids are numbers, member ids never appear). */
 export function poolImpactWorkflowId(eventId: string): string {
   return `pool-impact-${eventId}`;
