@@ -107,7 +107,7 @@ describe('Civil Code art. 203: a published change reaches every running deadline
   const { settled, grantedCase } = caseFixtures(() => suite!, taskQueue);
   const DAY_MS = 24 * 60 * 60 * 1000;
 
-  test('L-1 S-4.4: an entered arrangement moves a running review deadline and an evaluation step deadline, once', async () => {
+  test('L-1 S-4.4: an entered arrangement moves a running review deadline and an evaluation step deadline, once, and says why (因劳动节顺延)', async () => {
     // Far ahead, in a year no package or other test has: every day there is a working day until 2097 is entered.
     await env.sleep(Date.parse('2097-03-02T02:00:00.000Z') - (await env.currentTimeMs()));
     const calendars = createCalendarRepository({ prisma });
@@ -174,6 +174,16 @@ describe('Civil Code art. 203: a published change reaches every running deadline
     expect(note.ruleIds).toEqual(['L-1']);
     expect(note.note).toContain('审查期限调整为');
     expect(note.note).toContain('因劳动节顺延');
+
+    // The board and the applicant's page show why the due dates moved (the obligations' read model).
+    const owed = (applicationNo: string, kind: string) =>
+      until(
+        () => prisma.obligation.findFirst({ where: { applicationNo, kind, resolvedAt: null } }),
+        (o) => o?.dueMoved === '因劳动节顺延',
+        (o) => `${kind} due ${o?.dueAt?.toISOString()} moved ${o?.dueMoved}`,
+      );
+    expect((await owed(input.applicationNo, 'decision'))!.dueAt!.toISOString()).toBe(reviewWanted.dueAt.toISOString());
+    expect((await owed(worked.applicationNo, 'evaluation'))!.dueAt!.toISOString()).toBe(stepWanted.dueAt.toISOString());
 
     // A repeated signal moves nothing again.
     await reviewing.signal(calendarChanged);
