@@ -5,7 +5,7 @@
  * succeeds, so a crash of the API or a worker never leaves a case on the old calendar. A case started after the
  * change fetches the new calendar itself; a repeated signal changes nothing.
  */
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 const acts = proxyActivities<Activities>({
@@ -21,19 +21,36 @@ export interface CalendarBroadcastInput {
   /** Where a continued run goes on (the last application number signalled), and how many were reached so far. */
   after?: string;
   notified?: number;
+  /** The second pass (below) is under way. */
+  again?: boolean;
 }
 
-/** Never rename: the workflow type name is persisted. */
+/**
+ * Never rename: the workflow type name is persisted. Two passes a minute apart: a case that fetched the old calendar
+ * as it opened but had not yet stored its first record when the first pass listed the open cases is reached by the
+ * second (a case told twice changes nothing the second time).
+ */
 export async function calendarBroadcastWorkflow(input: CalendarBroadcastInput): Promise<{ notified: number }> {
-  let { after, notified = 0 } = input;
+  let { after, notified = 0, again = false } = input;
   for (;;) {
     const page = await acts.openCaseWorkflows({ ...(after === undefined ? {} : { after }), limit: PAGE });
-    if (page.workflowIds.length > 0)
+    if (page.workflowIds.length > 0) {
       notified += (await acts.signalCalendarChanged({ workflowIds: page.workflowIds })).notified;
-    if (page.next === undefined) return { notified };
+    }
     after = page.next;
+    if (after === undefined) {
+      if (again) return { notified };
+      again = true;
+      await sleep('1 minute');
+    }
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof calendarBroadcastWorkflow>({ ...input, after, notified });
+      const { calendarVersion } = input;
+      await continueAsNew<typeof calendarBroadcastWorkflow>({
+        calendarVersion,
+        ...(after === undefined ? {} : { after }),
+        notified,
+        again,
+      });
     }
   }
 }

@@ -5,6 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { dayPeriod, lastDayBefore } from '../../domain/deadlines';
 import {
+  calendarBroadcastWorkflowId,
   calendarChanged,
   confirmMember,
   evaluationWorkflowId,
@@ -15,6 +16,7 @@ import {
 import { executeStep } from '../../platform/step-client';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { createCalendarRepository } from '../../repositories/calendar';
+import type { calendarBroadcastWorkflow } from '../../workflows';
 import { caseFixtures, createPool } from '../support/cases';
 import {
   applicationInput,
@@ -194,4 +196,32 @@ describe('Civil Code art. 203: a published change reaches every running deadline
     await reviewing.terminate('test over');
     await handle.terminate('test over');
   });
+});
+
+test('Civil Code art. 203: the durable broadcast of a calendar revision reaches the open cases, skipping ended ones', async () => {
+  // Received 10:00 on 1 Jun 2100 with a document missing: 15 days, counted last day Wednesday 16 Jun. (After the
+  // test above the test server's clock is in 2097: still before it.)
+  const input = applicationInput({ receivedAt: '2100-06-01T02:00:00.000Z', materialsSupplied: ['identity_proof'] });
+  const handle = await startCase(env, taskQueue, input);
+  await untilStage(handle, prisma, 'awaiting_materials');
+  const before = (await handle.query(getState)).correctionDueAt;
+  const calendars = createCalendarRepository({ prisma });
+  await calendars.enter(2100, [{ date: '2100-06-16', kind: 'rest', name: '端午节' }], 'city-1');
+  const { version } = await calendars.calendar();
+  const broadcast = await env.client.workflow.start<typeof calendarBroadcastWorkflow>('calendarBroadcastWorkflow', {
+    workflowId: calendarBroadcastWorkflowId(version),
+    taskQueue,
+    args: [{ calendarVersion: version }],
+  });
+  // Earlier tests' cases ended (terminated) but their rows are not closed: signalling them fails and is skipped.
+  expect((await broadcast.result()).notified).toBeGreaterThanOrEqual(2); // this case, on each of the two passes
+  const moved = await until(
+    () => handle.query(getState),
+    (s) => s.calendarVersion === version,
+    (s) => `calendar ${s?.calendarVersion}`,
+  );
+  expect(before).toBe('2100-06-16T16:00:00.000Z');
+  expect(moved.correctionDueAt).toBe('2100-06-17T16:00:00.000Z');
+  expect(moved.correctionMoved).toEqual({ from: '2100-06-16', reason: '因端午节顺延' });
+  await handle.terminate('test over');
 });

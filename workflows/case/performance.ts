@@ -63,7 +63,14 @@ function engagementClocks(ctx: CaseContext): Clock[] {
       fire: () => {
         p.engagementReminded = true;
         const body = `【签约提醒】请于 ${formatCst(new Date(dueAt))}${movedText(ctx.state.deadlineMoves?.engagement)} 前与受援人签订委托协议和授权委托书（案件 ${ctx.state.applicationNo}，L-6）。`;
-        void ctx.notify(notice(`engagement-reminder-${round}`, 'engagement_reminder', body, `member:${p.memberId}`));
+        void ctx.notify(
+          notice(
+            `engagement-reminder-${round}-${lastDayBefore(new Date(dueAt))}`,
+            'engagement_reminder',
+            body,
+            `member:${p.memberId}`,
+          ),
+        );
       },
     });
   }
