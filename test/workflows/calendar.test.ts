@@ -110,8 +110,8 @@ describe('Civil Code art. 203: a published change reaches every running deadline
   const DAY_MS = 24 * 60 * 60 * 1000;
 
   test('L-1 S-4.4: an entered arrangement moves a running review deadline and an evaluation step deadline, once, and says why (因劳动节顺延)', async () => {
-    // Far ahead, in a year no package or other test has: every day there is a working day until 2097 is entered.
-    await env.sleep(Date.parse('2097-03-02T02:00:00.000Z') - (await env.currentTimeMs()));
+    // Far ahead, in a year no package or other test has: every weekday there is a working day until 2093 is entered.
+    await env.sleep(Date.parse('2093-03-02T02:00:00.000Z') - (await env.currentTimeMs()));
     const calendars = createCalendarRepository({ prisma });
 
     // A case whose aid was terminated after its member was assigned: its work is being evaluated (S-4.4).
@@ -141,11 +141,11 @@ describe('Civil Code art. 203: a published change reaches every running deadline
     const review = await reviewing.query(getState);
     expect(Date.parse(review.reviewDueAt!)).toBeGreaterThan(await env.currentTimeMs());
 
-    // The city centre enters 2097: both last days become holidays.
+    // The city centre enters 2093: both last days become holidays.
     const reviewLast = lastDayBefore(new Date(review.reviewDueAt!));
     const stepLast = lastDayBefore(new Date(step!.dueAt!));
     const days = [...new Set([reviewLast, stepLast])].map((date) => ({ date, kind: 'rest' as const, name: '劳动节' }));
-    await calendars.enter(2097, days, 'city-1');
+    await calendars.enter(2093, days, 'city-1');
     const calendar = await calendars.calendar();
     const reviewWanted = dayPeriod(new Date(input.receivedAt), input.rules.reviewDays, calendar);
     const stepWanted = dayPeriod(new Date(step!.statusSince), worked.rules.evaluationStepDays, calendar);
@@ -157,14 +157,14 @@ describe('Civil Code art. 203: a published change reaches every running deadline
       (s) => s.reviewDueAt === reviewWanted.dueAt.toISOString(),
       (s) => `review due ${s?.reviewDueAt}`,
     );
-    expect(moved.calendarVersion).toContain('2097r1');
+    expect(moved.calendarVersion).toContain('2093r1');
     expect(moved.deadlineMoves?.review).toEqual({ from: reviewLast, reason: '因劳动节顺延' });
     const rescheduled = await until(
       () => evaluation.query(getEvaluation),
       (e) => e.dueAt === stepWanted.dueAt.toISOString(),
       (e) => `evaluation due ${e?.dueAt}`,
     );
-    expect(rescheduled.calendarVersion).toContain('2097r1');
+    expect(rescheduled.calendarVersion).toContain('2093r1');
     expect(rescheduled.deadlineMoves?.['evaluation-step']).toEqual({ from: stepLast, reason: '因劳动节顺延' });
     expect(rescheduled.reminded).toBe(false);
     const events = await until(
@@ -200,7 +200,7 @@ describe('Civil Code art. 203: a published change reaches every running deadline
 
 test('Civil Code art. 203: the durable broadcast of a calendar revision reaches the open cases, skipping ended ones', async () => {
   // Received 10:00 on 1 Jun 2100 with a document missing: 15 days, counted last day Wednesday 16 Jun. (After the
-  // test above the test server's clock is in 2097: still before it.)
+  // test above the test server's clock is in 2093: still before it.)
   const input = applicationInput({ receivedAt: '2100-06-01T02:00:00.000Z', materialsSupplied: ['identity_proof'] });
   const handle = await startCase(env, taskQueue, input);
   await untilStage(handle, prisma, 'awaiting_materials');
