@@ -75,17 +75,19 @@ export function obligationWritesSql(req: SyncRequest): Prisma.Sql {
   const claimed = Prisma.sql`EXISTS (SELECT 1 FROM obligation_sync
     WHERE application_no = ${req.applicationNo} AND source = ${req.source} AND state_seq = ${req.seq})`;
   return Prisma.sql`opened AS (
-      INSERT INTO obligation (application_no, source, key, kind, owner_role, owner_id, since, due_at, rule_id, state_seq)
+      INSERT INTO obligation
+        (application_no, source, key, kind, owner_role, owner_id, since, due_at, due_moved, rule_id, state_seq)
       SELECT ${req.applicationNo}, ${req.source}, x.key, x.kind, x.owner_role, x.owner_id,
-             x.since::timestamptz, x.due_at::timestamptz, x.rule_id, ${req.seq}
+             x.since::timestamptz, x.due_at::timestamptz, x.due_moved, x.rule_id, ${req.seq}
       FROM unnest(${o.map((x) => x.key)}::text[], ${o.map((x) => x.kind)}::text[], ${o.map((x) => x.ownerRole)}::text[],
                   ${o.map((x) => x.ownerId)}::text[], ${o.map((x) => x.since)}::text[], ${o.map((x) => x.dueAt)}::text[],
-                  ${o.map((x) => x.ruleId)}::text[])
-           AS x(key, kind, owner_role, owner_id, since, due_at, rule_id)
+                  ${o.map((x) => x.dueMoved ?? null)}::text[], ${o.map((x) => x.ruleId)}::text[])
+           AS x(key, kind, owner_role, owner_id, since, due_at, due_moved, rule_id)
       WHERE ${claimed}
       ON CONFLICT (application_no, key) DO UPDATE SET
         source = EXCLUDED.source, kind = EXCLUDED.kind, owner_role = EXCLUDED.owner_role,
-        owner_id = EXCLUDED.owner_id, since = EXCLUDED.since, due_at = EXCLUDED.due_at, rule_id = EXCLUDED.rule_id,
+        owner_id = EXCLUDED.owner_id, since = EXCLUDED.since, due_at = EXCLUDED.due_at,
+        due_moved = EXCLUDED.due_moved, rule_id = EXCLUDED.rule_id,
         state_seq = EXCLUDED.state_seq,
         -- An obligation owed again (e.g. a decision after a corrected objection) opens again.
         resolved_at = NULL,
@@ -115,6 +117,7 @@ export async function storedObligations(
     ownerId: r.ownerId,
     since: r.since.toISOString(),
     dueAt: r.dueAt ? r.dueAt.toISOString() : null,
+    ...(r.dueMoved ? { dueMoved: r.dueMoved } : {}),
     ruleId: r.ruleId,
   }));
 }
@@ -131,6 +134,7 @@ export function sameObligations(a: Obligation[], b: Obligation[]): boolean {
           x.ownerId,
           new Date(x.since).getTime(),
           x.dueAt === null ? null : new Date(x.dueAt).getTime(),
+          x.dueMoved ?? null,
           x.ruleId,
         ]),
       )
@@ -281,7 +285,10 @@ export async function queueDigest(prisma: PrismaClient, now: Date, withinHours: 
     owners.add(recipient);
     const overdue = r.dueAt!.getTime() <= now.getTime();
     const label = OBLIGATION_KINDS[r.kind as ObligationKind] ?? r.kind;
-    const when = overdue ? `已于 ${formatCst(r.dueAt!)} 到期，已逾期` : `将于 ${formatCst(r.dueAt!)} 到期`;
+    const moved = r.dueMoved ? `（${r.dueMoved}）` : '';
+    const when = overdue
+      ? `已于 ${formatCst(r.dueAt!)}${moved} 到期，已逾期`
+      : `将于 ${formatCst(r.dueAt!)}${moved} 到期`;
     const body = `【每日待办提醒 ${date}】法律援助案件 ${r.applicationNo}：${label}${when}（${r.ruleId}）。`;
     const { count } = await prisma.notification.createMany({
       data: [

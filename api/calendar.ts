@@ -1,10 +1,11 @@
 /**
  * The holiday calendar (Civil Code art. 203): read a year's arrangement, and the city centre's entry of one
- * (api/contract/calendar.ts). An entry is a new revision of the year (repositories/calendar.ts); then every open
- * case's workflow hears `calendarChanged`, fetches the calendar again and counts again its deadlines not yet passed.
+ * (api/contract/calendar.ts). An entry is a new revision of the year (repositories/calendar.ts); then a durable
+ * broadcast (workflows/calendar-broadcast.ts) tells every open case's workflow (`calendarChanged`), which fetches the
+ * calendar again and counts again its deadlines not yet passed.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { applicationWorkflowId, calendarChanged, evaluationWorkflowId } from '../domain/definitions';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { calendarBroadcastWorkflowId } from '../domain/definitions';
 import type { Logger } from '../platform/logger';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createCalendarRepository } from '../repositories/calendar';
@@ -16,11 +17,10 @@ export interface CalendarDeps {
   prisma: PrismaClient;
   temporal: Client;
   log: Logger;
+  taskQueue: string;
 }
 
 const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
-/** How many cases are signalled at once. */
-const BATCH = 20;
 
 export function mountCalendar(m: Mounter, deps: CalendarDeps): void {
   const C = calendarRoutes;
@@ -31,30 +31,23 @@ export function mountCalendar(m: Mounter, deps: CalendarDeps): void {
     version: (await calendars.calendar()).version,
   });
 
-  /** Tells every open case (and its running evaluation) that the calendar changed; a case already ended is skipped. */
-  async function announce(): Promise<{ notified: number; notReached: number }> {
-    const targets = (await calendars.openCases()).flatMap((c) => [
-      applicationWorkflowId(c.applicationNo),
-      ...(c.stage === 'evaluating' ? [evaluationWorkflowId(c.applicationNo)] : []),
-    ]);
-    let notified = 0;
-    let notReached = 0;
-    for (let i = 0; i < targets.length; i += BATCH) {
-      await Promise.all(
-        targets.slice(i, i + BATCH).map(async (workflowId) => {
-          try {
-            await deps.temporal.workflow.getHandle(workflowId).signal(calendarChanged);
-            notified += 1;
-          } catch (err) {
-            if (err instanceof WorkflowNotFoundError || (err as { name?: string }).name === 'WorkflowNotFoundError')
-              return;
-            notReached += 1;
-            deps.log.warn({ workflowId, err: (err as Error).name }, 'calendar change not signalled');
-          }
-        }),
-      );
+  /**
+   * Starts the broadcast of the calendar in force to every open case (workflows/calendar-broadcast.ts): one per
+   * calendar version, so a repeated entry finds the one already started (running or done) and starts no other.
+   */
+  async function broadcast(calendarVersion: string): Promise<string> {
+    const workflowId = calendarBroadcastWorkflowId(calendarVersion);
+    try {
+      await deps.temporal.workflow.start('calendarBroadcastWorkflow', {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ calendarVersion }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    return { notified, notReached };
+    return workflowId;
   }
 
   m.mount(C.year, async ({ params }, _req, res) => {
@@ -74,9 +67,10 @@ export function mountCalendar(m: Mounter, deps: CalendarDeps): void {
         `调休上班日 ${weekday.date} 不是周六或周日：工作日本来就上班，无需录入`,
       );
     }
-    const { replayed } = await calendars.enter(year, body.days, principal.userId);
-    // Also on a repeated entry: a case an earlier attempt did not reach hears of it now (a repeat moves nothing).
-    const { notified, notReached } = await announce();
-    res.json({ ...(await view(year)), replayed, casesNotified: notified, casesNotReached: notReached });
+    const { revision, replayed } = await calendars.enter(year, body.days, principal.userId);
+    // Also on a repeated entry: an earlier attempt that stored the revision but crashed before the start starts it now.
+    const { version } = await calendars.calendar();
+    const broadcastId = await broadcast(version);
+    res.json({ ...(await calendars.year(year)), version, revision, replayed, broadcastId });
   });
 }

@@ -71,7 +71,9 @@ export function mountPublic(m: Mounter, deps: PublicDeps): void {
       const yours = o.ownerRole === 'applicant';
       const label = OBLIGATION_KINDS[o.kind as ObligationKind] ?? o.kind;
       const who = yours ? '您' : (OWNER_ROLES[o.ownerRole as OwnerRole] ?? o.ownerRole);
-      const due = o.dueAt ? `，期限 ${formatCst(o.dueAt)}` : '';
+      // Civil Code art. 203: a last day moved off a rest day says why (因国庆节顺延).
+      const moved = o.dueAt && o.dueMoved ? `（${o.dueMoved}）` : '';
+      const due = o.dueAt ? `，期限 ${formatCst(o.dueAt)}${moved}` : '';
       return {
         kind: o.kind,
         label,
@@ -79,6 +81,7 @@ export function mountPublic(m: Mounter, deps: PublicDeps): void {
         yours,
         since: formatCst(o.since),
         dueAt: o.dueAt,
+        ...(o.dueMoved ? { dueMoved: o.dueMoved } : {}),
         ruleId: o.ruleId,
         text: `等待${who}${label}${due}（${o.ruleId}）`,
       };

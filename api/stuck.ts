@@ -110,6 +110,7 @@ interface StuckRow {
   owner_id: string | null;
   since: Date;
   due_at: Date | null;
+  due_moved: string | null;
   rule_id: string;
   /** Set for a case that needs attention (case_attention) only. */
   case_kind: string | null;
@@ -157,7 +158,7 @@ export function mountStuck(m: Mounter, deps: StuckDeps): void {
     const [rows, [count]] = await Promise.all([
       db.$queryRaw<StuckRow[]>`
           (SELECT o.id, o.application_no, a.agency_code, a.channel::text AS channel, a.stage::text AS stage,
-                  a.stage_entered_at, o.kind, o.owner_role, o.owner_id, o.since, o.due_at, o.rule_id,
+                  a.stage_entered_at, o.kind, o.owner_role, o.owner_id, o.since, o.due_at, o.due_moved, o.rule_id,
                   NULL::text AS case_kind, NULL::text AS workflow_id, NULL::text AS activity
            FROM obligation o JOIN application a ON a.application_no = o.application_no
            WHERE ${filter}
@@ -165,7 +166,7 @@ export function mountStuck(m: Mounter, deps: StuckDeps): void {
            LIMIT ${upTo})
           UNION ALL
           (SELECT NULL::bigint, c.case_no, c.agency_code, a.channel::text, a.stage::text, a.stage_entered_at,
-                  ${ATTENTION_KIND}, ${ATTENTION_OWNER}, c.agency_code, c.since, c.since, c.sqlstate,
+                  ${ATTENTION_KIND}, ${ATTENTION_OWNER}, c.agency_code, c.since, c.since, NULL::text, c.sqlstate,
                   c.case_kind, c.workflow_id, c.activity
            FROM ${ATTENTION_FROM}
            WHERE ${attention}
@@ -197,6 +198,7 @@ export function mountStuck(m: Mounter, deps: StuckDeps): void {
           ownerId: r.owner_id,
           since: r.since.toISOString(),
           dueAt: r.due_at ? r.due_at.toISOString() : null,
+          ...(r.due_moved ? { dueMoved: r.due_moved } : {}),
           ruleId: r.rule_id,
           overdue: overdueMs >= 0,
           overdueMinutes: overdueMs >= 0 ? Math.floor(overdueMs / 60_000) : 0,

@@ -79,6 +79,11 @@ export function applicationWorkflowId(applicationNo: string): string {
   return `application-${applicationNo}`;
 }
 
+/** The broadcast of one calendar revision to the open cases: one per calendar version (`chinese-days@1.5.7+2027r1`). */
+export function calendarBroadcastWorkflowId(calendarVersion: string): string {
+  return `calendar-broadcast-${calendarVersion}`;
+}
+
 /** S-2.8(b) impact-period timer: one per status event (event ids are numbers, member ids never appear). */
 export function poolImpactWorkflowId(eventId: string): string {
   return `pool-impact-${eventId}`;
@@ -167,6 +172,13 @@ export interface ApplicationState {
    */
   reviewDueAt?: string;
   reviewRemainingMs?: number;
+  /** L-1: when the paused review clock resumed and with how many days (counted again when the calendar changes). */
+  reviewResumed?: { at: string; days: number };
+  /**
+   * Civil Code art. 203: the running deadlines whose counted last day was a rest day, by key (domain/case-deadlines.ts:
+   * `review`, `assignment`, `closure`, ...), with why each moved (`因国庆节顺延`).
+   */
+  deadlineMoves?: Record<string, MovedLastDay>;
   /** L-9: why and from which stage aid was terminated (absent for withdrawal at the correction deadline, L-2). */
   termination?: { ground: L9Ground; reason: string; terminatedBy: string; at: string; fromStage: Stage };
   /** L-10: an objection to the refusal, and the review's deadline and outcome. */
@@ -346,6 +358,8 @@ export interface VerificationTask {
   requestedBy: string;
   requestedAt: string;
   dueAt: string;
+  /** The days it was given (counted again when the calendar changes). */
+  dueDays?: number;
   result?: 'confirmed' | 'refuted' | 'inconclusive';
   /** credit_lookup only: the service's rating. */
   rating?: 'good' | 'bad' | 'none';
@@ -470,6 +484,8 @@ export interface PerformanceState {
   institutionId: string;
   /** China date the case was assigned: the fee schedule in force then applies (S-4.5). */
   assignedOn: string;
+  /** The instant it was assigned: L-6's period runs from it. */
+  assignedAt?: string;
   /** Which assignment this performance follows (the picks made by then): notices are keyed by it, once each. */
   round?: number;
   caseStage: CaseStage;
@@ -604,6 +620,8 @@ export interface EvaluationState {
   dueAt?: string;
   /** The holiday calendar (domain/calendar.ts) its deadlines were last counted with. */
   calendarVersion?: string;
+  /** Civil Code art. 203: the running deadlines whose last day moved off a rest day, by key, with why. */
+  deadlineMoves?: Record<string, MovedLastDay>;
   reminded?: boolean;
   escalated?: boolean;
   seq: number;
@@ -618,6 +636,8 @@ export interface EvaluationState {
   /** S-4.6: interview (约谈) of the member and the institution's head for scores of 65 and below. */
   interview?: {
     version: number;
+    /** When it was scheduled: S-4.6's period runs from it. */
+    scheduledAt?: string;
     dueAt: string;
     heldOn?: string;
     notes?: string;

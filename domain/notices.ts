@@ -39,3 +39,8 @@ export function terminationNoticeText(args: {
     `如对本决定有异议，${deadlineText(args.objectionDueAt)}${movedText(args.objectionMoved)}${OBJECTION_ROUTE}（L-10）。`,
   ].join('\n');
 }
+
+/** L-9, S-2.10: the member and institution handling aid that was terminated are told to stop. */
+export function terminationHandlerText(applicationNo: string, ground: string): string {
+  return `【法律援助终止通知】法律援助案件 ${applicationNo} 因${ground}终止法律援助（L-9）。请停止承办；已开展的工作在终止决定生效后按终止案件的规定评估和发放补贴（S-4.4，S-4.5）。`;
+}

@@ -4,8 +4,9 @@
  * workflows write with every event, and the reconciliation job derives it again from the workflows' queries, so the
  * two can never disagree about what an obligation is. No personal data: owners are roles with ids or agency codes.
  */
+import type { MovedLastDay } from './calendar';
 import type { ApplicationState, EvaluationState } from './definitions';
-import type { Stage } from './stages';
+import { AID_STARTED_STAGES, type Stage } from './stages';
 
 export const OBLIGATION_KINDS = {
   documents: '补正材料',
@@ -63,6 +64,8 @@ export interface Obligation {
   since: string;
   /** ISO instant it is due under the rule; null where the texts set no limit. */
   dueAt: string | null;
+  /** Civil Code art. 203: why its last day moved off a rest day (`因国庆节顺延`), when it did. */
+  dueMoved?: string;
   ruleId: string;
 }
 
@@ -80,7 +83,9 @@ export function recipientOf(ownerRole: OwnerRole, ownerId: string | null): strin
 function verificationObligations(state: ApplicationState): Obligation[] {
   const v = state.verification;
   if (!v || v.status !== 'pending') return [];
-  if (state.stage !== 'awaiting_materials' && state.stage !== 'under_review') return [];
+  const reviewing = state.stage === 'awaiting_materials' || state.stage === 'under_review';
+  // S-3.2, L-7: aid accepted first is granted while its verification runs.
+  if (!reviewing && !(state.acceptedFirst !== undefined && AID_STARTED_STAGES.includes(state.stage))) return [];
   return v.tasks
     .filter((t) => t.result === undefined)
     .map((t) => ({
@@ -222,7 +227,35 @@ function earlyDocuments(state: ApplicationState): Obligation[] {
 }
 
 /** The obligations an application workflow's state implies (the evaluation's own come from its workflow). */
+/** The running deadline (domain/case-deadlines.ts) an obligation's due time is, by kind. */
+const DEADLINE_OF: Partial<Record<ObligationKind, string>> = {
+  documents: 'correction',
+  decision: 'review',
+  objection_review: 'objection-review',
+  engagement: 'engagement',
+  closure_report: 'closure',
+  evaluation: 'evaluation-step',
+  expert_review: 'evaluation-step',
+  score_objection: 'evaluation-step',
+  spot_check: 'evaluation-step',
+  interview: 'interview',
+};
+
+/** Adds why each obligation's last day moved off a rest day, from the state's `deadlineMoves`. */
+function withMoves(list: Obligation[], moves: Record<string, MovedLastDay> | undefined): Obligation[] {
+  if (!moves) return list;
+  return list.map((o) => {
+    const key = o.kind === 'verification' ? o.key : DEADLINE_OF[o.kind];
+    const moved = key === undefined || o.dueAt === null ? undefined : moves[key];
+    return moved ? { ...o, dueMoved: moved.reason } : o;
+  });
+}
+
 export function applicationObligations(state: ApplicationState): Obligation[] {
+  return withMoves(owedNow(state), state.deadlineMoves);
+}
+
+function owedNow(state: ApplicationState): Obligation[] {
   switch (state.stage) {
     case 'received':
       return [];
@@ -282,6 +315,10 @@ export function applicationObligations(state: ApplicationState): Obligation[] {
 
 /** The obligations of an evaluation (S-4.4 – S-4.6). */
 export function evaluationObligations(state: EvaluationState): Obligation[] {
+  return withMoves(evaluationOwed(state), state.deadlineMoves);
+}
+
+function evaluationOwed(state: EvaluationState): Obligation[] {
   const out: Obligation[] = [];
   const step = (kind: ObligationKind, ownerRole: OwnerRole, ownerId: string | null, ruleId = 'S-4.4') =>
     out.push({

@@ -13,6 +13,7 @@ function startPerformance(state: ApplicationState, rules: RuleConfig, calendar: 
     memberId: lead.memberId!,
     institutionId: lead.institutionId,
     assignedOn: cstDateOf(assignedAt),
+    assignedAt: assignedAt.toISOString(),
     round: a.picks,
     caseStage: state.performance?.caseStage ?? 'first_instance',
     engagementDueAt: endOfDayPeriod(assignedAt, rules.engagementDays, calendar).toISOString(),

@@ -33,6 +33,7 @@ export function moveReviewClock(
     const daysLeft = daysBetween(cstDateOf(new Date(now)), lastDayBefore(new Date(state.reviewDueAt)));
     state.reviewRemainingMs = daysLeft * DAY_MS;
     state.reviewDueAt = undefined;
+    state.reviewResumed = undefined;
     return `审查期限暂停（等待补正材料，尚余 ${daysLeft} 日，L-1）`;
   }
   if (to === 'under_review' && state.reviewRemainingMs !== undefined) {
@@ -42,6 +43,7 @@ export function moveReviewClock(
       daysLeft >= 1 ? dayPeriod(resumed, daysLeft, calendar) : periodEndingOn(cstDateOf(resumed), calendar);
     state.reviewDueAt = period.dueAt.toISOString();
     state.reviewRemainingMs = undefined;
+    state.reviewResumed = { at: resumed.toISOString(), days: daysLeft };
     return `审查期限恢复计算，至 ${formatCstDay(period.lastDay)}（含当日）届满${movedText(period.moved)}（L-1）`;
   }
   return undefined;

@@ -121,6 +121,8 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   reverseScoreRemoval: '撤销因评估移出人员库',
   scoringSheetFor: '查找适用的评分表',
   holidayCalendar: '读取节假日安排',
+  openCaseWorkflows: '列出在办案件流程',
+  signalCalendarChanged: '通知案件节假日安排已调整',
   recordPayout: '登记补贴发放',
   reconcileReadModel: '核对待办数据',
   queueDailyDigest: '登记每日待办摘要',
@@ -131,6 +133,7 @@ export const ACTIVITY_LABELS: Record<string, string> = {
 /** Workflow types (workflows/index.ts), for child workflows and the start event. */
 export const WORKFLOW_TYPE_LABELS: Record<string, string> = {
   applicationWorkflow: '申请流程',
+  calendarBroadcastWorkflow: '节假日安排调整通知',
   evaluationWorkflow: '质量评估流程',
   poolImpactWorkflow: '影响期计时流程',
   hotlineCallWorkflow: '热线来电流程',

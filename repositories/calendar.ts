@@ -137,13 +137,20 @@ export function createCalendarRepository(deps: { prisma: PrismaClient }) {
 
   /**
    * The application numbers of cases whose workflow may still run (their deadlines hear of a changed calendar): all
-   * but the closed ones; a refused or terminated case stays open to objection (L-10) until its window ends.
+   * but the closed ones; a refused or terminated case stays open to objection (L-10) until its window ends. In pages
+   * by application number when asked (`after`, `limit`).
    */
-  async function openCases(): Promise<Array<{ applicationNo: string; stage: string }>> {
+  async function openCases(
+    page: { after?: string; limit?: number } = {},
+  ): Promise<Array<{ applicationNo: string; stage: string }>> {
     return prisma.application.findMany({
-      where: { stage: { not: 'closed' } },
+      where: {
+        stage: { not: 'closed' },
+        ...(page.after === undefined ? {} : { applicationNo: { gt: page.after } }),
+      },
       select: { applicationNo: true, stage: true },
       orderBy: { applicationNo: 'asc' },
+      ...(page.limit === undefined ? {} : { take: page.limit }),
     });
   }
 

@@ -13,11 +13,14 @@ import {
   type ApplicationOutcome,
   type ApplicationState,
 } from '../domain/definitions';
-import { objectable } from '../domain/termination';
-import { cstYearOf } from '../domain/time';
+import { objectable, workDone } from '../domain/termination';
+import { movedText } from '../domain/calendar';
+import { applicationDeadlines, recount, type Recounted } from '../domain/case-deadlines';
+import { cstYearOf, formatCstDay } from '../domain/time';
 import { assignmentPhase } from './case/assignment';
 import { registerAssignmentSteps } from './case/assignment-steps';
-import { CaseContext, records } from './case/context';
+import { CaseContext, notice, records } from './case/context';
+import type { Notice } from './support/recorder';
 import {
   correctionPhase,
   enterFirstStage,
@@ -57,16 +60,34 @@ function phaseOf(state: ApplicationState): Phase {
 
 /**
  * A changed holiday calendar (an administrator entered a year's arrangement): the case fetches it again and counts
- * again the deadlines that have not yet passed; a calendar it already has changes nothing.
+ * again every running deadline that has not yet passed (domain/case-deadlines.ts), records what moved and the new
+ * calendar version; the clocks re-arm because their keys name the due time. A calendar it already has changes nothing.
  */
 async function recountDeadlines(ctx: CaseContext): Promise<void> {
   const calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(ctx.input.receivedAt)) });
   await ctx.steps.hold(async () => {
     if (calendar.version === ctx.state.calendarVersion) return;
+    const held = ctx.calendar;
     ctx.calendar = calendar;
     ctx.state.calendarVersion = calendar.version;
     await recountCorrectionDeadline(ctx);
+    const running = applicationDeadlines(ctx.state, ctx.input, calendar, held).filter((d) => d.key !== 'correction');
+    const moved = recount(running, Date.now());
+    const lines = moved.map((m) => `${m.label}调整为 ${formatCstDay(m.lastDay)}（含当日）${movedText(m.moved)}`);
+    // Nothing else moved: the state (with the version its deadlines are counted with) is stored all the same.
+    if (moved.length === 0) return ctx.notify();
+    const note = `法定节假日安排调整（日历 ${calendar.version}）：${lines.join('；')}`;
+    const ruleIds = [...new Set(moved.map((m) => m.ruleId))];
+    await ctx.record({ actor: 'system', ruleIds, note }, objectionMoved(ctx, moved));
   });
+}
+
+/** L-10: the objection window is the applicant's: they are told its new last day. */
+function objectionMoved(ctx: CaseContext, moved: Recounted[]): Notice[] {
+  const m = moved.find((x) => x.key === 'objection-window');
+  if (!m) return [];
+  const text = `【异议期限调整】因法定节假日安排调整，您对法律援助案件 ${ctx.state.applicationNo} 的决定提出异议的期限调整为 ${formatCstDay(m.lastDay)}（含当日）${movedText(m.moved)}（L-10）。`;
+  return [notice(`objection-window-rescheduled-${m.lastDay}`, 'objection_window_rescheduled', text)];
 }
 
 /** Never rename: the workflow type name is persisted. */
@@ -96,8 +117,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (phase === 'correction') await correctionPhase(ctx);
     // L-1: the agency decides by a step (or L-9 ends aid accepted first).
     if (phase === 'review') await condition(() => state.stage !== 'under_review');
-    // L-10: a refusal or termination stays open to objection; once final, the case ends there.
-    if (phase === 'objection' && (await objectionPhase(ctx)) === 'closed') break;
+    // L-10: a refusal or termination stays open to objection; once final, the case ends there, except aid terminated
+    // after a member started work: that work is evaluated and paid first (S-4.4, S-4.5).
+    if (phase === 'objection' && (await objectionPhase(ctx)) === 'closed') {
+      if (state.stage !== 'terminated' || !workDone(state)) break;
+      await ctx.transition('evaluating', {
+        actor: 'system',
+        ruleIds: ['L-9', 'S-4.4', 'S-4.5'],
+        note: '终止法律援助决定已生效，承办人员已开展的工作按每案必评进行质量评估并据此发放补贴（S-4.4，S-4.5）',
+      });
+    }
     if (phase === 'assignment') await assignmentPhase(ctx);
     if (phase === 'performance') await performancePhase(ctx);
     if (phase === 'evaluation') await evaluationPhase(ctx);

@@ -75,8 +75,10 @@ export const calendarRoutes = {
         description: '已生效的安排；与当前修订相同时不另存（replayed）',
         schema: yearCalendar.extend({
           replayed: z.boolean(),
-          casesNotified: z.number().int().describe('已通知重新计算期限的在办案件流程数'),
-          casesNotReached: z.number().int().describe('通知失败的流程数（重复提交同一安排可再次通知）'),
+          revision: z.number().int().describe('本次生效的修订号（与当前修订相同时为原修订号）'),
+          broadcastId: z
+            .string()
+            .describe('通知在办案件按新日历重新计算期限的后台流程编号（每个日历版本一个，重复提交不另起）'),
         }),
       },
     },

@@ -67,6 +67,7 @@ export const publicRoutes = {
               yours: z.boolean().describe('是否等待申请人本人'),
               since: z.string(),
               dueAt: instant.nullable(),
+              dueMoved: z.string().optional().describe('期限最后一日遇休息日顺延的原因，如「因国庆节顺延」'),
               ruleId: z.string(),
               text: z.string(),
             }),

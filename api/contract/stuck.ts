@@ -24,6 +24,7 @@ const stuckItem = z.object({
   ownerId: z.string().nullable(),
   since: instant,
   dueAt: optionalInstant,
+  dueMoved: z.string().optional().describe('期限最后一日遇休息日顺延的原因，如「因国庆节顺延」（民法典第二百零三条）'),
   ruleId: z.string(),
   overdue: z.boolean(),
   overdueMinutes: z.number().int(),

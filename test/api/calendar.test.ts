@@ -109,7 +109,16 @@ test('S-3.2 an entered arrangement reaches an open case: its correction deadline
     { date: `${YEAR}-10-01`, kind: 'rest', name: '国庆节' },
   ]);
   expect(res.status).toBe(200);
-  expect(res.body.casesNotified).toBeGreaterThanOrEqual(1);
+  // A durable broadcast per calendar version signals the open cases (a repeated entry starts no other).
+  expect(res.body.broadcastId).toBe(`calendar-broadcast-${res.body.version}`);
+  expect(res.body.revision).toBeGreaterThanOrEqual(1);
+  const again = await put([
+    { date: `${YEAR}-06-16`, kind: 'rest', name: '端午节' },
+    { date: `${YEAR}-10-01`, kind: 'rest', name: '国庆节' },
+  ]);
+  expect(again.body).toMatchObject({ replayed: true, broadcastId: res.body.broadcastId });
+  const broadcast = api.client.workflow.getHandle(res.body.broadcastId);
+  expect((await broadcast.describe()).type).toBe('calendarBroadcastWorkflow');
   const state = await until(
     () => handle.query(getState),
     (s) => s.correctionDueAt === '2099-06-17T16:00:00.000Z',
@@ -123,4 +132,5 @@ test('S-3.2 an entered arrangement reaches an open case: its correction deadline
   );
   expect(row?.stage).toBe('awaiting_materials');
   await handle.terminate('test over');
+  await broadcast.terminate('test over'); // its second pass waits a minute
 });

@@ -78,6 +78,7 @@ import { ensureSearchAttributes, temporalCli, temporalTestServer } from '../../p
 import { buildWorkflowBundle } from '../../platform/worker';
 import type {
   applicationWorkflow,
+  calendarBroadcastWorkflow,
   dailyDigestWorkflow,
   evaluationWorkflow,
   hotlineCallWorkflow,
@@ -491,6 +492,23 @@ async function main() {
       await settled(handle);
       return [handle.workflowId];
     },
+    // S-3.2, L-7, S-3.1: accepted first (urgent preservation) and granted while the verification runs; a phone
+    // inquiry refutes the hardship: the aid is terminated (L-9) and, no member confirmed, closes after the window.
+    'accepted-first-verification-refuted': async () => {
+      const input = fixture('KQ-1998-000028', await now(), ALL_MATERIALS);
+      input.applicant = { name: '回放样例', idNumber: '330602198601011230' }; // aged 40: to be verified (S-1.3)
+      input.intake = { urgentPreservation: true };
+      const handle = await start(input);
+      await grant(handle, 'af');
+      const v = await executeStep(handle, requestVerification, {
+        args: [{ route: 'phone', dueDays: 3, requestedBy: 's' }],
+      });
+      await executeStep(handle, recordVerificationResult, {
+        args: [{ taskId: v.tasks[0]!.id, result: 'refuted', note: '回放样例', resultBy: 's' }],
+      });
+      await finish(handle);
+      return [handle.workflowId];
+    },
     // L-9 then L-10: granted, terminated on a ground, objection corrected: the aid resumes and is assigned again.
     'granted-terminated-objection-corrected': async () => {
       const handle = await start(fixture('KQ-1998-000007', await now(), ALL_MATERIALS));
@@ -798,6 +816,15 @@ async function main() {
       const handle = await testEnv.client.workflow.start<typeof reconcileReadModelWorkflow>(
         'reconcileReadModelWorkflow',
         { workflowId: 'read-model-reconcile-replay', taskQueue: 'record', args: [{ agencyCode: 'KQ' }] },
+      );
+      await finish(handle);
+      return [handle.workflowId];
+    },
+    // Civil Code art. 203: a calendar change broadcast to the open cases, in pages.
+    'calendar-broadcast': async () => {
+      const handle = await testEnv.client.workflow.start<typeof calendarBroadcastWorkflow>(
+        'calendarBroadcastWorkflow',
+        { workflowId: 'calendar-broadcast-replay', taskQueue: 'record', args: [{ calendarVersion: 'replay' }] },
       );
       await finish(handle);
       return [handle.workflowId];

@@ -14,6 +14,7 @@ import type { CaseOpening, EventRecord } from '../../activities/application-reco
 import { ERROR_TYPES, type ApplicationInput, type ApplicationState } from '../../domain/definitions';
 import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
 import type { RuleConfig } from '../../domain/rule-config';
+import { applicationDeadlines, movesOf } from '../../domain/case-deadlines';
 import { moveReviewClock } from '../../domain/review-clock';
 import { STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../../domain/search-attributes';
 import { canTransition, STAGES, type Stage } from '../../domain/stages';
@@ -116,6 +117,7 @@ export class CaseContext {
    */
   record(meta: EventMeta, notices: Notice[] = []): Promise<void> {
     this.state.seq += 1;
+    this.noteMoves();
     const { applicationNo, seq, stage } = this.state;
     void this.recorder.record({ applicationNo, seq, stage, at: new Date().toISOString(), ...meta }, notices);
     return Promise.resolve();
@@ -140,8 +142,16 @@ export class CaseContext {
     return this.record({ ...meta, ...(note === undefined ? {} : { note }) }, notices);
   }
 
+  /** Why the running deadlines' last days moved off a rest day (`因国庆节顺延`): stored with the state for the API. */
+  private noteMoves(): void {
+    const moves = movesOf(applicationDeadlines(this.state, this.input, this.calendar, this.calendar));
+    if (Object.keys(moves).length > 0) this.state.deadlineMoves = moves;
+    else delete this.state.deadlineMoves;
+  }
+
   /** Queues notices without an event (reminders): written with the next batch. */
   notify(...notices: Notice[]): Promise<void> {
+    this.noteMoves();
     void this.recorder.record(undefined, notices);
     return Promise.resolve();
   }

@@ -33,6 +33,7 @@ import { AID_STARTED_STAGES, canTransition, STAGES } from '../../domain/stages';
 import { formatCstDay } from '../../domain/time';
 import { ladder, runClocks, type Clock } from '../support/clocks';
 import { fail, notice, type CaseContext } from './context';
+import { handlersOf } from './termination';
 
 const WITHDRAWN = '逾期未补齐材料，视为撤回申请，法律援助终止（S-3.2，L-2）';
 const TERMINATED_ACCEPTED_FIRST = '先行受理后逾期未补齐材料，按申请人承诺终止法律援助（S-3.2，L-7）';
@@ -188,14 +189,6 @@ function correctionClocks(ctx: CaseContext): Clock[] {
   ];
 }
 
-/** The pool members and institutions handling the case now (S-2.10): told when aid accepted first is terminated. */
-function handlers(ctx: CaseContext): string[] {
-  const slots = (ctx.state.assignment?.slots ?? []).filter((s) => !s.releasedAt);
-  const members = slots.map((s) => `member:${s.memberId ?? s.proposedMemberId}`);
-  const institutions = slots.map((s) => `institution:${s.institutionId}`);
-  return [...new Set([...members, ...institutions])];
-}
-
 /**
  * L-2: an application not yet decided is treated as withdrawn; S-3.2, L-7: aid accepted first is terminated under the
  * applicant's commitment, also after the grant: the member and institution are told, and work already done (a member
@@ -214,7 +207,7 @@ async function terminateAtDeadline(ctx: CaseContext): Promise<void> {
     : correctionWithdrawnText(state.applicationNo, state.materialsMissing, requiredOf(ctx));
   const toApplicant = notice('correction-terminated', 'correction_terminated', text);
   const toHandlers = acceptedFirst
-    ? handlers(ctx).map((to) =>
+    ? handlersOf(ctx).map((to) =>
         notice(
           `aid-terminated-${to}`,
           'aid_terminated_handler',

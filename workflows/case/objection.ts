@@ -3,7 +3,8 @@
  * justice bureau decides within its period (escalated once when that passes) and either upholds the decision or
  * corrects it (a refusal goes back to review; terminated aid resumes, and aid already granted is assigned again).
  */
-import { endOfDayPeriod, objectionWindowEnd } from '../../domain/deadlines';
+import { objectionWindowOf } from '../../domain/case-deadlines';
+import { endOfDayPeriod } from '../../domain/deadlines';
 import {
   decideObjection,
   ERROR_TYPES,
@@ -74,11 +75,8 @@ export function registerObjectionSteps(ctx: CaseContext): void {
  */
 export async function objectionPhase(ctx: CaseContext): Promise<'closed' | 'reopened'> {
   const { state } = ctx;
-  const windowEnd = objectionWindowEnd(
-    new Date(state.stageEnteredAt),
-    ctx.rules.objectionWindowDays,
-    ctx.calendar,
-  ).getTime();
+  // Counted each time from the stage with the case's calendar: a published calendar change reaches it (art. 203).
+  const windowEnd = () => objectionWindowOf(state, ctx.rules, ctx.calendar).dueAt.getTime();
   const earlier = state.objection; // an objection of an earlier round (corrected, then refused again)
   let windowClosed = false;
   const decided = () => state.objection !== earlier && state.objection?.outcome !== undefined;
@@ -94,12 +92,12 @@ export async function objectionPhase(ctx: CaseContext): Promise<'closed' | 'reop
     state.stage === 'objection_review'
       ? [
           {
-            key: `objection-overdue-${state.objection!.filedAt}`,
+            key: `objection-overdue-${state.objection!.filedAt}-${state.objection!.reviewDueAt}`,
             at: Date.parse(state.objection!.reviewDueAt),
             fire: overdue,
           },
         ]
-      : [{ key: 'objection-window', at: windowEnd, fire: () => void (windowClosed = true) }];
+      : [{ key: `objection-window-${windowEnd()}`, at: windowEnd(), fire: () => void (windowClosed = true) }];
   await runClocks({
     hold: (part) => ctx.steps.hold(part),
     done: () => windowClosed || decided() || !(objectable(state) || state.stage === 'objection_review'),

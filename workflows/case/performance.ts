@@ -6,6 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, sleep } from '@temporalio/workflow';
+import { movedText } from '../../domain/calendar';
 import { lastDayBefore } from '../../domain/deadlines';
 import { evaluationWorkflowId, type EvaluationInput, type EvaluationOutcome } from '../../domain/definitions';
 import { matterTypeOf, performanceOnAssignment } from '../../domain/performance';
@@ -61,8 +62,15 @@ function engagementClocks(ctx: CaseContext): Clock[] {
       at: dueAt - DAY_MS,
       fire: () => {
         p.engagementReminded = true;
-        const body = `【签约提醒】请于 ${formatCst(new Date(dueAt))} 前与受援人签订委托协议和授权委托书（案件 ${ctx.state.applicationNo}，L-6）。`;
-        void ctx.notify(notice(`engagement-reminder-${round}`, 'engagement_reminder', body, `member:${p.memberId}`));
+        const body = `【签约提醒】请于 ${formatCst(new Date(dueAt))}${movedText(ctx.state.deadlineMoves?.engagement)} 前与受援人签订委托协议和授权委托书（案件 ${ctx.state.applicationNo}，L-6）。`;
+        void ctx.notify(
+          notice(
+            `engagement-reminder-${round}-${lastDayBefore(new Date(dueAt))}`,
+            'engagement_reminder',
+            body,
+            `member:${p.memberId}`,
+          ),
+        );
       },
     });
   }
@@ -93,7 +101,7 @@ function closureClocks(ctx: CaseContext): Clock[] {
   const dueAt = new Date(p.closureDueAt);
   const remind = (key: string) => {
     p.closureReminders.push(key);
-    const body = `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）前提交（L-12）。`;
+    const body = `【结案提醒】法律援助案件 ${ctx.state.applicationNo} 的结案材料应于 ${formatCstDay(lastDayBefore(dueAt))}（含当日）${movedText(ctx.state.deadlineMoves?.closure)}前提交（L-12）。`;
     void ctx.notify(notice(key, 'closure_reminder', body, `member:${p.memberId}`));
   };
   const { closureReminderDaysBefore, reminderHourCst } = ctx.rules;

@@ -13,10 +13,11 @@ import {
   type TerminateAidInput,
 } from '../../domain/definitions';
 import { lastDayBefore, objectionWindow, type PeriodEnd } from '../../domain/deadlines';
-import { refusalNoticeText, terminationNoticeText } from '../../domain/notices';
+import { refusalNoticeText } from '../../domain/notices';
 import { formatCstDay } from '../../domain/time';
 import { grantBlockedByVerification, terminable } from '../../domain/termination';
 import { assertTransition, fail, notice, type CaseContext } from './context';
+import { terminateOnGround } from './termination';
 
 /** L-10: the objection's last day for a notice, with why it moved off a rest day (Civil Code art. 203). */
 const objectionDue = (window: PeriodEnd) => ({
@@ -70,16 +71,6 @@ export function registerReviewSteps(ctx: CaseContext): void {
   // L-9 is a signal: the API checks first and answers 422; a late or repeated signal changes nothing.
   setHandler(terminateAid, ({ ground, reason, terminatedBy }: TerminateAidInput) => {
     if (!terminable(state) || !(ground in L9_GROUNDS) || !reason.trim()) return;
-    state.termination = { ground, reason, terminatedBy, at: new Date().toISOString(), fromStage: state.stage };
-    state.closedReason = `${L9_GROUNDS[ground]}，终止法律援助（L-9）：${reason}`;
-    const text = terminationNoticeText({
-      applicationNo: state.applicationNo,
-      ground: L9_GROUNDS[ground],
-      reason: reason.trim(),
-      ...objectionDue(objectionWindow(new Date(state.termination.at), ctx.rules.objectionWindowDays, ctx.calendar)),
-    });
-    void ctx.transition('terminated', { actor: terminatedBy, ruleIds: ['L-9'], note: state.closedReason }, [
-      notice(`aid-terminated-${state.seq + 1}`, 'aid_terminated', text),
-    ]);
+    void terminateOnGround(ctx, { ground, reason, terminatedBy, ruleIds: ['L-9'] });
   });
 }

@@ -17,13 +17,33 @@ import {
   type SettleVerificationInput,
   type VerificationState,
 } from '../../domain/definitions';
+import { AID_STARTED_STAGES } from '../../domain/stages';
 import { acts, fail, type CaseContext } from './context';
+import { terminateOnGround } from './termination';
 
 function open(state: ApplicationState): VerificationState {
   if (!state.verification) fail('本申请无需核查经济困难状况（S-1.2 / L-8 / L-4）');
   if (state.verification.status !== 'pending') fail('经济困难状况已核查完毕（S-3.1）');
-  if (state.stage !== 'awaiting_materials' && state.stage !== 'under_review') fail('申请已不在审查阶段');
+  const reviewing = state.stage === 'awaiting_materials' || state.stage === 'under_review';
+  // S-3.2, L-7: aid accepted first may be granted and assigned while the verification runs.
+  const startedFirst = state.acceptedFirst !== undefined && AID_STARTED_STAGES.includes(state.stage);
+  if (!reviewing && !startedFirst) fail('申请已不在审查阶段');
   return state.verification;
+}
+
+/**
+ * S-3.1 with S-3.2, L-7: a verification that refutes the hardship of aid accepted first and already granted (the case
+ * would have been refused) ends the aid on the L-9 ground that fits: the applicant no longer meets the conditions.
+ */
+async function terminateIfRefuted(ctx: CaseContext, taskId: string): Promise<void> {
+  const { state } = ctx;
+  if (state.verification?.status !== 'refuted' || !AID_STARTED_STAGES.includes(state.stage)) return;
+  await terminateOnGround(ctx, {
+    ground: 'no_longer_qualifies',
+    reason: `经济困难状况经核查被否定（${taskId}），不符合法律援助条件；本案系先行受理，已开展的法律援助依法终止`,
+    terminatedBy: 'system',
+    ruleIds: ['S-3.1', 'L-9'],
+  });
 }
 
 /** S-3.1 item 1: the credit service's answer, recorded as the task's result (none when the service is unavailable). */
@@ -56,8 +76,8 @@ export function registerVerificationSteps(ctx: CaseContext): void {
       const v = state.verification!;
       const id = `${route}-${v.tasks.length + 1}`;
       const requestedAt = new Date().toISOString();
-      const dueAt = endOfDayPeriod(new Date(), dueDays, ctx.calendar).toISOString();
-      v.tasks.push({ id, route, requestedBy, requestedAt, dueAt });
+      const dueAt = endOfDayPeriod(new Date(requestedAt), dueDays, ctx.calendar).toISOString();
+      v.tasks.push({ id, route, requestedBy, requestedAt, dueAt, dueDays });
       const note = `发起核查：${VERIFICATION_ROUTES[route]}（${id}）`;
       await ctx.record({ actor: requestedBy, ruleIds: ['S-3.1'], note });
       if (route === 'credit_lookup') await lookUpCredit(ctx, id);
@@ -84,6 +104,7 @@ export function registerVerificationSteps(ctx: CaseContext): void {
         v.basis = 'verification';
       }
       await ctx.record({ actor: resultBy, ruleIds: ['S-3.1'], note: `核查结果（${taskId}）：${note}` });
+      await terminateIfRefuted(ctx, taskId);
       return v;
     },
   });

@@ -14,7 +14,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import type { RecordPayoutArgs } from '../../activities/payout';
 import type { poolImpactWorkflow } from '../pool-impact';
-import { endOfDayPeriod } from '../../domain/deadlines';
+import { movedText } from '../../domain/calendar';
+import { dayPeriod } from '../../domain/deadlines';
 import { ERROR_TYPES, poolImpactWorkflowId, type ScoreRecord } from '../../domain/definitions';
 import { needsInterview, removesMember, TIERS, tierOf, type Tier } from '../../domain/quality';
 import { formatCst } from '../../domain/time';
@@ -94,13 +95,15 @@ function interview(e: Evaluation, score: number, tier: Tier, version: number): N
     return [];
   }
   if (current && !current.cancelled) return [];
-  const dueAt = endOfDayPeriod(new Date(), e.rules.interviewDays, e.calendar).toISOString();
-  s.interview = { version, dueAt };
+  const scheduledAt = new Date().toISOString();
+  const period = dayPeriod(new Date(scheduledAt), e.rules.interviewDays, e.calendar);
+  const dueAt = period.dueAt.toISOString();
+  s.interview = { version, scheduledAt, dueAt };
   return [e.member, `institution:${e.input.institutionId}`].map((to) =>
     notice(
       `interview-${version}-${to.split(':')[0]}`,
       'interview_scheduled',
-      `【约谈通知】法律援助案件 ${s.applicationNo} 评估为${TIERS[tier]}（${score} 分），法律援助机构将于 ${formatCst(new Date(dueAt))} 前约谈承办人员及所在机构负责人（S-4.6）。`,
+      `【约谈通知】法律援助案件 ${s.applicationNo} 评估为${TIERS[tier]}（${score} 分），法律援助机构将于 ${formatCst(new Date(dueAt))}${movedText(period.moved)} 前约谈承办人员及所在机构负责人（S-4.6）。`,
       to,
     ),
   );

@@ -3,7 +3,8 @@
  * one recorder of its stored record, and the clocks that remind, escalate and close the objection window. Staff steps
  * (./steps.ts) and the consequences of a score (./consequences.ts) act on it; the workflow function only builds it.
  */
-import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
+import { movedText, WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
+import { evaluationDeadlines, movesOf, recount } from '../../domain/case-deadlines';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../domain/definitions';
 import { needsExpertReview, type Tier } from '../../domain/quality';
@@ -85,9 +86,30 @@ export class Evaluation {
    */
   countWith(calendar: Calendar): void {
     const first = this.state.calendarVersion === undefined;
+    if (!first && calendar.version === this.state.calendarVersion) return;
     this.calendar = calendar;
     this.state.calendarVersion = calendar.version;
-    if (first) this.state.dueAt = this.stepDue();
+    if (first) {
+      this.state.dueAt = this.stepDue();
+      this.noteMoves();
+      return;
+    }
+    // Civil Code art. 203: the running step's deadline and the interview's are counted again (their clocks re-arm:
+    // the keys name the due time), and the new version is stored.
+    recount(evaluationDeadlines(this.state, this.rules, calendar), Date.now());
+    void this.save();
+  }
+
+  /** `（原最后一日 …，因国庆节顺延）` when the running step's last day moved off a rest day (art. 203), else nothing. */
+  movedNote(): string {
+    return movedText(movesOf(evaluationDeadlines(this.state, this.rules, this.calendar))['evaluation-step']);
+  }
+
+  /** Why the running deadlines' last days moved off a rest day (`因国庆节顺延`), for the API and the board. */
+  private noteMoves(): void {
+    const moves = movesOf(evaluationDeadlines(this.state, this.rules, this.calendar));
+    if (Object.keys(moves).length > 0) this.state.deadlineMoves = moves;
+    else delete this.state.deadlineMoves;
   }
 
   /** The due time of a new step (S-4.4: each step has `evaluationStepDays`). */
@@ -98,6 +120,7 @@ export class Evaluation {
   /** Stores the state, one `seq` higher (a late write never overwrites a newer one), with the notices of the change. */
   save(...notices: Notice[]): Promise<void> {
     this.state.seq += 1;
+    this.noteMoves();
     // Queued, not waited for: a step's writes are batched and stored before its answer (StepRunner).
     void this.recorder.record(undefined, notices);
     return Promise.resolve();
@@ -124,7 +147,7 @@ export class Evaluation {
         notice(
           `evaluation-unqualified-${s.current!.version}`,
           'evaluation_unqualified',
-          `【评估结果】法律援助案件 ${s.applicationNo} 评为不合格（${s.current!.score} 分）。如有异议，请于 ${formatCst(new Date(s.dueAt!))} 前提出（S-4.4）。`,
+          `【评估结果】法律援助案件 ${s.applicationNo} 评为不合格（${s.current!.score} 分）。如有异议，请于 ${formatCst(new Date(s.dueAt!))}${this.movedNote()} 前提出（S-4.4）。`,
           this.member,
         ),
       );
@@ -225,7 +248,7 @@ export class Evaluation {
       notice(
         `evaluation-reminder-${s.status}-${s.seq}`,
         'evaluation_reminder',
-        `【评估提醒】法律援助案件 ${s.applicationNo}（${STATUS_LABELS[s.status]}）应于 ${formatCst(new Date(s.dueAt!))} 前完成（S-4.4）。`,
+        `【评估提醒】法律援助案件 ${s.applicationNo}（${STATUS_LABELS[s.status]}）应于 ${formatCst(new Date(s.dueAt!))}${this.movedNote()} 前完成（S-4.4）。`,
         this.owner(),
       ),
     );

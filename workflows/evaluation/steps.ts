@@ -75,7 +75,7 @@ function assign(e: Evaluation): Step<AssignEvaluatorInput, EvaluationState> {
         notice(
           `evaluator-assigned-${s.seq + 1}`, // the seq of the write that carries it
           'evaluator_assigned',
-          `【评估任务】请于 ${formatCst(new Date(s.dueAt!))} 前完成法律援助案件 ${input.applicationNo} 的质量评估（S-4.4）。`,
+          `【评估任务】请于 ${formatCst(new Date(s.dueAt!))}${e.movedNote()} 前完成法律援助案件 ${input.applicationNo} 的质量评估（S-4.4）。`,
           `evaluator:${evaluatorId}`,
         ),
       );

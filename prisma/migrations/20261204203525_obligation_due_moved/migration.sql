@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "obligation" ADD COLUMN     "due_moved" VARCHAR(64);
