@@ -136,7 +136,7 @@ export function createApplicationRecords({ prisma, ...channels }: { prisma: Pris
           agencyCode: input.agencyCode,
           channel: input.channel,
           matterCategory: input.matter.category,
-          applicant: { ...input.applicant },
+          applicant: JSON.parse(JSON.stringify(input.applicant)) as Prisma.InputJsonValue,
           matter: { ...input.matter },
           economicSituation: { ...input.economicSituation },
           receivedAt: new Date(input.receivedAt),

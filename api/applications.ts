@@ -16,6 +16,7 @@ import {
   confirmMember,
   replaceMember,
   reportConflict,
+  returnToOrgan,
   decide,
   decideObjection,
   extendCorrectionDeadline,
@@ -143,14 +144,18 @@ export function mountApplications(
     if ((body.materialsRequired?.length ?? 0) > 0 && rolesFor('application.requireMaterials', principal).length === 0) {
       throw new ApiError(403, 'FORBIDDEN', '只有法律援助机构工作人员可以要求补正材料或说明');
     }
-    const entries = await catalogue.catalogue();
-    const required = refusingBadCodes(() =>
-      requiredForIntake(entries, {
-        matterCategory: body.matter.category,
-        supplied: body.materialsSupplied,
-        chosen: body.materialsRequired ?? [],
-      }),
-    );
+    // L-4: a notification case is registered from the organ's letter: no application, so no materials are owed.
+    const notification = body.channel === 'notification';
+    const entries = notification ? [] : await catalogue.catalogue();
+    const required = notification
+      ? []
+      : refusingBadCodes(() =>
+          requiredForIntake(entries, {
+            matterCategory: body.matter.category,
+            supplied: body.materialsSupplied,
+            chosen: body.materialsRequired ?? [],
+          }),
+        );
     // S-3.2: accepting with documents missing needs the applicant's commitment, recorded at intake.
     if (missingMaterials(body.materialsSupplied, required).length > 0 && body.intake?.correctionCommitment !== true) {
       const message = '材料不全时须记录申请人承诺：逾期未补齐的，视为撤回申请或终止法律援助（S-3.2）';
@@ -509,6 +514,13 @@ export function mountApplications(
       res.json(await act(params.applicationNo, extendCorrectionDeadline, input, updateId, closed));
     },
   );
+
+  // L-4: a notification the agency cannot act on goes back to the organ with the reasons (never a refusal).
+  m.mount(C.returnToOrgan, onCase('application.returnToOrgan'), async ({ params, body, principal }, req, res) => {
+    const input = { ...body, returnedBy: principal.userId };
+    const updateId = `return-to-organ:${keyOf(req, principal)}`;
+    res.json(await act(params.applicationNo, returnToOrgan, input, updateId, '该案件已办结，不能退回通知机关'));
+  });
 
   m.mount(C.decide, onCase('application.decide'), async ({ params, body, principal }, req, res) => {
     const requestId = keyOf(req, principal);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { formatApplicationNo, type AgencyCode } from '../domain/agencies';
 import { applicationWorkflowId, type ApplicationInput, type StepAudit } from '../domain/definitions';
+import { notificationLetterKey } from '../domain/intake';
 import type { CorrectionItem } from '../domain/materials';
 import type { RuleConfig } from '../domain/rule-config';
 import { AGENCY_ATTR, STAGE_ATTR, STAGE_ENTERED_AT_ATTR } from '../domain/search-attributes';
@@ -52,6 +53,8 @@ export async function allocate(
   agency: AgencyCode,
   filer: Filer,
   audit: StepAudit | undefined,
+  /** L-4: the notification letter's key (domain/intake.ts `notificationLetterKey`): one letter, one case. */
+  letter: string | null = null,
 ): Promise<Allocation> {
   const existing = await prisma.intakeRequest.findUnique({ where: { idempotencyKey: key } });
   if (existing) {
@@ -60,6 +63,7 @@ export async function allocate(
     }
     return { applicationNo: existing.applicationNo, receivedAt: existing.createdAt, replayed: true };
   }
+  await refuseRegisteredLetter(prisma, letter);
   const receivedAt = new Date();
   const year = cstYearOf(receivedAt);
   try {
@@ -83,10 +87,10 @@ export async function allocate(
       ), intake AS (
         INSERT INTO intake_request
           (idempotency_key, request_hash, application_no, created_at, agency_code, filed_by, filed_by_role,
-           applicant_subject)
+           applicant_subject, notification_letter)
         SELECT ${key}, ${hash},
           ${`${agency}-${year}-`} || CASE WHEN length(serial) >= 6 THEN serial ELSE lpad(serial, 6, '0') END,
-          ${receivedAt}, ${agency}, ${filer.userId}, ${filer.role}, ${filer.applicantSubject ?? null}
+          ${receivedAt}, ${agency}, ${filer.userId}, ${filer.role}, ${filer.applicantSubject ?? null}, ${letter}
         FROM counter
         RETURNING application_no
       )${audited}
@@ -97,9 +101,29 @@ export async function allocate(
     }
     return { applicationNo, receivedAt, replayed: false };
   } catch (err) {
-    if (sqlstateOf(err) === '23505') return allocate(prisma, key, hash, agency, filer, audit);
+    // A lost race on the key is answered by the winner; one on the letter (another key) is refused like a repeat.
+    if (sqlstateOf(err) === '23505') {
+      await refuseRegisteredLetter(prisma, letter);
+      return allocate(prisma, key, hash, agency, filer, audit, letter);
+    }
     throw err;
   }
+}
+
+/**
+ * L-4: a notification letter already registered (same agency, organ and letter number) is not a second case: 409 with
+ * the case it is. The same request again under its own key is answered with that case (200) before this check.
+ */
+async function refuseRegisteredLetter(prisma: PrismaClient, letter: string | null): Promise<void> {
+  if (!letter) return;
+  const registered = await prisma.intakeRequest.findUnique({ where: { notificationLetter: letter } });
+  if (!registered) return;
+  throw new ApiError(
+    409,
+    'NOTIFICATION_ALREADY_REGISTERED',
+    `该通知书已登记为法律援助案件 ${registered.applicationNo}，同一通知机关的同一文号不重复登记（L-4）`,
+    { applicationNo: registered.applicationNo },
+  );
 }
 
 /** Who files: their user id and the role they file in; an applicant filing for themselves is also the subject. */
@@ -132,6 +156,7 @@ export async function submitApplication(
   /** L-2: what the case requires, from the catalogue (domain/materials.ts `requiredForIntake`). */
   materialsRequired: CorrectionItem[],
 ): Promise<Allocation & { workflowId: string }> {
+  const letter = body.intake?.notification ? notificationLetterKey(body.agencyCode, body.intake.notification) : null;
   const allocation = await allocate(
     deps.prisma,
     scopedKey(filer.userId, key),
@@ -139,6 +164,7 @@ export async function submitApplication(
     body.agencyCode,
     filer,
     currentAudit(),
+    letter,
   );
   const input: ApplicationInput = {
     ...body,

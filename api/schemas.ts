@@ -18,10 +18,13 @@ import {
   type NoTestGround,
   type SupportingDocument,
 } from '../domain/eligibility';
-import { isValidResidentIdNumber } from '../domain/id-number';
+import { ID_DOCUMENT_TYPES, isValidResidentIdNumber, type IdDocumentType } from '../domain/id-number';
 import {
+  NOTIFICATION_CASE_STAGES,
   NOTIFICATION_GROUNDS,
   NOTIFYING_ORGANS,
+  RETURN_GROUNDS,
+  type ReturnGround,
   URGENCY_GROUNDS,
   type NotificationGround,
   type UrgencyGround,
@@ -114,7 +117,18 @@ export const createApplicationBody = z
         idNumber: line('公民身份号码')
           .trim()
           .toUpperCase()
-          .refine(isValidResidentIdNumber, '公民身份号码不正确（18 位，末位校验码需正确）'),
+          .refine(isValidResidentIdNumber, '公民身份号码不正确（18 位，末位校验码需正确）')
+          .optional()
+          .describe('公民身份号码；申请必填，通知辩护/代理案件按通知机关提供的填写（可无）'),
+        idDocument: z
+          .object({
+            type: z.enum(Object.keys(ID_DOCUMENT_TYPES) as [IdDocumentType, ...IdDocumentType[]]),
+            number: line('证件号码').trim().min(1, '请填写证件号码').max(64),
+            issuedBy: line('国籍或签发地').trim().min(1).max(64).optional(),
+          })
+          .strict()
+          .optional()
+          .describe('通知辩护/代理案件：通知机关提供的其他身份证件（外国人护照等，L-4）'),
         phone: line('手机号码')
           .regex(/^1\d{10}$/, '手机号码应为 11 位数字')
           .optional(),
@@ -133,7 +147,9 @@ export const createApplicationBody = z
         monthlyHouseholdIncome: z.number().min(0).max(100_000_000).describe('家庭月收入（元）'),
         commitmentSigned: z.boolean().describe('是否签署经济困难状况诚信承诺（S-3.1）'),
       })
-      .strict(),
+      .strict()
+      .optional()
+      .describe('申请必填；通知辩护/代理案件不审查经济困难状况，不填（L-4）'),
     materialsSupplied: z.array(correctionCode).max(20).default([]).describe('已提交的材料（材料目录代码）'),
     materialsRequired: z
       .array(correctionCode)
@@ -149,12 +165,16 @@ export const createApplicationBody = z
               Object.keys(NOTIFYING_ORGANS) as [keyof typeof NOTIFYING_ORGANS, ...(keyof typeof NOTIFYING_ORGANS)[]],
             ),
             organName: line('通知机关名称').trim().min(1).max(100),
-            noticeDate: z.iso.date(),
+            letterNo: line('通知书文号').trim().min(1, '请填写通知书文号').max(100).describe('通知书（公函）文号'),
+            noticeDate: z.iso.date().describe('通知书落款日期'),
+            caseStage: z
+              .enum(NOTIFICATION_CASE_STAGES)
+              .describe('诉讼阶段：侦查、审查起诉、一审、二审、再审、死刑复核'),
             ground: z.enum(Object.keys(NOTIFICATION_GROUNDS) as [NotificationGround, ...NotificationGround[]]),
           })
           .strict()
           .optional()
-          .describe('通知辩护/代理（L-4）'),
+          .describe('通知辩护/代理（L-4；法律援助法第二十五条、第二十八条、第三十六条）：通知机关的通知书'),
         custody: z
           .object({
             facility: line('羁押场所').trim().min(1).max(100),
@@ -233,6 +253,28 @@ export const createApplicationBody = z
             : '只有通知类案件填写通知信息',
       });
     }
+    if (body.channel !== 'notification') {
+      // An application is the applicant's own: their resident ID number and their economic situation (S-3.1).
+      if (!body.applicant.idNumber) {
+        ctx.addIssue({ code: 'custom', path: ['applicant', 'idNumber'], message: '请填写申请人的公民身份号码' });
+      }
+      if (body.applicant.idDocument) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['applicant', 'idDocument'],
+          message: '只有通知辩护/代理案件登记其他身份证件；申请人须提供公民身份号码',
+        });
+      }
+      if (!body.economicSituation) {
+        ctx.addIssue({ code: 'custom', path: ['economicSituation'], message: '请填写经济困难状况（S-3.1）' });
+      }
+    } else if (body.economicSituation) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['economicSituation'],
+        message: '通知辩护/代理案件不审查经济困难状况，不填写经济状况（L-4）',
+      });
+    }
     if (body.intake?.paperMaterialsForwarded !== undefined && body.channel !== 'village_agent') {
       ctx.addIssue({
         code: 'custom',
@@ -307,6 +349,14 @@ export const objectionDecisionBody = z
   .object({
     outcome: z.enum(['upheld', 'corrected']).describe('upheld 维持；corrected 责令重新作出决定'),
     reason: freeText('审查意见', '请写明审查意见'),
+  })
+  .strict();
+
+/** L-4: a notification the agency cannot act on goes back to the organ, with the reasons. */
+export const returnToOrganBody = z
+  .object({
+    ground: z.enum(Object.keys(RETURN_GROUNDS) as [ReturnGround, ...ReturnGround[]]).describe('退回原因（L-4）'),
+    reason: freeText('退回的事实和理由', '请写明退回的事实和理由', 1000),
   })
   .strict();
 

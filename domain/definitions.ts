@@ -7,7 +7,8 @@ import type { AgencyCode } from './agencies';
 import type { MovedLastDay } from './calendar';
 import type { CorrectionItem, MaterialCode } from './materials';
 import type { EligibilityFacts } from './eligibility';
-import type { AcceptedFirstGround, IntakeDetails } from './intake';
+import type { AcceptedFirstGround, IntakeDetails, ReturnGround } from './intake';
+import type { IdDocument } from './id-number';
 import type { RuleConfig } from './rule-config';
 import type { CallOutcome, HotlineRules } from './hotline';
 
@@ -96,7 +97,10 @@ import type { Channel } from './channels';
 
 export interface Applicant {
   name: string;
-  idNumber: string;
+  /** The resident ID number; every application has one. A notification case (L-4) has it only when the organ gave it. */
+  idNumber?: string;
+  /** L-4: another identity document the notifying organ gave (a foreign national's passport, a permit). */
+  idDocument?: IdDocument;
   phone?: string;
   email?: string;
 }
@@ -121,7 +125,8 @@ export interface ApplicationInput {
   receivedAt: string;
   applicant: Applicant;
   matter: Matter;
-  economicSituation: EconomicSituation;
+  /** Absent for a notification case (L-4): no hardship test, nothing to declare. */
+  economicSituation?: EconomicSituation;
   materialsSupplied: MaterialCode[];
   /**
    * L-2, S-3.2: what the case requires (materials and explanations), copied from the catalogue at intake in its
@@ -207,6 +212,8 @@ export interface ApplicationState {
   /** S-4.4, S-4.5: the case's evaluation (its own workflow) and the subsidy, as last reported by it. */
   evaluation?: { workflowId: string; outcome?: EvaluationOutcome };
   closedReason?: string;
+  /** L-4: a notification the agency could not act on, returned to the notifying organ with the reasons. */
+  returnedToOrgan?: { ground: ReturnGround; reason: string; returnedBy: string; at: string; fromStage: Stage };
   /** A write met a data error and waits for an operator (needs attention, shown on the stuck-case board). */
   attention?: AttentionState;
 }
@@ -298,6 +305,20 @@ export interface ReplaceMemberInput {
   decidedBy: string;
 }
 
+/** L-4: the agency returns a notification it cannot act on to the notifying organ, with the reasons. */
+export interface ReturnToOrganInput {
+  ground: ReturnGround;
+  reason: string;
+  returnedBy: string;
+}
+
+export interface ReturnToOrganResult {
+  applicationNo: string;
+  stage: Stage;
+  returnedAt: string;
+}
+
+export const returnToOrgan = defineStep<ReturnToOrganResult, ReturnToOrganInput>('returnToOrgan');
 export const assignCase = defineStep<AssignmentState, AssignCaseInput>('assignCase');
 export const confirmMember = defineStep<AssignmentState, ConfirmMemberInput>('confirmMember');
 export const reportConflict = defineStep<AssignmentState, ReportConflictInput>('reportConflict');

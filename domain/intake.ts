@@ -1,6 +1,7 @@
 /**
  * Intake details that depend on the channel (受理渠道), and the checks they carry.
  */
+import type { CaseStage } from './stages';
 import { formatCst } from './time';
 
 /** L-4 (Law arts. 25, 28, 36): who notified the agency, when, and on which ground. */
@@ -10,7 +11,10 @@ export const NOTIFYING_ORGANS = {
   public_security: '公安机关',
 } as const;
 
-/** L-4, Law art. 25(1): mandatory notification grounds; art. 25(2): discretionary. */
+/**
+ * L-4, Law art. 25(1): mandatory notification grounds; art. 25(2): discretionary; art. 28: compulsory medical
+ * treatment (强制医疗), where the court notifies the agency to assign a lawyer as the agent (通知代理).
+ */
 export const NOTIFICATION_GROUNDS = {
   minor: '未成年人',
   blind_deaf_mute: '视力、听力、言语残疾人',
@@ -18,17 +22,66 @@ export const NOTIFICATION_GROUNDS = {
   life_or_death_sentence: '可能被判处无期徒刑、死刑的人',
   death_penalty_review: '申请法律援助的死刑复核案件被告人',
   trial_in_absentia: '缺席审判案件的被告人',
+  compulsory_medical: '强制医疗案件中没有委托诉讼代理人的被申请人或者被告人',
   discretionary: '其他适用普通程序审理的刑事案件（酌定通知）',
 } as const;
 export type NotificationGround = keyof typeof NOTIFICATION_GROUNDS;
 
+/** L-4: the stages of criminal proceedings (and Law art. 28's proceedings) an organ notifies in. */
+export const NOTIFICATION_CASE_STAGES = [
+  'investigation',
+  'prosecution',
+  'first_instance',
+  'second_instance',
+  'retrial',
+  'death_penalty_review',
+] as const satisfies readonly CaseStage[];
+export type NotificationCaseStage = (typeof NOTIFICATION_CASE_STAGES)[number];
+
+/** What the assigned lawyer is to the person: defender (通知辩护), or agent in compulsory medical treatment (Law art. 28). */
+export function notificationRole(ground: NotificationGround): { kind: string; role: string } {
+  return ground === 'compulsory_medical'
+    ? { kind: '通知代理', role: '诉讼代理人' }
+    : { kind: '通知辩护', role: '辩护人' };
+}
+
+/**
+ * L-4 (Law arts. 25, 28, 36): the organ's letter (通知辩护公函 / 通知书), as registered. There is no application: the
+ * letter is the case's source, and its organ and number identify it (a second letter with the same number is not a
+ * second case).
+ */
 export interface NotificationDetails {
   organ: keyof typeof NOTIFYING_ORGANS;
   organName: string;
+  /** The letter's number (文号), e.g. （2026）浙0602刑初123号. Optional only for cases registered before it was asked. */
+  letterNo?: string;
   /** Date of the notice letter (通知辩护公函), China time. */
   noticeDate: string;
+  /** The stage of the proceedings the organ notifies in (侦查、审查起诉、审判…). */
+  caseStage?: NotificationCaseStage;
   ground: NotificationGround;
 }
+
+/** L-4: the key that makes one organ's letter one case per agency (whitespace and full-width spaces ignored). */
+export function notificationLetterKey(agencyCode: string, n: { organName: string; letterNo?: string }): string | null {
+  if (!n.letterNo) return null;
+  const norm = (v: string) => v.replace(/[\s\u3000]+/g, '');
+  return `${agencyCode}|${norm(n.organName)}|${norm(n.letterNo)}`;
+}
+
+/**
+ * L-4: why a notification the agency cannot act on goes back to the organ (退回通知机关). It is not refused like an
+ * application: there is no application, and the organ, not the person, is told, with the reasons.
+ */
+export const RETURN_GROUNDS = {
+  wrong_agency: '不属于本机构管辖（应由其他法律援助机构办理）',
+  duplicate_letter: '同一案件已通知并已指派（重复通知）',
+  not_a_notification_case: '不属于应当或者可以通知指派的情形',
+  defective_letter: '通知材料不全或有误，需通知机关补正后重新通知',
+  counsel_retained: '当事人已自行委托辩护人或诉讼代理人',
+  other: '其他不能办理的情形',
+} as const;
+export type ReturnGround = keyof typeof RETURN_GROUNDS;
 
 export interface CustodyDetails {
   /** Detention facility or the organ holding the applicant (看守所等). */

@@ -70,7 +70,7 @@ export interface Obligation {
 }
 
 /** Stages in which a case waits on nobody (closed, or a refusal/termination open only to the applicant's objection). */
-export const RESTING_STAGES: readonly Stage[] = ['closed', 'refused', 'terminated'];
+export const RESTING_STAGES: readonly Stage[] = ['closed', 'refused', 'terminated', 'returned'];
 
 /** The inbox recipient of an owner, as notices name it (`agency_head:YC`, `member:m-1`); null for the case's applicant. */
 export function recipientOf(ownerRole: OwnerRole, ownerId: string | null): string | null {
@@ -119,6 +119,8 @@ function assignmentObligations(state: ApplicationState): Obligation[] {
   }
   const round = `assignment:${a.since}`;
   if (a.status === 'picking' || a.status === 'awaiting_agency') {
+    // L-4: a notification case past the law's 3 days from the letter's receipt shows the law's limit and rule.
+    const lawMissed = state.channel === 'notification' && a.statutoryOverdue === true;
     return [
       {
         key: round,
@@ -126,9 +128,9 @@ function assignmentObligations(state: ApplicationState): Obligation[] {
         ownerRole: a.status === 'picking' ? 'system' : 'agency',
         ownerId: a.status === 'picking' ? null : state.agencyCode,
         since: a.since,
-        // S-3.3: the same day; once that has passed the agency is still bound by the statutory limit (L-3).
-        dueAt: a.sameDayDueAt,
-        ruleId: 'S-3.3',
+        // S-3.3: the same day; once that has passed the agency is still bound by the statutory limit (L-3, L-4).
+        dueAt: lawMissed ? a.statutoryDueAt : a.sameDayDueAt,
+        ruleId: lawMissed ? 'L-4' : 'S-3.3',
       },
     ];
   }

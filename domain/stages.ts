@@ -16,6 +16,7 @@ export const STAGES = {
   file_review: '结案审查中',
   evaluating: '质量评估中',
   closed: '已结案',
+  returned: '已退回通知机关',
 } as const;
 
 export type Stage = keyof typeof STAGES;
@@ -45,6 +46,8 @@ const TRANSITIONS: Record<Stage, readonly Stage[]> = {
   objection_review: ['refused', 'under_review', 'terminated', 'granted'],
   // S-3.2, L-7: aid accepted first, terminated at the correction deadline after work was done, is still evaluated.
   terminated: ['objection_review', 'evaluating'],
+  // L-4: a notification returned to the organ ends there (the organ may notify again, as a new case).
+  returned: [],
 };
 
 /**
@@ -55,7 +58,32 @@ const ACCEPTED_FIRST_TRANSITIONS: Partial<Record<Stage, readonly Stage[]>> = {
   awaiting_materials: ['granted'],
 };
 
-export function canTransition(from: Stage, to: Stage, opts: { acceptedFirst?: boolean } = {}): boolean {
+/**
+ * L-4 (Law arts. 25, 28, 36): a notification case has no application, review or decision: it goes from the letter's
+ * receipt straight to assignment; one the agency cannot act on is returned to the organ (never refused). Nor can a
+ * notification case take the application's moves (correction, review, a grant or a refusal).
+ */
+const NOTIFICATION_TRANSITIONS: Partial<Record<Stage, readonly Stage[]>> = {
+  received: ['assigning', 'returned'],
+  assigning: ['assigned', 'terminated', 'returned'],
+  assigned: ['assigning', 'performing', 'terminated', 'returned'],
+};
+/** L-4: the answer to a grant or refusal of a notification case (422). */
+export const NOTIFICATION_NOT_DECIDED =
+  '通知辩护/代理案件不经申请审查，不作出给予或不予法律援助的决定，收到通知即予指派（L-4）；不能办理的，请退回通知机关并说明理由';
+const APPLICATION_ONLY: readonly Stage[] = ['awaiting_materials', 'under_review', 'granted', 'refused'];
+
+export function canTransition(
+  from: Stage,
+  to: Stage,
+  opts: { acceptedFirst?: boolean; notification?: boolean } = {},
+): boolean {
+  if (opts.notification) {
+    if (APPLICATION_ONLY.includes(to)) return false;
+    if ((NOTIFICATION_TRANSITIONS[from] ?? []).includes(to)) return true;
+    return TRANSITIONS[from].includes(to);
+  }
+  if (to === 'returned') return false;
   if (TRANSITIONS[from].includes(to)) return true;
   return opts.acceptedFirst === true && (ACCEPTED_FIRST_TRANSITIONS[from] ?? []).includes(to);
 }

@@ -72,6 +72,8 @@ export const STEP_LABELS: Record<string, string> = {
   terminateAid: '终止法律援助',
   fileObjection: '登记异议',
   decideObjection: '异议审查决定',
+  // Notification cases (L-4).
+  returnToOrgan: '退回通知机关',
   // Assignment (S-2.9, S-2.10, L-11).
   assignCase: '指派',
   confirmMember: '确认承办人员',

@@ -2,7 +2,8 @@
  * One legal-aid case (法律援助案件), from the application to the subsidy, told in the order of the regulation:
  * intake and eligibility (S-1, L-4, L-8), correction of missing materials (S-3.2, L-2), review and decision (L-1,
  * S-3.1), then — as the decision falls — objection (L-10), assignment (S-3.3, S-2.9, S-2.10), performance (L-6, L-12,
- * S-4.3) and the evaluation with its payout (S-4.4, S-4.5). Each phase lives in `workflows/case/`; staff move the case
+ * S-4.3) and the evaluation with its payout (S-4.4, S-4.5). A notification case (L-4) has no application: it goes
+ * from the organ's letter straight to assignment, or back to the organ when the agency cannot act on it. Each phase lives in `workflows/case/`; staff move the case
  * with steps (signals, one at a time), and L-9 may end aid at any point after it started.
  */
 import { condition, setHandler } from '@temporalio/workflow';
@@ -28,6 +29,7 @@ import {
   registerCorrectionSteps,
 } from './case/correction';
 import { countOpeningDeadlines, openCase } from './case/intake';
+import { registerNotificationSteps } from './case/notification';
 import { objectionPhase, registerObjectionSteps } from './case/objection';
 import { evaluationPhase, performancePhase } from './case/performance';
 import { registerPerformanceSteps } from './case/performance-steps';
@@ -38,6 +40,8 @@ type Phase = 'correction' | 'review' | 'objection' | 'assignment' | 'performance
 
 function phaseOf(state: ApplicationState): Phase {
   if (objectable(state) || state.stage === 'objection_review') return 'objection';
+  // L-4: a notification goes from the letter's receipt straight to assignment (no correction, review or decision).
+  if (state.stage === 'received' && state.channel === 'notification') return 'assignment';
   switch (state.stage) {
     case 'received':
     case 'awaiting_materials':
@@ -54,7 +58,7 @@ function phaseOf(state: ApplicationState): Phase {
     case 'evaluating':
       return 'evaluation';
     default:
-      return 'closed'; // closed; or withdrawn at the correction deadline (L-2)
+      return 'closed'; // closed; withdrawn at the correction deadline (L-2); a notification returned to the organ (L-4)
   }
 }
 
@@ -104,13 +108,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   registerVerificationSteps(ctx);
   registerReviewSteps(ctx);
   registerObjectionSteps(ctx);
+  registerNotificationSteps(ctx);
   registerAssignmentSteps(ctx);
   registerPerformanceSteps(ctx);
   // Civil Code art. 203: every period is counted with the holiday calendar in force (fetched, so replay sees it).
   ctx.calendar = await records.holidayCalendar({ fromYear: cstYearOf(new Date(input.receivedAt)) });
   countOpeningDeadlines(state, opening, ctx.calendar);
   counting = false;
-  void enterFirstStage(ctx);
+  if (!ctx.notification) void enterFirstStage(ctx);
   void ctx.steps.serve();
 
   for (let phase = phaseOf(state); phase !== 'closed'; phase = phaseOf(state)) {

@@ -85,6 +85,9 @@ export const ACCESS = {
   'application.extendDeadline': ['agency_staff', 'agency_head'],
   // L-1: the grant or refusal is the agency's decision, signed by its head.
   'application.decide': ['agency_head'],
+  // L-4: a notification the agency cannot act on is returned to the organ by its staff (a registration matter, not a
+  // decision on aid: there is no application to decide on).
+  'application.returnToOrgan': ['agency_staff', 'agency_head'],
   // S-3.1: agency staff verify the economic situation; village agents report field checks they were commissioned for.
   'application.verify': ['agency_staff', 'agency_head'],
   'application.reportVerification': ['agency_staff', 'agency_head', 'village_agent', 'village_advisor'],

@@ -15,6 +15,7 @@ import {
   objectionBody,
   objectionDecisionBody,
   replacementBody,
+  returnToOrganBody,
   settleVerificationBody,
   supplyMaterialsBody,
   taskIdParams,
@@ -82,6 +83,7 @@ export const applicationRoutes = {
     },
     errors: {
       403: '该角色不能通过该渠道提交，或未取得代办培训 (CHANNEL_NOT_ALLOWED, TRAINING_REQUIRED)',
+      409: '同一通知机关的同一文号的通知书已登记，details.applicationNo 为已登记的案件 (NOTIFICATION_ALREADY_REGISTERED)',
       422: '同一幂等键用于不同的申请，或来电不是本机构值班人员引导、转办的来电 (IDEMPOTENCY_KEY_REUSED, HOTLINE_CALL_NOT_LINKABLE)',
     },
   }),
@@ -336,6 +338,13 @@ export const applicationRoutes = {
     'application.extendDeadline',
     extendDeadlineBody(DEFAULT_RULE_CONFIG.maxExtensionDays),
     z.looseObject({ correctionDueAt: instant }),
+  ),
+  returnToOrgan: step(
+    '/return-to-organ',
+    '通知辩护/代理案件不能办理的，退回通知机关并说明理由（L-4）',
+    'application.returnToOrgan',
+    returnToOrganBody,
+    z.looseObject({ applicationNo: z.string(), stage, returnedAt: instant }),
   ),
   decide: step(
     '/decision',

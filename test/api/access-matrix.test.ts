@@ -320,6 +320,8 @@ describe('S-2.9 S-2.10 L-11 assignment routes: the agency assigns and replaces; 
     ['assignment/confirmation', { ledgerSeq: 999_999, memberId: 'nobody' }, ['staff', 'head']],
     ['assignment/conflict', { memberId: 'nobody', reason: '利益冲突' }, ['staff', 'head']],
     ['assignment/replacement', { memberId: 'nobody', reason: '受援人申请' }, ['staff', 'head']],
+    // L-4: only a notification case goes back to the organ; this application's workflow refuses it (422).
+    ['return-to-organ', { ground: 'wrong_agency', reason: '不属于本机构管辖' }, ['staff', 'head']],
   ];
   describe.each(routes)('POST /applications/:no/%s', (path, payload, allowed) => {
     test.each(everyone)('%s', async (who) => {

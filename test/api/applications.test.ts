@@ -402,15 +402,17 @@ describe('intake details by channel (L-4, L-14, S-2.2, 市域通办)', () => {
   const notification = {
     organ: 'court',
     organName: '绍兴市越城区人民法院',
+    letterNo: `（2026）浙0602刑初${randomUUID().slice(0, 8)}号`,
     noticeDate: '2026-11-25',
+    caseStage: 'first_instance',
     ground: 'minor',
   };
 
   test('L-4 a notification case needs the organ, the notice date and the ground; with them it skips the hardship test', async () => {
-    const missing = await submit(body({ channel: 'notification' }));
+    const missing = await submit(body({ channel: 'notification', economicSituation: undefined }));
     expect(missing.status).toBe(400);
     expect(missing.body.message).toContain('L-4');
-    const res = await submit(body({ channel: 'notification', intake: { notification, correctionCommitment: true } }));
+    const res = await submit(body({ channel: 'notification', economicSituation: undefined, intake: { notification } }));
     expect(res.status).toBe(201);
     const record = await eventually(
       () => request(base).get(`/applications/${res.body.applicationNo}`).set('Authorization', staff),
@@ -462,5 +464,130 @@ describe('intake details by channel (L-4, L-14, S-2.2, 市域通办)', () => {
     const res = await submit(body({ intake: { paperMaterialsForwarded: true, correctionCommitment: true } }));
     expect(res.status).toBe(400);
     expect(res.body.details[0].path).toBe('intake.paperMaterialsForwarded');
+  });
+});
+
+describe("L-4 notification cases: registered from the organ's letter, not applications", () => {
+  const letter = (overrides: Record<string, unknown> = {}) => ({
+    organ: 'court',
+    organName: '绍兴市上虞区人民法院',
+    letterNo: `（2026）浙0604刑初${randomUUID().slice(0, 8)}号`,
+    noticeDate: '2026-12-01',
+    caseStage: 'first_instance',
+    ground: 'not_fully_capable',
+    ...overrides,
+  });
+  const notificationBody = (notification: Record<string, unknown>, applicant: Record<string, unknown>) => ({
+    agencyCode: 'SY',
+    channel: 'notification',
+    applicant,
+    matter: { category: 'criminal_defence', summary: '涉嫌故意伤害罪' },
+    intake: { notification },
+  });
+  const read = (no: string, ok: (r: request.Response) => boolean) =>
+    eventually(() => request(base).get(`/applications/${no}`).set('Authorization', staff), ok);
+
+  test('L-4: a notification case with no ID number (an unidentified defendant) is registered from the letter and goes straight to assignment: no materials owed, no correction notice, no hardship test', async () => {
+    const res = await submit(notificationBody(letter(), { name: '无名氏（看守所编号 0417）' }));
+    expect(res.status).toBe(201);
+    const record = await read(res.body.applicationNo, (r) => r.status === 200 && r.body.stage === 'assigning');
+    expect(record.body.stageLabel).toBe('指派中');
+    expect(record.body.materials.missing).toEqual([]);
+    expect(record.body.correctionDueAt).toBeNull();
+    expect(record.body.review.dueAt).toBeNull();
+    expect(record.body.decision).toBeNull();
+    expect(record.body.eligibility.outcome).toMatchObject({ kind: 'no_test', ruleIds: ['L-4'] });
+    const stages = record.body.history.map((h: { stage: string }) => h.stage);
+    expect(stages.slice(0, 2)).toEqual(['received', 'assigning']);
+    for (const step of ['awaiting_materials', 'under_review', 'granted']) expect(stages).not.toContain(step);
+    const notices = await request(base)
+      .get(`/applications/${res.body.applicationNo}/notices`)
+      .set('Authorization', staff);
+    expect(notices.body.notices.map((n: { template: string }) => n.template)).not.toContain('correction_notice');
+  });
+
+  test('L-4: a foreign defendant with a passport is registered; an ID number, when given, must still be valid', async () => {
+    const passport = { type: 'passport', number: 'E12345678', issuedBy: '越南' };
+    const res = await submit(notificationBody(letter(), { name: 'NGUYEN VAN A', idDocument: passport }));
+    expect(res.status).toBe(201);
+    const record = await read(res.body.applicationNo, (r) => r.status === 200);
+    expect(record.body.applicant).toMatchObject({ idDocument: passport });
+    const bad = await submit(notificationBody(letter(), { name: '张某', idNumber: '330602199001011234' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].path).toBe('applicant.idNumber');
+  });
+
+  test("L-4: an application still needs the applicant's ID number and economic situation; a notification declares none", async () => {
+    const noId = await submit(body({ applicant: { name: '王五' } }));
+    expect(noId.status).toBe(400);
+    expect(noId.body.details.map((d: { path: string }) => d.path)).toContain('applicant.idNumber');
+    const declared = await submit({
+      ...notificationBody(letter(), { name: '张某' }),
+      economicSituation: { householdSize: 1, monthlyHouseholdIncome: 0, commitmentSigned: false },
+    });
+    expect(declared.status).toBe(400);
+    expect(declared.body.details[0].path).toBe('economicSituation');
+    expect(declared.body.details[0].message).toContain('L-4');
+  });
+
+  test('L-4 Law art. 28: the ground 强制医疗 (compulsory medical treatment, no counsel) is accepted', async () => {
+    const res = await submit(notificationBody(letter({ ground: 'compulsory_medical' }), { name: '李某' }));
+    expect(res.status).toBe(201);
+    const record = await read(res.body.applicationNo, (r) => r.status === 200);
+    expect(record.body.intake.notification.ground).toBe('compulsory_medical');
+  });
+
+  test('L-4: a duplicate letter (same organ and letter number) does not create a second case: 409 naming the case', async () => {
+    const same = letter();
+    const first = await submit(notificationBody(same, { name: '赵某' }));
+    expect(first.status).toBe(201);
+    const before = await rowCounts();
+    // Another registration of the same letter (another key, the number spaced differently): refused, nothing written.
+    const again = await submit(
+      notificationBody({ ...same, letterNo: ` ${String(same.letterNo).replace('刑初', '刑初 ')}` }, { name: '赵某' }),
+    );
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('NOTIFICATION_ALREADY_REGISTERED');
+    expect(again.body.message).toContain(first.body.applicationNo);
+    expect(again.body.details).toEqual({ applicationNo: first.body.applicationNo });
+    expect(await rowCounts()).toEqual(before);
+    // Another organ's letter with the same number is another case.
+    const other = await submit(
+      notificationBody({ ...same, organName: '绍兴市上虞区人民检察院', organ: 'procuratorate' }, { name: '赵某' }),
+    );
+    expect(other.status).toBe(201);
+  });
+
+  test('L-4: a notification case cannot be refused through the application refusal step (422, Chinese); it is returned to the organ with reasons', async () => {
+    const res = await submit(notificationBody(letter(), { name: '钱某' }));
+    const no = res.body.applicationNo as string;
+    await read(no, (r) => r.status === 200 && r.body.stage === 'assigning');
+    const refused = await request(base)
+      .post(`/applications/${no}/decision`)
+      .set('Authorization', head)
+      .send({ decision: 'refuse', reason: '不属于本机构' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toContain('通知辩护/代理案件不经申请审查');
+    const noReason = await request(base)
+      .post(`/applications/${no}/return-to-organ`)
+      .set('Authorization', staff)
+      .send({ ground: 'wrong_agency' });
+    expect(noReason.status).toBe(400);
+    const returned = await request(base)
+      .post(`/applications/${no}/return-to-organ`)
+      .set('Authorization', staff)
+      .set('Idempotency-Key', `return-${no}`)
+      .send({ ground: 'wrong_agency', reason: '犯罪地及羁押地均在新昌，应由新昌县法律援助中心办理' });
+    expect(returned.status).toBe(200);
+    expect(returned.body.stage).toBe('returned');
+    const record = await read(no, (r) => r.status === 200 && r.body.stage === 'returned');
+    expect(record.body.stageLabel).toBe('已退回通知机关');
+    expect(record.body.closedReason).toContain('退回通知机关');
+    const timeline = await request(base).get(`/applications/${no}/timeline`).set('Authorization', staff);
+    const toOrgan = timeline.body.timeline.find(
+      (e: { kind: string; recipient?: string }) => e.kind === 'notice' && e.recipient === 'notifying_organ',
+    );
+    expect(toOrgan.text).toContain('【退回通知函】');
+    expect(toOrgan.text).toContain('应由新昌县法律援助中心办理');
   });
 });

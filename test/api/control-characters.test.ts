@@ -253,6 +253,15 @@ const onCase =
 const pendingRows = () => caseRows(fx.pending);
 const futureDate = () => new Date(Date.now() + 90 * 86_400_000).toISOString();
 const today = () => cstDateOf(new Date());
+/** L-4: a court's letter, a number of its own per request (one letter is one case). */
+const notificationLetter = () => ({
+  organ: 'court',
+  organName: '诸暨市人民法院',
+  letterNo: `（2026）浙0681刑初${randomUUID().slice(0, 8)}号`,
+  noticeDate: today(),
+  caseStage: 'first_instance',
+  ground: 'minor',
+});
 
 const FIELDS: FieldCase[] = [
   // Intake (S-3.2, L-4, L-14, L-8): the applicant's own words and names.
@@ -266,10 +275,18 @@ const FIELDS: FieldCase[] = [
         () =>
           intakeBody({
             channel: 'notification',
-            intake: {
-              correctionCommitment: true,
-              notification: { organ: 'court', organName: '诸暨市人民法院', noticeDate: today(), ground: 'minor' },
-            },
+            economicSituation: undefined,
+            intake: { notification: notificationLetter() },
+          }),
+      ],
+      [
+        'intake.notification.letterNo',
+        '通知书文号',
+        () =>
+          intakeBody({
+            channel: 'notification',
+            economicSituation: undefined,
+            intake: { notification: notificationLetter() },
           }),
       ],
       [

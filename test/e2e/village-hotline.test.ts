@@ -177,7 +177,9 @@ test('L-4 agency staff file a notification case: the notifying organ fields appe
   expect(await error.textContent()).toContain('通知机关');
   await form.locator('[name=organ]').selectOption('court');
   await form.locator('[name=organName]').fill('绍兴市越城区人民法院');
+  await form.locator('[name=letterNo]').fill(`（2026）浙0602刑初${run}号`);
   await form.locator('[name=noticeDate]').fill(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10));
+  await form.locator('[name=caseStage]').selectOption('first_instance');
   await form.locator('[name=ground]').selectOption('minor');
   await screenshot(staff, '16-notification-intake');
   await form.getByRole('button', { name: '提交申请' }).click();

@@ -55,6 +55,7 @@ import {
   reportProgress,
   reportTerminationGround,
   requestVerification,
+  returnToOrgan,
   reviewCaseFile,
   settleVerification,
   spotCheck,
@@ -606,23 +607,52 @@ async function main() {
       await waitFor(handle, (s) => s.stage === 'assigned' || s.assignment?.status === 'awaiting_institution', 'pick');
       return [handle.workflowId];
     },
-    // L-4, S-2.9(c), L-5: a notification case (no hardship test) goes to a qualified duty lawyer; the notifying
-    // organ is told whom the agency assigned.
+    // L-4, S-2.9(c), L-5: a notification case registered from the court's letter (a person with no ID number, no
+    // application, no hardship test, no decision) goes straight to a qualified duty lawyer; the notifying organ is told
+    // whom the agency assigned.
     'notification-case-assigned': async () => {
-      const input = fixture('KQ-1998-000019', await now(), ALL_MATERIALS);
+      const input = fixture('KQ-1998-000019', await now(), []);
       input.channel = 'notification';
+      input.applicant = { name: '回放样例' };
+      input.economicSituation = undefined;
       input.matter = { category: 'criminal_defence', summary: '回放样例' };
       input.intake = {
         notification: {
           organ: 'court',
           organName: '回放样例法院',
+          letterNo: '（1998）回放刑初1号',
           noticeDate: await today(),
+          caseStage: 'first_instance',
           ground: 'life_or_death_sentence',
         },
       };
       const handle = await start(input);
-      await grant(handle, 's');
       await confirmAll(handle);
+      return [handle.workflowId];
+    },
+    // L-4: a notification for another agency is returned to the organ with the reasons; the picked member released.
+    'notification-returned': async () => {
+      const input = fixture('KQ-1998-000032', await now(), []);
+      input.channel = 'notification';
+      input.applicant = { name: '回放样例', idDocument: { type: 'passport', number: 'E0000000' } };
+      input.economicSituation = undefined;
+      input.matter = { category: 'criminal_defence', summary: '回放样例' };
+      input.intake = {
+        notification: {
+          organ: 'procuratorate',
+          organName: '回放样例检察院',
+          letterNo: '回放检通援〔1998〕1号',
+          noticeDate: await today(),
+          caseStage: 'prosecution',
+          ground: 'compulsory_medical',
+        },
+      };
+      const handle = await start(input);
+      await waitFor(handle, (s) => s.assignment !== undefined && s.assignment.status !== 'picking', 'the first pick');
+      await executeStep(handle, returnToOrgan, {
+        args: [{ ground: 'wrong_agency', reason: '回放样例', returnedBy: 'staff-1' }],
+      });
+      await finish(handle);
       return [handle.workflowId];
     },
     // S-2.10: nobody eligible (YC has no pool): the case waits for the agency, whose rotation step is refused too;

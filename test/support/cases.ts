@@ -11,7 +11,17 @@ import {
   type ApplicationInput,
   type ApplicationState,
 } from '../../domain/definitions';
-import type { IntakeDetails } from '../../domain/intake';
+import type { IntakeDetails, NotificationDetails } from '../../domain/intake';
+
+/** L-4: a court's letter (通知辩护公函), for fixtures; tests give each its own number. */
+export const NOTIFICATION_LETTER: NotificationDetails = {
+  organ: 'court',
+  organName: '绍兴市越城区人民法院',
+  letterNo: '（2026）浙0602刑初1号',
+  noticeDate: '2026-11-20',
+  caseStage: 'first_instance',
+  ground: 'not_fully_capable',
+};
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { applicationWorkflow } from '../../workflows';
 import { applicationInput, testApplicationNo, until, untilStage } from './context';
@@ -85,10 +95,48 @@ export function caseFixtures(suite: () => { env: TestWorkflowEnvironment; prisma
     return { input, handle };
   }
 
+  /**
+   * L-4: a notification case registered from the organ's letter: no application, no decision; it goes to assignment at
+   * once. The person has no resident ID number unless `overrides` gives one.
+   */
+  async function notificationCase(
+    agency: string,
+    letter: Partial<NotificationDetails> = {},
+    overrides: Partial<ApplicationInput> = {},
+  ) {
+    const { env, prisma } = suite();
+    const input: ApplicationInput = applicationInput({
+      agencyCode: agency as AgencyCode,
+      channel: 'notification',
+      receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+      applicant: { name: '无名氏（编号 0417）' },
+      matter: { category: 'criminal_defence', summary: '涉嫌盗窃罪' },
+      economicSituation: undefined,
+      materialsSupplied: [],
+      materialsRequired: [],
+      intake: {
+        notification: {
+          ...NOTIFICATION_LETTER,
+          letterNo: `（2026）浙0602刑初${randomUUID().slice(0, 6)}号`,
+          ...letter,
+        },
+      },
+      ...overrides,
+    });
+    const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.applicationNo),
+      taskQueue,
+      args: [input],
+    });
+    await untilStage(handle, prisma, ['assigning', 'assigned']);
+    await settled(handle);
+    return { input, handle };
+  }
+
   const events = (applicationNo: string) =>
     db().applicationStageEvent.findMany({ where: { applicationNo }, orderBy: { seq: 'asc' } });
 
-  return { settled, grantedCase, events };
+  return { settled, grantedCase, notificationCase, events };
 }
 
 /** The business failure of a rejected update (or undefined when it was accepted). */

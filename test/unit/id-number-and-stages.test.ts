@@ -1,5 +1,6 @@
 import { formatApplicationNo, APPLICATION_NO_PATTERN } from '../../domain/agencies';
 import { isValidResidentIdNumber } from '../../domain/id-number';
+import { notificationLetterKey } from '../../domain/intake';
 import { canTransition, isDecidedOrClosed } from '../../domain/stages';
 import { residentIdNumber } from '../support/context';
 
@@ -51,6 +52,32 @@ describe('stages', () => {
     expect(canTransition('objection_review', 'refused')).toBe(true);
     expect(canTransition('objection_review', 'under_review')).toBe(true);
     expect(canTransition('granted', 'objection_review')).toBe(false);
+  });
+
+  test('L-4: a notification goes from receipt to assignment or back to the organ, never through review, a grant or a refusal', () => {
+    const n = { notification: true };
+    expect(canTransition('received', 'assigning', n)).toBe(true);
+    expect(canTransition('received', 'returned', n)).toBe(true);
+    expect(canTransition('assigning', 'returned', n)).toBe(true);
+    expect(canTransition('assigning', 'assigned', n)).toBe(true);
+    for (const to of ['awaiting_materials', 'under_review', 'granted', 'refused'] as const) {
+      expect(canTransition('received', to, n)).toBe(false);
+    }
+    expect(canTransition('assigning', 'refused', n)).toBe(false);
+    // An application is never returned to an organ, nor assigned before its decision.
+    expect(canTransition('received', 'assigning')).toBe(false);
+    expect(canTransition('assigning', 'returned')).toBe(false);
+    expect(canTransition('returned', 'assigning', n)).toBe(false);
+  });
+
+  test('L-4: one letter is one case per agency: the letter key ignores spacing', () => {
+    expect(notificationLetterKey('KQ', { organName: '柯桥区 人民法院', letterNo: '（2026）浙0603 刑初1号' })).toBe(
+      notificationLetterKey('KQ', { organName: '柯桥区人民法院', letterNo: '（2026）浙0603刑初1号' }),
+    );
+    expect(notificationLetterKey('KQ', { organName: '柯桥区人民法院' })).toBeNull();
+    expect(notificationLetterKey('YC', { organName: 'a', letterNo: '1' })).not.toBe(
+      notificationLetterKey('KQ', { organName: 'a', letterNo: '1' }),
+    );
   });
 
   test('application numbers carry agency, year and serial, and nothing personal', () => {

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => suite?.stop());
 
-const { grantedCase, events } = caseFixtures(() => suite!, taskQueue);
+const { grantedCase, notificationCase, events } = caseFixtures(() => suite!, taskQueue);
 const pool = (spec: Parameters<typeof createPool>[1]) => createPool(prisma, spec);
 
 describe('S-3.3 same-day assignment by rotation, the institution confirming the member (S-2.10)', () => {
@@ -201,16 +201,11 @@ describe('S-2.9 priorities in the assignment stage', () => {
       A: { a1: {}, duty1: { dutyLawyer: true, criminalDefenceYears: 1 } },
       B: { duty2: { dutyLawyer: true, criminalDefenceYears: 5 } },
     });
-    const notice = {
-      organ: 'court',
-      organName: '某区人民法院',
-      noticeDate: '2026-11-20',
-      ground: 'life_or_death_sentence',
-    } as const;
-    const { input, handle } = await grantedCase(p.agency, { channel: 'notification' }, { notification: notice });
+    // L-4: no application and no grant: the letter's receipt opens the assignment.
+    const { input, handle } = await notificationCase(p.agency, { ground: 'life_or_death_sentence' });
     const state = await handle.query(getState);
     expect(state.assignment!.slots[0]).toMatchObject({ proposedMemberId: p.id('duty2'), rule: 'S-2.9(c)' });
-    // L-4: the 3 days run from the receipt of the notice, not from the later grant.
+    // L-4: the 3 days run from the receipt of the notice.
     expect(state.assignment!.since).toBe(input.receivedAt);
     const [entry] = await p.ledger();
     // a1 comes first in the order but lacks the L-5 experience; duty1 (second round) is never reached.
@@ -220,8 +215,7 @@ describe('S-2.9 priorities in the assignment stage', () => {
 
   test('S-2.9(c) L-5 a juvenile notification case goes to a member competent for minors', async () => {
     const p = await pool({ A: { a1: {} }, B: { b1: { juvenileCompetent: true } } });
-    const notice = { organ: 'court', organName: '某区人民法院', noticeDate: '2026-11-20', ground: 'minor' } as const;
-    const { handle } = await grantedCase(p.agency, { channel: 'notification' }, { notification: notice });
+    const { handle } = await notificationCase(p.agency, { ground: 'minor' });
     expect((await handle.query(getState)).assignment!.slots[0]!.proposedMemberId).toBe(p.id('b1'));
   });
 

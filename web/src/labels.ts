@@ -3,7 +3,7 @@ import { CHANNELS_BY_ROLE, ROLES, type Role } from '../../api/auth/access';
 import { CHANNELS, type Channel } from '../../domain/channels';
 export { AGENCIES } from '../../domain/agencies';
 export { MATTER_CATEGORIES } from '../../domain/matters';
-export { NOTIFICATION_GROUNDS, NOTIFYING_ORGANS } from '../../domain/intake';
+export { NOTIFICATION_CASE_STAGES, NOTIFICATION_GROUNDS, NOTIFYING_ORGANS } from '../../domain/intake';
 import { URGENCY_GROUNDS } from '../../domain/intake';
 /** S-3.2, L-7: the urgency grounds to accept first, by their Chinese labels. */
 export const URGENCY_GROUND_LABELS: Record<string, string> = Object.fromEntries(

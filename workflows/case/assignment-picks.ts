@@ -9,6 +9,7 @@ import { ERROR_TYPES, type AssignmentSlot, type AssignmentState } from '../../do
 import { performanceOnAssignment } from '../../domain/performance';
 import type { PickRequest, Priority } from '../../domain/rotation';
 import { baseRequest } from '../../domain/assignment';
+import { notifyingOrganAssignedText } from '../../domain/notices';
 import { formatCst } from '../../domain/time';
 import { fail, notice, rotation, type CaseContext } from './context';
 
@@ -160,7 +161,7 @@ export async function completeIfDone(ctx: CaseContext): Promise<void> {
   a.late = now > Date.parse(a.statutoryDueAt) ? 'statutory' : now > Date.parse(a.sameDayDueAt) ? 'same_day' : undefined;
   const late =
     a.late === 'statutory'
-      ? `（超过法定 ${ctx.rules.assignmentDays} 日指派期限，L-3）`
+      ? `（超过法定 ${ctx.rules.assignmentDays} 日指派期限，${ctx.notification ? 'L-4' : 'L-3'}）`
       : a.late === 'same_day'
         ? '（未能当日指派，S-3.3）'
         : '';
@@ -175,11 +176,17 @@ export async function completeIfDone(ctx: CaseContext): Promise<void> {
       `【指派通知】您的法律援助（编号 ${ctx.state.applicationNo}）已指派：${who}。承办人员将与您签订委托协议。`,
     ),
   ];
-  if (notification) {
-    // L-4: the agency tells the notifying organ whom it assigned.
-    const organ = ctx.input.intake?.notification?.organName ?? '通知机关';
-    const text = `【指派告知】${organ}：法律援助案件 ${ctx.state.applicationNo} 已指派 ${who}（L-4）。`;
-    notices.push(notice(`notifying-organ-${a.picks}`, 'notifying_organ', text, 'notifying_organ'));
+  const letter = ctx.input.intake?.notification;
+  if (notification && letter) {
+    // L-4: the agency tells the notifying organ whom it assigned: the institution and the member, in what role.
+    notices.push(
+      notice(
+        `notifying-organ-${a.picks}`,
+        'notifying_organ',
+        notifyingOrganAssignedText({ applicationNo: ctx.state.applicationNo, letter, slots }),
+        'notifying_organ',
+      ),
+    );
   }
   const ruleIds = notification ? ['S-3.3', 'L-4', 'S-2.10'] : ['S-3.3', 'L-3', 'S-2.10'];
   await ctx.transition('assigned', { actor: 'system', ruleIds, note: `指派完成：${who}${late}` }, notices);

@@ -108,7 +108,7 @@ function assignmentClocks(ctx: CaseContext, a: AssignmentState): Clock[] {
       at: Date.parse(a.statutoryDueAt),
       fire: () => {
         a.statutoryOverdue = true;
-        const rule = ctx.input.channel === 'notification' ? 'L-4' : 'L-3';
+        const rule = ctx.notification ? 'L-4' : 'L-3';
         const note = `超过法定 ${ctx.rules.assignmentDays} 日指派期限仍未完成指派（${rule}）`;
         const key = `assignment-overdue-${Date.parse(a.since)}`;
         return escalate(note, rule, key, 'assignment_overdue', `【指派逾期】法律援助案件 ${no}：${note}。`);
@@ -144,21 +144,30 @@ async function openAndPick(ctx: CaseContext): Promise<void> {
     a.membersNeeded > 1
       ? `；群体性案件，受援人 ${ctx.input.intake?.assignment?.aidedPersons} 人，需指派 ${a.membersNeeded} 人（S-3.3）`
       : '';
+  // L-4: the letter's receipt, not a decision, opens a notification case's assignment.
+  const source = ctx.notification ? `收到${letterOf(ctx)}，不经申请审查，即予指派（L-4）；` : '';
   await ctx.transition('assigning', {
     actor: 'system',
-    ruleIds: ctx.input.channel === 'notification' ? ['S-3.3', 'L-4'] : ['S-3.3', 'L-3'],
-    note: `应于 ${formatCst(new Date(a.sameDayDueAt))} 前完成指派（当日，S-3.3），法定期限 ${formatCst(new Date(a.statutoryDueAt))}${group}`,
+    ruleIds: ctx.notification ? ['S-3.3', 'L-4'] : ['S-3.3', 'L-3'],
+    note: `${source}应于 ${formatCst(new Date(a.sameDayDueAt))} 前完成指派（当日，S-3.3），法定期限 ${formatCst(new Date(a.statutoryDueAt))}${group}`,
   });
   await firstPick(ctx, a);
 }
 
+/** L-4: the organ's letter, as the notes and notices name it. */
+function letterOf(ctx: CaseContext): string {
+  const n = ctx.input.intake?.notification;
+  return n ? `${n.organName}的通知（${n.letterNo ?? `${n.noticeDate} 通知`}）` : '通知机关的通知';
+}
+
 /**
- * From `granted` (or `assigning` again after a conflict or replacement) until the case is assigned, or leaves the
- * stage (L-9 termination).
+ * From `granted` — or for a notification case (L-4) from the letter's receipt — (or `assigning` again after a conflict
+ * or replacement) until the case is assigned, or leaves the stage (L-9 termination, L-4 returned to the organ).
  */
 export async function assignmentPhase(ctx: CaseContext): Promise<void> {
   const { state } = ctx;
-  if (state.stage === 'granted') await ctx.steps.hold(() => openAndPick(ctx));
+  const opening = state.stage === 'granted' || (state.stage === 'received' && ctx.notification);
+  if (opening) await ctx.steps.hold(() => openAndPick(ctx));
   await runClocks({
     hold: (part) => ctx.steps.hold(part),
     done: () => state.stage !== 'assigning',

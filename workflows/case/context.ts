@@ -56,8 +56,8 @@ export function fail(message: string, type: string = ERROR_TYPES.invalidTransiti
 }
 
 /** Refuses (422) a move the stage machine does not allow (S-3.2, L-7: more moves for a case accepted first). */
-export function assertTransition(from: Stage, to: Stage, acceptedFirst = false): void {
-  if (!canTransition(from, to, { acceptedFirst })) {
+export function assertTransition(from: Stage, to: Stage, acceptedFirst = false, notification = false): void {
+  if (!canTransition(from, to, { acceptedFirst, notification })) {
     const awaited =
       from === 'awaiting_materials' && to === 'granted' ? '（非先行受理的案件须待材料补齐后审查决定）' : '';
     throw ApplicationFailure.create({
@@ -110,6 +110,11 @@ export class CaseContext {
     return this.input.rules;
   }
 
+  /** L-4: a notification case (通知辩护/通知代理): no application, review or decision; assigned from the letter. */
+  get notification(): boolean {
+    return this.input.channel === 'notification';
+  }
+
   /**
    * Records an event in the current stage, with its notices. Queued, not waited for: what a step or a deadline records
    * goes into as few writes as possible, a step is answered once its records are stored (`StepRunner`), and the
@@ -130,7 +135,7 @@ export class CaseContext {
 
   /** Moves the case to `to` (refused with 422 when the stage machine does not allow it) and records it. */
   transition(to: Stage, meta: EventMeta, notices: Notice[] = []): Promise<void> {
-    assertTransition(this.state.stage, to, this.state.acceptedFirst !== undefined);
+    assertTransition(this.state.stage, to, this.state.acceptedFirst !== undefined, this.notification);
     const clock = moveReviewClock(this.state, to, this.rules.reviewPausesForMaterials, Date.now(), this.calendar);
     const note = clock ? (meta.note ? `${meta.note}\n${clock}` : clock) : meta.note;
     this.state.stage = to;

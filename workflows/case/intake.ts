@@ -14,6 +14,8 @@ import { cstDateOf } from '../../domain/time';
 
 export function openCase(input: ApplicationInput): { state: ApplicationState; opening: CaseOpening } {
   const receivedAt = new Date(input.receivedAt);
+  // L-4: a notification case has no application: no materials are owed, and nothing is declared or tested.
+  const notification = input.channel === 'notification';
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     agencyCode: input.agencyCode,
@@ -22,18 +24,20 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
     stageEnteredAt: input.receivedAt,
     seq: 1,
     materialsSupplied: [...new Set(input.materialsSupplied)],
-    materialsMissing: missingMaterials(input.materialsSupplied, input.materialsRequired ?? COMMON_CORE),
+    materialsMissing: notification
+      ? []
+      : missingMaterials(input.materialsSupplied, input.materialsRequired ?? COMMON_CORE),
   };
   const eligibility = decideEligibility(
     {
       ...input.eligibilityClaims,
       applicationDate: cstDateOf(receivedAt),
-      birthDate: birthDateFromIdNumber(input.applicant.idNumber),
-      notification: input.channel === 'notification',
+      birthDate: input.applicant.idNumber ? birthDateFromIdNumber(input.applicant.idNumber) : undefined,
+      notification,
       matterCategory: input.matter.category,
       documentsSeen: input.eligibilityClaims?.documentsSeen ?? [],
-      householdSize: input.economicSituation.householdSize,
-      monthlyHouseholdIncome: input.economicSituation.monthlyHouseholdIncome,
+      householdSize: input.economicSituation?.householdSize ?? 1,
+      monthlyHouseholdIncome: input.economicSituation?.monthlyHouseholdIncome ?? 0,
     },
     input.rules.hardshipStandard,
   );
@@ -59,15 +63,18 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
 }
 
 /**
- * The deadlines that run from receipt, once the holiday calendar is there (Civil Code art. 203): L-1's review clock.
+ * The deadlines that run from receipt, once the holiday calendar is there (Civil Code art. 203): L-1's review clock
+ * (none for a notification case, which is not reviewed: its clock is the assignment's, L-4).
  * Sets them on the state and on the intake event's snapshot, which is stored with the first stage.
  */
 export function countOpeningDeadlines(state: ApplicationState, opening: CaseOpening, calendar: Calendar): void {
-  state.reviewDueAt = endOfDayPeriod(
-    new Date(state.stageEnteredAt),
-    opening.input.rules.reviewDays,
-    calendar,
-  ).toISOString();
+  if (state.channel !== 'notification') {
+    state.reviewDueAt = endOfDayPeriod(
+      new Date(state.stageEnteredAt),
+      opening.input.rules.reviewDays,
+      calendar,
+    ).toISOString();
+  }
   state.calendarVersion = calendar.version;
   opening.state = JSON.parse(JSON.stringify(state)) as ApplicationState;
 }

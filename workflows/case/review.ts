@@ -15,6 +15,7 @@ import {
 import { lastDayBefore, objectionWindow, type PeriodEnd } from '../../domain/deadlines';
 import { refusalNoticeText } from '../../domain/notices';
 import { formatCstDay } from '../../domain/time';
+import { NOTIFICATION_NOT_DECIDED } from '../../domain/stages';
 import { grantBlockedByVerification, terminable } from '../../domain/termination';
 import { assertTransition, fail, notice, type CaseContext } from './context';
 import { terminateOnGround } from './termination';
@@ -29,6 +30,7 @@ export function registerReviewSteps(ctx: CaseContext): void {
   const { state } = ctx;
   ctx.steps.on(decide, {
     validate: ({ decision, reason }: DecideInput) => {
+      if (ctx.notification) fail(NOTIFICATION_NOT_DECIDED);
       assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused', state.acceptedFirst !== undefined);
       const blocked = decision === 'grant' ? grantBlockedByVerification(state) : undefined;
       if (blocked) fail(blocked);

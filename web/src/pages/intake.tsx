@@ -3,10 +3,12 @@ import { CONTRACT, pathOf } from '../../../api/contract';
 import { call, newIdempotencyKey } from '../api';
 import {
   AGENCIES,
+  CASE_STAGE_LABELS,
   channelsFor,
   CHANNEL_LABELS,
   MATERIALS,
   MATTER_CATEGORIES,
+  NOTIFICATION_CASE_STAGES,
   NOTIFICATION_GROUNDS,
   NOTIFYING_ORGANS,
   URGENCY_GROUND_LABELS,
@@ -71,8 +73,16 @@ export function IntakePage({ session }: { session: Session }) {
     const intake: Record<string, unknown> = {};
     if (v.correctionCommitment === 'true') intake.correctionCommitment = true;
     if (v.channel === 'village_agent') intake.paperMaterialsForwarded = v.paperMaterialsForwarded === 'true';
+    // L-4: the organ's letter; no application, so no economic situation, and the identity as the organ gives it.
     if (notification)
-      intake.notification = { organ: v.organ, organName: v.organName, noticeDate: v.noticeDate, ground: v.ground };
+      intake.notification = {
+        organ: v.organ,
+        organName: v.organName,
+        letterNo: v.letterNo ?? '',
+        noticeDate: v.noticeDate,
+        caseStage: v.caseStage,
+        ground: v.ground,
+      };
     if (v.limitationDeadline) intake.limitationDeadline = v.limitationDeadline;
     if (v.urgencyGround) intake.urgency = { ground: v.urgencyGround, reason: v.urgencyReason ?? '' };
     const body = {
@@ -80,15 +90,19 @@ export function IntakePage({ session }: { session: Session }) {
       channel: v.channel,
       applicant: {
         name: v.name ?? '',
-        idNumber: v.idNumber ?? '',
+        ...(!notification || v.idNumber ? { idNumber: v.idNumber ?? '' } : {}),
         ...(v.phone ? { phone: v.phone } : {}),
       },
       matter: { category: v.category, summary: v.summary ?? '' },
-      economicSituation: {
-        householdSize: num(v.householdSize),
-        monthlyHouseholdIncome: num(v.monthlyHouseholdIncome),
-        commitmentSigned: v.commitmentSigned === 'true',
-      },
+      ...(notification
+        ? {}
+        : {
+            economicSituation: {
+              householdSize: num(v.householdSize),
+              monthlyHouseholdIncome: num(v.monthlyHouseholdIncome),
+              commitmentSigned: v.commitmentSigned === 'true',
+            },
+          }),
       materialsSupplied: materials.filter((code) => asked.some((i) => i.code === code)),
       ...(chosen.length ? { materialsRequired: chosen } : {}),
       ...(Object.keys(intake).length ? { intake } : {}),
@@ -232,8 +246,23 @@ export function IntakePage({ session }: { session: Session }) {
               <input name="organName" value={v.organName ?? ''} onChange={set('organName')} />
             </label>
             <label>
+              <span>通知书文号</span>
+              <input name="letterNo" value={v.letterNo ?? ''} onChange={set('letterNo')} />
+            </label>
+            <label>
               <span>通知日期</span>
               <input type="date" name="noticeDate" value={v.noticeDate ?? ''} onChange={set('noticeDate')} />
+            </label>
+            <label>
+              <span>诉讼阶段</span>
+              <select name="caseStage" value={v.caseStage ?? ''} onChange={set('caseStage')}>
+                <option value="">（请选择）</option>
+                {NOTIFICATION_CASE_STAGES.map((k) => (
+                  <option key={k} value={k}>
+                    {CASE_STAGE_LABELS[k]}
+                  </option>
+                ))}
+              </select>
             </label>
             <label>
               <span>通知理由</span>
@@ -321,7 +350,9 @@ const FIELD_LABELS: Record<string, string> = {
   'intake.notification': '通知信息',
   'intake.notification.organ': '通知机关',
   'intake.notification.organName': '机关名称',
+  'intake.notification.letterNo': '通知书文号',
   'intake.notification.noticeDate': '通知日期',
+  'intake.notification.caseStage': '诉讼阶段',
   'intake.notification.ground': '通知理由',
   'intake.correctionCommitment': '容缺受理承诺',
   materialsSupplied: '已提交材料',
