@@ -75,11 +75,12 @@ afterAll(async () => {
 });
 
 /** A complete application by someone aged 40 whose statement must be verified (S-1.3). */
-async function verifyCase(serial: string) {
+async function verifyCase(serial: string, over: Partial<ApplicationInput> = {}) {
   const year = new Date(await env.currentTimeMs()).getUTCFullYear() - 40;
   const input: ApplicationInput = applicationInput({
     receivedAt: new Date(await env.currentTimeMs()).toISOString(),
     applicant: { name: '核查样例', idNumber: residentIdNumber(`${year}0101`, serial) },
+    ...over,
   });
   const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
     workflowId: applicationWorkflowId(input.applicationNo),
@@ -197,4 +198,54 @@ test('S-3.1 shared-data lookup confirmed; and no verification at all where the c
     executeStep(h2, requestVerification, { args: [{ route: 'phone', dueDays: 2, requestedBy: 's' }] }),
   );
   expect(waived?.message).toContain('无需核查');
+});
+
+test('S-3.1 item 2 before item 3: a bad credit record alone allows no inference; an item-2 route without an exact answer does', async () => {
+  const year = new Date(await env.currentTimeMs()).getUTCFullYear() - 40;
+  ratings.set(residentIdNumber(`${year}0101`, '106'), 'bad');
+  const { handle } = await verifyCase('106');
+  const v = await executeStep(handle, requestVerification, {
+    args: [{ route: 'credit_lookup', dueDays: 1, requestedBy: 'staff-1' }],
+  });
+  expect(v.tasks[0]!.note).toContain('第二项');
+  const inferred = await failureOf(
+    executeStep(handle, settleVerification, {
+      args: [{ basis: 'inference', reason: '信用记录不良，推定', settledBy: 'staff-1' }],
+    }),
+  );
+  expect(inferred?.message).toContain('第三项');
+  const phone = await executeStep(handle, requestVerification, {
+    args: [{ route: 'phone', dueDays: 2, requestedBy: 'staff-1' }],
+  });
+  const call = phone.tasks.find((t) => t.route === 'phone')!;
+  await executeStep(handle, recordVerificationResult, {
+    args: [{ taskId: call.id, result: 'inconclusive', note: '村委会无法说明其收入', resultBy: 'staff-1' }],
+  });
+  const settled = await executeStep(handle, settleVerification, {
+    args: [{ basis: 'inference', reason: '电话核实未获确切结果，依已知事实推定', settledBy: 'staff-1' }],
+  });
+  expect(settled).toMatchObject({ status: 'accepted', basis: 'inference' });
+});
+
+test('S-3.1 an unsigned honesty commitment cannot be accepted, with good credit or by inference', async () => {
+  const base = applicationInput({});
+  const { handle } = await verifyCase('107', {
+    economicSituation: { ...base.economicSituation!, commitmentSigned: false },
+  });
+  await executeStep(handle, requestVerification, {
+    args: [{ route: 'credit_lookup', dueDays: 1, requestedBy: 'staff-1' }],
+  });
+  const refused = await failureOf(
+    executeStep(handle, settleVerification, { args: [{ basis: 'no_doubt', settledBy: 'staff-1' }] }),
+  );
+  expect(refused?.message).toContain('未签署');
+});
+
+test('S-3.1 "no record" at the credit service is said to be no record, not passed off as a good rating', async () => {
+  const { handle } = await verifyCase('108');
+  const v = await executeStep(handle, requestVerification, {
+    args: [{ route: 'credit_lookup', dueDays: 1, requestedBy: 'staff-1' }],
+  });
+  expect(v.tasks[0]).toMatchObject({ rating: 'none', result: 'confirmed' });
+  expect(v.tasks[0]!.note).toContain('没有该申请人的记录');
 });

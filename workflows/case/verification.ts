@@ -56,8 +56,14 @@ async function lookUpCredit(ctx: CaseContext, taskId: string): Promise<void> {
   if (rating === 'unavailable') return;
   const t = state.verification!.tasks.find((x) => x.id === taskId)!;
   t.rating = rating;
+  // A bad record is no answer about the hardship: it sends the case to an item-2 route (see settleVerification).
   t.result = rating === 'bad' ? 'inconclusive' : 'confirmed';
-  t.note = rating === 'bad' ? '存在不良信用记录，须进一步核查' : '信用良好，无不良记录';
+  t.note =
+    rating === 'bad'
+      ? '存在不良信用记录，须通过共享数据、函询、实地核实或电话核实进一步核查（S-3.1 第二项）'
+      : rating === 'none'
+        ? '信用服务中没有该申请人的记录：无不良记录，按信用良好对待（S-3.1 第一项）'
+        : '信用良好，无不良记录';
   t.resultBy = 'credit-service';
   await ctx.record({ actor: 'system', ruleIds: ['S-3.1'], note: `信用查询结果：${t.note}（${t.id}）` });
 }
@@ -112,21 +118,30 @@ export function registerVerificationSteps(ctx: CaseContext): void {
   ctx.steps.on(settleVerification, {
     validate: ({ basis, reason }: SettleVerificationInput) => {
       const v = open(state);
+      // S-3.1: what is accepted is the applicant's signed honesty commitment; without one there is nothing to accept.
+      if (ctx.input.economicSituation?.commitmentSigned !== true) {
+        fail('申请人未签署经济困难状况诚信承诺，不能采信（S-3.1）；请核查或由申请人补签承诺');
+      }
       if (basis === 'no_doubt') {
         const credit = v.tasks.filter((t) => t.route === 'credit_lookup' && t.result);
         if (credit.length === 0) fail('采信诚信承诺须先查询信用记录（S-3.1 第一项）');
         if (credit.some((t) => t.result !== 'confirmed')) fail('存在不良信用记录，须核查后再定（S-3.1 第二项）');
       } else {
-        if (!v.tasks.some((t) => t.result === 'inconclusive')) fail('推定采信须先经核查且未获确切结果（S-3.1 第三项）');
+        // Item 3 follows item 2: a route other than the credit lookup (a bad record itself is no verification).
+        const verified = v.tasks.filter((t) => t.route !== 'credit_lookup');
+        if (!verified.some((t) => t.result === 'inconclusive')) {
+          fail('推定采信须先经共享数据、函询、实地核实或电话核实且未获确切结果（S-3.1 第三项）');
+        }
         if (!reason?.trim()) fail('推定采信须书面说明理由（S-3.1 第三项）', ERROR_TYPES.invalidInput);
       }
     },
     run: async ({ basis, reason, settledBy }) => {
       const v = state.verification!;
       Object.assign(v, { status: 'accepted', basis, reason });
+      const noRecord = v.tasks.some((t) => t.route === 'credit_lookup' && t.rating === 'none');
       const note =
         basis === 'no_doubt'
-          ? '无疑点且信用良好，采信诚信承诺（S-3.1 第一项）'
+          ? `无疑点且信用良好${noRecord ? '（信用服务中无该申请人记录，按无不良记录对待）' : ''}，采信诚信承诺（S-3.1 第一项）`
           : `核查未获确切结果，依已知事实推定采信（S-3.1 第三项）：${reason}`;
       await ctx.record({ actor: settledBy, ruleIds: ['S-3.1'], note });
       return v;
