@@ -10,6 +10,15 @@ import type { EligibilityFacts } from './eligibility';
 import type { AcceptedFirstGround, IntakeDetails } from './intake';
 import type { RuleConfig } from './rule-config';
 import type { CallOutcome, HotlineRules } from './hotline';
+import type {
+  ComplaintGround,
+  ComplaintMeasure,
+  ComplaintOutcome,
+  ComplaintRules,
+  ComplaintStatus,
+  InvestigationKind,
+  RespondentKind,
+} from './complaints';
 
 export type EligibilityClaims = Partial<
   Pick<
@@ -754,3 +763,125 @@ export const getCall = defineQuery<HotlineCallState>('getCall');
 export const claimCall = defineStep<HotlineCallState, ClaimCallInput>('claimCall');
 export const answerCall = defineStep<HotlineCallState, AnswerCallInput>('answerCall');
 export const recordCallOutcome = defineStep<HotlineCallState, CallOutcomeInput>('recordCallOutcome');
+
+/** L-13: every complaint is a workflow: `complaint-<complaintId>` (ids only, no complainant data). */
+export function complaintWorkflowId(complaintId: string): string {
+  return `complaint-${complaintId}`;
+}
+
+export interface ComplaintRespondent {
+  kind: RespondentKind;
+  id: string;
+  institutionId?: string;
+  agencyCode: string;
+}
+
+export interface ComplaintInput {
+  complaintId: string;
+  agencyCode: AgencyCode;
+  receivedAt: string;
+  anonymous: boolean;
+  respondent: ComplaintRespondent;
+  ground: ComplaintGround;
+  applicationNo?: string;
+  rules?: Partial<ComplaintRules>;
+}
+
+/** Live state of a complaint (`getComplaint` query). Ids and codes only: the facts stay in the `complaint` row. */
+export interface ComplaintState {
+  complaintId: string;
+  agencyCode: AgencyCode;
+  status: ComplaintStatus;
+  statusSince: string;
+  seq: number;
+  anonymous: boolean;
+  respondent: ComplaintRespondent;
+  ground: ComplaintGround;
+  applicationNo?: string;
+  receivedAt: string;
+  /** L-13: accept or refuse within 5 working days. */
+  acceptDueAt: string;
+  acceptance?: { accepted: boolean; reason: string; by: string; at: string; late: boolean };
+  /** L-13: handled within 60 days of acceptance; `extension`: once, at most 30 days, approver and reason recorded. */
+  dueAt?: string;
+  extension?: { days: number; reason: string; approvedBy: string; at: string; previousDueAt: string };
+  handler?: { id: string; role: string; assignedBy: string; at: string };
+  /** The member or institution complained about may answer by `dueAt`. */
+  response?: { dueAt: string; answeredAt?: string; by?: string; summary?: string };
+  investigation: Array<{ kind: InvestigationKind; summary: string; by: string; at: string }>;
+  decision?: {
+    outcome: ComplaintOutcome;
+    measures: ComplaintMeasure[];
+    reason: string;
+    impactUntil?: string;
+    by: string;
+    at: string;
+    late: boolean;
+  };
+  /** S-2.8(b): the suspension applied through the pool's own action (its status event), or why the pool refused it. */
+  suspension?: { eventId: string | null; until: string; refusal: string | null };
+  /** L-13: the result told within 5 working days of the decision. */
+  notifyDueAt?: string;
+  notified?: { by: string; at: string; late: boolean };
+  withdrawal?: { reason: string; by: string; at: string };
+  /** Deadlines that passed (their keys): each escalated to the justice bureau once. */
+  escalations: string[];
+  /** The holiday calendar its deadlines were counted with. */
+  calendarVersion?: string;
+  attention?: AttentionState;
+}
+
+export interface AcceptComplaintInput {
+  accepted: boolean;
+  /** Required for a refusal (the complainant is told the reasons). */
+  reason: string;
+  by: string;
+}
+export interface AssignComplaintHandlerInput {
+  handlerId: string;
+  /** The handler's role and institution (the API reads them from the handler's account). */
+  handlerRole: string;
+  handlerAgency?: string;
+  handlerInstitution?: string;
+  assignedBy: string;
+}
+export interface RecordInvestigationInput {
+  kind: InvestigationKind;
+  summary: string;
+  by: string;
+}
+export interface AnswerComplaintInput {
+  summary: string;
+  by: string;
+}
+export interface ExtendComplaintInput {
+  days: number;
+  reason: string;
+  approvedBy: string;
+}
+export interface DecideComplaintInput {
+  outcome: ComplaintOutcome;
+  measures: ComplaintMeasure[];
+  reason: string;
+  impactUntil?: string;
+  by: string;
+}
+export interface NotifyComplaintInput {
+  by: string;
+}
+export interface WithdrawComplaintInput {
+  reason: string;
+  by: string;
+}
+
+export const getComplaint = defineQuery<ComplaintState>('getComplaint');
+export const acceptComplaint = defineStep<ComplaintState, AcceptComplaintInput>('acceptComplaint');
+export const assignComplaintHandler = defineStep<ComplaintState, AssignComplaintHandlerInput>('assignComplaintHandler');
+export const recordComplaintInvestigation = defineStep<ComplaintState, RecordInvestigationInput>(
+  'recordComplaintInvestigation',
+);
+export const answerComplaint = defineStep<ComplaintState, AnswerComplaintInput>('answerComplaint');
+export const extendComplaint = defineStep<ComplaintState, ExtendComplaintInput>('extendComplaint');
+export const decideComplaint = defineStep<ComplaintState, DecideComplaintInput>('decideComplaint');
+export const notifyComplaintResult = defineStep<ComplaintState, NotifyComplaintInput>('notifyComplaintResult');
+export const withdrawComplaint = defineStep<ComplaintState, WithdrawComplaintInput>('withdrawComplaint');

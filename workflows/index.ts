@@ -3,4 +3,5 @@ export { evaluationWorkflow } from './evaluation-workflow';
 export { applicationWorkflow } from './application-workflow';
 export { poolImpactWorkflow } from './pool-impact';
 export { hotlineCallWorkflow } from './hotline-call';
+export { complaintWorkflow } from './complaint-workflow';
 export { reconcileReadModelWorkflow, dailyDigestWorkflow } from './read-model';
