@@ -135,6 +135,11 @@ export function mountComplaints(m: Mounter, deps: ComplaintDeps): void {
         '请在请求头 Idempotency-Key 中提供幂等键，以免重复提交产生两件投诉',
       );
     }
+    // Agency people take complaints for their own agency (the city centre for any).
+    const fileRoles = rolesFor('complaint.file', principal);
+    if (fileRoles.every((r) => r === 'agency_staff' || r === 'agency_head') && principal.agency !== body.agencyCode) {
+      throw new ApiError(403, 'FORBIDDEN', '不能为其他机构登记投诉');
+    }
     const key = requestIdOf(req, principal.userId, undefined);
     const complaintId = `TS-${key.slice(0, 20)}`;
     res.locals.complaintId = complaintId;

@@ -706,16 +706,23 @@ export const callsQuery = z
 export const callOutcomeBody = z
   .object({
     kind: z
-      .enum(['guided', 'transferred', 'out_of_scope'])
-      .describe('guided 引导申请；transferred 转单；out_of_scope 不属于范围'),
+      .enum(['guided', 'transferred', 'out_of_scope', 'complaint'])
+      .describe('guided 引导申请；transferred 转单；out_of_scope 不属于范围；complaint 来电投诉（L-13）'),
     note: freeText('处理情况', '请记录处理情况', 4000),
     referredTo: line('告知的主管部门').trim().max(200).optional().describe('告知的主管部门'),
     applicationNo: applicationNo('转单的申请编号').optional().describe('转单的申请编号'),
+    complaintId: line('投诉编号')
+      .regex(/^TS-[0-9a-f]{20}$/, '投诉编号格式不正确')
+      .optional()
+      .describe('来电投诉登记的投诉编号（L-13）'),
   })
   .strict()
   .superRefine((b, ctx) => {
     if (b.kind === 'transferred' && !b.applicationNo) {
       ctx.addIssue({ code: 'custom', path: ['applicationNo'], message: '转单须注明法律援助申请编号' });
+    }
+    if (b.kind === 'complaint' && !b.complaintId) {
+      ctx.addIssue({ code: 'custom', path: ['complaintId'], message: '来电投诉须注明登记的投诉编号' });
     }
   });
 export const dutyQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();

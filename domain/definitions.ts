@@ -738,7 +738,14 @@ export interface HotlineCallState {
   /** S-2.4: not answered by the deadline; escalated to the duty supervisor. */
   breach?: { at: string };
   /** S-2.7: the recorded outcome. */
-  outcome?: { kind: CallOutcome; note: string; referredTo?: string; applicationNo?: string; at: string };
+  outcome?: {
+    kind: CallOutcome;
+    note: string;
+    referredTo?: string;
+    applicationNo?: string;
+    complaintId?: string;
+    at: string;
+  };
   /** S-2.5: the answering officer's running count after this call, and whether it completed a duty day. */
   credit?: { ordinal: number; dutyDay: boolean };
   /** A write met a data error and waits for an operator. */
@@ -757,6 +764,8 @@ export interface CallOutcomeInput {
   note: string;
   referredTo?: string;
   applicationNo?: string;
+  /** L-13: the complaint filed for the caller. */
+  complaintId?: string;
 }
 
 export const getCall = defineQuery<HotlineCallState>('getCall');

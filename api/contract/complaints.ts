@@ -104,7 +104,7 @@ export const complaintRoutes = {
       200: { description: '同一幂等键的重复登记：同一投诉', schema: filed },
     },
     errors: {
-      403: '所涉案件不是您本人的案件 (FORBIDDEN)',
+      403: '所涉案件不是您本人的案件，或不能为其他机构登记投诉 (FORBIDDEN)',
       422: '投诉内容不符合规定，被投诉对象或案件不存在，或同一幂等键用于不同请求 (COMPLAINT_*, IDEMPOTENCY_KEY_REUSED)',
     },
   }),

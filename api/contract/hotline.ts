@@ -26,10 +26,11 @@ export const hotlineCallState = z.looseObject({
   breach: z.looseObject({ at: instant }).optional(),
   outcome: z
     .looseObject({
-      kind: z.enum(['guided', 'transferred', 'out_of_scope']),
+      kind: z.enum(['guided', 'transferred', 'out_of_scope', 'complaint']),
       note: z.string(),
       referredTo: z.string().optional(),
       applicationNo: z.string().optional(),
+      complaintId: z.string().optional(),
       at: instant,
     })
     .optional(),

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '../../api/auth/access';
-import { eventually, startApi } from '../support/api-harness';
+import { eventually, startApi, trainForDuty } from '../support/api-harness';
 import { tokenFor } from '../support/context';
 
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -184,4 +184,54 @@ test('L-13 a complaint about the agency itself is handled by the justice bureau,
   ).toBe(403);
   const accepted = await request(api.base).post(`/complaints/${id}/acceptance`).set(bureau).send({ accepted: true });
   expect(accepted.body.status).toBe('handling');
+});
+
+test('L-13 an open complaint is on the stuck-case board: owner, since when, due when', async () => {
+  const staff = await as('sz-staff-5', ['agency_staff']);
+  const filed = await fileAs(staff);
+  const id = filed.body.complaintId as string;
+  const board = await eventually(
+    async () => (await request(api.base).get('/cases/stuck?agencyCode=SZ&limit=200').set(staff)).body,
+    (b: { items?: Array<{ applicationNo: string }> }) => (b.items ?? []).some((i) => i.applicationNo === id),
+  );
+  const item = board.items!.find((i: { applicationNo: string }) => i.applicationNo === id);
+  expect(item).toMatchObject({
+    kind: 'complaint_acceptance',
+    ownerRole: 'agency',
+    ownerId: 'SZ',
+    ruleId: 'L-13',
+    dueAt: filed.body.acceptDueAt,
+    stage: null,
+  });
+});
+
+test('L-13 S-2.7 a hotline call ends with an outcome of its own: the complaint the officer filed for the caller', async () => {
+  const officer = `sz-duty-${run}`;
+  await trainForDuty(api.prisma, officer);
+  const duty = await as(officer, ['hotline_officer']);
+  const telephony = await as('pbx-sz', ['telephony']);
+  const call = await request(api.base)
+    .post('/hotline/calls')
+    .set(telephony)
+    .set('Idempotency-Key', `call-${run}`)
+    .send({ agencyCode: 'SZ', channel: 'phone' });
+  const callId = call.body.callId as string;
+  expect((await request(api.base).post(`/hotline/calls/${callId}/claim`).set(duty)).status).toBe(200);
+  expect((await request(api.base).post(`/hotline/calls/${callId}/answer`).set(duty)).status).toBe(200);
+  const filed = await fileAs(duty);
+  expect(filed.status).toBe(201);
+  expect((await api.prisma.complaint.findUniqueOrThrow({ where: { id: filed.body.complaintId } })).channel).toBe(
+    'hotline',
+  );
+  const noId = await request(api.base)
+    .post(`/hotline/calls/${callId}/outcome`)
+    .set(duty)
+    .send({ kind: 'complaint', note: '来电投诉承办律师' });
+  expect(noId.status).toBe(400);
+  const closed = await request(api.base)
+    .post(`/hotline/calls/${callId}/outcome`)
+    .set(duty)
+    .send({ kind: 'complaint', note: '来电投诉承办律师收费', complaintId: filed.body.complaintId });
+  expect(closed.status).toBe(200);
+  expect(closed.body.outcome).toMatchObject({ kind: 'complaint', complaintId: filed.body.complaintId });
 });
