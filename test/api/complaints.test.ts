@@ -135,6 +135,14 @@ test('L-13 the whole path over HTTP: accept, handler, investigation, the member 
   expect(figures.body.byOutcome).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'partly' })]));
   expect(figures.body.byInstitution).toEqual(expect.arrayContaining([expect.objectContaining({ key: institution })]));
   expect(JSON.stringify(figures.body)).not.toContain('王五');
+  // L-15: published as counts only.
+  const published = await request(api.base).get('/public/results/SZ');
+  expect(published.status).toBe(200);
+  expect(published.body.complaints.total).toBeGreaterThanOrEqual(1);
+  expect(published.body.complaints.byOutcome).toEqual(
+    expect.arrayContaining([expect.objectContaining({ key: 'partly' })]),
+  );
+  expect(JSON.stringify(published.body.complaints)).not.toContain(member);
 });
 
 test('L-13 withdrawn by the complainant who filed online; a refusal gives reasons and is visible to an anonymous complainant by code', async () => {
