@@ -697,15 +697,22 @@ export function hotlineCallWorkflowId(callId: string): string {
 }
 
 /**
- * The case a workflow id names (the inverse of `applicationWorkflowId`, `evaluationWorkflowId` and
- * `hotlineCallWorkflowId`), or null for a workflow of no case (pool timers, the read model's jobs).
+ * The case a workflow id names (the inverse of `applicationWorkflowId`, `evaluationWorkflowId`,
+ * `hotlineCallWorkflowId` and `complaintWorkflowId`), or null for a workflow of no case (pool timers, the read model's jobs).
  */
-export function caseOfWorkflowId(workflowId: string): { applicationNo: string } | { callId: string } | null {
+export function caseOfWorkflowId(
+  workflowId: string,
+): { applicationNo: string } | { callId: string } | { complaintId: string } | null {
   for (const idOf of [applicationWorkflowId, evaluationWorkflowId]) {
     const prefix = idOf('');
     if (workflowId.startsWith(prefix) && workflowId.length > prefix.length) {
       return { applicationNo: workflowId.slice(prefix.length) };
     }
+  }
+  // L-13: `complaint-TS-…` (complaint ids never look like application numbers).
+  const complaint = complaintWorkflowId('');
+  if (workflowId.startsWith(complaint) && workflowId.length > complaint.length) {
+    return { complaintId: workflowId.slice(complaint.length) };
   }
   const call = hotlineCallWorkflowId('');
   return workflowId.startsWith(call) && workflowId.length > call.length
