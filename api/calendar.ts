@@ -4,7 +4,12 @@
  * case's workflow hears `calendarChanged`, fetches the calendar again and counts again its deadlines not yet passed.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { applicationWorkflowId, calendarChanged, evaluationWorkflowId } from '../domain/definitions';
+import {
+  applicationWorkflowId,
+  calendarChanged,
+  complaintWorkflowId,
+  evaluationWorkflowId,
+} from '../domain/definitions';
 import type { Logger } from '../platform/logger';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createCalendarRepository } from '../repositories/calendar';
@@ -37,6 +42,12 @@ export function mountCalendar(m: Mounter, deps: CalendarDeps): void {
       applicationWorkflowId(c.applicationNo),
       ...(c.stage === 'evaluating' ? [evaluationWorkflowId(c.applicationNo)] : []),
     ]);
+    // L-13: open complaints count their periods still to come with the new calendar.
+    const complaints = await deps.prisma.complaint.findMany({
+      where: { status: { in: ['received', 'handling', 'decided'] } },
+      select: { id: true },
+    });
+    targets.push(...complaints.map((c) => complaintWorkflowId(c.id)));
     let notified = 0;
     let notReached = 0;
     for (let i = 0; i < targets.length; i += BATCH) {
