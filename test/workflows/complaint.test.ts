@@ -12,6 +12,7 @@ import {
   extendComplaint,
   getComplaint,
   notifyComplaintResult,
+  withdrawComplaint,
   type ComplaintInput,
 } from '../../domain/definitions';
 import { cstDateOf, startOfCstDay } from '../../domain/time';
@@ -258,4 +259,48 @@ test('L-13 S-2.8(b) a substantiated complaint suspends the member through the po
   expect(notices.filter((n) => n.template === 'complaint_measure').map((n) => n.recipient)).toEqual(
     expect.arrayContaining([`member:${memberId}`, `institution:${agencyCode}-A`]),
   );
+});
+
+test('L-13 an anonymous complaint: handled, but nobody to tell; it closes with the decision', async () => {
+  const handle = await file(agency(), { anonymous: true });
+  await executeStep(handle, acceptComplaint, { args: [{ accepted: true, reason: '', by: 'staff-1' }] });
+  await executeStep(handle, assignComplaintHandler, { args: [handler] });
+  const decided = await executeStep(handle, decideComplaint, {
+    args: [{ outcome: 'not_substantiated', measures: [], reason: '经调查，所述情况不属实', by: 'staff-2' }],
+  });
+  expect(decided).toMatchObject({ status: 'closed', decision: { outcome: 'not_substantiated' } });
+  expect(decided.notifyDueAt).toBeUndefined();
+  await handle.result();
+  const notices = await inbox(decided.complaintId);
+  expect(notices.filter((n) => n.recipient === `complainant:${decided.complaintId}`)).toEqual([]);
+  // Whoever was complained about was told at acceptance that they may answer.
+  expect(notices.map((n) => n.recipient)).toContain('member:m-x');
+});
+
+test('L-13 a refusal needs reasons and tells the named complainant', async () => {
+  const handle = await file(agency());
+  const noReason = await failureOf(
+    executeStep(handle, acceptComplaint, { args: [{ accepted: false, reason: ' ', by: 'staff-1' }] }),
+  );
+  expect(noReason?.message).toContain('理由');
+  const refused = await executeStep(handle, acceptComplaint, {
+    args: [{ accepted: false, reason: '投诉事项已经人民法院处理', by: 'staff-1' }],
+  });
+  expect(refused.status).toBe('refused');
+  await handle.result();
+  const told = (await inbox(refused.complaintId)).find((n) => n.template === 'complaint_refused');
+  expect(told?.body).toContain('投诉事项已经人民法院处理');
+  expect(told?.recipient).toBe(`complainant:${refused.complaintId}`);
+});
+
+test('L-13 the complainant withdraws while it is handled: recorded, the complaint ends, nothing is owed', async () => {
+  const handle = await file(agency());
+  await executeStep(handle, acceptComplaint, { args: [{ accepted: true, reason: '', by: 'staff-1' }] });
+  const withdrawn = await executeStep(handle, withdrawComplaint, {
+    args: [{ reason: '已与律师沟通解决', by: 'complainant' }],
+  });
+  expect(withdrawn).toMatchObject({ status: 'withdrawn', withdrawal: { reason: '已与律师沟通解决' } });
+  await handle.result();
+  const open = await prisma.obligation.findMany({ where: { applicationNo: withdrawn.complaintId, resolvedAt: null } });
+  expect(open).toEqual([]);
 });
