@@ -145,6 +145,8 @@ export function mountComplaints(m: Mounter, deps: ComplaintDeps): void {
     res.locals.complaintId = complaintId;
     const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const existing = await repo.find(complaintId);
+    // A repeat (this key again, or a concurrent twin that wrote the row first) answers 200.
+    let replayed = existing !== null;
     if (!existing) {
       checkComplaint(body);
       if (body.applicationNo) {
@@ -165,7 +167,7 @@ export function mountComplaints(m: Mounter, deps: ComplaintDeps): void {
       const receivedAt = new Date();
       const acceptDueAt = acceptancePeriod(receivedAt, await calendars.calendar()).dueAt;
       const filedByRole = rolesFor('complaint.file', principal)[0]!;
-      await repo.file({
+      ({ replayed } = await repo.file({
         id: complaintId,
         idempotencyKey: key,
         requestHash,
@@ -186,7 +188,7 @@ export function mountComplaints(m: Mounter, deps: ComplaintDeps): void {
         status: 'received',
         receivedAt,
         acceptDueAt,
-      });
+      }));
     } else if (existing.requestHash !== requestHash) {
       throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一件不同的投诉，请换用新的幂等键');
     }
@@ -215,7 +217,7 @@ export function mountComplaints(m: Mounter, deps: ComplaintDeps): void {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    res.status(existing ? 200 : 201).json({
+    res.status(replayed ? 200 : 201).json({
       complaintId,
       statusCode: statusCode(deps.statusCodeSecret, complaintId),
       status: row.status as ComplaintStatus,

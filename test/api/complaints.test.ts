@@ -243,3 +243,12 @@ test('L-13 S-2.7 a hotline call ends with an outcome of its own: the complaint t
   expect(closed.status).toBe(200);
   expect(closed.body.outcome).toMatchObject({ kind: 'complaint', complaintId: filed.body.complaintId });
 });
+
+test('L-13 intake is idempotent under concurrency: five identical requests at once make one complaint', async () => {
+  const staff = await as('sz-staff-6', ['agency_staff']);
+  const key = randomUUID();
+  const answers = await Promise.all(Array.from({ length: 5 }, () => fileAs(staff, complaint(), key)));
+  expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
+  expect(new Set(answers.map((a) => a.body.complaintId)).size).toBe(1);
+  expect(await api.prisma.complaint.count({ where: { id: answers[0]!.body.complaintId } })).toBe(1);
+});
