@@ -34,6 +34,7 @@ import {
   type ComplaintStatus,
 } from '../domain/complaints';
 import { cstYearOf, formatCst, startOfCstDay } from '../domain/time';
+import type { RuleConfig } from '../domain/rule-config';
 import type { RecordChanges } from '../platform/record-changes';
 import { storedAnswers } from '../platform/step-client';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
@@ -52,6 +53,7 @@ export interface ComplaintDeps {
   temporal: Client;
   taskQueue: string;
   statusCodeSecret: string;
+  rules: RuleConfig;
   recordChanges?: RecordChanges;
 }
 
@@ -165,7 +167,7 @@ export function mountComplaints(m: Mounter, deps: ComplaintDeps): void {
         throw new ApiError(422, 'COMPLAINT_AGENCY_MISMATCH', '被投诉的机构或人员不属于受理投诉的机构');
       }
       const receivedAt = new Date();
-      const acceptDueAt = acceptancePeriod(receivedAt, await calendars.calendar()).dueAt;
+      const acceptDueAt = acceptancePeriod(receivedAt, await calendars.calendar(), deps.rules.complaints).dueAt;
       const filedByRole = rolesFor('complaint.file', principal)[0]!;
       ({ replayed } = await repo.file({
         id: complaintId,
@@ -206,6 +208,7 @@ export function mountComplaints(m: Mounter, deps: ComplaintDeps): void {
       },
       ground: row.ground as ComplaintGround,
       ...(row.applicationNo ? { applicationNo: row.applicationNo } : {}),
+      rules: deps.rules.complaints,
     };
     try {
       await deps.temporal.workflow.start('complaintWorkflow', {
