@@ -76,11 +76,18 @@ async function file(
       acceptDueAt: new Date(receivedAt),
     },
   });
-  return env.client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
+  const handle = await env.client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
     workflowId: complaintWorkflowId(complaintId),
     taskQueue,
     args: [input],
   });
+  // Its clocks are counted once the calendar is fetched (the state's first `seq`).
+  await until(
+    () => handle.query(getComplaint),
+    (s) => s.seq >= 1,
+    (s) => `complaint not opened: seq ${s?.seq}`,
+  );
+  return handle;
 }
 
 const inbox = (complaintId: string) =>
