@@ -13,11 +13,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { ERROR_TYPES, type DataErrorDetails } from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 
-export type AttentionCaseKind = 'application' | 'evaluation' | 'hotline';
+export type AttentionCaseKind = 'application' | 'evaluation' | 'hotline' | 'complaint';
 export const ATTENTION_CASE_KINDS = {
   application: '法律援助申请',
   evaluation: '质量评估',
   hotline: '12348 热线来电',
+  complaint: '法律援助投诉',
 } as const satisfies Record<AttentionCaseKind, string>;
 
 export interface FlagAttentionInput {

@@ -6,7 +6,12 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { calendarFrom, type Calendar } from '../domain/calendar';
-import { applicationWorkflowId, calendarChanged, evaluationWorkflowId } from '../domain/definitions';
+import {
+  applicationWorkflowId,
+  calendarChanged,
+  complaintWorkflowId,
+  evaluationWorkflowId,
+} from '../domain/definitions';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createCalendarRepository } from '../repositories/calendar';
 
@@ -20,7 +25,8 @@ export function createCalendarActivities({ prisma }: { prisma: PrismaClient }) {
 
     /**
      * A page of the workflows of cases not closed (the read model), after the application number `after`: each case's
-     * workflow, and its evaluation's while it is being evaluated. `next` is the cursor of the following page.
+     * workflow, and its evaluation's while it is being evaluated; the first page also has the open complaints'
+     * workflows. `next` is the cursor of the following page.
      */
     async openCaseWorkflows(args: {
       after?: string;
@@ -31,6 +37,14 @@ export function createCalendarActivities({ prisma }: { prisma: PrismaClient }) {
         applicationWorkflowId(c.applicationNo),
         ...(c.stage === 'evaluating' ? [evaluationWorkflowId(c.applicationNo)] : []),
       ]);
+      // L-13: open complaints count their periods still to come with the new calendar too (on the first page).
+      if (args.after === undefined) {
+        const complaints = await prisma.complaint.findMany({
+          where: { status: { in: ['received', 'handling', 'decided'] } },
+          select: { id: true },
+        });
+        workflowIds.push(...complaints.map((c) => complaintWorkflowId(c.id)));
+      }
       const last = page.at(-1);
       return { workflowIds, ...(page.length === args.limit && last ? { next: last.applicationNo } : {}) };
     },

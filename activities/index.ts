@@ -3,6 +3,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsGateway } from '../platform/sms';
 import { createApplicationRecords } from './application-records';
 import { createCalendarActivities } from './calendar';
+import { createComplaintActivities } from './complaints';
 import { createAttentionActivities, dataErrorFailure, dataErrorSqlstate } from './attention';
 import { createEvaluationRecords } from './evaluation-records';
 import { createHotlineActivities } from './hotline';
@@ -83,6 +84,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createApplicationRecords(deps),
     ...createEvaluationRecords(deps),
     ...createHotlineActivities(deps),
+    ...createComplaintActivities(deps),
     ...createNotificationActivities(deps),
     ...createVerificationActivities(deps),
     ...createRotationActivities(deps),

@@ -12,6 +12,7 @@ import { mountApplications } from './applications';
 import { mounter, type Mounter } from './mount';
 import { mountPerformance } from './performance';
 import { mountHotline } from './hotline';
+import { mountComplaints } from './complaints';
 import { mountAudit, prismaAuditSink } from './audit';
 import { mountCalendar } from './calendar';
 import { authenticate, requestId, type AuditSink } from './auth/middleware';
@@ -121,6 +122,8 @@ export function createApp(deps: AppDeps): express.Express {
   mountCorrectionItems(m, deps);
   mountFinance(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   mountHotline(m, deps);
+  // L-13: complaints, each a workflow with its statutory clocks.
+  mountComplaints(m, deps);
   mountVillage(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   mountMaterialPhotos(m, { ...deps, authenticate: authenticated, auditSink, onAuditError });
   mountAudit(m, deps);

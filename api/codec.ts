@@ -57,6 +57,10 @@ async function mayDecode(prisma: PrismaClient, p: Principal, workflowId: string 
     const call = await prisma.hotlineCall.findUnique({ where: { id: owner.callId }, select: { agencyCode: true } });
     return call !== null && mayActOnAgency('codec.use', p, call.agencyCode);
   }
+  if ('complaintId' in owner) {
+    const row = await prisma.complaint.findUnique({ where: { id: owner.complaintId }, select: { agencyCode: true } });
+    return row !== null && mayActOnAgency('codec.use', p, row.agencyCode);
+  }
   const scope = await loadApplicationScope(prisma, owner.applicationNo);
   return scope !== null && mayActOn('codec.use', p, scope);
 }

@@ -161,6 +161,13 @@ export function mountHotline(m: Mounter, deps: HotlineDeps): void {
         throw new ApiError(422, 'INVALID_INPUT', '转单的申请编号须是您本人提交的法律援助申请');
       }
     }
+    if (body.kind === 'complaint') {
+      // L-13: the complaint must be one this officer filed on the hotline.
+      const complaint = await deps.prisma.complaint.findUnique({ where: { id: body.complaintId! } });
+      if (!complaint || complaint.filedBy !== principal.userId || complaint.channel !== 'hotline') {
+        throw new ApiError(422, 'INVALID_INPUT', '来电投诉的投诉编号须是您本人在热线登记的投诉');
+      }
+    }
     const arg = { ...body, officerId: principal.userId };
     res.json(await send(req, params.callId, principal, recordCallOutcome, arg, 'outcome'));
   });

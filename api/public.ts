@@ -8,7 +8,7 @@ import { deadlineText } from '../domain/deadlines';
 import { createCorrectionItemRepository } from '../repositories/correction-items';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { STAGES } from '../domain/stages';
-import { cstDateOf, formatCst } from '../domain/time';
+import { cstDateOf, formatCst, startOfCstDay } from '../domain/time';
 import type { PrismaClient } from '../prisma/generated/client';
 import { rotationOrder, type PoolMember } from '../domain/rotation';
 import { publicRoutes } from './contract/public';
@@ -16,6 +16,8 @@ import { ApiError } from './errors';
 import { currentCstYear, publishedResults } from './finance';
 import type { Mounter } from './mount';
 import { statusCodeMatches } from './status-code';
+import { complaintFigures } from './complaints';
+import { createComplaintRepository } from '../repositories/complaints';
 
 export interface PublicDeps {
   prisma: PrismaClient;
@@ -145,6 +147,16 @@ export function mountPublic(m: Mounter, deps: PublicDeps): void {
   // S-4.6, L-15: quality results and the subsidies paid are published: counts per tier, and per institution and member
   // (ids only, no names, no case numbers) cases by tier and payout totals.
   m.mount(C.results, async ({ params: { agencyCode }, query: { year } }, _req, res) => {
-    res.json(await publishedResults(deps.prisma, agencyCode, year ?? currentCstYear()));
+    const y = year ?? currentCstYear();
+    // L-15 with L-13: the year's complaints are published as counts (by ground and outcome), never by name.
+    const rows = await createComplaintRepository(deps).figures({
+      agencyCode,
+      receivedAt: { gte: startOfCstDay(`${y}-01-01`), lt: startOfCstDay(`${y + 1}-01-01`) },
+    });
+    const { total, byGround, byOutcome, averageDaysToAccept, averageDaysToResolve } = complaintFigures(rows);
+    res.json({
+      ...(await publishedResults(deps.prisma, agencyCode, y)),
+      complaints: { total, byGround, byOutcome, averageDaysToAccept, averageDaysToResolve },
+    });
   });
 }

@@ -47,6 +47,16 @@ import { STAGES } from '../domain/stages';
 import { TRAINING_KIND_CODES } from '../domain/training';
 import { FORWARD_TARGET_CODES, POINT_ROLE_CODES } from '../domain/village';
 import { line, noControlCharacters, text } from './text';
+import {
+  COMPLAINANT_KINDS,
+  COMPLAINT_CHANNELS,
+  COMPLAINT_GROUNDS,
+  COMPLAINT_MEASURES,
+  COMPLAINT_OUTCOMES,
+  COMPLAINT_STATUS_CODES,
+  INVESTIGATION_KINDS,
+  RESPONDENT_KINDS,
+} from '../domain/complaints';
 
 z.config(z.locales.zhCN());
 
@@ -761,16 +771,23 @@ export const callsQuery = z
 export const callOutcomeBody = z
   .object({
     kind: z
-      .enum(['guided', 'transferred', 'out_of_scope'])
-      .describe('guided 引导申请；transferred 转单；out_of_scope 不属于范围'),
+      .enum(['guided', 'transferred', 'out_of_scope', 'complaint'])
+      .describe('guided 引导申请；transferred 转单；out_of_scope 不属于范围；complaint 来电投诉（L-13）'),
     note: freeText('处理情况', '请记录处理情况', 4000),
     referredTo: line('告知的主管部门').trim().max(200).optional().describe('告知的主管部门'),
     applicationNo: applicationNo('转单的申请编号').optional().describe('转单的申请编号'),
+    complaintId: line('投诉编号')
+      .regex(/^TS-[0-9a-f]{20}$/, '投诉编号格式不正确')
+      .optional()
+      .describe('来电投诉登记的投诉编号（L-13）'),
   })
   .strict()
   .superRefine((b, ctx) => {
     if (b.kind === 'transferred' && !b.applicationNo) {
       ctx.addIssue({ code: 'custom', path: ['applicationNo'], message: '转单须注明法律援助申请编号' });
+    }
+    if (b.kind === 'complaint' && !b.complaintId) {
+      ctx.addIssue({ code: 'custom', path: ['complaintId'], message: '来电投诉须注明登记的投诉编号' });
     }
   });
 export const dutyQuery = z.object({ agencyCode: z.enum(AGENCY_CODES).optional() }).strict();
@@ -941,3 +958,103 @@ export const historyResponse = z.object({
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
 export type HistoryResponse = z.infer<typeof historyResponse>;
+
+// L-13 complaints (投诉). Ids and codes; the complainant's name and contact only where a named complaint needs them.
+const codes = <T extends Record<string, string>>(table: T) =>
+  Object.keys(table) as [keyof T & string, ...(keyof T & string)[]];
+export const complaintId = line('投诉编号').regex(
+  /^TS-[0-9a-f]{20}$/,
+  '投诉编号格式不正确，应如 TS-0123456789abcdef0123',
+);
+export const complaintIdParams = z.object({ complaintId }).strict();
+export const fileComplaintBody = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).describe('受理投诉的法律援助机构'),
+    channel: z.enum(codes(COMPLAINT_CHANNELS)).optional().describe('窗口工作人员登记时的渠道；其他人按身份确定'),
+    complainantKind: z.enum(codes(COMPLAINANT_KINDS)).describe('投诉人身份'),
+    anonymous: z.boolean().default(false).describe('匿名投诉：不留姓名和联系方式，凭查询码查询'),
+    complainant: z
+      .object({
+        name: line('投诉人姓名').trim().min(1).max(50),
+        phone: line('联系电话')
+          .trim()
+          .regex(/^[0-9+\-() ]{5,20}$/, '联系电话格式不正确')
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .describe('实名投诉的投诉人（匿名投诉不填）'),
+    respondentKind: z.enum(codes(RESPONDENT_KINDS)).describe('被投诉的是机构还是人员'),
+    respondentId: line('被投诉对象编号').trim().min(1).max(64).describe('法律援助机构代码、法律服务机构编号或人员编号'),
+    applicationNo: applicationNo('所涉案件编号').optional().describe('所涉法律援助案件'),
+    ground: z.enum(codes(COMPLAINT_GROUNDS)).describe('投诉事由'),
+    facts: freeText('投诉事实', '请写明投诉的事实和理由', 4000),
+    request: freeText('投诉请求', '请写明投诉请求', 1000),
+    attachments: z.array(line('附件名称').trim().min(1).max(200)).max(20).default([]).describe('附件（材料名称）'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.anonymous && b.complainant) {
+      ctx.addIssue({ code: 'custom', path: ['complainant'], message: '匿名投诉不填写投诉人信息' });
+    }
+    if (!b.anonymous && !b.complainant) {
+      ctx.addIssue({ code: 'custom', path: ['complainant'], message: '实名投诉须填写投诉人姓名' });
+    }
+  });
+export const complaintsQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    status: z.enum(COMPLAINT_STATUS_CODES).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export const complaintFiguresQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    year: z.coerce.number().int().min(2020).max(2100).optional().describe('收到投诉的年度（北京时间），默认今年'),
+  })
+  .strict();
+export const acceptComplaintBody = z
+  .object({
+    accepted: z.boolean().describe('true 受理；false 不予受理'),
+    reason: text('理由').trim().max(2000).default('').describe('不予受理的理由（必填）'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (!b.accepted && !b.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '不予受理的，须写明理由' });
+  });
+export const complaintHandlerBody = z
+  .object({
+    handlerId: memberId.describe('办理人员（工作人员编号）'),
+    handlerRole: z.enum(['agency_staff', 'agency_head', 'justice_bureau']).describe('办理人员的身份'),
+  })
+  .strict();
+export const complaintInvestigationBody = z
+  .object({
+    kind: z.enum(codes(INVESTIGATION_KINDS)).describe('调查方式'),
+    summary: freeText('调查情况', '请记录调查情况', 4000),
+  })
+  .strict();
+export const complaintAnswerBody = z.object({ summary: freeText('说明', '请写明说明的内容', 4000) }).strict();
+export const complaintExtensionBody = z
+  .object({
+    days: z.number().int().min(1).max(30).describe('延长的日数（至多 30 日，只能延长一次）'),
+    reason: freeText('延长理由', '请写明延长理由'),
+  })
+  .strict();
+export const complaintDecisionBody = z
+  .object({
+    outcome: z.enum(codes(COMPLAINT_OUTCOMES)).describe('处理结果'),
+    measures: z
+      .array(z.enum(codes(COMPLAINT_MEASURES)))
+      .max(5)
+      .default([])
+      .describe('处理措施'),
+    reason: freeText('处理理由', '请写明处理理由', 4000),
+    impactUntil: z.iso.datetime({ offset: true }).optional().describe('移出人员库的影响期届满时间（S-2.8(b)）'),
+  })
+  .strict();
+export const complaintWithdrawalBody = z.object({ reason: freeText('撤回理由', '请写明撤回理由') }).strict();
+export const complaintLookupBody = z
+  .object({ complaintId, code: line('查询码').trim().min(4).max(16).describe('投诉回执上的查询码') })
+  .strict();

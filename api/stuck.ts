@@ -26,6 +26,18 @@ const forbidden = () => new ApiError(403, 'FORBIDDEN', '您无权查看这些案
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/**
+ * Obligations with their case: an application's row, or a complaint's (L-13: no stage, no assigned people; its
+ * channel and receipt stand in), so complaints are on the board like every obligation.
+ */
+const OBLIGATIONS_FROM = Prisma.sql`obligation o JOIN (
+    SELECT application_no, agency_code, channel::text AS channel, stage::text AS stage, stage_entered_at,
+           assigned_institution_ids, assigned_member_ids
+    FROM application
+    UNION ALL
+    SELECT id, agency_code, channel, NULL::text, received_at, ARRAY[]::text[], ARRAY[]::text[] FROM complaint
+  ) a ON a.application_no = o.application_no`;
+
 /** The owner of a case that needs attention (case_attention, activities/attention.ts), its id the case's agency. */
 const ATTENTION_OWNER: OwnerRole = 'technical_support';
 const ATTENTION_KIND: ObligationKind = 'data_error';
@@ -160,7 +172,7 @@ export function mountStuck(m: Mounter, deps: StuckDeps): void {
           (SELECT o.id, o.application_no, a.agency_code, a.channel::text AS channel, a.stage::text AS stage,
                   a.stage_entered_at, o.kind, o.owner_role, o.owner_id, o.since, o.due_at, o.due_moved, o.rule_id,
                   NULL::text AS case_kind, NULL::text AS workflow_id, NULL::text AS activity
-           FROM obligation o JOIN application a ON a.application_no = o.application_no
+           FROM ${OBLIGATIONS_FROM}
            WHERE ${filter}
            ORDER BY o.due_at ASC NULLS LAST, o.since ASC, o.id ASC
            LIMIT ${upTo})
@@ -175,7 +187,7 @@ export function mountStuck(m: Mounter, deps: StuckDeps): void {
           ORDER BY due_at ASC NULLS LAST, since ASC, id ASC NULLS LAST, workflow_id ASC
           LIMIT ${q.limit} OFFSET ${q.offset}`,
       db.$queryRaw<Array<{ total: bigint }>>`
-          SELECT (SELECT count(*) FROM obligation o JOIN application a ON a.application_no = o.application_no
+          SELECT (SELECT count(*) FROM ${OBLIGATIONS_FROM}
                   WHERE ${filter})
                + (SELECT count(*) FROM ${ATTENTION_FROM} WHERE ${attention}) AS total`,
     ]);
@@ -234,7 +246,7 @@ export function mountStuck(m: Mounter, deps: StuckDeps): void {
                count(DISTINCT b.case_key) FILTER (WHERE b.due_at <= ${now}) AS overdue
         FROM (
           SELECT a.stage::text AS stage, a.agency_code AS agency, o.application_no AS case_key, o.due_at
-          FROM obligation o JOIN application a ON a.application_no = o.application_no
+          FROM ${OBLIGATIONS_FROM}
           WHERE o.resolved_at IS NULL AND ${scope}
           UNION ALL
           SELECT a.stage::text, c.agency_code,

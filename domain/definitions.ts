@@ -11,6 +11,15 @@ import type { AcceptedFirstGround, IntakeDetails, ReturnGround } from './intake'
 import type { IdDocument } from './id-number';
 import type { RuleConfig } from './rule-config';
 import type { CallOutcome, HotlineRules } from './hotline';
+import type {
+  ComplaintGround,
+  ComplaintMeasure,
+  ComplaintOutcome,
+  ComplaintRules,
+  ComplaintStatus,
+  InvestigationKind,
+  RespondentKind,
+} from './complaints';
 
 export type EligibilityClaims = Partial<
   Pick<
@@ -729,15 +738,22 @@ export function hotlineCallWorkflowId(callId: string): string {
 }
 
 /**
- * The case a workflow id names (the inverse of `applicationWorkflowId`, `evaluationWorkflowId` and
- * `hotlineCallWorkflowId`), or null for a workflow of no case (pool timers, the read model's jobs).
+ * The case a workflow id names (the inverse of `applicationWorkflowId`, `evaluationWorkflowId`,
+ * `hotlineCallWorkflowId` and `complaintWorkflowId`), or null for a workflow of no case (pool timers, the read model's jobs).
  */
-export function caseOfWorkflowId(workflowId: string): { applicationNo: string } | { callId: string } | null {
+export function caseOfWorkflowId(
+  workflowId: string,
+): { applicationNo: string } | { callId: string } | { complaintId: string } | null {
   for (const idOf of [applicationWorkflowId, evaluationWorkflowId]) {
     const prefix = idOf('');
     if (workflowId.startsWith(prefix) && workflowId.length > prefix.length) {
       return { applicationNo: workflowId.slice(prefix.length) };
     }
+  }
+  // L-13: `complaint-TS-…` (complaint ids never look like application numbers).
+  const complaint = complaintWorkflowId('');
+  if (workflowId.startsWith(complaint) && workflowId.length > complaint.length) {
+    return { complaintId: workflowId.slice(complaint.length) };
   }
   const call = hotlineCallWorkflowId('');
   return workflowId.startsWith(call) && workflowId.length > call.length
@@ -770,7 +786,14 @@ export interface HotlineCallState {
   /** S-2.4: not answered by the deadline; escalated to the duty supervisor. */
   breach?: { at: string };
   /** S-2.7: the recorded outcome. */
-  outcome?: { kind: CallOutcome; note: string; referredTo?: string; applicationNo?: string; at: string };
+  outcome?: {
+    kind: CallOutcome;
+    note: string;
+    referredTo?: string;
+    applicationNo?: string;
+    complaintId?: string;
+    at: string;
+  };
   /** S-2.5: the answering officer's running count after this call, and whether it completed a duty day. */
   credit?: { ordinal: number; dutyDay: boolean };
   /** A write met a data error and waits for an operator. */
@@ -789,9 +812,133 @@ export interface CallOutcomeInput {
   note: string;
   referredTo?: string;
   applicationNo?: string;
+  /** L-13: the complaint filed for the caller. */
+  complaintId?: string;
 }
 
 export const getCall = defineQuery<HotlineCallState>('getCall');
 export const claimCall = defineStep<HotlineCallState, ClaimCallInput>('claimCall');
 export const answerCall = defineStep<HotlineCallState, AnswerCallInput>('answerCall');
 export const recordCallOutcome = defineStep<HotlineCallState, CallOutcomeInput>('recordCallOutcome');
+
+/** L-13: every complaint is a workflow: `complaint-<complaintId>` (ids only, no complainant data). */
+export function complaintWorkflowId(complaintId: string): string {
+  return `complaint-${complaintId}`;
+}
+
+export interface ComplaintRespondent {
+  kind: RespondentKind;
+  id: string;
+  institutionId?: string;
+  agencyCode: string;
+}
+
+export interface ComplaintInput {
+  complaintId: string;
+  agencyCode: AgencyCode;
+  receivedAt: string;
+  anonymous: boolean;
+  respondent: ComplaintRespondent;
+  ground: ComplaintGround;
+  applicationNo?: string;
+  rules?: Partial<ComplaintRules>;
+}
+
+/** Live state of a complaint (`getComplaint` query). Ids and codes only: the facts stay in the `complaint` row. */
+export interface ComplaintState {
+  complaintId: string;
+  agencyCode: AgencyCode;
+  status: ComplaintStatus;
+  statusSince: string;
+  seq: number;
+  anonymous: boolean;
+  respondent: ComplaintRespondent;
+  ground: ComplaintGround;
+  applicationNo?: string;
+  receivedAt: string;
+  /** L-13: accept or refuse within 5 working days. */
+  acceptDueAt: string;
+  acceptance?: { accepted: boolean; reason: string; by: string; at: string; late: boolean };
+  /** L-13: handled within 60 days of acceptance; `extension`: once, at most 30 days, approver and reason recorded. */
+  dueAt?: string;
+  extension?: { days: number; reason: string; approvedBy: string; at: string; previousDueAt: string };
+  handler?: { id: string; role: string; assignedBy: string; at: string };
+  /** The member or institution complained about may answer by `dueAt`. */
+  response?: { dueAt: string; answeredAt?: string; by?: string; summary?: string };
+  investigation: Array<{ kind: InvestigationKind; summary: string; by: string; at: string }>;
+  decision?: {
+    outcome: ComplaintOutcome;
+    measures: ComplaintMeasure[];
+    reason: string;
+    impactUntil?: string;
+    by: string;
+    at: string;
+    late: boolean;
+  };
+  /** S-2.8(b): the suspension applied through the pool's own action (its status event), or why the pool refused it. */
+  suspension?: { eventId: string | null; until: string; refusal: string | null };
+  /** L-13: the result told within 5 working days of the decision. */
+  notifyDueAt?: string;
+  notified?: { by: string; at: string; late: boolean };
+  withdrawal?: { reason: string; by: string; at: string };
+  /** Deadlines that passed (their keys): each escalated to the justice bureau once. */
+  escalations: string[];
+  /** The holiday calendar its deadlines were counted with. */
+  calendarVersion?: string;
+  attention?: AttentionState;
+}
+
+export interface AcceptComplaintInput {
+  accepted: boolean;
+  /** Required for a refusal (the complainant is told the reasons). */
+  reason: string;
+  by: string;
+}
+export interface AssignComplaintHandlerInput {
+  handlerId: string;
+  /** The handler's role and institution (the API reads them from the handler's account). */
+  handlerRole: string;
+  handlerAgency?: string;
+  handlerInstitution?: string;
+  assignedBy: string;
+}
+export interface RecordInvestigationInput {
+  kind: InvestigationKind;
+  summary: string;
+  by: string;
+}
+export interface AnswerComplaintInput {
+  summary: string;
+  by: string;
+}
+export interface ExtendComplaintInput {
+  days: number;
+  reason: string;
+  approvedBy: string;
+}
+export interface DecideComplaintInput {
+  outcome: ComplaintOutcome;
+  measures: ComplaintMeasure[];
+  reason: string;
+  impactUntil?: string;
+  by: string;
+}
+export interface NotifyComplaintInput {
+  by: string;
+}
+export interface WithdrawComplaintInput {
+  reason: string;
+  by: string;
+}
+
+export const getComplaint = defineQuery<ComplaintState>('getComplaint');
+export const acceptComplaint = defineStep<ComplaintState, AcceptComplaintInput>('acceptComplaint');
+export const assignComplaintHandler = defineStep<ComplaintState, AssignComplaintHandlerInput>('assignComplaintHandler');
+export const recordComplaintInvestigation = defineStep<ComplaintState, RecordInvestigationInput>(
+  'recordComplaintInvestigation',
+);
+export const answerComplaint = defineStep<ComplaintState, AnswerComplaintInput>('answerComplaint');
+export const extendComplaint = defineStep<ComplaintState, ExtendComplaintInput>('extendComplaint');
+export const decideComplaint = defineStep<ComplaintState, DecideComplaintInput>('decideComplaint');
+export const notifyComplaintResult = defineStep<ComplaintState, NotifyComplaintInput>('notifyComplaintResult');
+export const withdrawComplaint = defineStep<ComplaintState, WithdrawComplaintInput>('withdrawComplaint');

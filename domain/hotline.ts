@@ -59,5 +59,7 @@ export const CALL_OUTCOMES = {
   guided: '符合条件，已引导申请法律援助',
   transferred: '已转为法律援助申请（转单）',
   out_of_scope: '不属于法律援助范围，已解释或告知主管部门',
+  /** L-13: the caller complained about legal aid; the complaint was filed (it has its own workflow). */
+  complaint: '来电投诉，已登记为法律援助投诉（L-13）',
 } as const;
 export type CallOutcome = keyof typeof CALL_OUTCOMES;

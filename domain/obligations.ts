@@ -5,7 +5,7 @@
  * two can never disagree about what an obligation is. No personal data: owners are roles with ids or agency codes.
  */
 import type { MovedLastDay } from './calendar';
-import type { ApplicationState, EvaluationState } from './definitions';
+import type { ApplicationState, ComplaintState, EvaluationState } from './definitions';
 import { AID_STARTED_STAGES, type Stage } from './stages';
 
 export const OBLIGATION_KINDS = {
@@ -25,6 +25,10 @@ export const OBLIGATION_KINDS = {
   spot_check: '抽查复核',
   interview: '约谈',
   payout: '发放补贴',
+  complaint_acceptance: '受理投诉（L-13）',
+  complaint_handling: '办理投诉（L-13）',
+  complaint_response: '被投诉人答复（L-13）',
+  complaint_notice: '告知投诉处理结果（L-13）',
   /** Not derived from a workflow's state: a write of the case met a data error (case_attention, api/stuck.ts). */
   data_error: '数据写入失败，需技术支持处理',
 } as const;
@@ -52,7 +56,7 @@ export const OWNER_ROLES = {
 } as const;
 export type OwnerRole = keyof typeof OWNER_ROLES;
 
-export type ObligationSource = 'application' | 'evaluation';
+export type ObligationSource = 'application' | 'evaluation' | 'complaint';
 
 export interface Obligation {
   /** Unique within the case: the same obligation keeps its key (a new round of it gets a new one). */
@@ -379,4 +383,40 @@ function evaluationOwed(state: EvaluationState): Obligation[] {
     });
   }
   return out;
+}
+
+/**
+ * The obligations of a complaint (L-13): the acceptance, the handling (and the answer of whoever is complained about),
+ * the notice of the result. Owed by the agency, or by the justice bureau for a complaint about the agency itself.
+ */
+export function complaintObligations(state: ComplaintState): Obligation[] {
+  const body: OwnerRole = state.respondent.kind === 'agency' ? 'justice_bureau' : 'agency';
+  const owe = (kind: ObligationKind, ownerRole: OwnerRole, ownerId: string | null, since: string, dueAt?: string) => ({
+    key: `${kind}:${since}`,
+    kind,
+    ownerRole,
+    ownerId,
+    since,
+    dueAt: dueAt ?? null,
+    ruleId: 'L-13',
+  });
+  switch (state.status) {
+    case 'received':
+      return [owe('complaint_acceptance', body, state.agencyCode, state.receivedAt, state.acceptDueAt)];
+    case 'handling': {
+      const out = [owe('complaint_handling', body, state.agencyCode, state.statusSince, state.dueAt)];
+      const r = state.response;
+      if (r && !r.answeredAt) {
+        const { kind, id } = state.respondent;
+        out.push(
+          owe('complaint_response', kind === 'member' ? 'member' : 'institution', id, state.statusSince, r.dueAt),
+        );
+      }
+      return out;
+    }
+    case 'decided':
+      return [owe('complaint_notice', body, state.agencyCode, state.statusSince, state.notifyDueAt)];
+    default:
+      return [];
+  }
 }

@@ -1,4 +1,5 @@
 import type { HardshipStandard } from './eligibility';
+import { DEFAULT_COMPLAINT_RULES, type ComplaintRules } from './complaints';
 import { DEFAULT_HOTLINE_RULES, type HotlineRules } from './hotline';
 import type { PoolReentry } from './pool';
 import { DEFAULT_REMOVAL_THRESHOLD, DEFAULT_TIERS, type TierRule } from './quality';
@@ -65,6 +66,8 @@ export interface RuleConfig {
   specialCaseCoefficient: number;
   /** S-2.4, S-2.5: hotline windows, limits and duty credit (each call starts with the values in force). */
   hotline: HotlineRules;
+  /** L-13: complaint periods (each complaint starts with the values in force). */
+  complaints: ComplaintRules;
 }
 
 export const DEFAULT_RULE_CONFIG: RuleConfig = {
@@ -99,4 +102,5 @@ export const DEFAULT_RULE_CONFIG: RuleConfig = {
   removalThreshold: DEFAULT_REMOVAL_THRESHOLD,
   specialCaseCoefficient: 1,
   hotline: DEFAULT_HOTLINE_RULES,
+  complaints: DEFAULT_COMPLAINT_RULES,
 };

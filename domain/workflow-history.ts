@@ -101,6 +101,15 @@ export const STEP_LABELS: Record<string, string> = {
   claimCall: '抢单',
   answerCall: '接听来电',
   recordCallOutcome: '登记来电处理结果',
+  // Complaints (L-13).
+  acceptComplaint: '受理或不予受理投诉',
+  assignComplaintHandler: '指定投诉办理人员',
+  recordComplaintInvestigation: '登记投诉调查情况',
+  answerComplaint: '被投诉人作出说明',
+  extendComplaint: '延长投诉办理期限',
+  decideComplaint: '作出投诉处理决定',
+  notifyComplaintResult: '告知投诉处理结果',
+  withdrawComplaint: '撤回投诉',
   resolveAttention: '技术支持处理数据故障',
   calendarChanged: '节假日安排变更，重新计算期限',
 };
@@ -112,6 +121,8 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   evaluationRunOf: '查询评估流程',
   recordCall: '写入来电记录',
   creditDutyCall: '计入值班接听量',
+  recordComplaint: '写入投诉记录',
+  suspendForComplaint: '因投诉属实移出人员库',
   deliverNotices: '发送通知',
   lookupCredit: '查询信用记录',
   pickForCase: '轮流选派承办人员',
@@ -139,6 +150,7 @@ export const WORKFLOW_TYPE_LABELS: Record<string, string> = {
   evaluationWorkflow: '质量评估流程',
   poolImpactWorkflow: '影响期计时流程',
   hotlineCallWorkflow: '热线来电流程',
+  complaintWorkflow: '投诉处理流程',
   reconcileReadModelWorkflow: '待办数据核对流程',
   dailyDigestWorkflow: '每日待办摘要流程',
 };

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../domain/definitions';
+import { DEFAULT_COMPLAINT_RULES } from '../domain/complaints';
 import { DEFAULT_HOTLINE_RULES } from '../domain/hotline';
 import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../domain/rule-config';
 
@@ -116,6 +117,13 @@ const schema = z.object({
   HOTLINE_NIGHT_ANSWER_BY: hhmm.default(DEFAULT_HOTLINE_RULES.nightAnswerByMinute),
   HOTLINE_CLAIM_HOLD_MINUTES: positiveInt.default(DEFAULT_HOTLINE_RULES.claimHoldMinutes),
   DUTY_CALLS_PER_DAY: positiveInt.default(DEFAULT_HOTLINE_RULES.callsPerDutyDay),
+  // L-13 complaints: acceptance, handling, the one extension, the result notice, the answer of whoever is complained
+  // about.
+  COMPLAINT_ACCEPT_WORKING_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.acceptWorkingDays),
+  COMPLAINT_HANDLE_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.handleDays),
+  COMPLAINT_MAX_EXTENSION_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.maxExtensionDays),
+  COMPLAINT_NOTIFY_WORKING_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.notifyWorkingDays),
+  COMPLAINT_RESPONSE_WORKING_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.responseWorkingDays),
   RULE_SPECIAL_CASE_COEFFICIENT: z.coerce.number().min(0).max(5).default(DEFAULT_RULE_CONFIG.specialCaseCoefficient),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
@@ -206,6 +214,14 @@ export function ruleConfig(env: Env): RuleConfig {
       nightAnswerByMinute: env.HOTLINE_NIGHT_ANSWER_BY,
       claimHoldMinutes: env.HOTLINE_CLAIM_HOLD_MINUTES,
       callsPerDutyDay: env.DUTY_CALLS_PER_DAY,
+    },
+    complaints: {
+      ...DEFAULT_COMPLAINT_RULES,
+      acceptWorkingDays: env.COMPLAINT_ACCEPT_WORKING_DAYS,
+      handleDays: env.COMPLAINT_HANDLE_DAYS,
+      maxExtensionDays: env.COMPLAINT_MAX_EXTENSION_DAYS,
+      notifyWorkingDays: env.COMPLAINT_NOTIFY_WORKING_DAYS,
+      responseWorkingDays: env.COMPLAINT_RESPONSE_WORKING_DAYS,
     },
     hardshipStandard: {
       id: env.HARDSHIP_STANDARD_ID,

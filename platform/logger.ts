@@ -9,7 +9,17 @@ export function createLogger(level: string) {
     level,
     base: undefined,
     redact: {
-      paths: ['*.applicant', '*.idNumber', '*.phone', '*.name', '*.economicSituation', 'req.headers.authorization'],
+      paths: [
+        '*.applicant',
+        '*.idNumber',
+        '*.phone',
+        '*.name',
+        '*.economicSituation',
+        // L-13: a complaint's complainant and its facts.
+        '*.complainant',
+        '*.facts',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

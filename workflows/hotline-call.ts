@@ -124,18 +124,20 @@ class HotlineCall {
   private close(): Step<CallOutcomeInput, HotlineCallState> {
     const s = this.state;
     return {
-      validate: ({ officerId, kind, note, referredTo, applicationNo }) => {
+      validate: ({ officerId, kind, note, referredTo, applicationNo, complaintId }) => {
         if (s.status !== 'answered') fail(s.status === 'closed' ? '该来电已记录处理结果' : '来电尚未接听');
         if (s.answer?.officerId !== officerId) fail('只有接听的值班人员可以记录处理结果（S-2.7）');
         if (!(kind in CALL_OUTCOMES)) fail('处理结果不正确', ERROR_TYPES.invalidInput);
         if (!note.trim()) fail('请记录处理情况（S-2.7）', ERROR_TYPES.invalidInput);
         if (kind === 'transferred' && !applicationNo) fail('转单须注明法律援助申请编号', ERROR_TYPES.invalidInput);
+        if (kind === 'complaint' && !complaintId)
+          fail('来电投诉须注明登记的投诉编号（L-13）', ERROR_TYPES.invalidInput);
         if (kind === 'out_of_scope' && !referredTo?.trim() && note.trim().length < 4) {
           fail('不属于法律援助范围的，须写明解释内容或告知的主管部门（S-2.7）', ERROR_TYPES.invalidInput);
         }
       },
-      run: async ({ kind, note, referredTo, applicationNo }) => {
-        s.outcome = { kind, note, referredTo, applicationNo, at: new Date().toISOString() };
+      run: async ({ kind, note, referredTo, applicationNo, complaintId }) => {
+        s.outcome = { kind, note, referredTo, applicationNo, complaintId, at: new Date().toISOString() };
         s.status = 'closed';
         const { callId, agencyCode } = s;
         const officerId = s.answer!.officerId;

@@ -4,4 +4,5 @@ export { applicationWorkflow } from './application-workflow';
 export { calendarBroadcastWorkflow } from './calendar-broadcast';
 export { poolImpactWorkflow } from './pool-impact';
 export { hotlineCallWorkflow } from './hotline-call';
+export { complaintWorkflow } from './complaint-workflow';
 export { reconcileReadModelWorkflow, dailyDigestWorkflow } from './read-model';

@@ -182,6 +182,26 @@ export const ACCESS = {
   'hotline.duty': ['hotline_officer'],
   // S-2.5, S-2.6: online duty workload.
   'hotline.workload': ['agency_staff', 'agency_head', 'city_centre', 'manager'],
+  // L-13 complaints (投诉): filed online by the applicant (about their own case, or as a witness), at the window by
+  // agency staff, on the 12348 hotline by the duty officer, or by a village agent or advisor. The agency handles
+  // complaints about institutions and members, the justice bureau those about the agency (api/complaints.ts scopes
+  // it); the agency head or the justice bureau approves the one extension; the member or institution complained
+  // about answers; the complainant (or staff at the window for them) withdraws. Reading: the handling bodies,
+  // city-level and read-only supervisors, and a complainant who filed online their own.
+  'complaint.file': [
+    'applicant',
+    'village_agent',
+    'village_advisor',
+    'hotline_officer',
+    'agency_staff',
+    'agency_head',
+    'city_centre',
+  ],
+  'complaint.read': ['applicant', 'agency_staff', 'agency_head', 'justice_bureau', 'city_centre', 'manager', 'auditor'],
+  'complaint.handle': ['agency_staff', 'agency_head', 'justice_bureau'],
+  'complaint.extend': ['agency_head', 'justice_bureau'],
+  'complaint.answer': ['lawyer', 'institution'],
+  'complaint.withdraw': ['applicant', 'agency_staff', 'agency_head'],
   // S-2.1 village/community service points: the agency registers them and their people (the city centre any);
   // agency people and city-level managers/auditors read them; the point's own agent and advisor read their point.
   'village.points.manage': ['agency_staff', 'agency_head', 'city_centre'],

@@ -26,10 +26,11 @@ export const hotlineCallState = z.looseObject({
   breach: z.looseObject({ at: instant }).optional(),
   outcome: z
     .looseObject({
-      kind: z.enum(['guided', 'transferred', 'out_of_scope']),
+      kind: z.enum(['guided', 'transferred', 'out_of_scope', 'complaint']),
       note: z.string(),
       referredTo: z.string().optional(),
       applicationNo: z.string().optional(),
+      complaintId: z.string().optional(),
       at: instant,
     })
     .optional(),
@@ -134,7 +135,7 @@ export const hotlineRoutes = {
     errors: { ...STEP_ERRORS, 403: '该来电不属于本机构，或未取得值班培训 (FORBIDDEN, TRAINING_REQUIRED)' },
   }),
   answer: step('/answer', '接听来电'),
-  outcome: step('/outcome', '记录处理结果（S-2.7 首问负责：引导申请、转单或告知主管部门）', {
+  outcome: step('/outcome', '记录处理结果（S-2.7 首问负责：引导申请、转单、告知主管部门，或登记为投诉 L-13）', {
     body: callOutcomeBody,
     errors: {
       ...STEP_ERRORS,

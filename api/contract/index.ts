@@ -13,6 +13,7 @@ import { qualityRoutes } from './quality';
 import { financeRoutes } from './finance';
 import { villageRoutes } from './village';
 import { hotlineRoutes } from './hotline';
+import { complaintRoutes } from './complaints';
 import { publicRoutes } from './public';
 import { codecRoutes } from './codec';
 import { auditRoutes } from './audit';
@@ -32,6 +33,7 @@ export const CONTRACT = {
   finance: financeRoutes,
   village: villageRoutes,
   hotline: hotlineRoutes,
+  complaints: complaintRoutes,
   public: publicRoutes,
   codec: codecRoutes,
   audit: auditRoutes,

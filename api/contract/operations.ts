@@ -10,7 +10,7 @@ import { route } from './route';
 
 const tag = '技术支持';
 /** The kinds of activities/attention.ts `ATTENTION_CASE_KINDS` (not imported: no server module in the contract). */
-const KINDS: Record<AttentionCaseKind, true> = { application: true, evaluation: true, hotline: true };
+const KINDS: Record<AttentionCaseKind, true> = { application: true, evaluation: true, hotline: true, complaint: true };
 const CASE_KINDS = Object.keys(KINDS) as [AttentionCaseKind, ...AttentionCaseKind[]];
 
 export const attentionQuery = z

@@ -27,6 +27,14 @@ export const publishedResultsAnswer = z.object({
   ...resultRow,
   institutions: z.array(z.object({ institutionId: z.string(), ...resultRow })),
   members: z.array(z.object({ memberId: z.string(), ...resultRow })),
+  /** L-13, L-15: the year's complaints, counts only (no names, no facts). */
+  complaints: z.object({
+    total: z.number().int(),
+    byGround: z.array(z.object({ key: z.string(), label: z.string(), complaints: z.number().int() })),
+    byOutcome: z.array(z.object({ key: z.string(), label: z.string(), complaints: z.number().int() })),
+    averageDaysToAccept: z.number().nullable(),
+    averageDaysToResolve: z.number().nullable(),
+  }),
 });
 
 export const publicRoutes = {
@@ -127,7 +135,7 @@ export const publicRoutes = {
   results: route({
     method: 'get',
     path: '/public/results/:agencyCode',
-    summary: '案件质量评估结果和补贴发放公开（S-4.6，L-15）：按等级统计，按机构和人员（仅编号）',
+    summary: '案件质量评估结果、补贴发放和投诉处理情况公开（S-4.6，L-13，L-15）：按等级统计，按机构和人员（仅编号）',
     tag,
     access: 'public',
     params: resultsParams,

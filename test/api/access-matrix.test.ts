@@ -1011,6 +1011,165 @@ describe('S-2.4–S-2.7 /hotline: officers take calls; agencies see the workload
   });
 });
 
+describe('L-13 /complaints: who files, handles, approves an extension, answers and reads', () => {
+  // A complaint about lawyer-1 (a KQ pool member), filed at the KQ window and accepted: the steps' checks are about
+  // access, so an allowed person may also meet the step's own refusal (422: e.g. a second extension), never 401/403.
+  let id: string;
+  let code: string;
+  const respondent = { respondentKind: 'member', respondentId: PEOPLE.lawyer[0] };
+  const complaint = {
+    agencyCode: 'KQ',
+    complainantKind: 'witness',
+    complainant: { name: '钱七' },
+    ...respondent,
+    ground: 'negligence',
+    facts: '承办律师自指派后两个月未会见当事人。',
+    request: '督促履职',
+  };
+  const checkStep = (status: number, expected: number | 'allow') => {
+    if (expected === 'allow') expect([200, 201, 422]).toContain(status);
+    else expect(status).toBe(expected);
+  };
+  const handlers: Person[] = ['staff', 'head', 'bureau'];
+  beforeAll(async () => {
+    const inst = `kq-cmp-${randomUUID().slice(0, 6)}`;
+    await api.prisma.poolInstitution.create({
+      data: { id: inst, agencyCode: 'KQ', name: '柯桥投诉测试所', listOrder: 9000 + Math.floor(Math.random() * 1e6) },
+    });
+    await api.prisma.poolMember.createMany({
+      data: [{ id: PEOPLE.lawyer[0], institutionId: inst }],
+      skipDuplicates: true,
+    });
+    const res = await request(api.base)
+      .post('/complaints')
+      .set(as('staff'))
+      .set('Idempotency-Key', randomUUID())
+      .send(complaint);
+    expect(res.status).toBe(201);
+    ({ complaintId: id, statusCode: code } = res.body as { complaintId: string; statusCode: string });
+    const accepted = await request(api.base)
+      .post(`/complaints/${id}/acceptance`)
+      .set(as('staff'))
+      .send({ accepted: true });
+    expect(accepted.body.status).toBe('handling');
+  });
+
+  test.each(everyone)('POST /complaints (KQ): %s', async (who) => {
+    const res = await request(api.base)
+      .post('/complaints')
+      .set(as(who))
+      .set('Idempotency-Key', randomUUID())
+      .send(complaint);
+    check(
+      res.status,
+      expectation(who, [
+        'applicant',
+        'otherApplicant',
+        'villageAgent',
+        'otherVillageAgent',
+        'hotlineOfficer',
+        'staff',
+        'head',
+        'city',
+      ]),
+    );
+  });
+
+  test.each(everyone)('GET /complaints: %s', async (who) => {
+    const res = await request(api.base).get('/complaints').set(as(who));
+    check(
+      res.status,
+      expectation(who, [
+        'applicant',
+        'otherApplicant',
+        'staff',
+        'otherAgencyStaff',
+        'head',
+        'otherAgencyHead',
+        'city',
+        'manager',
+        'cityManager',
+        'auditor',
+        'otherAgencyAuditor',
+        'bureau',
+        'otherBureau',
+      ]),
+    );
+  });
+
+  test.each(everyone)('GET /complaints/figures?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/complaints/figures?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor']));
+  });
+
+  test.each(everyone)('GET /complaints/:id: %s', async (who) => {
+    const res = await request(api.base).get(`/complaints/${id}`).set(as(who));
+    check(res.status, expectation(who, ['staff', 'head', 'city', 'manager', 'cityManager', 'auditor', 'bureau']));
+  });
+
+  test.each(everyone)('POST /complaints/:id/investigation: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/complaints/${id}/investigation`)
+      .set(as(who))
+      .send({ kind: 'inquiry', summary: '询问受援人' });
+    checkStep(res.status, expectation(who, handlers));
+  });
+
+  test.each(everyone)('POST /complaints/:id/handler: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/complaints/${id}/handler`)
+      .set(as(who))
+      .send({ handlerId: 'staff-kq', handlerRole: 'agency_staff' });
+    checkStep(res.status, expectation(who, handlers));
+  });
+
+  test.each(everyone)('POST /complaints/:id/answer: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/complaints/${id}/answer`)
+      .set(as(who))
+      .send({ summary: '当事人下落不明，已多次联系' });
+    checkStep(res.status, expectation(who, ['lawyer']));
+  });
+
+  test.each(everyone)('POST /complaints/:id/extension: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/complaints/${id}/extension`)
+      .set(as(who))
+      .send({ days: 10, reason: '需调取看守所会见记录' });
+    checkStep(res.status, expectation(who, ['head', 'bureau']));
+  });
+
+  test.each(everyone)('POST /complaints/:id/acceptance: %s', async (who) => {
+    const res = await request(api.base).post(`/complaints/${id}/acceptance`).set(as(who)).send({ accepted: true });
+    checkStep(res.status, expectation(who, handlers));
+  });
+
+  test.each(everyone)('POST /complaints/:id/notification: %s', async (who) => {
+    const res = await request(api.base).post(`/complaints/${id}/notification`).set(as(who));
+    checkStep(res.status, expectation(who, handlers));
+  });
+
+  test.each(everyone)('POST /complaints/:id/decision: %s', async (who) => {
+    const res = await request(api.base)
+      .post(`/complaints/${id}/decision`)
+      .set(as(who))
+      .send({ outcome: 'not_substantiated', reason: '经查，律师已多次联系当事人' });
+    checkStep(res.status, expectation(who, handlers));
+  });
+
+  test.each(everyone)('POST /complaints/:id/withdrawal: %s', async (who) => {
+    const res = await request(api.base).post(`/complaints/${id}/withdrawal`).set(as(who)).send({ reason: '撤回' });
+    // Decided by now: the step refuses (422) or the workflow has ended (409) for the people who may withdraw.
+    if (expectation(who, ['staff', 'head']) === 'allow') expect([409, 422]).toContain(res.status);
+    else check(res.status, expectation(who, ['staff', 'head']));
+  });
+
+  test.each(everyone)('POST /public/complaints/status (public): %s', async (who) => {
+    const res = await request(api.base).post('/public/complaints/status').set(as(who)).send({ complaintId: id, code });
+    expect(res.status).toBe(200);
+  });
+});
+
 describe('issue 8: stuck cases, figures and metrics', () => {
   // KQ's cases: KQ people and city-level people; owners (lawyer, evaluator, expert, justice bureau) see what they owe
   // (an institution or quality manager only with an institution claim, which these tokens lack); YC agency people

@@ -1,7 +1,7 @@
 /**
  * `npm run replay:record`: records the baseline histories of the replay gate (replay.test.ts): one scenario per path
- * of every workflow (applicationWorkflow, its evaluationWorkflow child, hotlineCallWorkflow, poolImpactWorkflow and
- * the two schedule jobs), each written to test/replay/<scenario>.json, and a scenario's further workflows (the
+ * of every workflow (applicationWorkflow, its evaluationWorkflow child, hotlineCallWorkflow, complaintWorkflow,
+ * poolImpactWorkflow and the two schedule jobs), each written to test/replay/<scenario>.json, and a scenario's further workflows (the
  * evaluation child) to test/replay/<scenario>-<workflow id prefix>.json, e.g. lifecycle-good-evaluation.json.
  *
  * Until the first production deployment, changing a workflow means re-recording the baseline: run
@@ -41,6 +41,14 @@ import {
   getEvaluation,
   getState,
   hotlineCallWorkflowId,
+  complaintWorkflowId,
+  acceptComplaint,
+  assignComplaintHandler,
+  recordComplaintInvestigation,
+  answerComplaint,
+  extendComplaint,
+  decideComplaint,
+  notifyComplaintResult,
   markSpecial,
   objectToScore,
   poolImpactWorkflowId,
@@ -83,6 +91,7 @@ import type {
   dailyDigestWorkflow,
   evaluationWorkflow,
   hotlineCallWorkflow,
+  complaintWorkflow,
   poolImpactWorkflow,
   reconcileReadModelWorkflow,
 } from '../../workflows';
@@ -839,6 +848,51 @@ async function main() {
       await finish(handle);
       const member = await prisma.poolMember.findUniqueOrThrow({ where: { id: base.memberId } });
       if (member.status !== 'active') throw new Error('pool-impact: the impact period did not end');
+      return [handle.workflowId];
+    },
+    // complaintWorkflow, L-13: accepted late (escalated), a handler, an investigation step, the member's answer, one
+    // extension, a partly substantiated decision with a correction, the result told after its 5 working days.
+    complaint: async () => {
+      const complaintId = 'TS-00000000000000000001';
+      const receivedAt = await now();
+      await prisma.complaint.create({
+        data: {
+          ...{ id: complaintId, idempotencyKey: complaintId, requestHash: '0'.repeat(64), agencyCode: 'KQ' },
+          ...{ channel: 'window', complainantKind: 'witness', anonymous: false, details: { facts: '回放样例' } },
+          ...{ respondentKind: 'member', respondentId: 'cm-1', institutionId: 'CM-A', ground: 'negligence' },
+          ...{ filedBy: 'staff-1', filedByRole: 'agency_staff', status: 'received' },
+          ...{ receivedAt: new Date(receivedAt), acceptDueAt: new Date(receivedAt) },
+        },
+      });
+      const handle = await testEnv.client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
+        workflowId: complaintWorkflowId(complaintId),
+        taskQueue: 'record',
+        args: [
+          {
+            complaintId,
+            agencyCode: 'KQ',
+            receivedAt,
+            anonymous: false,
+            respondent: { kind: 'member', id: 'cm-1', institutionId: 'CM-A', agencyCode: 'KQ' },
+            ground: 'negligence',
+          },
+        ],
+      });
+      await testEnv.sleep('10 days'); // the acceptance deadline passes: reminded, escalated
+      await executeStep(handle, acceptComplaint, { args: [{ accepted: true, reason: '', by: 'staff-1' }] });
+      const handler = { handlerId: 'staff-2', handlerRole: 'agency_staff', assignedBy: 'head-1' };
+      await executeStep(handle, assignComplaintHandler, { args: [handler] });
+      await executeStep(handle, recordComplaintInvestigation, {
+        args: [{ kind: 'document', summary: '回放样例', by: 'staff-2' }],
+      });
+      await executeStep(handle, answerComplaint, { args: [{ summary: '回放样例', by: 'cm-1' }] });
+      await executeStep(handle, extendComplaint, { args: [{ days: 30, reason: '回放样例', approvedBy: 'head-1' }] });
+      await executeStep(handle, decideComplaint, {
+        args: [{ outcome: 'partly', measures: ['correction'], reason: '回放样例', by: 'staff-2' }],
+      });
+      await testEnv.sleep('10 days'); // the notice's 5 working days pass: escalated
+      await executeStep(handle, notifyComplaintResult, { args: [{ by: 'staff-2' }] });
+      await finish(handle);
       return [handle.workflowId];
     },
     // Issue 8, the schedules' jobs: the read model's reconciliation (KQ) and the daily digest.

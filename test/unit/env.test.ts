@@ -47,6 +47,15 @@ describe('configuration', () => {
         claimHoldMinutes: 2,
         callsPerDutyDay: 30, // S-2.5
       },
+      complaints: {
+        acceptWorkingDays: 5, // L-13
+        handleDays: 60,
+        maxExtensionDays: 30,
+        notifyWorkingDays: 5,
+        responseWorkingDays: 5, // our default
+        reminderDaysBefore: [1],
+        reminderHourCst: 9,
+      },
     });
   });
 

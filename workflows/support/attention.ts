@@ -14,7 +14,7 @@ import {
 } from '../../domain/definitions';
 
 export interface AttentionDeps {
-  caseKind: 'application' | 'evaluation' | 'hotline';
+  caseKind: 'application' | 'evaluation' | 'hotline' | 'complaint';
   caseNo: string;
   agencyCode: string;
   /** Called with the attention state as it is set and cleared (the workflow shows it in its query). */
