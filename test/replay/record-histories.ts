@@ -636,6 +636,7 @@ async function main() {
         },
       };
       const handle = await start(input);
+      await settled(handle);
       await confirmAll(handle);
       return [handle.workflowId];
     },
