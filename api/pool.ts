@@ -7,18 +7,23 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { poolImpactWorkflowId } from '../domain/definitions';
+import { removesMember } from '../domain/quality';
+import type { RuleConfig } from '../domain/rule-config';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { poolImpactWorkflow } from '../workflows';
 import { createPoolRepository, PoolLookupError, type PoolChange } from '../repositories/pool';
 import { mayActOnPool, poolListScope, type Action, type Principal } from './auth/access';
 import type { AuditSink } from './auth/middleware';
 import { poolRoutes } from './contract/pool';
+import { ApiError } from './errors';
 import { forbidden } from './guards';
 import { requestIdOf } from './idempotency';
 import type { Mounter } from './mount';
 
 export interface PoolDeps {
   prisma: PrismaClient;
+  /** S-2.8(a): the configured removal threshold. */
+  rules: RuleConfig;
   temporal: Client;
   taskQueue: string;
   authenticate: RequestHandler;
@@ -156,6 +161,14 @@ export function mountPool(m: Mounter, deps: PoolDeps): void {
     await send(res, await pool.confirmMember({ ...args, reason: body.reason }));
   });
   m.mount(C.remove, manage, async ({ params, body, principal }, req, res) => {
+    // S-2.8(a): the same decision as the evaluation's, with the configured threshold.
+    const threshold = deps.rules.removalThreshold;
+    if (body.kind === 'score' && body.score !== undefined && !removesMember(body.score, threshold)) {
+      const message = `只有 ${threshold} 分以下（含 ${threshold} 分）的案件导致移出（S-2.8(a)）`;
+      throw new ApiError(400, 'VALIDATION_FAILED', `请求内容不符合要求：score ${message}`, [
+        { path: 'score', message },
+      ]);
+    }
     const args = stepArgs(params.memberId, principal, req, body.requestId);
     const change = await pool.removeMember({
       ...args,

@@ -33,11 +33,10 @@ import {
   INSTITUTION_KINDS,
   MEMBER_STATUS_CODES,
   REMOVAL_KIND_CODES,
-  SCORE_REMOVAL_THRESHOLD,
   type EntryRoute,
   type InstitutionKind,
 } from '../domain/pool';
-import { ScoreSheetError, validateSheet } from '../domain/quality';
+import { atMostTwoDecimals, ScoreSheetError, validateSheet } from '../domain/quality';
 import { SHEET_KIND_CODES } from '../domain/scoring-sheets';
 import { STAGES } from '../domain/stages';
 import { TRAINING_KIND_CODES } from '../domain/training';
@@ -45,6 +44,15 @@ import { FORWARD_TARGET_CODES, POINT_ROLE_CODES } from '../domain/village';
 import { line, noControlCharacters, text } from './text';
 
 z.config(z.locales.zhCN());
+
+/** S-4.4, S-4.5: a score or sheet points, 0..100 and at most two decimals (a tier is never reached by rounding). */
+const points = (label: string) =>
+  z
+    .number()
+    .min(0)
+    .max(100)
+    .refine(atMostTwoDecimals, { message: `${label}最多保留两位小数` })
+    .describe(`${label}（0 至 100，最多两位小数）`);
 
 export const idempotencyKey = line('幂等键')
   .min(8, '幂等键至少 8 个字符')
@@ -447,7 +455,7 @@ export const removalBody = z
       ),
     reason: poolReason('移出理由', '请写明移出理由'),
     applicationNo: applicationNo('案件申请编号').optional(),
-    score: z.number().min(0).max(100).optional().describe('案件质量评估分数（S-2.8(a)）'),
+    score: points('案件质量评估分数').optional().describe('案件质量评估分数（S-2.8(a)；不高于配置的移出分数线）'),
     impactUntil: z.iso.datetime({ offset: true }).optional().describe('影响期届满时间（S-2.8(b) 必填）'),
     requestId: idempotencyKey.optional(),
   })
@@ -461,14 +469,7 @@ export const removalBody = z
           message: '因案件评分移出的人员没有影响期，经重新审核和培训后方可重新入库（S-2.8(a)）',
         });
       }
-      if (body.score !== undefined && body.score > SCORE_REMOVAL_THRESHOLD) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['score'],
-          message: '只有 65 分以下（含 65 分）的案件导致移出（S-2.8(a)）',
-        });
-      }
-      return;
+      return; // the threshold is configured: api/pool.ts checks it (domain/quality.ts `removesMember`)
     }
     if (body.score !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['score'], message: '案件评分只用于 S-2.8(a) 的移出' });
@@ -542,13 +543,13 @@ export const assignEvaluatorBody = z
 export const specialCaseBody = z.object({ reason: freeText('特殊案件的理由', '请写明特殊案件的理由') }).strict();
 export const scoreBody = z
   .object({
-    points: z.record(line('评分项编号').min(1).max(64), z.number().min(0).max(100)).describe('各评分项得分'),
+    points: z.record(line('评分项编号').min(1).max(64), points('评分项得分')).describe('各评分项得分'),
     comments: text('评分意见').trim().max(4000).default(''),
   })
   .strict();
 export const reviewScoreBody = z
   .object({
-    score: z.number().min(0).max(100).describe('复核后的分数'),
+    score: points('复核后的分数'),
     comments: freeText('复核意见', '请写明复核意见', 4000),
   })
   .strict();

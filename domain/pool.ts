@@ -75,13 +75,6 @@ export const EVENT_KINDS = {
 } as const;
 export type PoolEventKind = keyof typeof EVENT_KINDS;
 
-/** S-2.8(a): "65分以下" includes 65 (Civil Code art. 1259). */
-export const SCORE_REMOVAL_THRESHOLD = 65;
-
-export function removalForScore(score: number): boolean {
-  return score <= SCORE_REMOVAL_THRESHOLD;
-}
-
 export const POOL_ERRORS = {
   POOL_MEMBER_EXISTS: '该人员已在法律援助人员库中登记',
   POOL_MEMBER_NOT_PENDING: '只有待确认的人员可以确认入库',

@@ -62,7 +62,9 @@ async function removal(e: Evaluation, score: number, version: number): Promise<v
   const requestId = `eval-${applicationNo}-v${version}`;
   if (removesMember(score, e.rules.removalThreshold)) {
     if (!s.removal?.removed || s.removal.reversed) {
-      const r = await e.attention.guard(() => acts.removeForScore({ memberId, applicationNo, score, requestId }));
+      const r = await e.attention.guard(() =>
+        acts.removeForScore({ memberId, applicationNo, score, threshold: e.rules.removalThreshold, requestId }),
+      );
       s.removal = { version, removed: r.removed };
     }
   } else if (s.removal?.removed && !s.removal.reversed) {
