@@ -54,7 +54,11 @@ async function loadPool(tx: Tx, agencyCode: string) {
     include: { members: { orderBy: { id: 'asc' } } },
   });
   const members: PoolMember[] = institutions.flatMap((i) =>
-    i.members.map((m) => ({ ...m, status: m.status as PoolMember['status'] })),
+    i.members.map((m) => ({
+      ...m,
+      status: m.status as PoolMember['status'],
+      institutionExcellentRatings: i.excellentRatings,
+    })),
   );
   const turns: Turns = Object.fromEntries(institutions.flatMap((i) => i.members.map((m) => [m.id, m.turns])));
   return { institutions, members, turns };

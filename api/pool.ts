@@ -11,6 +11,7 @@ import { removesMember } from '../domain/quality';
 import type { RuleConfig } from '../domain/rule-config';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { poolImpactWorkflow } from '../workflows';
+import { createExcellentRatingRepository } from '../repositories/excellent-ratings';
 import { createPoolRepository, PoolLookupError, type PoolChange } from '../repositories/pool';
 import { mayActOnPool, poolListScope, type Action, type Principal } from './auth/access';
 import type { AuditSink } from './auth/middleware';
@@ -70,6 +71,7 @@ export function memberGuard(prisma: PrismaClient, action: Action) {
 export function mountPool(m: Mounter, deps: PoolDeps): void {
   const C = poolRoutes;
   const pool = createPoolRepository({ prisma: deps.prisma });
+  const ratings = createExcellentRatingRepository({ prisma: deps.prisma });
   const onMember = (action: Action) => memberGuard(deps.prisma, action);
 
   /** Answers a change, after starting the impact timer when the member is (now) suspended. */
@@ -103,6 +105,28 @@ export function mountPool(m: Mounter, deps: PoolDeps): void {
     const agencyCode = query.agencyCode ?? (scope.all ? undefined : principal.agency);
     if (!scope.all && (agencyCode === undefined || agencyCode !== principal.agency)) throw forbidden();
     res.json({ institutions: await pool.listInstitutions({ agencyCode }) });
+  });
+
+  // S-2.9(g): a province- or city-level excellent rating of a member or an institution of the caller's agency.
+  m.mount(C.recordExcellentRating, async ({ body, principal }, req, res) => {
+    const { requestId: bodyKey, subject, ...rating } = body;
+    const scope = await ratings.subjectScope(subject);
+    if (!mayActOnPool('pool.manage', principal, scope)) throw forbidden();
+    const requestId = requestIdOf(req, principal.userId, bodyKey);
+    const out = await ratings.record({ ...rating, subject, recordedBy: principal.userId, requestId });
+    res.status(out.replayed ? 200 : 201).json(out);
+  });
+
+  m.mount(C.listExcellentRatings, async ({ query: q, principal }, _req, res) => {
+    const scope = poolListScope(principal);
+    let filter: { agencyCode?: string; memberId?: string; institutionId?: string };
+    if (scope.all) filter = q;
+    else if (scope.agency !== undefined && (q.agencyCode ?? scope.agency) === scope.agency) {
+      filter = { ...q, agencyCode: scope.agency };
+    } else if (scope.institution !== undefined && (q.institutionId ?? scope.institution) === scope.institution) {
+      filter = { ...q, institutionId: scope.institution };
+    } else throw forbidden();
+    res.json({ ratings: await ratings.list(filter) });
   });
 
   // S-2.8 entry: open recruitment by the agency (公开招募), or a recommendation by an institution (机构推荐).

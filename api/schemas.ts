@@ -32,6 +32,7 @@ import {
   ENTRY_ROUTES,
   INSTITUTION_KINDS,
   MEMBER_STATUS_CODES,
+  RATING_LEVEL_CODES,
   REMOVAL_KIND_CODES,
   type EntryRoute,
   type InstitutionKind,
@@ -410,6 +411,29 @@ export const createInstitutionBody = z
       .max(100_000)
       .optional()
       .describe('在机构名单中的位置（轮流指派顺序，S-2.9）；缺省排在最后'),
+  })
+  .strict();
+
+// S-2.9(g): province- and city-level excellent ratings of a member or an institution.
+export const excellentRatingBody = z
+  .object({
+    subject: z
+      .object({
+        kind: z.enum(['member', 'institution']).describe('member 法律援助人员；institution 法律服务机构'),
+        id: poolId('人员或机构编号'),
+      })
+      .strict(),
+    level: z.enum(RATING_LEVEL_CODES).describe('province 省级；city 市级'),
+    ratedOn: z.iso.date().describe('评为优秀的日期（中国日期，YYYY-MM-DD）'),
+    basis: line('表彰文件').trim().min(1, '请写明表彰文件名称或文号').max(500).describe('表彰文件名称或文号'),
+    requestId: idempotencyKey.optional().describe('幂等键（也可放在请求头 Idempotency-Key）'),
+  })
+  .strict();
+export const excellentRatingsQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    memberId: poolId('人员编号').optional(),
+    institutionId: poolId('机构编号').optional(),
   })
   .strict();
 

@@ -75,6 +75,8 @@ export interface InstitutionView {
   name: string;
   kind: string;
   listOrder: number;
+  /** S-2.9(g): province- and city-level excellent ratings recorded for it. */
+  excellentRatings: number;
 }
 
 /** The outcome of a change: the request's own event, every event it wrote, the member after it. */
@@ -139,6 +141,7 @@ const institutionView = (i: InstitutionView): InstitutionView => ({
   name: i.name,
   kind: i.kind,
   listOrder: i.listOrder,
+  excellentRatings: i.excellentRatings,
 });
 
 const impactTimerOf = (m: MemberRow): PoolChange['impactTimer'] =>

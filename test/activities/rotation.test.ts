@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { testPrisma } from '../support/context';
+import { createExcellentRatingRepository } from '../../repositories/excellent-ratings';
 import { createRotationPicker } from '../support/rotation';
 
 let prisma: PrismaClient;
@@ -79,4 +80,40 @@ test('S-2.8 a member removed a moment earlier is never assigned, and the ledger 
   expect(results.every((r) => r.chosen !== removed)).toBe(true);
   expect(results.some((r) => r.skipped.some((s) => s.memberId === removed && s.reason.includes('S-2.8')))).toBe(true);
   expect(before).toHaveLength(5);
+});
+
+describe('S-2.9(g) excellent ratings recorded for an institution raise its share', () => {
+  const agency = `G${randomUUID().slice(0, 6)}`;
+  test('S-2.9(g) an institution rated excellent three times (province or city) gets about 1.5 times the cases', async () => {
+    for (const [i, inst] of ['A', 'B'].entries()) {
+      await prisma.poolInstitution.create({
+        data: { id: `${agency}-${inst}`, agencyCode: agency, name: inst, listOrder: i },
+      });
+      await prisma.poolMember.create({ data: { id: `${agency}-${inst}1`, institutionId: `${agency}-${inst}` } });
+    }
+    const ratings = createExcellentRatingRepository({ prisma });
+    for (const [n, level] of (['province', 'city', 'city'] as const).entries()) {
+      const subject = { kind: 'institution' as const, id: `${agency}-B` };
+      await ratings.record({
+        subject,
+        level,
+        ratedOn: '2026-01-1' + n,
+        basis: `绍司〔2026〕${n}号`,
+        recordedBy: 'city-1',
+        requestId: `${agency}-${n}`,
+      });
+    }
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < 50; i++) {
+      const r = await rotation.assignByRotation({
+        agencyCode: agency,
+        applicationNo: `${agency}-${i}`,
+        purpose: 'assignment',
+        request: {},
+      });
+      counts[r.chosen] = (counts[r.chosen] ?? 0) + 1;
+    }
+    expect(counts[`${agency}-B1`]).toBe(30); // 1.5 : 1
+    expect(counts[`${agency}-A1`]).toBe(20);
+  });
 });
