@@ -100,6 +100,15 @@ export function mountPool(m: Mounter, deps: PoolDeps): void {
     res.status(replayed ? 200 : 201).json({ institution, replayed });
   });
 
+  m.mount(C.setResponsiblePeople, async ({ params, body, principal }, _req, res) => {
+    const institution = await pool.institution(params.institutionId);
+    if (!institution) {
+      throw new PoolLookupError('POOL_INSTITUTION_NOT_FOUND', `没有编号为 ${params.institutionId} 的法律服务机构`);
+    }
+    if (!mayActOnPool('pool.manage', principal, { agencyCode: institution.agencyCode })) throw forbidden();
+    res.json({ institution: await pool.setResponsiblePeople(params.institutionId, body.personIds) });
+  });
+
   m.mount(C.listInstitutions, async ({ query, principal }, _req, res) => {
     const scope = poolListScope(principal);
     const agencyCode = query.agencyCode ?? (scope.all ? undefined : principal.agency);

@@ -395,6 +395,17 @@ const poolId = (what: string) =>
 const poolReason = (label: string, required: string) => freeText(label, required);
 
 export const poolMemberParams = z.object({ memberId: poolId('人员编号') });
+export const poolInstitutionParams = z.object({ institutionId: poolId('机构编号') });
+// S-4.7: the institution's responsible people (负责人), by staff id.
+export const responsiblePeopleBody = z
+  .object({
+    personIds: z
+      .array(poolId('负责人编号'))
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, { message: '负责人编号不能重复' })
+      .describe('机构负责人的人员编号（工号），不填姓名'),
+  })
+  .strict();
 
 export const createInstitutionBody = z
   .object({

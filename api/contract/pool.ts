@@ -11,6 +11,8 @@ import {
   excellentRatingBody,
   excellentRatingsQuery,
   institutionsQuery,
+  poolInstitutionParams,
+  responsiblePeopleBody,
   membersQuery,
   poolMemberParams,
   poolStepBody,
@@ -31,6 +33,7 @@ const institution = z.object({
   kind: z.string().describe('law_firm 律师事务所；grassroots_office 基层法律服务所'),
   listOrder: z.number().int().describe('在机构名单中的位置（轮流指派顺序，S-2.9）'),
   excellentRatings: z.number().int().describe('省、市级评优次数（S-2.9(g)）'),
+  responsiblePeople: z.array(z.string()).describe('机构负责人的人员编号（S-4.7）'),
 });
 
 const member = z.object({
@@ -165,6 +168,19 @@ export const poolRoutes = {
       },
     },
     errors: { 409: '机构编号或名单位置已被登记 (POOL_INSTITUTION_EXISTS)' },
+  }),
+  setResponsiblePeople: route({
+    method: 'put',
+    path: '/pool/institutions/:institutionId/responsible-people',
+    summary: '登记机构负责人（S-4.7：机构有不合格案件的，负责人当年度一并不得推荐评优）',
+    tag,
+    access: 'pool.manage',
+    params: poolInstitutionParams,
+    body: responsiblePeopleBody,
+    limit: 'actions',
+    audit: { targetType: 'pool_institution' },
+    answers: { 200: { description: '机构及其负责人', schema: z.object({ institution }) } },
+    errors: { 404: '机构不存在 (POOL_INSTITUTION_NOT_FOUND)' },
   }),
   listInstitutions: route({
     method: 'get',
