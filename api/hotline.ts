@@ -20,6 +20,7 @@ import {
 } from '../domain/definitions';
 import type { StepDefinition } from '../domain/definitions';
 import type { RuleConfig } from '../domain/rule-config';
+import { towardNextDutyDay } from '../domain/hotline';
 import { createVillageRepository } from '../repositories/village';
 import type { PrismaClient } from '../prisma/generated/client';
 import { CITY_AGENCY, rolesFor, type Action, type Principal } from './auth/access';
@@ -189,7 +190,7 @@ export function mountHotline(m: Mounter, deps: HotlineDeps): void {
         answeredCalls: r.answeredCalls,
         dutyDays: r.dutyDays,
         // S-2.5: partial counts carry over to the next duty day.
-        towardNextDay: r.answeredCalls % 30,
+        towardNextDay: towardNextDutyDay(r.answeredCalls, deps.rules.hotline),
       })),
       agencies: [...agencies.entries()].map(([agencyCode, a]) => ({ agencyCode, ...a })),
     });

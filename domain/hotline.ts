@@ -16,7 +16,12 @@ export interface HotlineRules {
   claimHoldMinutes: number;
   /** S-2.5: answered calls per duty day. */
   callsPerDutyDay: number;
+  /** S-2.5: which answered calls count toward duty days: 12348 phone calls, online inquiries, or both. */
+  dutyChannels: HotlineChannel[];
 }
+
+export type HotlineChannel = 'phone' | 'online';
+export const HOTLINE_CHANNELS = { phone: '12348 热线来电', online: '在线咨询（律动·浙里 抢单）' } as const;
 
 export const DEFAULT_HOTLINE_RULES: HotlineRules = {
   dayStartMinute: 8 * 60 + 30,
@@ -25,7 +30,21 @@ export const DEFAULT_HOTLINE_RULES: HotlineRules = {
   nightAnswerByMinute: 10 * 60,
   claimHoldMinutes: 2,
   callsPerDutyDay: 30,
+  dutyChannels: ['phone', 'online'],
 };
+
+/**
+ * S-2.5: whether an answered call of `channel` counts toward duty days, as configured (rules from before the setting
+ * existed count both, as they did).
+ */
+export function countsForDuty(channel: HotlineChannel, rules: Pick<HotlineRules, 'dutyChannels'>): boolean {
+  return (rules.dutyChannels ?? DEFAULT_HOTLINE_RULES.dutyChannels).includes(channel);
+}
+
+/** S-2.5: answered calls toward the next duty day (partial counts carry over). */
+export function towardNextDutyDay(answered: number, rules: Pick<HotlineRules, 'callsPerDutyDay'>): number {
+  return answered % rules.callsPerDutyDay;
+}
 
 const MINUTE_MS = 60_000;
 

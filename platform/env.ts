@@ -115,6 +115,12 @@ const schema = z.object({
   HOTLINE_NIGHT_ANSWER_BY: hhmm.default(DEFAULT_HOTLINE_RULES.nightAnswerByMinute),
   HOTLINE_CLAIM_HOLD_MINUTES: positiveInt.default(DEFAULT_HOTLINE_RULES.claimHoldMinutes),
   DUTY_CALLS_PER_DAY: positiveInt.default(DEFAULT_HOTLINE_RULES.callsPerDutyDay),
+  // S-2.5: which answered calls count toward duty days: phone, online, or both (comma-separated).
+  DUTY_CHANNELS: z
+    .string()
+    .default(DEFAULT_HOTLINE_RULES.dutyChannels.join(','))
+    .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))])
+    .pipe(z.array(z.enum(['phone', 'online'])).min(1)),
   RULE_SPECIAL_CASE_COEFFICIENT: z.coerce.number().min(0).max(5).default(DEFAULT_RULE_CONFIG.specialCaseCoefficient),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
@@ -204,6 +210,7 @@ export function ruleConfig(env: Env): RuleConfig {
       nightAnswerByMinute: env.HOTLINE_NIGHT_ANSWER_BY,
       claimHoldMinutes: env.HOTLINE_CLAIM_HOLD_MINUTES,
       callsPerDutyDay: env.DUTY_CALLS_PER_DAY,
+      dutyChannels: env.DUTY_CHANNELS,
     },
     hardshipStandard: {
       id: env.HARDSHIP_STANDARD_ID,

@@ -45,6 +45,7 @@ describe('configuration', () => {
         nightAnswerByMinute: 600, // 10:00
         claimHoldMinutes: 2,
         callsPerDutyDay: 30, // S-2.5
+        dutyChannels: ['phone', 'online'],
       },
     });
   });
@@ -54,6 +55,9 @@ describe('configuration', () => {
     expect(ruleConfig(loadEnv({ RULE_ASSIGNMENT_DAYS: '2' })).assignmentDays).toBe(2);
     expect(ruleConfig(loadEnv({ HOTLINE_DAY_START: '08:00' })).hotline.dayStartMinute).toBe(480); // S-2.4
     expect(() => loadEnv({ HOTLINE_DAY_END: '25:00' })).toThrow(/HOTLINE_DAY_END/);
+    // S-2.5: one setting says which answered calls count (phone, online, or both).
+    expect(ruleConfig(loadEnv({ DUTY_CHANNELS: 'online' })).hotline.dutyChannels).toEqual(['online']);
+    expect(() => loadEnv({ DUTY_CHANNELS: 'fax' })).toThrow(/DUTY_CHANNELS/);
     expect(ruleConfig(loadEnv({ RULE_REMINDER_DAYS_BEFORE: '5,2' })).reminderDaysBefore).toEqual([5, 2]);
     expect(() => loadEnv({ RULE_REMINDER_DAYS_BEFORE: 'soon' })).toThrow(/RULE_REMINDER_DAYS_BEFORE/);
   });

@@ -23,6 +23,7 @@ describe('S-2.4 answer deadlines, China time', () => {
       nightAnswerByMinute: 9 * 60,
       claimHoldMinutes: 2,
       callsPerDutyDay: 30,
+      dutyChannels: ['phone' as const],
     };
     expect(answerDeadline(cst('2026-11-26T08:10:00'), rules).toISOString()).toBe(
       cst('2026-11-26T08:15:00').toISOString(),
