@@ -2,6 +2,7 @@
  * 12348 hotline and online duty (S-2.4–S-2.7) as pure rules: each call's answer deadline in China time, and duty
  * credit (S-2.5). Windows and limits are configuration with the text's values as defaults.
  */
+import { AGENCIES, type AgencyCode } from './agencies';
 import { addCalendarDays, cstDateOf, CST_OFFSET_MS, startOfCstDay } from './time';
 
 export interface HotlineRules {
@@ -80,3 +81,13 @@ export const CALL_OUTCOMES = {
   out_of_scope: '不属于法律援助范围，已解释或告知主管部门',
 } as const;
 export type CallOutcome = keyof typeof CALL_OUTCOMES;
+
+/**
+ * S-2.6: how a duty officer appears to the public: "XX区、县（市）公共法律服务中心值班员" of the agency's district or
+ * county (the city centre's officers: 绍兴市), never by name or staff id.
+ */
+export function dutyOfficerTitle(agencyCode: string): string {
+  const agency: string = AGENCIES[agencyCode as AgencyCode] ?? '';
+  const place = agency.replace(/法律援助中心$/, '');
+  return `${place || '区、县（市）'}公共法律服务中心值班员`;
+}
