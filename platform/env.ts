@@ -3,6 +3,7 @@
  * Every variable is documented in `.env.example` and the README's configuration table.
  */
 import { z } from 'zod';
+import { AGENCY_CODES } from '../domain/agencies';
 import { DEFAULT_TASK_QUEUE } from '../domain/definitions';
 import { DEFAULT_HOTLINE_RULES } from '../domain/hotline';
 import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../domain/rule-config';
@@ -122,6 +123,19 @@ const schema = z.object({
     .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))])
     .pipe(z.array(z.enum(['phone', 'online'])).min(1)),
   RULE_SPECIAL_CASE_COEFFICIENT: z.coerce.number().min(0).max(5).default(DEFAULT_RULE_CONFIG.specialCaseCoefficient),
+  // S-4.5 per county centre: `KQ=0.8,ZJ=1` (agency code = coefficient); agencies not listed use the one above.
+  RULE_SPECIAL_CASE_COEFFICIENTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => pair.split('=').map((x) => x.trim()) as unknown),
+    )
+    .pipe(z.array(z.tuple([z.enum(AGENCY_CODES), z.coerce.number().min(0).max(5)])))
+    .transform((pairs) => Object.fromEntries(pairs) as Partial<Record<string, number>>),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
   HARDSHIP_STANDARD_MONTHLY_PER_CAPITA: z.coerce
@@ -203,6 +217,7 @@ export function ruleConfig(env: Env): RuleConfig {
     qualityTiers: DEFAULT_RULE_CONFIG.qualityTiers,
     removalThreshold: DEFAULT_RULE_CONFIG.removalThreshold,
     specialCaseCoefficient: env.RULE_SPECIAL_CASE_COEFFICIENT,
+    specialCaseCoefficients: env.RULE_SPECIAL_CASE_COEFFICIENTS,
     hotline: {
       dayStartMinute: env.HOTLINE_DAY_START,
       dayEndMinute: env.HOTLINE_DAY_END,

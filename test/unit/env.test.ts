@@ -1,3 +1,4 @@
+import { specialCaseCoefficientFor } from '../../domain/rule-config';
 import { loadEnv, ruleConfig } from '../../platform/env';
 import { resolveExecutable } from '../../platform/temporal';
 
@@ -38,6 +39,7 @@ describe('configuration', () => {
       ],
       removalThreshold: 65, // S-2.8(a)
       specialCaseCoefficient: 1,
+      specialCaseCoefficients: {},
       hotline: {
         dayStartMinute: 510, // S-2.4 08:30
         dayEndMinute: 1320, // 22:00
@@ -58,6 +60,12 @@ describe('configuration', () => {
     // S-2.5: one setting says which answered calls count (phone, online, or both).
     expect(ruleConfig(loadEnv({ DUTY_CHANNELS: 'online' })).hotline.dutyChannels).toEqual(['online']);
     expect(() => loadEnv({ DUTY_CHANNELS: 'fax' })).toThrow(/DUTY_CHANNELS/);
+    // S-4.5: special cases are paid as each county centre decides.
+    const perCounty = ruleConfig(loadEnv({ RULE_SPECIAL_CASE_COEFFICIENTS: 'KQ=0.8, ZJ=1.2' }));
+    expect(perCounty.specialCaseCoefficients).toEqual({ KQ: 0.8, ZJ: 1.2 });
+    expect(specialCaseCoefficientFor(perCounty, 'KQ')).toBe(0.8);
+    expect(specialCaseCoefficientFor(perCounty, 'YC')).toBe(1);
+    expect(() => loadEnv({ RULE_SPECIAL_CASE_COEFFICIENTS: 'XX=1' })).toThrow(/RULE_SPECIAL_CASE_COEFFICIENTS/);
     expect(ruleConfig(loadEnv({ RULE_REMINDER_DAYS_BEFORE: '5,2' })).reminderDaysBefore).toEqual([5, 2]);
     expect(() => loadEnv({ RULE_REMINDER_DAYS_BEFORE: 'soon' })).toThrow(/RULE_REMINDER_DAYS_BEFORE/);
   });

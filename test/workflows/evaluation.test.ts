@@ -286,6 +286,16 @@ test('S-4.4 S-4.5 a special case is not evaluated and is paid by the agency rule
   expect((await handle.result()).stage).toBe('closed');
 });
 
+test("S-4.5 a special case is paid at its county centre's own coefficient", async () => {
+  const p = await agency();
+  const perCounty = { ...rules, specialCaseCoefficients: { [p.agency]: 0.5 } };
+  const { input, handle } = await grantedCase(p.agency, { rules: perCounty });
+  const { evaluation } = await toEvaluation(p, handle);
+  await executeStep(evaluation, markSpecial, { args: [{ reason: '本中心规定不予评估的案件', markedBy: 'head-1' }] });
+  expect((await lines(input.applicationNo)).map((l) => [l.kind, l.amountCents])).toEqual([['special', BASE_FEE / 2]]);
+  expect((await handle.result()).stage).toBe('closed');
+});
+
 test('S-4.4 a step past its deadline: the owner is reminded, then the agency told, once each', async () => {
   const p = await agency();
   const { input, handle } = await grantedCase(p.agency, { rules });

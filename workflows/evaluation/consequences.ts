@@ -17,6 +17,7 @@ import type { poolImpactWorkflow } from '../pool-impact';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import { ERROR_TYPES, poolImpactWorkflowId, type ScoreRecord } from '../../domain/definitions';
 import { needsInterview, removesMember, TIERS, tierOf, type Tier } from '../../domain/quality';
+import { specialCaseCoefficientFor } from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice } from '../case/context';
 import type { Notice } from '../support/recorder';
@@ -150,7 +151,7 @@ function payout({ input, state: s, rules }: Evaluation, version: number, special
     assignedOn,
     kind: special ? 'special' : 'payout',
     tier: special ? null : s.current!.tier,
-    coefficient: special ? rules.specialCaseCoefficient : s.current!.coefficient,
+    coefficient: special ? specialCaseCoefficientFor(rules, agencyCode) : s.current!.coefficient,
     scoreVersion: version,
     reason: special
       ? `特殊案件，按本机构规定发放（S-4.5）`

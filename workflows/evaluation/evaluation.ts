@@ -7,7 +7,7 @@ import { WEEKENDS_ONLY, type Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../domain/definitions';
 import { needsExpertReview, type Tier } from '../../domain/quality';
-import type { RuleConfig } from '../../domain/rule-config';
+import { specialCaseCoefficientFor, type RuleConfig } from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice, records } from '../case/context';
 import { Attention, withoutControlCharacters } from '../support/attention';
@@ -161,7 +161,8 @@ export class Evaluation {
       special: s.status === 'special',
       score: s.current?.score,
       tier: s.current?.tier,
-      coefficient: s.status === 'special' ? this.rules.specialCaseCoefficient : s.current?.coefficient,
+      coefficient:
+        s.status === 'special' ? specialCaseCoefficientFor(this.rules, s.agencyCode) : s.current?.coefficient,
       totalCents: s.payouts.at(-1)?.totalCents ?? 0,
     };
   }
