@@ -615,6 +615,10 @@ export const createSheetBody = z
     title: line('评分表名称').trim().min(1).max(200),
     items: z.array(sheetItem).min(1, '评分表至少要有一个评分项').max(200),
     effectiveFrom: z.iso.date('启用日期格式应为 YYYY-MM-DD').describe('启用日期（中国日期）'),
+    agencyCode: z
+      .enum(AGENCY_CODES)
+      .default('SX')
+      .describe('SX 全市评分表（各县未另定时适用）；区、县（市）法律援助中心的代码：该中心的评估实施细则（S-4.4）'),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -629,7 +633,11 @@ export const createSheetBody = z
 export const sheetsQuery = z
   .object({
     kind: z.enum(SHEET_KIND_CODES).optional(),
-    on: z.iso.date('日期格式应为 YYYY-MM-DD').optional().describe('只列出该日（中国日期）适用的评分表，每类一份'),
+    on: z.iso
+      .date('日期格式应为 YYYY-MM-DD')
+      .optional()
+      .describe('只列出该日（中国日期）适用的评分表，每个中心每类一份'),
+    agencyCode: z.enum(AGENCY_CODES).optional().describe('只列出该中心的评分表（SX 为全市）'),
   })
   .strict();
 

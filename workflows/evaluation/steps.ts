@@ -245,7 +245,8 @@ function expertNotice(e: Evaluation, record: ScoreRecord) {
 
 /** The evaluator's score on the scoring sheet in force (S-4.4); refused, with nothing changed, when it cannot count. */
 async function scored(e: Evaluation, { points, comments, scoredBy }: SubmitScoreInput): Promise<ScoreRecord> {
-  const sheet = await acts.scoringSheetFor({ kind: e.state.sheetKind, on: cstDateOf(new Date()) });
+  const on = cstDateOf(new Date());
+  const sheet = await acts.scoringSheetFor({ kind: e.state.sheetKind, on, agencyCode: e.input.agencyCode });
   if (!sheet) fail('尚未载入适用的评分表，请联系市法律援助中心（S-4.4）');
   let score: number;
   try {
