@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AGENCY_CODES } from '../domain/agencies';
 import { DEFAULT_TASK_QUEUE } from '../domain/definitions';
 import { DEFAULT_HOTLINE_RULES } from '../domain/hotline';
+import { atMostTwoDecimals } from '../domain/quality';
 import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../domain/rule-config';
 
 const bool = z
@@ -122,6 +123,13 @@ const schema = z.object({
     .default(DEFAULT_HOTLINE_RULES.dutyChannels.join(','))
     .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))])
     .pipe(z.array(z.enum(['phone', 'online'])).min(1)),
+  // S-2.8(a), S-4.6: "65分以下" (included), two decimals at most.
+  RULE_REMOVAL_THRESHOLD: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine(atMostTwoDecimals, '最多两位小数')
+    .default(DEFAULT_RULE_CONFIG.removalThreshold),
   RULE_SPECIAL_CASE_COEFFICIENT: z.coerce.number().min(0).max(5).default(DEFAULT_RULE_CONFIG.specialCaseCoefficient),
   // S-4.5 per county centre: `KQ=0.8,ZJ=1` (agency code = coefficient); agencies not listed use the one above.
   RULE_SPECIAL_CASE_COEFFICIENTS: z
@@ -215,7 +223,7 @@ export function ruleConfig(env: Env): RuleConfig {
     spotCheckRate: env.RULE_SPOT_CHECK_RATE,
     interviewDays: env.RULE_INTERVIEW_DAYS,
     qualityTiers: DEFAULT_RULE_CONFIG.qualityTiers,
-    removalThreshold: DEFAULT_RULE_CONFIG.removalThreshold,
+    removalThreshold: env.RULE_REMOVAL_THRESHOLD,
     specialCaseCoefficient: env.RULE_SPECIAL_CASE_COEFFICIENT,
     specialCaseCoefficients: env.RULE_SPECIAL_CASE_COEFFICIENTS,
     hotline: {

@@ -60,6 +60,9 @@ describe('configuration', () => {
     // S-2.5: one setting says which answered calls count (phone, online, or both).
     expect(ruleConfig(loadEnv({ DUTY_CHANNELS: 'online' })).hotline.dutyChannels).toEqual(['online']);
     expect(() => loadEnv({ DUTY_CHANNELS: 'fax' })).toThrow(/DUTY_CHANNELS/);
+    // S-2.8(a): the removal threshold is configuration too (the evaluation and the pool read the same value).
+    expect(ruleConfig(loadEnv({ RULE_REMOVAL_THRESHOLD: '70' })).removalThreshold).toBe(70);
+    expect(() => loadEnv({ RULE_REMOVAL_THRESHOLD: '65.001' })).toThrow(/RULE_REMOVAL_THRESHOLD/);
     // S-4.5: special cases are paid as each county centre decides.
     const perCounty = ruleConfig(loadEnv({ RULE_SPECIAL_CASE_COEFFICIENTS: 'KQ=0.8, ZJ=1.2' }));
     expect(perCounty.specialCaseCoefficients).toEqual({ KQ: 0.8, ZJ: 1.2 });
