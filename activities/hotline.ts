@@ -3,7 +3,7 @@ import { cstDateOf } from '../domain/time';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { recordedTx, type StoredAnswer } from './step-answers';
 import { queueNoticesTx, type NoticeChannels, type NoticeRequest } from './notifications';
-import { feeFor } from '../repositories/payout';
+import { dutyFeeFor } from '../repositories/payout';
 
 /**
  * The stored record of hotline calls (S-2.4, S-2.7) and the duty credit of answered calls (S-2.5). Every write is
@@ -47,7 +47,7 @@ export function createHotlineActivities({ prisma, ...channels }: { prisma: Prism
 
     /**
      * S-2.5: counts an answered call for its officer; every `callsPerDutyDay`-th call credits a duty day, recorded as
-     * public-service time and paid one day's basic labour fee at coefficient 1.0 (fee schedule `any` / `duty_day`).
+     * public-service time and paid one day's basic labour fee at coefficient 1.0 (a fee schedule row `any` / `duty_day`, never a case fee).
      * Exactly once per call, under the officer's row lock.
      */
     async creditDutyCall(args: {
@@ -78,12 +78,7 @@ export function createHotlineActivities({ prisma, ...channels }: { prisma: Prism
             where: { officerId_agencyCode: { officerId: args.officerId, agencyCode: args.agencyCode } },
             data: { dutyDays: day },
           });
-          const fee = await feeFor(tx, {
-            agencyCode: args.agencyCode,
-            matterType: 'any',
-            caseStage: 'duty_day',
-            on: cstDateOf(new Date()),
-          });
+          const fee = await dutyFeeFor(tx, { agencyCode: args.agencyCode, on: cstDateOf(new Date()) });
           // One day's basic labour fee at coefficient 1.0; without a configured fee the day is still credited and
           // the agency pays it when it sets the fee (the duty days are in duty_credit).
           if (fee) {

@@ -10,11 +10,11 @@ import {
   impactEndedReason,
   memberState,
   PoolRuleError,
-  removalForScore,
   reverseScoreRemoval,
   scoreRemovalStanding,
   type PoolReentry,
 } from '../domain/pool';
+import { DEFAULT_REMOVAL_THRESHOLD, removesMember } from '../domain/quality';
 import type { PrismaClient } from '../prisma/generated/client';
 import {
   lockAgency,
@@ -89,7 +89,9 @@ export function createPoolActivities({ prisma }: { prisma: PrismaClient }) {
     },
 
     /**
-     * S-2.8(a), for the evaluation stage: a case scored <= 65 removes its member at once; a higher score does nothing.
+     * S-2.8(a), for the evaluation stage: a case scored at or below the case's configured threshold (`threshold`, the
+     * RuleConfig.removalThreshold it started with; default 65) removes its member at once; a higher score does nothing.
+     * The decision is domain/quality.ts `removesMember`, the same the evaluation takes.
      * Idempotent per request: the evaluation workflow passes one `requestId` per (case, member, score version), so a
      * retried activity writes nothing twice; without one the key is per case and member (the older callers). A case
      * removes its member at most once while that removal stands (`scoreRemovalStanding`): a lower score version of
@@ -101,10 +103,12 @@ export function createPoolActivities({ prisma }: { prisma: PrismaClient }) {
       memberId: string;
       applicationNo: string;
       score: number;
+      threshold?: number;
       actor?: string;
       requestId?: string;
     }): Promise<{ removed: boolean; eventId: string | null; refusal: string | null }> {
-      if (!removalForScore(args.score)) return { removed: false, eventId: null, refusal: null };
+      const threshold = args.threshold ?? DEFAULT_REMOVAL_THRESHOLD;
+      if (!removesMember(args.score, threshold)) return { removed: false, eventId: null, refusal: null };
       const requestId =
         args.requestId === undefined
           ? `score-removal-${args.applicationNo}-${args.memberId}`
@@ -119,7 +123,7 @@ export function createPoolActivities({ prisma }: { prisma: PrismaClient }) {
           const now = new Date();
           const transition = applyPoolEvent(memberState(row, history), { kind: 'removed', removalKind: 'score' }, now);
           const meta = {
-            reason: `案件 ${args.applicationNo} 质量评估 ${args.score} 分，65 分以下，移出人员库（S-2.8(a)）`,
+            reason: `案件 ${args.applicationNo} 质量评估 ${args.score} 分，${threshold} 分以下，移出人员库（S-2.8(a)）`,
             actor: args.actor ?? 'system',
             applicationNo: args.applicationNo,
             requestId,

@@ -58,6 +58,7 @@ async function loadPool(tx: Tx, agencyCode: string) {
       ...m,
       status: m.status as PoolMember['status'],
       institutionKind: i.kind as PoolMember['institutionKind'],
+      institutionExcellentRatings: i.excellentRatings,
     })),
   );
   const turns: Turns = Object.fromEntries(institutions.flatMap((i) => i.members.map((m) => [m.id, m.turns])));

@@ -142,6 +142,35 @@ async function finalEvaluations(prisma: PrismaClient, agencyCode: string, year: 
 }
 
 /**
+ * S-4.7 for an agency's award recommendations: its members and institutions, each judged on all its final cases of the
+ * year in the whole city (the justice administration applies the exclusion city-wide), and the responsible people
+ * excluded with an institution.
+ */
+async function awards(prisma: PrismaClient, agencyCode: string, year: number) {
+  const own = await finalEvaluations(prisma, agencyCode, year);
+  const rows = await prisma.evaluation.findMany({
+    where: {
+      special: false,
+      finalizedAt: yearBounds(year),
+      tier: { not: null },
+      OR: [
+        { memberId: { in: [...new Set(own.map((e) => e.memberId))] } },
+        { institutionId: { in: [...new Set(own.map((e) => e.institutionId))] } },
+      ],
+    },
+    select: { applicationNo: true, agencyCode: true, memberId: true, institutionId: true, tier: true },
+    orderBy: { applicationNo: 'asc' },
+  });
+  const cases = rows.flatMap((r) => (isTier(r.tier) ? [{ ...r, tier: r.tier }] : []));
+  const institutions = await prisma.poolInstitution.findMany({
+    where: { id: { in: [...new Set(cases.map((e) => e.institutionId))] } },
+    select: { id: true, responsiblePeople: true },
+  });
+  const responsiblePeople = new Map(institutions.map((i) => [i.id, i.responsiblePeople]));
+  return awardStandings(cases, { agencyCode, responsiblePeople });
+}
+
+/**
  * S-4.6, L-15: the agency's published quality results for a China year: final evaluations per tier, and per
  * institution and member (ids only, no names, no case numbers) cases by tier and payout totals (the sum of the
  * payout lines of those cases, adjustments included).
@@ -331,6 +360,6 @@ export function mountFinance(m: Mounter, deps: FinanceDeps): void {
     const agencyCode = q.agencyCode ?? principal.agency;
     if (agencyCode === undefined || !mayActOnAgency('quality.awards', principal, agencyCode)) throw forbidden();
     const year = q.year ?? currentCstYear();
-    res.json({ agencyCode, year, ...awardStandings(await finalEvaluations(prisma, agencyCode, year)) });
+    res.json({ agencyCode, year, ...(await awards(prisma, agencyCode, year)) });
   });
 }

@@ -20,6 +20,7 @@ import {
 } from '../domain/definitions';
 import type { StepDefinition } from '../domain/definitions';
 import type { RuleConfig } from '../domain/rule-config';
+import { dutyOfficerTitle, towardNextDutyDay } from '../domain/hotline';
 import { createVillageRepository } from '../repositories/village';
 import type { PrismaClient } from '../prisma/generated/client';
 import { CITY_AGENCY, rolesFor, type Action, type Principal } from './auth/access';
@@ -181,23 +182,42 @@ export function mountHotline(m: Mounter, deps: HotlineDeps): void {
       where: { agencyCode },
       orderBy: [{ agencyCode: 'asc' }, { answeredCalls: 'desc' }],
     });
-    const agencies = new Map<string, { answeredCalls: number; dutyDays: number; officers: number }>();
-    for (const r of rows) {
-      const a = agencies.get(r.agencyCode) ?? { answeredCalls: 0, dutyDays: 0, officers: 0 };
+    // S-2.6: officers who are pool members count for their service institution (the one given fewer physical shifts).
+    const pooled = await deps.prisma.poolMember.findMany({
+      where: { id: { in: [...new Set(rows.map((r) => r.officerId))] } },
+      select: { id: true, institutionId: true },
+    });
+    const institutionOf = new Map(pooled.map((p) => [p.id, p.institutionId]));
+    type Totals = { answeredCalls: number; dutyDays: number; officers: number };
+    const add = (map: Map<string, Totals>, key: string, r: { answeredCalls: number; dutyDays: number }) => {
+      const a = map.get(key) ?? { answeredCalls: 0, dutyDays: 0, officers: 0 };
       a.answeredCalls += r.answeredCalls;
       a.dutyDays += r.dutyDays;
       a.officers += 1;
-      agencies.set(r.agencyCode, a);
+      map.set(key, a);
+    };
+    const agencies = new Map<string, Totals>();
+    const institutions = new Map<string, Totals>();
+    for (const r of rows) {
+      add(agencies, r.agencyCode, r);
+      const institutionId = institutionOf.get(r.officerId);
+      if (institutionId) add(institutions, `${r.agencyCode}\n${institutionId}`, r);
     }
     res.json({
       officers: rows.map((r) => ({
         officerId: r.officerId,
         agencyCode: r.agencyCode,
+        institutionId: institutionOf.get(r.officerId) ?? null,
+        publicTitle: dutyOfficerTitle(r.agencyCode),
         answeredCalls: r.answeredCalls,
         dutyDays: r.dutyDays,
         // S-2.5: partial counts carry over to the next duty day.
-        towardNextDay: r.answeredCalls % 30,
+        towardNextDay: towardNextDutyDay(r.answeredCalls, deps.rules.hotline),
       })),
+      institutions: [...institutions.entries()].map(([key, a]) => {
+        const [agencyCode, institutionId] = key.split('\n');
+        return { agencyCode: agencyCode!, institutionId: institutionId!, ...a };
+      }),
       agencies: [...agencies.entries()].map(([agencyCode, a]) => ({ agencyCode, ...a })),
     });
   });

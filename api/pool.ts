@@ -8,25 +8,29 @@ import type { Request, RequestHandler, Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { poolImpactWorkflowId } from '../domain/definitions';
 import type { PoolReentry } from '../domain/pool';
+import { removesMember } from '../domain/quality';
 import type { RuleConfig } from '../domain/rule-config';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { poolImpactWorkflow } from '../workflows';
+import { createExcellentRatingRepository } from '../repositories/excellent-ratings';
 import { createPoolRepository, PoolLookupError, type PoolChange } from '../repositories/pool';
 import { mayActOnPool, poolListScope, type Action, type Principal } from './auth/access';
 import type { AuditSink } from './auth/middleware';
 import { poolRoutes } from './contract/pool';
+import { ApiError } from './errors';
 import { forbidden } from './guards';
 import { requestIdOf } from './idempotency';
 import type { Mounter } from './mount';
 
 export interface PoolDeps {
   prisma: PrismaClient;
+  /** S-2.8(a): the configured removal threshold; S-2.8(b): the re-entry after an impact period. */
+  rules: RuleConfig;
   temporal: Client;
   taskQueue: string;
   authenticate: RequestHandler;
   auditSink: AuditSink;
   onAuditError: (err: unknown) => void;
-  rules: Pick<RuleConfig, 'poolReentryAfterImpact'>;
 }
 
 /** S-2.8(b): starts the impact timer of a suspension. Idempotent: a timer already started (or done) is answered. */
@@ -69,6 +73,7 @@ export function memberGuard(prisma: PrismaClient, action: Action) {
 export function mountPool(m: Mounter, deps: PoolDeps): void {
   const C = poolRoutes;
   const pool = createPoolRepository({ prisma: deps.prisma });
+  const ratings = createExcellentRatingRepository({ prisma: deps.prisma });
   const onMember = (action: Action) => memberGuard(deps.prisma, action);
 
   /** Answers a change, after starting the impact timer when the member is (now) suspended. */
@@ -103,11 +108,42 @@ export function mountPool(m: Mounter, deps: PoolDeps): void {
     res.status(replayed ? 200 : 201).json({ institution, replayed });
   });
 
+  m.mount(C.setResponsiblePeople, async ({ params, body, principal }, _req, res) => {
+    const institution = await pool.institution(params.institutionId);
+    if (!institution) {
+      throw new PoolLookupError('POOL_INSTITUTION_NOT_FOUND', `没有编号为 ${params.institutionId} 的法律服务机构`);
+    }
+    if (!mayActOnPool('pool.manage', principal, { agencyCode: institution.agencyCode })) throw forbidden();
+    res.json({ institution: await pool.setResponsiblePeople(params.institutionId, body.personIds) });
+  });
+
   m.mount(C.listInstitutions, async ({ query, principal }, _req, res) => {
     const scope = poolListScope(principal);
     const agencyCode = query.agencyCode ?? (scope.all ? undefined : principal.agency);
     if (!scope.all && (agencyCode === undefined || agencyCode !== principal.agency)) throw forbidden();
     res.json({ institutions: await pool.listInstitutions({ agencyCode }) });
+  });
+
+  // S-2.9(g): a province- or city-level excellent rating of a member or an institution of the caller's agency.
+  m.mount(C.recordExcellentRating, async ({ body, principal }, req, res) => {
+    const { requestId: bodyKey, subject, ...rating } = body;
+    const scope = await ratings.subjectScope(subject);
+    if (!mayActOnPool('pool.manage', principal, scope)) throw forbidden();
+    const requestId = requestIdOf(req, principal.userId, bodyKey);
+    const out = await ratings.record({ ...rating, subject, recordedBy: principal.userId, requestId });
+    res.status(out.replayed ? 200 : 201).json(out);
+  });
+
+  m.mount(C.listExcellentRatings, async ({ query: q, principal }, _req, res) => {
+    const scope = poolListScope(principal);
+    let filter: { agencyCode?: string; memberId?: string; institutionId?: string };
+    if (scope.all) filter = q;
+    else if (scope.agency !== undefined && (q.agencyCode ?? scope.agency) === scope.agency) {
+      filter = { ...q, agencyCode: scope.agency };
+    } else if (scope.institution !== undefined && (q.institutionId ?? scope.institution) === scope.institution) {
+      filter = { ...q, institutionId: scope.institution };
+    } else throw forbidden();
+    res.json({ ratings: await ratings.list(filter) });
   });
 
   // S-2.8 entry: open recruitment by the agency (公开招募), or a recommendation by an institution (机构推荐).
@@ -166,6 +202,14 @@ export function mountPool(m: Mounter, deps: PoolDeps): void {
     await send(res, await pool.confirmMember({ ...args, reason: body.reason, standards: body.standards }));
   });
   m.mount(C.remove, manage, async ({ params, body, principal }, req, res) => {
+    // S-2.8(a): the same decision as the evaluation's, with the configured threshold.
+    const threshold = deps.rules.removalThreshold;
+    if (body.kind === 'score' && body.score !== undefined && !removesMember(body.score, threshold)) {
+      const message = `只有 ${threshold} 分以下（含 ${threshold} 分）的案件导致移出（S-2.8(a)）`;
+      throw new ApiError(400, 'VALIDATION_FAILED', `请求内容不符合要求：score ${message}`, [
+        { path: 'score', message },
+      ]);
+    }
     const args = stepArgs(params.memberId, principal, req, body.requestId);
     const change = await pool.removeMember({
       ...args,

@@ -5,6 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { deadlineText } from '../domain/deadlines';
+import { dutyOfficerTitle } from '../domain/hotline';
 import { createCorrectionItemRepository } from '../repositories/correction-items';
 import { OBLIGATION_KINDS, OWNER_ROLES, type ObligationKind, type OwnerRole } from '../domain/obligations';
 import { STAGES } from '../domain/stages';
@@ -88,8 +89,12 @@ export function mountPublic(m: Mounter, deps: PublicDeps): void {
         text: `等待${who}${label}${due}（${o.ruleId}）`,
       };
     });
+    // S-2.6: a duty officer who filed the application is shown by public title only.
+    const intake = await deps.prisma.intakeRequest.findUnique({ where: { applicationNo } });
+    const filedBy = intake?.filedByRole === 'hotline_officer' ? dutyOfficerTitle(app.agencyCode) : null;
     res.json({
       applicationNo,
+      filedBy,
       stage: app.stage,
       stageLabel: STAGES[app.stage],
       since: formatCst(app.stageEnteredAt),

@@ -12,7 +12,7 @@
 import type { RequestHandler } from 'express';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { createQualityRepository, QualityLookupError } from '../repositories/quality';
-import { evaluationListScope, mayReadEvaluation } from './auth/access';
+import { evaluationListScope, mayActOnAgency, mayReadEvaluation } from './auth/access';
 import type { AuditSink } from './auth/middleware';
 import { qualityRoutes } from './contract/quality';
 import { forbidden } from './guards';
@@ -31,6 +31,8 @@ export function mountQuality(m: Mounter, deps: QualityDeps): void {
   const quality = createQualityRepository({ prisma: deps.prisma });
 
   m.mount(C.createSheet, async ({ body, principal }, _req, res) => {
+    // S-4.4: the city centre loads the city's sheets and any county's; a county head only its own county's.
+    if (!mayActOnAgency('quality.sheets.manage', principal, body.agencyCode)) throw forbidden();
     const { sheet, replayed } = await quality.loadScoringSheet({ ...body, loadedBy: principal.userId });
     res
       .status(replayed ? 200 : 201)

@@ -35,13 +35,13 @@ import {
   ENTRY_ROUTES,
   INSTITUTION_KINDS,
   MEMBER_STATUS_CODES,
+  RATING_LEVEL_CODES,
   REMOVAL_KIND_CODES,
-  SCORE_REMOVAL_THRESHOLD,
   STANDARDS_BASIS_CODES,
   type EntryRoute,
   type InstitutionKind,
 } from '../domain/pool';
-import { ScoreSheetError, validateSheet } from '../domain/quality';
+import { atMostTwoDecimals, ScoreSheetError, validateSheet } from '../domain/quality';
 import { SHEET_KIND_CODES } from '../domain/scoring-sheets';
 import { STAGES } from '../domain/stages';
 import { TRAINING_KIND_CODES } from '../domain/training';
@@ -59,6 +59,15 @@ import {
 } from '../domain/complaints';
 
 z.config(z.locales.zhCN());
+
+/** S-4.4, S-4.5: a score or sheet points, 0..100 and at most two decimals (a tier is never reached by rounding). */
+const points = (label: string) =>
+  z
+    .number()
+    .min(0)
+    .max(100)
+    .refine(atMostTwoDecimals, { message: `${label}最多保留两位小数` })
+    .describe(`${label}（0 至 100，最多两位小数）`);
 
 export const idempotencyKey = line('幂等键')
   .min(8, '幂等键至少 8 个字符')
@@ -451,6 +460,17 @@ const poolId = (what: string) =>
 const poolReason = (label: string, required: string) => freeText(label, required);
 
 export const poolMemberParams = z.object({ memberId: poolId('人员编号') });
+export const poolInstitutionParams = z.object({ institutionId: poolId('机构编号') });
+// S-4.7: the institution's responsible people (负责人), by staff id.
+export const responsiblePeopleBody = z
+  .object({
+    personIds: z
+      .array(poolId('负责人编号'))
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, { message: '负责人编号不能重复' })
+      .describe('机构负责人的人员编号（工号），不填姓名'),
+  })
+  .strict();
 
 export const createInstitutionBody = z
   .object({
@@ -467,6 +487,29 @@ export const createInstitutionBody = z
       .max(100_000)
       .optional()
       .describe('在机构名单中的位置（轮流指派顺序，S-2.9）；缺省排在最后'),
+  })
+  .strict();
+
+// S-2.9(g): province- and city-level excellent ratings of a member or an institution.
+export const excellentRatingBody = z
+  .object({
+    subject: z
+      .object({
+        kind: z.enum(['member', 'institution']).describe('member 法律援助人员；institution 法律服务机构'),
+        id: poolId('人员或机构编号'),
+      })
+      .strict(),
+    level: z.enum(RATING_LEVEL_CODES).describe('province 省级；city 市级'),
+    ratedOn: z.iso.date().describe('评为优秀的日期（中国日期，YYYY-MM-DD）'),
+    basis: line('表彰文件').trim().min(1, '请写明表彰文件名称或文号').max(500).describe('表彰文件名称或文号'),
+    requestId: idempotencyKey.optional().describe('幂等键（也可放在请求头 Idempotency-Key）'),
+  })
+  .strict();
+export const excellentRatingsQuery = z
+  .object({
+    agencyCode: z.enum(AGENCY_CODES).optional(),
+    memberId: poolId('人员编号').optional(),
+    institutionId: poolId('机构编号').optional(),
   })
   .strict();
 
@@ -522,7 +565,7 @@ export const removalBody = z
       ),
     reason: poolReason('移出理由', '请写明移出理由'),
     applicationNo: applicationNo('案件申请编号').optional(),
-    score: z.number().min(0).max(100).optional().describe('案件质量评估分数（S-2.8(a)）'),
+    score: points('案件质量评估分数').optional().describe('案件质量评估分数（S-2.8(a)；不高于配置的移出分数线）'),
     impactUntil: z.iso.datetime({ offset: true }).optional().describe('影响期届满时间（S-2.8(b) 必填）'),
     requestId: idempotencyKey.optional(),
   })
@@ -536,14 +579,7 @@ export const removalBody = z
           message: '因案件评分移出的人员没有影响期，经重新审核和培训后方可重新入库（S-2.8(a)）',
         });
       }
-      if (body.score !== undefined && body.score > SCORE_REMOVAL_THRESHOLD) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['score'],
-          message: '只有 65 分以下（含 65 分）的案件导致移出（S-2.8(a)）',
-        });
-      }
-      return;
+      return; // the threshold is configured: api/pool.ts checks it (domain/quality.ts `removesMember`)
     }
     if (body.score !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['score'], message: '案件评分只用于 S-2.8(a) 的移出' });
@@ -617,13 +653,13 @@ export const assignEvaluatorBody = z
 export const specialCaseBody = z.object({ reason: freeText('特殊案件的理由', '请写明特殊案件的理由') }).strict();
 export const scoreBody = z
   .object({
-    points: z.record(line('评分项编号').min(1).max(64), z.number().min(0).max(100)).describe('各评分项得分'),
+    points: z.record(line('评分项编号').min(1).max(64), points('评分项得分')).describe('各评分项得分'),
     comments: text('评分意见').trim().max(4000).default(''),
   })
   .strict();
 export const reviewScoreBody = z
   .object({
-    score: z.number().min(0).max(100).describe('复核后的分数'),
+    score: points('复核后的分数'),
     comments: freeText('复核意见', '请写明复核意见', 4000),
   })
   .strict();
@@ -654,6 +690,10 @@ export const createSheetBody = z
     title: line('评分表名称').trim().min(1).max(200),
     items: z.array(sheetItem).min(1, '评分表至少要有一个评分项').max(200),
     effectiveFrom: z.iso.date('启用日期格式应为 YYYY-MM-DD').describe('启用日期（中国日期）'),
+    agencyCode: z
+      .enum(AGENCY_CODES)
+      .default('SX')
+      .describe('SX 全市评分表（各县未另定时适用）；区、县（市）法律援助中心的代码：该中心的评估实施细则（S-4.4）'),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -668,7 +708,11 @@ export const createSheetBody = z
 export const sheetsQuery = z
   .object({
     kind: z.enum(SHEET_KIND_CODES).optional(),
-    on: z.iso.date('日期格式应为 YYYY-MM-DD').optional().describe('只列出该日（中国日期）适用的评分表，每类一份'),
+    on: z.iso
+      .date('日期格式应为 YYYY-MM-DD')
+      .optional()
+      .describe('只列出该日（中国日期）适用的评分表，每个中心每类一份'),
+    agencyCode: z.enum(AGENCY_CODES).optional().describe('只列出该中心的评分表（SX 为全市）'),
   })
   .strict();
 

@@ -2,6 +2,7 @@
  * 12348 hotline and online duty (S-2.4–S-2.7) as pure rules: each call's answer deadline in China time, and duty
  * credit (S-2.5). Windows and limits are configuration with the text's values as defaults.
  */
+import { AGENCIES, type AgencyCode } from './agencies';
 import { addCalendarDays, cstDateOf, CST_OFFSET_MS, startOfCstDay } from './time';
 
 export interface HotlineRules {
@@ -16,7 +17,12 @@ export interface HotlineRules {
   claimHoldMinutes: number;
   /** S-2.5: answered calls per duty day. */
   callsPerDutyDay: number;
+  /** S-2.5: which answered calls count toward duty days: 12348 phone calls, online inquiries, or both. */
+  dutyChannels: HotlineChannel[];
 }
+
+export type HotlineChannel = 'phone' | 'online';
+export const HOTLINE_CHANNELS = { phone: '12348 热线来电', online: '在线咨询（律动·浙里 抢单）' } as const;
 
 export const DEFAULT_HOTLINE_RULES: HotlineRules = {
   dayStartMinute: 8 * 60 + 30,
@@ -25,7 +31,21 @@ export const DEFAULT_HOTLINE_RULES: HotlineRules = {
   nightAnswerByMinute: 10 * 60,
   claimHoldMinutes: 2,
   callsPerDutyDay: 30,
+  dutyChannels: ['phone', 'online'],
 };
+
+/**
+ * S-2.5: whether an answered call of `channel` counts toward duty days, as configured (rules from before the setting
+ * existed count both, as they did).
+ */
+export function countsForDuty(channel: HotlineChannel, rules: Pick<HotlineRules, 'dutyChannels'>): boolean {
+  return (rules.dutyChannels ?? DEFAULT_HOTLINE_RULES.dutyChannels).includes(channel);
+}
+
+/** S-2.5: answered calls toward the next duty day (partial counts carry over). */
+export function towardNextDutyDay(answered: number, rules: Pick<HotlineRules, 'callsPerDutyDay'>): number {
+  return answered % rules.callsPerDutyDay;
+}
 
 const MINUTE_MS = 60_000;
 
@@ -63,3 +83,13 @@ export const CALL_OUTCOMES = {
   complaint: '来电投诉，已登记为法律援助投诉（L-13）',
 } as const;
 export type CallOutcome = keyof typeof CALL_OUTCOMES;
+
+/**
+ * S-2.6: how a duty officer appears to the public: "XX区、县（市）公共法律服务中心值班员" of the agency's district or
+ * county (the city centre's officers: 绍兴市), never by name or staff id.
+ */
+export function dutyOfficerTitle(agencyCode: string): string {
+  const agency: string = AGENCIES[agencyCode as AgencyCode] ?? '';
+  const place = agency.replace(/法律援助中心$/, '');
+  return `${place || '区、县（市）'}公共法律服务中心值班员`;
+}

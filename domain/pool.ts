@@ -54,6 +54,14 @@ export const INSTITUTION_KINDS = {
 } as const;
 export type InstitutionKind = keyof typeof INSTITUTION_KINDS;
 
+/** S-2.9(g): who rates excellent ("被省、市评为优秀"). */
+export const RATING_LEVELS = {
+  province: '省级',
+  city: '市级',
+} as const;
+export type RatingLevel = keyof typeof RATING_LEVELS;
+export const RATING_LEVEL_CODES = Object.keys(RATING_LEVELS) as [RatingLevel, ...RatingLevel[]];
+
 export const REMOVAL_KINDS = {
   score: '所办案件质量评估 65 分以下（S-2.8(a)）',
   assessment: '年度考核不合格（S-2.8(b)）',
@@ -92,13 +100,6 @@ export interface StandardsKnown {
   date: string;
   /** The training's name or record number, or where the signed attestation is filed. */
   reference: string;
-}
-
-/** S-2.8(a): "65分以下" includes 65 (Civil Code art. 1259). */
-export const SCORE_REMOVAL_THRESHOLD = 65;
-
-export function removalForScore(score: number): boolean {
-  return score <= SCORE_REMOVAL_THRESHOLD;
 }
 
 export const POOL_ERRORS = {

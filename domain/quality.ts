@@ -3,7 +3,8 @@
  *
  * Wording follows the Civil Code art. 1259: "以上" (at least) includes the number, "不满" (under) excludes it. So 90 is
  * excellent and 89.99 good; 60 is a pass and 59.99 unqualified; "65 分以下" (S-2.8(a), S-4.6) includes 65.
- * Scores are compared in hundredths of a point, so 65.01 is never rounded into 65.
+ * Scores and sheet points have at most two decimals (the API refuses more, `atMostTwoDecimals`), and every comparison
+ * is on the exact value: nothing is rounded before it is compared, so 89.995 is never read as 90, nor 65.001 as 65.
  */
 import { DomainError } from './errors';
 
@@ -33,22 +34,32 @@ export const DEFAULT_TIERS: TierRule[] = [
 /** S-2.8(a) and S-4.6: "65 分以下" (65 included). */
 export const DEFAULT_REMOVAL_THRESHOLD = 65;
 
-const hundredths = (score: number) => Math.round(score * 100);
+/** A number given to at most two decimals (89.99 yes, 89.995 no), within binary floating-point's reach. */
+export function atMostTwoDecimals(n: number): boolean {
+  return Number.isFinite(n) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6;
+}
+
+/** A value given to at most two decimals, as an exact integer number of hundredths. */
+const hundredths = (n: number) => Math.round(n * 100);
 
 export function assertScore(score: number): void {
   if (!Number.isFinite(score) || score < 0 || score > 100) throw new RangeError(`score out of range: ${score}`);
 }
 
-/** S-4.5: the tier and coefficient of a score. */
+/** S-4.5: the tier and coefficient of a score, compared exactly with each tier's lowest score ("以上"). */
 export function tierOf(score: number, tiers: readonly TierRule[] = DEFAULT_TIERS): TierRule {
   assertScore(score);
   const sorted = [...tiers].sort((a, b) => b.minScore - a.minScore);
-  return sorted.find((t) => hundredths(score) >= hundredths(t.minScore)) ?? sorted.at(-1)!;
+  return sorted.find((t) => score >= t.minScore) ?? sorted.at(-1)!;
 }
 
-/** S-2.8(a): a case scored at or below the threshold removes its member from the pool at once. */
+/**
+ * S-2.8(a), S-4.6: "65 分以下", 65 included, compared exactly. The one decision of it: the evaluation (removal,
+ * interview) and the pool (`removeForScore`, a manual removal for a score) both ask here, with the configured
+ * threshold (RuleConfig.removalThreshold).
+ */
 export function removesMember(score: number, threshold = DEFAULT_REMOVAL_THRESHOLD): boolean {
-  return hundredths(score) <= hundredths(threshold);
+  return score <= threshold;
 }
 
 /** S-4.6: unqualified and "basic pass" (60–65) cases lead to an interview (约谈) of the member and the head. */
@@ -96,12 +107,21 @@ export function validateSheet(items: readonly SheetItem[]): void {
   if (codes.size !== items.length) throw new ScoreSheetError('评分项编号不能重复');
   for (const i of items) {
     if (!(i.max > 0) || !(i.weight > 0)) throw new ScoreSheetError(`评分项 ${i.code} 的满分和权重应大于 0`);
+    if (!atMostTwoDecimals(i.max) || !atMostTwoDecimals(i.weight)) {
+      throw new ScoreSheetError(`评分项 ${i.code} 的满分和权重最多保留两位小数`);
+    }
   }
-  const total = items.reduce((sum, i) => sum + hundredths(i.max * i.weight), 0);
+  // Exact, in ten-thousandths: a sum of 99.995 is not 100.
+  const total = items.reduce((sum, i) => sum + hundredths(i.max) * hundredths(i.weight), 0) / 100;
   if (total !== 10_000) throw new ScoreSheetError(`评分表各项加权满分合计应为 100 分，现为 ${total / 100} 分`);
 }
 
-/** The score of a filled-in sheet: each item within 0..max, every item scored, weighted sum to two decimals. */
+/**
+ * The score of a filled-in sheet: each item within 0..max and given to at most two decimals, every item scored. The
+ * weighted sum is computed exactly (in ten-thousandths: points and weights have two decimals at most) and cut, never
+ * rounded up, to two decimals, so a sheet never reaches a tier its points do not (44.995 + 45 is refused; with a
+ * weight of 0.5, points worth 89.995 score 89.99).
+ */
 export function scoreSheet(items: readonly SheetItem[], points: Record<string, number>): number {
   const unknown = Object.keys(points).filter((code) => !items.some((i) => i.code === code));
   if (unknown.length) throw new ScoreSheetError(`评分表中没有这些评分项：${unknown.join('、')}`);
@@ -112,7 +132,8 @@ export function scoreSheet(items: readonly SheetItem[], points: Record<string, n
     if (!Number.isFinite(p) || p < 0 || p > i.max) {
       throw new ScoreSheetError(`评分项「${i.label}」的得分应在 0 至 ${i.max} 分之间`);
     }
-    total += hundredths(p * i.weight);
+    if (!atMostTwoDecimals(p)) throw new ScoreSheetError(`评分项「${i.label}」的得分最多保留两位小数`);
+    total += hundredths(p) * hundredths(i.weight);
   }
-  return total / 100;
+  return Math.floor(total / 100) / 100;
 }

@@ -9,6 +9,8 @@ export interface FinalEvaluation {
   memberId: string;
   institutionId: string;
   tier: Tier;
+  /** The agency that handled the case (S-4.7 exclusions are city-wide: other districts' cases count too). */
+  agencyCode?: string;
 }
 
 export type TierCounts = Record<Tier, number>;
@@ -68,10 +70,21 @@ export function tallyResults(
 export interface AwardStanding {
   tiers: TierCounts;
   eligible: boolean;
-  /** Why not: `UNQUALIFIED_CASE` (excluded for the year) or `NO_EXCELLENT_CASE`; null when eligible. */
-  reasonCode: 'UNQUALIFIED_CASE' | 'NO_EXCELLENT_CASE' | null;
+  /**
+   * Why not: `UNQUALIFIED_CASE` (excluded for the year), `INSTITUTION_UNQUALIFIED` (a member who is a responsible
+   * person of an excluded institution) or `NO_EXCELLENT_CASE`; null when eligible.
+   */
+  reasonCode: 'UNQUALIFIED_CASE' | 'INSTITUTION_UNQUALIFIED' | 'NO_EXCELLENT_CASE' | null;
   reason: string | null;
-  /** The unqualified cases that exclude them (S-4.7). */
+  /** The unqualified cases that exclude them (S-4.7), in any district of the city. */
+  unqualifiedCases: string[];
+}
+
+/** S-4.7: a responsible person (负责人) excluded with their institution. */
+export interface ExcludedPerson {
+  personId: string;
+  institutionId: string;
+  reason: string;
   unqualifiedCases: string[];
 }
 
@@ -101,22 +114,52 @@ function standing(cases: readonly FinalEvaluation[]): AwardStanding {
 
 /**
  * S-4.7: award eligibility of each member and each institution for a year: at least one excellent case and no
- * unqualified one. Any unqualified case of an institution's members excludes the institution.
+ * unqualified one. Any unqualified case of an institution's members excludes the institution, and with it its
+ * responsible people (`responsiblePeople`, institution id -> staff ids). The exclusion is city-wide: `evaluations` are
+ * the year's final evaluations of the whole city (or at least every case of the agency's members and institutions);
+ * with `agencyCode`, only members and institutions with a case of that agency are listed, judged on all their cases.
  */
-export function awardStandings(evaluations: readonly FinalEvaluation[]): {
+export function awardStandings(
+  evaluations: readonly FinalEvaluation[],
+  opts: { agencyCode?: string; responsiblePeople?: ReadonlyMap<string, readonly string[]> } = {},
+): {
   members: Array<AwardStanding & { memberId: string }>;
   institutions: Array<AwardStanding & { institutionId: string }>;
+  excludedPeople: ExcludedPerson[];
 } {
+  const listed = (cases: readonly FinalEvaluation[]) =>
+    opts.agencyCode === undefined || cases.some((e) => e.agencyCode === opts.agencyCode);
   const group = (key: (e: FinalEvaluation) => string) => {
     const map = new Map<string, FinalEvaluation[]>();
     for (const e of evaluations) map.set(key(e), [...(map.get(key(e)) ?? []), e]);
-    return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...map.entries()].filter(([, cases]) => listed(cases)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   };
-  return {
-    members: group((e) => e.memberId).map(([memberId, cases]) => ({ memberId, ...standing(cases) })),
-    institutions: group((e) => e.institutionId).map(([institutionId, cases]) => ({
-      institutionId,
-      ...standing(cases),
-    })),
-  };
+  const institutions = group((e) => e.institutionId).map(([institutionId, cases]) => ({
+    institutionId,
+    ...standing(cases),
+  }));
+  const excludedPeople: ExcludedPerson[] = institutions
+    .filter((i) => i.reasonCode === 'UNQUALIFIED_CASE')
+    .flatMap((i) =>
+      (opts.responsiblePeople?.get(i.institutionId) ?? []).map((personId) => ({
+        personId,
+        institutionId: i.institutionId,
+        reason: `所在机构 ${i.institutionId} 本年度有不合格案件（${i.unqualifiedCases.join('、')}），机构负责人不得推荐评优（S-4.7）`,
+        unqualifiedCases: i.unqualifiedCases,
+      })),
+    );
+  const members = group((e) => e.memberId).map(([memberId, cases]) => {
+    const own = standing(cases);
+    const withInstitution = excludedPeople.find((p) => p.personId === memberId);
+    if (!withInstitution || own.reasonCode === 'UNQUALIFIED_CASE') return { memberId, ...own };
+    return {
+      memberId,
+      ...own,
+      eligible: false,
+      reasonCode: 'INSTITUTION_UNQUALIFIED' as const,
+      reason: withInstitution.reason,
+      unqualifiedCases: withInstitution.unqualifiedCases,
+    };
+  });
+  return { members, institutions, excludedPeople };
 }

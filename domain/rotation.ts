@@ -32,10 +32,15 @@ export interface PoolMember {
   juvenileCompetent?: boolean;
   /** Times rated excellent by the province or city (g). */
   excellentRatings?: number;
+  /** Times the member's institution was rated excellent by the province or city (g). */
+  institutionExcellentRatings?: number;
 }
 
 export interface RotationConfig {
-  /** (g) members rated excellent at least this many times get `excellentWeight` times the share of cases. */
+  /**
+   * (g) members rated excellent at least this many times get `excellentWeight` times the share of cases; so do all
+   * members of an institution rated that often (its share grows alike). Both together multiply.
+   */
   excellentThreshold: number;
   excellentWeight: number;
 }
@@ -90,8 +95,11 @@ export function rotationOrder(institutions: readonly Institution[], members: rea
   return order;
 }
 
-function weight(m: PoolMember, config: RotationConfig): number {
-  return (m.excellentRatings ?? 0) >= config.excellentThreshold ? config.excellentWeight : 1;
+/** S-2.9(g): the member's share of turns, raised for the member's and for the institution's excellent ratings. */
+export function weight(m: PoolMember, config: RotationConfig): number {
+  const raised = (ratings: number | undefined) =>
+    (ratings ?? 0) >= config.excellentThreshold ? config.excellentWeight : 1;
+  return raised(m.excellentRatings) * raised(m.institutionExcellentRatings);
 }
 
 /** A member's place in the rounds: turns used over their share per round ((g)). */

@@ -64,6 +64,11 @@ export interface RuleConfig {
   removalThreshold: number;
   /** S-4.5: special cases (not evaluated) are paid at this coefficient of the base fee (the local centre's rule). */
   specialCaseCoefficient: number;
+  /**
+   * S-4.5: the same per county centre, by agency code (the text leaves special cases to the local centres); an agency
+   * not listed uses `specialCaseCoefficient`.
+   */
+  specialCaseCoefficients?: Partial<Record<string, number>>;
   /** S-2.4, S-2.5: hotline windows, limits and duty credit (each call starts with the values in force). */
   hotline: HotlineRules;
   /** L-13: complaint periods (each complaint starts with the values in force). */
@@ -101,6 +106,15 @@ export const DEFAULT_RULE_CONFIG: RuleConfig = {
   qualityTiers: DEFAULT_TIERS,
   removalThreshold: DEFAULT_REMOVAL_THRESHOLD,
   specialCaseCoefficient: 1,
+  specialCaseCoefficients: {},
   hotline: DEFAULT_HOTLINE_RULES,
   complaints: DEFAULT_COMPLAINT_RULES,
 };
+
+/** S-4.5: the coefficient a special (not evaluated) case of `agencyCode` is paid at: the county's own, else the default. */
+export function specialCaseCoefficientFor(
+  rules: Pick<RuleConfig, 'specialCaseCoefficient' | 'specialCaseCoefficients'>,
+  agencyCode: string,
+): number {
+  return rules.specialCaseCoefficients?.[agencyCode] ?? rules.specialCaseCoefficient;
+}

@@ -1,7 +1,8 @@
 /**
  * S-4.4 scoring sheets (评分表) as versioned data: the Zhejiang civil/administrative and criminal standards. The
  * official items are not in our texts, so the city centre loads them (POST /quality/sheets); a loaded sheet is never
- * edited, a correction is a new version. The items' rules (`validateSheet`, `scoreSheet`) live in domain/quality.ts.
+ * edited, a correction is a new version. The city's sheets (agency SX) apply wherever a county centre has loaded none of
+ * its own (S-4.4: each county draws up its 评估实施细则). The items' rules (`validateSheet`, `scoreSheet`) live in domain/quality.ts.
  */
 import type { SheetItem } from './quality';
 
@@ -21,7 +22,12 @@ export interface ScoringSheet {
   items: SheetItem[];
   /** China date from which the sheet applies. */
   effectiveFrom: string;
+  /** Whose sheet: `SX` (the city's; also when absent) or a county centre's agency code (S-4.4). */
+  agencyCode?: string;
 }
+
+/** The agency code of the city's own sheets, used where a county has none. */
+export const CITY_SHEETS = 'SX';
 
 /** The items in a fixed key order, so two loads of the same sheet compare equal however their JSON was written. */
 export function canonicalItems(items: readonly SheetItem[]): SheetItem[] {
@@ -32,6 +38,7 @@ export function canonicalItems(items: readonly SheetItem[]): SheetItem[] {
 export function sameSheet(a: ScoringSheet, b: ScoringSheet): boolean {
   return (
     a.id === b.id &&
+    (a.agencyCode ?? CITY_SHEETS) === (b.agencyCode ?? CITY_SHEETS) &&
     a.kind === b.kind &&
     a.version === b.version &&
     a.title === b.title &&

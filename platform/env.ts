@@ -3,9 +3,11 @@
  * Every variable is documented in `.env.example` and the README's configuration table.
  */
 import { z } from 'zod';
+import { AGENCY_CODES } from '../domain/agencies';
 import { DEFAULT_TASK_QUEUE } from '../domain/definitions';
 import { DEFAULT_COMPLAINT_RULES } from '../domain/complaints';
 import { DEFAULT_HOTLINE_RULES } from '../domain/hotline';
+import { atMostTwoDecimals } from '../domain/quality';
 import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../domain/rule-config';
 
 const bool = z
@@ -124,7 +126,33 @@ const schema = z.object({
   COMPLAINT_MAX_EXTENSION_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.maxExtensionDays),
   COMPLAINT_NOTIFY_WORKING_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.notifyWorkingDays),
   COMPLAINT_RESPONSE_WORKING_DAYS: positiveInt.default(DEFAULT_COMPLAINT_RULES.responseWorkingDays),
+  // S-2.5: which answered calls count toward duty days: phone, online, or both (comma-separated).
+  DUTY_CHANNELS: z
+    .string()
+    .default(DEFAULT_HOTLINE_RULES.dutyChannels.join(','))
+    .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))])
+    .pipe(z.array(z.enum(['phone', 'online'])).min(1)),
+  // S-2.8(a), S-4.6: "65分以下" (included), two decimals at most.
+  RULE_REMOVAL_THRESHOLD: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine(atMostTwoDecimals, '最多两位小数')
+    .default(DEFAULT_RULE_CONFIG.removalThreshold),
   RULE_SPECIAL_CASE_COEFFICIENT: z.coerce.number().min(0).max(5).default(DEFAULT_RULE_CONFIG.specialCaseCoefficient),
+  // S-4.5 per county centre: `KQ=0.8,ZJ=1` (agency code = coefficient); agencies not listed use the one above.
+  RULE_SPECIAL_CASE_COEFFICIENTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => pair.split('=').map((x) => x.trim()) as unknown),
+    )
+    .pipe(z.array(z.tuple([z.enum(AGENCY_CODES), z.coerce.number().min(0).max(5)])))
+    .transform((pairs) => Object.fromEntries(pairs) as Partial<Record<string, number>>),
 
   HARDSHIP_STANDARD_ID: z.string().default(DEFAULT_RULE_CONFIG.hardshipStandard.id),
   HARDSHIP_STANDARD_MONTHLY_PER_CAPITA: z.coerce
@@ -205,8 +233,9 @@ export function ruleConfig(env: Env): RuleConfig {
     spotCheckRate: env.RULE_SPOT_CHECK_RATE,
     interviewDays: env.RULE_INTERVIEW_DAYS,
     qualityTiers: DEFAULT_RULE_CONFIG.qualityTiers,
-    removalThreshold: DEFAULT_RULE_CONFIG.removalThreshold,
+    removalThreshold: env.RULE_REMOVAL_THRESHOLD,
     specialCaseCoefficient: env.RULE_SPECIAL_CASE_COEFFICIENT,
+    specialCaseCoefficients: env.RULE_SPECIAL_CASE_COEFFICIENTS,
     hotline: {
       dayStartMinute: env.HOTLINE_DAY_START,
       dayEndMinute: env.HOTLINE_DAY_END,
@@ -214,6 +243,7 @@ export function ruleConfig(env: Env): RuleConfig {
       nightAnswerByMinute: env.HOTLINE_NIGHT_ANSWER_BY,
       claimHoldMinutes: env.HOTLINE_CLAIM_HOLD_MINUTES,
       callsPerDutyDay: env.DUTY_CALLS_PER_DAY,
+      dutyChannels: env.DUTY_CHANNELS,
     },
     complaints: {
       ...DEFAULT_COMPLAINT_RULES,

@@ -73,3 +73,29 @@ export function createPayoutRepository({ prisma }: { prisma: PrismaClient }) {
 }
 
 export type PayoutRepository = ReturnType<typeof createPayoutRepository>;
+
+/**
+ * S-2.5: the duty-day fee in force on a date: a row for `case_stage = 'duty_day'` (matter type `any`), the agency's own
+ * over the city-wide default, the latest on or before the date. Never a case fee: an `any` stage row is for cases.
+ */
+export async function dutyFeeFor(db: Db, q: { agencyCode: string; on: string }): Promise<FeeRow | null> {
+  if (!DATE.test(q.on)) throw new RangeError(`not a date: ${q.on}`);
+  const row = await db.feeSchedule.findFirst({
+    where: {
+      OR: [{ agencyCode: q.agencyCode }, { agencyCode: null }],
+      matterType: 'any',
+      caseStage: 'duty_day',
+      effectiveFrom: { lte: new Date(`${q.on}T00:00:00.000Z`) },
+    },
+    orderBy: [{ agencyCode: { sort: 'asc', nulls: 'last' } }, { effectiveFrom: 'desc' }, { id: 'desc' }],
+  });
+  if (!row) return null;
+  return {
+    id: row.id.toString(),
+    agencyCode: row.agencyCode,
+    matterType: row.matterType,
+    caseStage: row.caseStage,
+    amountCents: row.amountCents,
+    effectiveFrom: row.effectiveFrom.toISOString().slice(0, 10),
+  };
+}

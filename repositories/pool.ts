@@ -79,6 +79,10 @@ export interface InstitutionView {
   name: string;
   kind: string;
   listOrder: number;
+  /** S-2.9(g): province- and city-level excellent ratings recorded for it. */
+  excellentRatings: number;
+  /** S-4.7: staff ids of its responsible people (负责人). */
+  responsiblePeople: string[];
 }
 
 /** The outcome of a change: the request's own event, every event it wrote, the member after it. */
@@ -146,6 +150,8 @@ const institutionView = (i: InstitutionView): InstitutionView => ({
   name: i.name,
   kind: i.kind,
   listOrder: i.listOrder,
+  excellentRatings: i.excellentRatings,
+  responsiblePeople: i.responsiblePeople,
 });
 
 const impactTimerOf = (m: MemberRow): PoolChange['impactTimer'] =>
@@ -198,9 +204,20 @@ async function turnsOnEntry(
   if (current?.status === 'active') return undefined;
   const rows = await tx.poolMember.findMany({
     where: { institution: { agencyCode: member.agencyCode } },
-    select: { id: true, institutionId: true, status: true, excellentRatings: true, turns: true },
+    select: {
+      id: true,
+      institutionId: true,
+      status: true,
+      excellentRatings: true,
+      turns: true,
+      institution: { select: { excellentRatings: true } },
+    },
   });
-  const members = rows.map((r) => ({ ...r, status: r.status as PoolMember['status'] }));
+  const members = rows.map(({ institution, ...r }) => ({
+    ...r,
+    status: r.status as PoolMember['status'],
+    institutionExcellentRatings: institution.excellentRatings,
+  }));
   const turns = Object.fromEntries(rows.map((r) => [r.id, r.turns]));
   const entering = members.find((m) => m.id === member.id);
   return entering ? entryTurns(entering, members, turns, rotation) : undefined;
@@ -284,6 +301,19 @@ export function createPoolRepository({ prisma }: { prisma: PrismaClient }) {
 
   return {
     /** Adds a service institution to the agency's list (S-2.9: the rotation order follows it). Idempotent by id. */
+    /** S-4.7: replaces the institution's responsible people (idempotent: the same list again changes nothing). */
+    async setResponsiblePeople(institutionId: string, personIds: string[]): Promise<InstitutionView> {
+      const existing = await prisma.poolInstitution.findUnique({ where: { id: institutionId } });
+      if (!existing) {
+        throw new PoolLookupError('POOL_INSTITUTION_NOT_FOUND', `没有编号为 ${institutionId} 的法律服务机构`);
+      }
+      const row = await prisma.poolInstitution.update({
+        where: { id: institutionId },
+        data: { responsiblePeople: personIds },
+      });
+      return institutionView(row);
+    },
+
     async registerInstitution(args: {
       id: string;
       agencyCode: string;

@@ -7,7 +7,14 @@
  * force for the evaluation workflow is the `scoringSheetFor` activity (activities/quality.ts).
  */
 import { TIERS, validateSheet, type SheetItem, type Tier } from '../domain/quality';
-import { canonicalItems, sameSheet, SHEET_KINDS, type ScoringSheet, type SheetKind } from '../domain/scoring-sheets';
+import {
+  canonicalItems,
+  CITY_SHEETS,
+  sameSheet,
+  SHEET_KINDS,
+  type ScoringSheet,
+  type SheetKind,
+} from '../domain/scoring-sheets';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { DomainError, lookupKind } from '../domain/errors';
 
@@ -59,6 +66,7 @@ export const sheetOf = (r: SheetRow): ScoringSheet => ({
   title: r.title,
   items: r.items as unknown as SheetItem[],
   effectiveFrom: dateOf(r.effectiveFrom),
+  agencyCode: r.agencyCode,
 });
 
 const sheetView = (r: SheetRow): ScoringSheetView => ({
@@ -119,8 +127,9 @@ export function createQualityRepository({ prisma }: { prisma: PrismaClient }) {
           }
           return { sheet: sheetView(existing), replayed: true };
         }
+        const agencyCode = sheet.agencyCode ?? CITY_SHEETS;
         const taken = await prisma.scoringSheet.findUnique({
-          where: { kind_version: { kind: sheet.kind, version: sheet.version } },
+          where: { agencyCode_kind_version: { agencyCode, kind: sheet.kind, version: sheet.version } },
         });
         if (taken) {
           throw new QualityLookupError(
@@ -137,6 +146,7 @@ export function createQualityRepository({ prisma }: { prisma: PrismaClient }) {
               title: sheet.title,
               items: canonicalItems(sheet.items) as unknown as Prisma.InputJsonValue,
               effectiveFrom: dateColumn(sheet.effectiveFrom),
+              agencyCode,
               loadedBy,
             },
           });
@@ -149,11 +159,15 @@ export function createQualityRepository({ prisma }: { prisma: PrismaClient }) {
     },
 
     /** Every loaded version (newest first), or with `on` the one in force per kind on that China date. */
-    async listScoringSheets(args: { kind?: SheetKind; on?: string }): Promise<ScoringSheetView[]> {
+    async listScoringSheets(args: { kind?: SheetKind; on?: string; agencyCode?: string }): Promise<ScoringSheetView[]> {
       const rows = await prisma.scoringSheet.findMany({
-        where: { kind: args.kind, effectiveFrom: args.on ? { lte: dateColumn(args.on) } : undefined },
-        orderBy: [{ kind: 'asc' }, { version: 'desc' }],
-        distinct: args.on ? ['kind'] : undefined,
+        where: {
+          kind: args.kind,
+          agencyCode: args.agencyCode,
+          effectiveFrom: args.on ? { lte: dateColumn(args.on) } : undefined,
+        },
+        orderBy: [{ agencyCode: 'asc' }, { kind: 'asc' }, { version: 'desc' }],
+        distinct: args.on ? ['agencyCode', 'kind'] : undefined,
       });
       return rows.map(sheetView);
     },

@@ -22,7 +22,13 @@ import {
   type HotlineCallInput,
   type HotlineCallState,
 } from '../domain/definitions';
-import { answerDeadline, CALL_OUTCOMES, DEFAULT_HOTLINE_RULES, type HotlineRules } from '../domain/hotline';
+import {
+  answerDeadline,
+  CALL_OUTCOMES,
+  countsForDuty,
+  DEFAULT_HOTLINE_RULES,
+  type HotlineRules,
+} from '../domain/hotline';
 import { formatCst } from '../domain/time';
 import { fail, notice, records } from './case/context';
 import { Attention, withoutControlCharacters } from './support/attention';
@@ -142,9 +148,12 @@ class HotlineCall {
         const { callId, agencyCode } = s;
         const officerId = s.answer!.officerId;
         const { callsPerDutyDay } = this.rules;
-        s.credit = await this.attention.guard(() =>
-          acts.creditDutyCall({ callId, officerId, agencyCode, callsPerDutyDay }),
-        );
+        // S-2.5: only the channels the configuration counts earn duty days.
+        if (countsForDuty(s.channel, this.rules)) {
+          s.credit = await this.attention.guard(() =>
+            acts.creditDutyCall({ callId, officerId, agencyCode, callsPerDutyDay }),
+          );
+        }
         await this.save();
         return s;
       },

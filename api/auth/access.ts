@@ -146,7 +146,8 @@ export const ACCESS = {
   // S-4.4 scoring sheets: city-wide data the city centre loads; everyone who scores, is scored or supervises reads
   // them (lawyers should know the standard they are evaluated by).
   'quality.sheets.read': ['agency_staff', 'agency_head', 'evaluator', 'expert', 'city_centre', 'manager', 'lawyer'],
-  'quality.sheets.manage': ['city_centre'],
+  // S-4.4: each county centre draws up its own evaluation rules: its head loads its county's sheets.
+  'quality.sheets.manage': ['city_centre', 'agency_head'],
 
   // Civil Code art. 203: the holiday calendar deadlines are counted with (public facts, no personal data): every
   // person at work reads it; the city centre enters each year's arrangement as the State Council publishes it.

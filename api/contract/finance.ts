@@ -66,9 +66,12 @@ const line = z.object({
 const standing = {
   tiers: z.record(z.enum(TIER_CODES), z.number().int()).describe('各等次的案件数'),
   eligible: z.boolean(),
-  reasonCode: z.enum(['UNQUALIFIED_CASE', 'NO_EXCELLENT_CASE']).nullable(),
+  reasonCode: z
+    .enum(['UNQUALIFIED_CASE', 'INSTITUTION_UNQUALIFIED', 'NO_EXCELLENT_CASE'])
+    .nullable()
+    .describe('UNQUALIFIED_CASE 本年度有不合格案件；INSTITUTION_UNQUALIFIED 所负责机构有不合格案件；NO_EXCELLENT_CASE'),
   reason: z.string().nullable(),
-  unqualifiedCases: z.array(z.string()).describe('不合格案件的申请编号（S-4.7）'),
+  unqualifiedCases: z.array(z.string()).describe('不合格案件的申请编号（S-4.7，全市范围）'),
 };
 
 const batchAnswer = (replayed: boolean) => z.object({ batch, replayed: z.literal(replayed) });
@@ -172,12 +175,22 @@ export const financeRoutes = {
     audit: { targetType: 'agency', targetId: ({ query }) => query.agencyCode },
     answers: {
       200: {
-        description: '该机构该年度（北京时间）定级案件中的人员和机构',
+        description: '该机构该年度（北京时间）定级案件中的人员和机构；不合格案件按全市范围计算（S-4.7）',
         schema: z.object({
           agencyCode: z.string(),
           year: z.number().int(),
           members: z.array(z.object({ memberId: z.string(), ...standing })),
           institutions: z.array(z.object({ institutionId: z.string(), ...standing })),
+          excludedPeople: z
+            .array(
+              z.object({
+                personId: z.string(),
+                institutionId: z.string(),
+                reason: z.string(),
+                unqualifiedCases: z.array(z.string()),
+              }),
+            )
+            .describe('随机构一并不得推荐评优的机构负责人（S-4.7）'),
         }),
       },
     },

@@ -152,17 +152,30 @@ export const hotlineRoutes = {
     audit: { targetType: 'duty_credit' },
     answers: {
       200: {
-        description: '每名值班人员的接听数、值班日数，以及各机构合计',
+        description: '每名值班人员的接听数、值班日数，以及各服务机构、各法律援助机构合计',
         schema: z.object({
           officers: z.array(
             z.object({
               officerId: z.string(),
               agencyCode: z.string(),
+              institutionId: z.string().nullable().describe('值班人员所在的服务机构（人员库中的机构；S-2.6）'),
+              publicTitle: z.string().describe('对外称谓：XX区、县（市）公共法律服务中心值班员（S-2.6）'),
               answeredCalls: z.number().int(),
               dutyDays: z.number().int(),
               towardNextDay: z.number().int().describe('计入下一个值班日的接听数'),
             }),
           ),
+          institutions: z
+            .array(
+              z.object({
+                agencyCode: z.string(),
+                institutionId: z.string(),
+                answeredCalls: z.number().int(),
+                dutyDays: z.number().int(),
+                officers: z.number().int(),
+              }),
+            )
+            .describe('各服务机构的在线值班合计（S-2.6：在线值班多的机构可少排实体值班）'),
           agencies: z.array(
             z.object({
               agencyCode: z.string(),

@@ -3,12 +3,16 @@
  * the agency's confirmation, removals, re-review and training, and reads with the status history.
  */
 import { z } from 'zod';
-import { MEMBER_STATUS_CODES, STANDARDS_BASIS_CODES } from '../../domain/pool';
+import { MEMBER_STATUS_CODES, RATING_LEVEL_CODES, STANDARDS_BASIS_CODES } from '../../domain/pool';
 import {
   confirmMemberBody,
   createInstitutionBody,
   createMemberBody,
+  excellentRatingBody,
+  excellentRatingsQuery,
   institutionsQuery,
+  poolInstitutionParams,
+  responsiblePeopleBody,
   membersQuery,
   poolMemberParams,
   poolStepBody,
@@ -28,6 +32,8 @@ const institution = z.object({
   name: z.string(),
   kind: z.string().describe('law_firm 律师事务所；grassroots_office 基层法律服务所'),
   listOrder: z.number().int().describe('在机构名单中的位置（轮流指派顺序，S-2.9）'),
+  excellentRatings: z.number().int().describe('省、市级评优次数（S-2.9(g)）'),
+  responsiblePeople: z.array(z.string()).describe('机构负责人的人员编号（S-4.7）'),
 });
 
 const member = z.object({
@@ -42,7 +48,7 @@ const member = z.object({
   criminalDefenceYears: z.number().int(),
   dutyLawyer: z.boolean(),
   juvenileCompetent: z.boolean(),
-  excellentRatings: z.number().int(),
+  excellentRatings: z.number().int().describe('省、市级评优次数（S-2.9(g)）'),
   turns: z.number().int(),
   removalKind: z.string().nullable().describe('score、assessment、penalty；在库或待确认时为 null'),
   impactUntil: optionalInstant.describe('S-2.8(b) 影响期届满时间'),
@@ -81,6 +87,20 @@ const change = z.object({
 });
 
 /** A step's body; a request without one is read as `{}` (as before the contract). */
+const rating = z.object({
+  id: z.string(),
+  subjectKind: z.enum(['member', 'institution']),
+  memberId: z.string().nullable().describe('人员的评优时为人员编号；机构的评优为 null'),
+  institutionId: z.string().describe('被评优的机构，或人员评优时所在的机构'),
+  agencyCode: z.string(),
+  level: z.enum(RATING_LEVEL_CODES),
+  levelLabel: z.string(),
+  ratedOn: z.iso.date().describe('评为优秀的日期（中国日期）'),
+  basis: z.string().describe('表彰文件名称或文号'),
+  recordedBy: z.string(),
+  recordedAt: instant,
+});
+
 const orEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
 
 /** A staff step on one member (S-2.8): POST with a body, answered with the change. */
@@ -107,6 +127,34 @@ function step<const B extends z.ZodType>(path: string, summary: string, body: B,
 }
 
 export const poolRoutes = {
+  recordExcellentRating: route({
+    method: 'post',
+    path: '/pool/excellent-ratings',
+    summary: '登记省、市级评优（人员或机构），提高其轮流指派份额（S-2.9(g)）',
+    tag,
+    access: 'pool.manage',
+    body: excellentRatingBody,
+    idempotencyKey: 'optional',
+    limit: 'actions',
+    audit: {
+      targetType: 'excellent_rating',
+      targetId: (req) => (req.body as { subject?: { id?: unknown } } | undefined)?.subject?.id,
+    },
+    answers: {
+      201: { description: '已登记', schema: z.object({ rating, replayed: z.literal(false) }) },
+      200: { description: '同一幂等键的重复请求：未再登记', schema: z.object({ rating, replayed: z.literal(true) }) },
+    },
+    errors: { 404: '人员或机构不存在 (POOL_MEMBER_NOT_FOUND, POOL_INSTITUTION_NOT_FOUND)' },
+  }),
+  listExcellentRatings: route({
+    method: 'get',
+    path: '/pool/excellent-ratings',
+    summary: '省、市级评优记录（S-2.9(g)），新的在前',
+    tag,
+    access: 'pool.read',
+    query: excellentRatingsQuery,
+    answers: { 200: { description: '评优记录', schema: z.object({ ratings: z.array(rating) }) } },
+  }),
   createInstitution: route({
     method: 'post',
     path: '/pool/institutions',
@@ -124,6 +172,19 @@ export const poolRoutes = {
       },
     },
     errors: { 409: '机构编号或名单位置已被登记 (POOL_INSTITUTION_EXISTS)' },
+  }),
+  setResponsiblePeople: route({
+    method: 'put',
+    path: '/pool/institutions/:institutionId/responsible-people',
+    summary: '登记机构负责人（S-4.7：机构有不合格案件的，负责人当年度一并不得推荐评优）',
+    tag,
+    access: 'pool.manage',
+    params: poolInstitutionParams,
+    body: responsiblePeopleBody,
+    limit: 'actions',
+    audit: { targetType: 'pool_institution' },
+    answers: { 200: { description: '机构及其负责人', schema: z.object({ institution }) } },
+    errors: { 404: '机构不存在 (POOL_INSTITUTION_NOT_FOUND)' },
   }),
   listInstitutions: route({
     method: 'get',

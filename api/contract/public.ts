@@ -56,6 +56,10 @@ export const publicRoutes = {
         description: '阶段、尚欠的材料与期限、正在等待谁办理什么、已发送的通知（不含个人信息）',
         schema: z.object({
           applicationNo: z.string(),
+          filedBy: z
+            .string()
+            .nullable()
+            .describe('由值班人员代为提交的，显示「XX区、县（市）公共法律服务中心值班员」（S-2.6），不显示个人'),
           stage,
           stageLabel: z.string(),
           since: z.string().describe('进入当前阶段的时间（北京时间）'),

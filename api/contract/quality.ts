@@ -23,6 +23,7 @@ const sheet = z.object({
   title: z.string(),
   items: z.array(z.object({ code: z.string(), label: z.string(), max: z.number(), weight: z.number() })),
   effectiveFrom: chinaDate.describe('启用日期（中国日期）'),
+  agencyCode: z.string().describe('SX 全市评分表；或区、县（市）法律援助中心自定的评分表（S-4.4）'),
   loadedBy: z.string(),
   loadedAt: instant,
 });
@@ -55,7 +56,7 @@ export const qualityRoutes = {
   createSheet: route({
     method: 'post',
     path: '/quality/sheets',
-    summary: '载入评分表（市法律援助中心；不可修改，新标准以新版本载入）',
+    summary: '载入评分表（市法律援助中心载入全市或各县的，区县负责人载入本县的；不可修改，新标准以新版本载入）',
     tag,
     access: 'quality.sheets.manage',
     body: createSheetBody,

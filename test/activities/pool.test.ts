@@ -102,6 +102,25 @@ describe('S-2.8(a) removeForScore with a request id per (case, member, score ver
   });
 });
 
+describe('S-2.8(a) one decision of "65分以下", with the configured threshold', () => {
+  test('S-2.8(a) a case scored 68 under a configured threshold of 70 removes the member (not the hard-coded 65)', async () => {
+    const memberId = await activeMember();
+    const no = testApplicationNo();
+    const r = await acts.removeForScore({
+      memberId,
+      applicationNo: no,
+      score: 68,
+      threshold: 70,
+      requestId: `t-${no}`,
+    });
+    expect(r).toMatchObject({ removed: true, refusal: null });
+    expect((await memberRow(memberId)).status).toBe('removed');
+    const above = await activeMember();
+    const kept = await acts.removeForScore({ memberId: above, applicationNo: no, score: 65.001, requestId: `u-${no}` });
+    expect(kept.removed).toBe(false); // compared exactly: 65.001 is above 65
+  });
+});
+
 describe('S-4.4 / S-2.8(a) reverseScoreRemoval when the case score is corrected above 65', () => {
   test('S-4.4 the member removed by the case returns to active at once; the repeat answers the same event', async () => {
     const memberId = await activeMember();

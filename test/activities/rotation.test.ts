@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { STANDARDS_KNOWN, testPrisma } from '../support/context';
+import { createExcellentRatingRepository } from '../../repositories/excellent-ratings';
 import { createRotationPicker } from '../support/rotation';
 import { createPoolRepository } from '../../repositories/pool';
 import { createPoolActivities } from '../../activities/pool';
@@ -129,5 +130,41 @@ describe('S-2.9 rounds against the stored pool', () => {
     const back = [];
     for (let i = 0; i < 4; i++) back.push((await assign(`${agency}-back-${i}`)).chosen);
     expect(back.filter((id) => id === away)).toHaveLength(1);
+  });
+});
+
+describe('S-2.9(g) excellent ratings recorded for an institution raise its share', () => {
+  const agency = `G${randomUUID().slice(0, 6)}`;
+  test('S-2.9(g) an institution rated excellent three times (province or city) gets about 1.5 times the cases', async () => {
+    for (const [i, inst] of ['A', 'B'].entries()) {
+      await prisma.poolInstitution.create({
+        data: { id: `${agency}-${inst}`, agencyCode: agency, name: inst, listOrder: i },
+      });
+      await prisma.poolMember.create({ data: { id: `${agency}-${inst}1`, institutionId: `${agency}-${inst}` } });
+    }
+    const ratings = createExcellentRatingRepository({ prisma });
+    for (const [n, level] of (['province', 'city', 'city'] as const).entries()) {
+      const subject = { kind: 'institution' as const, id: `${agency}-B` };
+      await ratings.record({
+        subject,
+        level,
+        ratedOn: '2026-01-1' + n,
+        basis: `绍司〔2026〕${n}号`,
+        recordedBy: 'city-1',
+        requestId: `${agency}-${n}`,
+      });
+    }
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < 50; i++) {
+      const r = await rotation.assignByRotation({
+        agencyCode: agency,
+        applicationNo: `${agency}-${i}`,
+        purpose: 'assignment',
+        request: {},
+      });
+      counts[r.chosen] = (counts[r.chosen] ?? 0) + 1;
+    }
+    expect(counts[`${agency}-B1`]).toBe(30); // 1.5 : 1
+    expect(counts[`${agency}-A1`]).toBe(20);
   });
 });

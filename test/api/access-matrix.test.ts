@@ -523,6 +523,32 @@ describe('S-2.8 /pool: the agency keeps its pool (staff, head, city centre); man
     check(res.status, expectation(who, managers));
   });
 
+  test.each(everyone)('POST /pool/excellent-ratings (S-2.9(g)): %s', async (who) => {
+    const res = await request(api.base)
+      .post('/pool/excellent-ratings')
+      .set(as(who))
+      .send({
+        subject: { kind: 'institution', id: institutionId },
+        level: 'city',
+        ratedOn: '2026-01-01',
+        basis: '文件',
+      });
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(everyone)('PUT /pool/institutions/:id/responsible-people (S-4.7): %s', async (who) => {
+    const res = await request(api.base)
+      .put(`/pool/institutions/${institutionId}/responsible-people`)
+      .set(as(who))
+      .send({ personIds: ['head-of-firm'] });
+    check(res.status, expectation(who, managers));
+  });
+
+  test.each(everyone)('GET /pool/excellent-ratings?agencyCode=KQ: %s', async (who) => {
+    const res = await request(api.base).get('/pool/excellent-ratings?agencyCode=KQ').set(as(who));
+    check(res.status, expectation(who, readers));
+  });
+
   test.each(everyone)('POST /pool/members (recruitment): %s', async (who) => {
     const res = await request(api.base)
       .post('/pool/members')

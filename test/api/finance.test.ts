@@ -400,3 +400,69 @@ describe('S-4.6 L-15 published results and S-4.7 awards (agency SY, year 2025)',
     expect(audited[0]).toMatchObject({ targetType: 'agency', targetId: 'SY', outcome: 200 });
   });
 });
+
+describe('S-4.7 awards are city-wide (agency SY, year 2024)', () => {
+  const suffix = randomUUID().slice(0, 8);
+  const id = (name: string) => `${name}-cw-${suffix}`;
+  async function finalCase(agencyCode: string, memberId: string, institutionId: string, tier: string) {
+    const applicationNo = `${agencyCode}-2024-${String(randomInt(1_000_000_000)).padStart(9, '0')}`;
+    await api.prisma.evaluation.create({
+      data: {
+        ...{ applicationNo, agencyCode, memberId: id(memberId), institutionId: id(institutionId), tier },
+        status: 'final',
+        special: false,
+        score: tier === 'excellent' ? 92 : 50,
+        scoreVersion: 1,
+        year: 2024,
+        finalizedAt: new Date('2024-06-01T02:00:00Z'),
+        state: {},
+        stateSeq: 1,
+      },
+    });
+    return applicationNo;
+  }
+
+  test('S-4.7 an unqualified case in another district excludes the member, the institution and its responsible people', async () => {
+    await api.prisma.poolInstitution.create({
+      data: { id: id('i9'), agencyCode: 'SY', name: '城区律所', listOrder: 900_000 + randomInt(90_000) },
+    });
+    const set = await request(api.base)
+      .put(`/pool/institutions/${id('i9')}/responsible-people`)
+      .set(as('staffSY'))
+      .send({ personIds: [id('director'), id('m9')] });
+    expect(set.status).toBe(200);
+    expect(set.body.institution.responsiblePeople).toEqual([id('director'), id('m9')]);
+    const other = await request(api.base)
+      .put(`/pool/institutions/${id('i9')}/responsible-people`)
+      .set(as('staffYC'))
+      .send({ personIds: [] });
+    expect(other.status).toBe(403);
+
+    await finalCase('SY', 'm8', 'i9', 'excellent');
+    await finalCase('SY', 'm9', 'i9', 'excellent');
+    const elsewhere = await finalCase('YC', 'm8', 'i9', 'unqualified'); // the same member, another district
+
+    const res = await request(api.base).get('/quality/awards?agencyCode=SY&year=2024').set(as('staffSY'));
+    expect(res.status).toBe(200);
+    const member = (m: string) => res.body.members.find((x: { memberId: string }) => x.memberId === id(m));
+    expect(member('m8')).toMatchObject({
+      eligible: false,
+      reasonCode: 'UNQUALIFIED_CASE',
+      unqualifiedCases: [elsewhere],
+    });
+    // m9 has only an excellent case, but is a responsible person of the excluded institution.
+    expect(member('m9')).toMatchObject({ eligible: false, reasonCode: 'INSTITUTION_UNQUALIFIED' });
+    const institution = res.body.institutions.find((i: { institutionId: string }) => i.institutionId === id('i9'));
+    expect(institution).toMatchObject({
+      eligible: false,
+      reasonCode: 'UNQUALIFIED_CASE',
+      unqualifiedCases: [elsewhere],
+    });
+    const excluded = res.body.excludedPeople.filter((p: { institutionId: string }) => p.institutionId === id('i9'));
+    expect(excluded.map((p: { personId: string }) => p.personId)).toEqual([id('director'), id('m9')]);
+    expect(excluded[0].reason).toContain('负责人');
+    // The other district's own list does not show SY's people unless they had a case there.
+    const yc = await request(api.base).get('/quality/awards?agencyCode=YC&year=2024').set(as('staffYC'));
+    expect(yc.body.members.some((x: { memberId: string }) => x.memberId === id('m9'))).toBe(false);
+  });
+});

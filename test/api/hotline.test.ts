@@ -13,7 +13,8 @@ import {
   type ApplicationState,
 } from '../../domain/definitions';
 import { eventually, startApi, trainForDuty } from '../support/api-harness';
-import { residentIdNumber, testCodec, tokenFor } from '../support/context';
+import { residentIdNumber, testCodec, TEST_STATUS_SECRET, tokenFor } from '../support/context';
+import { statusCode } from '../../api/status-code';
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const run = randomUUID().slice(0, 6);
@@ -133,6 +134,27 @@ test('S-2.4 S-2.7 S-2.9(d) a call answered and transferred into an application, 
     expect.arrayContaining([expect.objectContaining({ officerId: officer, answeredCalls: 1, towardNextDay: 1 })]),
   );
   expect((await request(api.base).get('/hotline/duty').set(duty)).status).toBe(403);
+});
+
+test('S-2.6 duty figures per service institution, and the officer shown to the public by title only', async () => {
+  const workload = await request(api.base)
+    .get('/hotline/duty')
+    .set(await as('staff-xc', ['agency_staff']));
+  expect(workload.status).toBe(200);
+  const mine = workload.body.officers.find((o: { officerId: string }) => o.officerId === officer);
+  expect(mine).toMatchObject({ institutionId: `xc-${run}`, publicTitle: '新昌县公共法律服务中心值班员' });
+  expect(workload.body.institutions).toEqual(
+    expect.arrayContaining([
+      { agencyCode: 'XC', institutionId: `xc-${run}`, answeredCalls: 1, dutyDays: 0, officers: 1 },
+    ]),
+  );
+  const filed = await api.prisma.intakeRequest.findFirstOrThrow({ where: { filedBy: officer } });
+  const status = await request(api.base)
+    .post('/public/applications/status')
+    .send({ applicationNo: filed.applicationNo, code: statusCode(TEST_STATUS_SECRET, filed.applicationNo) });
+  expect(status.status).toBe(200);
+  expect(status.body.filedBy).toBe('新昌县公共法律服务中心值班员');
+  // (The assignment notice names the member who handles the case as its lawyer, S-2.9(d): that is not duty.)
 });
 
 test('S-2.5 an officer does not take a call they entered by hand; only the telephony system sets the arrival time', async () => {

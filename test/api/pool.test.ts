@@ -387,3 +387,73 @@ describe('S-2.8(b) suspension for an impact period', () => {
     expect(described.status.name).toBe('RUNNING');
   });
 });
+
+describe('S-2.9(g) province- and city-level excellent ratings', () => {
+  test("S-2.9(g) a member's and an institution's ratings are recorded (dated, audited, idempotent) and counted", async () => {
+    const memberId = await activeMember(instB);
+    const key = `rating-${randomUUID()}`;
+    const body = {
+      subject: { kind: 'member', id: memberId },
+      level: 'province',
+      ratedOn: '2026-03-01',
+      basis: '浙司〔2026〕12号',
+    };
+    const first = await post('/pool/excellent-ratings', 'staff', body, key);
+    expect(first.status).toBe(201);
+    expect(first.body.rating).toMatchObject({
+      subjectKind: 'member',
+      memberId,
+      institutionId: instB,
+      agencyCode: 'ZJ',
+      level: 'province',
+      levelLabel: '省级',
+      ratedOn: '2026-03-01',
+      recordedBy: 'staff-zj',
+    });
+    const again = await post('/pool/excellent-ratings', 'staff', body, key);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ replayed: true, rating: { id: first.body.rating.id } });
+    const inst = await post('/pool/excellent-ratings', 'city', {
+      subject: { kind: 'institution', id: instB },
+      level: 'city',
+      ratedOn: '2026-04-01',
+      basis: '绍司〔2026〕3号',
+    });
+    expect(inst.status).toBe(201);
+    expect(inst.body.rating).toMatchObject({ subjectKind: 'institution', memberId: null, institutionId: instB });
+
+    const member = await request(api.base).get(`/pool/members/${memberId}`).set(as('staff'));
+    expect(member.body.member.excellentRatings).toBe(1); // the repeat was not counted
+    const institutions = await request(api.base).get('/pool/institutions?agencyCode=ZJ').set(as('staff'));
+    expect(institutions.body.institutions.find((i: { id: string }) => i.id === instB).excellentRatings).toBe(1);
+    const listed = await request(api.base).get(`/pool/excellent-ratings?institutionId=${instB}`).set(as('staff'));
+    expect(listed.body.ratings.map((r: { subjectKind: string }) => r.subjectKind)).toEqual(['institution', 'member']);
+    const audited = await api.prisma.auditEvent.findMany({
+      where: { targetType: 'excellent_rating', targetId: memberId },
+    });
+    expect(audited.map((a) => a.outcome)).toEqual([201, 200]);
+  });
+
+  test('S-2.9(g) refusals: another agency 403, unknown subject 404, bad level or date 400', async () => {
+    const memberId = await activeMember();
+    const body = {
+      subject: { kind: 'member', id: memberId },
+      level: 'city',
+      ratedOn: '2026-03-01',
+      basis: '绍司〔2026〕1号',
+    };
+    expect((await post('/pool/excellent-ratings', 'otherStaff', body)).status).toBe(403);
+    expect((await post('/pool/excellent-ratings', 'lawyer', body)).status).toBe(403);
+    const unknown = await post('/pool/excellent-ratings', 'staff', {
+      ...body,
+      subject: { kind: 'member', id: 'nobody-x' },
+    });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'POOL_MEMBER_NOT_FOUND']);
+    const level = await post('/pool/excellent-ratings', 'staff', { ...body, level: 'county' });
+    expect([level.status, level.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await post('/pool/excellent-ratings', 'staff', { ...body, ratedOn: '2026-13-01' })).status).toBe(400);
+    expect((await post('/pool/excellent-ratings', 'staff', { ...body, basis: ' ' })).status).toBe(400);
+    const row = await api.prisma.poolMember.findUniqueOrThrow({ where: { id: memberId } });
+    expect(row.excellentRatings).toBe(0);
+  });
+});

@@ -49,6 +49,8 @@ beforeAll(async () => {
   auth.otherLawyer = await tokenFor(otherLawyer, ['lawyer'], 'KQ');
   auth.firm = await tokenFor(`admin-${firm}`, ['institution'], 'KQ', firm);
   auth.applicant = await tokenFor('app-1', ['applicant']);
+  auth.headSZ = await tokenFor('head-sz', ['agency_head'], 'SZ');
+  auth.headXC = await tokenFor('head-xc', ['agency_head'], 'XC');
 });
 afterAll(() => api?.close());
 
@@ -108,6 +110,31 @@ describe('S-4.4 scoring sheets are loaded by the city centre and never edited', 
     }
   });
 
+  test("S-4.4 a county centre loads its own sheets; its cases are scored on them, other counties on the city's", async () => {
+    // Dated far ahead, so no other test's evaluation is scored on them.
+    const city = sheet({
+      id: `city-far-${[...run].reverse().join('')}`,
+      version: v + 1_000,
+      effectiveFrom: '2999-01-01',
+    });
+    const county = sheet({
+      id: `sz-far-${[...run].reverse().join('')}`,
+      version: v + 1_000,
+      effectiveFrom: '2999-01-01',
+      agencyCode: 'SZ',
+    });
+    expect((await post('headSZ', city)).status).toBe(403); // the city's sheets are the city centre's
+    expect((await post('headXC', county)).status).toBe(403); // another county's
+    expect((await post('city', city)).status).toBe(201);
+    const own = await post('headSZ', { ...county, items: [{ code: 'x', label: '本县评分项', max: 100, weight: 1 }] });
+    expect(own.status).toBe(201); // the same kind and version as the city's: versions are per centre
+    expect(own.body.sheet).toMatchObject({ agencyCode: 'SZ', loadedBy: 'head-sz' });
+    expect((await acts.scoringSheetFor({ kind: 'criminal', on: '2999-06-01', agencyCode: 'SZ' }))?.id).toBe(county.id);
+    expect((await acts.scoringSheetFor({ kind: 'criminal', on: '2999-06-01', agencyCode: 'XC' }))?.id).toBe(city.id);
+    const listed = await request(api.base).get('/quality/sheets?agencyCode=SZ&on=2999-06-01').set(as('city'));
+    expect(listed.body.sheets.map((x: { id: string }) => x.id)).toContain(county.id);
+  });
+
   test('S-4.4 the sheet in force on a date is the latest version effective on or before it', async () => {
     await post('city', sheet());
     const next = sheet({ id: `crim-${run}-v${v + 1}`, version: v + 1, effectiveFrom: '1990-07-01' });
@@ -122,6 +149,7 @@ describe('S-4.4 scoring sheets are loaded by the city centre and never edited', 
       title: sheet().title,
       items,
       effectiveFrom: '1990-01-01',
+      agencyCode: 'SX',
     });
     expect((await acts.scoringSheetFor({ kind: 'criminal', on: '1990-06-30' }))?.version).toBe(v);
     expect((await acts.scoringSheetFor({ kind: 'criminal', on: '1990-07-01' }))?.version).toBe(v + 1);

@@ -730,6 +730,24 @@ async function main() {
         },
         true,
       ),
+    // S-4.4: the city centre's objection decision lands on excellent (92): an expert re-reviews it (88, good), final.
+    'evaluation-objection-expert': async () =>
+      evaluated(
+        { ...fixture('KQ-1998-000031', await now(), ALL_MATERIALS), rules: NO_SPOT_CHECK },
+        async (evaluation, member) => {
+          await score(evaluation, 50);
+          await executeStep(evaluation, expertReview, {
+            args: [{ score: 50, comments: '回放样例', reviewedBy: 'expert-1' }],
+          });
+          await executeStep(evaluation, objectToScore, { args: [{ reason: '回放样例', filedBy: member }] });
+          await executeStep(evaluation, decideScoreObjection, {
+            args: [{ score: 92, comments: '回放样例', reviewedBy: 'city-1' }],
+          });
+          await executeStep(evaluation, expertReview, {
+            args: [{ score: 88, comments: '回放样例', reviewedBy: 'expert-2' }],
+          });
+        },
+      ),
     // S-4.4: excellent (95) goes to an expert, who confirms it: final, paid at the excellent coefficient (S-4.5).
     'evaluation-expert-review-excellent': async () =>
       evaluated({ ...fixture('KQ-1998-000021', await now(), ALL_MATERIALS), rules: NO_SPOT_CHECK }, async (e) => {

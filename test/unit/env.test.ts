@@ -1,3 +1,4 @@
+import { specialCaseCoefficientFor } from '../../domain/rule-config';
 import { loadEnv, ruleConfig } from '../../platform/env';
 import { resolveExecutable } from '../../platform/temporal';
 
@@ -39,6 +40,7 @@ describe('configuration', () => {
       ],
       removalThreshold: 65, // S-2.8(a)
       specialCaseCoefficient: 1,
+      specialCaseCoefficients: {},
       hotline: {
         dayStartMinute: 510, // S-2.4 08:30
         dayEndMinute: 1320, // 22:00
@@ -46,6 +48,7 @@ describe('configuration', () => {
         nightAnswerByMinute: 600, // 10:00
         claimHoldMinutes: 2,
         callsPerDutyDay: 30, // S-2.5
+        dutyChannels: ['phone', 'online'],
       },
       complaints: {
         acceptWorkingDays: 5, // L-13
@@ -64,6 +67,18 @@ describe('configuration', () => {
     expect(ruleConfig(loadEnv({ RULE_ASSIGNMENT_DAYS: '2' })).assignmentDays).toBe(2);
     expect(ruleConfig(loadEnv({ HOTLINE_DAY_START: '08:00' })).hotline.dayStartMinute).toBe(480); // S-2.4
     expect(() => loadEnv({ HOTLINE_DAY_END: '25:00' })).toThrow(/HOTLINE_DAY_END/);
+    // S-2.5: one setting says which answered calls count (phone, online, or both).
+    expect(ruleConfig(loadEnv({ DUTY_CHANNELS: 'online' })).hotline.dutyChannels).toEqual(['online']);
+    expect(() => loadEnv({ DUTY_CHANNELS: 'fax' })).toThrow(/DUTY_CHANNELS/);
+    // S-2.8(a): the removal threshold is configuration too (the evaluation and the pool read the same value).
+    expect(ruleConfig(loadEnv({ RULE_REMOVAL_THRESHOLD: '70' })).removalThreshold).toBe(70);
+    expect(() => loadEnv({ RULE_REMOVAL_THRESHOLD: '65.001' })).toThrow(/RULE_REMOVAL_THRESHOLD/);
+    // S-4.5: special cases are paid as each county centre decides.
+    const perCounty = ruleConfig(loadEnv({ RULE_SPECIAL_CASE_COEFFICIENTS: 'KQ=0.8, ZJ=1.2' }));
+    expect(perCounty.specialCaseCoefficients).toEqual({ KQ: 0.8, ZJ: 1.2 });
+    expect(specialCaseCoefficientFor(perCounty, 'KQ')).toBe(0.8);
+    expect(specialCaseCoefficientFor(perCounty, 'YC')).toBe(1);
+    expect(() => loadEnv({ RULE_SPECIAL_CASE_COEFFICIENTS: 'XX=1' })).toThrow(/RULE_SPECIAL_CASE_COEFFICIENTS/);
     expect(ruleConfig(loadEnv({ RULE_REMINDER_DAYS_BEFORE: '5,2' })).reminderDaysBefore).toEqual([5, 2]);
     expect(() => loadEnv({ RULE_REMINDER_DAYS_BEFORE: 'soon' })).toThrow(/RULE_REMINDER_DAYS_BEFORE/);
   });

@@ -1,4 +1,4 @@
-import { answerDeadline, dutyDays } from '../../domain/hotline';
+import { answerDeadline, dutyDays, dutyOfficerTitle } from '../../domain/hotline';
 
 // China time instants for 2026-11-26 (a fixed +08:00 offset), whatever the machine's zone.
 const cst = (local: string) => new Date(`${local}+08:00`);
@@ -23,6 +23,7 @@ describe('S-2.4 answer deadlines, China time', () => {
       nightAnswerByMinute: 9 * 60,
       claimHoldMinutes: 2,
       callsPerDutyDay: 30,
+      dutyChannels: ['phone' as const],
     };
     expect(answerDeadline(cst('2026-11-26T08:10:00'), rules).toISOString()).toBe(
       cst('2026-11-26T08:15:00').toISOString(),
@@ -37,4 +38,10 @@ describe('S-2.5 duty credit', () => {
   test('S-2.5 every 30 answered calls are one duty day; partial counts carry over', () => {
     expect([0, 29, 30, 31, 59, 60].map((n) => dutyDays(n))).toEqual([0, 0, 1, 1, 1, 2]);
   });
+});
+
+test('S-2.6 a duty officer appears to the public as the district or county public legal service centre duty officer', () => {
+  expect(dutyOfficerTitle('KQ')).toBe('柯桥区公共法律服务中心值班员');
+  expect(dutyOfficerTitle('ZJ')).toBe('诸暨市公共法律服务中心值班员');
+  expect(dutyOfficerTitle('XC')).toBe('新昌县公共法律服务中心值班员');
 });

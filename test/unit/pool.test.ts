@@ -5,7 +5,6 @@ import {
   POOL_ERRORS,
   PoolRuleError,
   REMOVAL_KINDS,
-  removalForScore,
   reverseScoreRemoval,
   scoreRemovalsInForce,
   scoreRemovalStanding,
@@ -13,6 +12,7 @@ import {
   type MemberState,
   type PoolCommand,
 } from '../../domain/pool';
+import { removesMember as removalForScore } from '../../domain/quality';
 import { pick, rotationOrder } from '../../domain/rotation';
 
 const now = new Date('2026-03-01T00:00:00Z');

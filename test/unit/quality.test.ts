@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSheetBody } from '../../api/schemas';
+import { createSheetBody, reviewScoreBody, scoreBody } from '../../api/schemas';
 import {
+  atMostTwoDecimals,
   removesMember,
   scoreSheet,
   ScoreSheetError,
@@ -56,6 +57,41 @@ describe('S-4.5 tiers at their boundaries (以上 includes, 不满 excludes)', (
   });
 });
 
+describe('S-4.5 exact tiers: nothing is rounded into a tier', () => {
+  test.each([
+    [89.995, 'good', 0.9],
+    [59.995, 'unqualified', 0],
+    [74.999, 'pass', 0.6],
+  ] as const)('S-4.5 score %p is compared exactly: %s (coefficient %p), not rounded up', (score, tier, coefficient) => {
+    expect(tierOf(score)).toMatchObject({ tier, coefficient });
+  });
+
+  test('S-4.5 scores and points have at most two decimals: 89.995 and 44.995 are refused with 400 reasons', () => {
+    expect([89.99, 90, 65.01, 0.1 + 0.2, 100].map(atMostTwoDecimals)).toEqual([true, true, true, true, true]);
+    expect([89.995, 59.995, 65.001, NaN].map(atMostTwoDecimals)).toEqual([false, false, false, false]);
+    const review = reviewScoreBody.safeParse({ score: 89.995, comments: '复核' });
+    expect(review.success).toBe(false);
+    expect(review.error?.issues[0]?.message).toBe('复核后的分数最多保留两位小数');
+    expect(reviewScoreBody.safeParse({ score: 89.99, comments: '复核' }).success).toBe(true);
+    expect(scoreBody.safeParse({ points: { a: 44.995, b: 45 } }).success).toBe(false);
+  });
+
+  test('S-4.5 sheet points: 44.995 + 45 is refused, never 90; a weighted sum is cut, never rounded up', () => {
+    const two: SheetItem[] = [
+      { code: 'a', label: '程序', max: 50, weight: 1 },
+      { code: 'b', label: '质量', max: 50, weight: 1 },
+    ];
+    expect(sheetError(() => scoreSheet(two, { a: 44.995, b: 45 }))).toBe('评分项「程序」的得分最多保留两位小数');
+    expect(scoreSheet(two, { a: 44.99, b: 45 })).toBe(89.99);
+    const halves: SheetItem[] = [{ code: 'a', label: '整体', max: 200, weight: 0.5 }];
+    expect(scoreSheet(halves, { a: 179.99 })).toBe(89.99); // 89.995 exactly: cut to 89.99 (good), not 90.00
+    expect(tierOf(scoreSheet(halves, { a: 179.99 })).tier).toBe('good');
+    expect(sheetError(() => validateSheet([{ code: 'a', label: '整体', max: 100, weight: 1.005 }]))).toContain(
+      '两位小数',
+    );
+  });
+});
+
 describe('S-2.8(a) removal: "65 分以下" includes 65', () => {
   test.each([
     [65, true],
@@ -64,6 +100,12 @@ describe('S-2.8(a) removal: "65 分以下" includes 65', () => {
     [90, false],
   ])('S-2.8(a) score %p removes the member: %p', (score, removes) => {
     expect(removesMember(score)).toBe(removes);
+  });
+
+  test('S-2.8(a) 65.001 is above 65 (compared exactly); a configured threshold of 70 removes at 68', () => {
+    expect(removesMember(65.001)).toBe(false);
+    expect(removesMember(68, 70)).toBe(true);
+    expect(removesMember(70.01, 70)).toBe(false);
   });
 });
 

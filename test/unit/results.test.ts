@@ -61,3 +61,22 @@ test('S-4.7 an excellent case and no unqualified one; one unqualified case exclu
     false,
   );
 });
+
+test('S-4.7 city-wide: an unqualified case in another district excludes the member, the institution and its responsible people', () => {
+  const cases: FinalEvaluation[] = [
+    { ...e('KQ-2025-000010', 'm1', 'i1', 'excellent'), agencyCode: 'KQ' },
+    { ...e('KQ-2025-000011', 'boss', 'i1', 'excellent'), agencyCode: 'KQ' },
+    { ...e('YC-2025-000001', 'm1', 'i1', 'unqualified'), agencyCode: 'YC' },
+    { ...e('YC-2025-000002', 'm7', 'i7', 'excellent'), agencyCode: 'YC' },
+  ];
+  const r = awardStandings(cases, { agencyCode: 'KQ', responsiblePeople: new Map([['i1', ['boss', 'head-2']]]) });
+  expect(r.members.map((m) => [m.memberId, m.eligible, m.reasonCode])).toEqual([
+    ['boss', false, 'INSTITUTION_UNQUALIFIED'],
+    ['m1', false, 'UNQUALIFIED_CASE'],
+  ]);
+  expect(r.institutions.map((i) => [i.institutionId, i.unqualifiedCases])).toEqual([['i1', ['YC-2025-000001']]]);
+  expect(r.excludedPeople.map((p) => [p.personId, p.institutionId])).toEqual([
+    ['boss', 'i1'],
+    ['head-2', 'i1'],
+  ]);
+});

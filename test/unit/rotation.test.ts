@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { baseRequest } from '../../domain/assignment';
-import { pick, rotationOrder, RotationError, type PoolMember, type Turns } from '../../domain/rotation';
+import { pick, rotationOrder, RotationError, weight, type PoolMember, type Turns } from '../../domain/rotation';
 
 const institutions = [{ id: 'A' }, { id: 'B' }, { id: 'C' }];
 const member = (id: string, institutionId: string, extra: Partial<PoolMember> = {}): PoolMember => ({
@@ -156,6 +156,14 @@ describe('S-2.9 priorities (a)-(g)', () => {
       turns = r.turns;
     }
     expect(counts.c2).toBeGreaterThan(counts.a1! * 1.3);
+  });
+
+  test('S-2.9(g) an institution rated excellent several times raises the share of its members; both ratings multiply', () => {
+    const config = { excellentThreshold: 3, excellentWeight: 1.5 };
+    const m = pool[0]!;
+    expect(weight({ ...m, institutionExcellentRatings: 2 }, config)).toBe(1);
+    expect(weight({ ...m, institutionExcellentRatings: 3 }, config)).toBe(1.5);
+    expect(weight({ ...m, excellentRatings: 3, institutionExcellentRatings: 4 }, config)).toBe(2.25);
   });
 
   test('S-2.9 a priority for a removed or conflicted member is refused', () => {

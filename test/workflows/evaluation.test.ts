@@ -225,6 +225,34 @@ test('S-2.8(a) S-4.4 S-4.6 unqualified: member removed, interview scheduled, not
   expect((await handle.result()).stage).toBe('closed');
 });
 
+test("S-4.4 the city centre's objection decision that lands on excellent goes to an expert before it counts", async () => {
+  const { input, evaluation, member } = await evaluatedCase();
+  await score(evaluation, 50);
+  await executeStep(evaluation, expertReview, { args: [{ score: 50, comments: '维持', reviewedBy: 'expert-1' }] });
+  await executeStep(evaluation, objectToScore, { args: [{ reason: '评分遗漏胜诉结果', filedBy: member }] });
+  const decided = await executeStep(evaluation, decideScoreObjection, {
+    args: [{ score: 92, comments: '异议成立', reviewedBy: 'city-1' }],
+  });
+  expect(decided).toMatchObject({ status: 'expert_review', current: { score: 50, version: 1 } });
+  expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([0]); // 1.2 not paid yet
+  const reviewed = await executeStep(evaluation, expertReview, {
+    args: [{ score: 88, comments: '良好', reviewedBy: 'expert-2' }],
+  });
+  expect(reviewed).toMatchObject({ status: 'final', current: { score: 88, tier: 'good', version: 2 } });
+  expect(await memberStatus(member)).toBe('active');
+  expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([0, 135_000]);
+});
+
+test("S-4.5 a reviewer's score with more than two decimals is refused (89.995 never pays 1.2)", async () => {
+  const { evaluation } = await evaluatedCase();
+  await score(evaluation, 92);
+  const refused = await failureOf(
+    executeStep(evaluation, expertReview, { args: [{ score: 89.995, comments: '复核', reviewedBy: 'expert-1' }] }),
+  );
+  expect(refused?.type).toBe('InvalidInput');
+  expect((await evaluation.query(getEvaluation)).status).toBe('expert_review');
+});
+
 test('S-2.8(a) a score of 65 removes the member; 65.01 does not (S-4.6 interview only at 65)', async () => {
   const at65 = await evaluatedCase();
   const r65 = await score(at65.evaluation, 65);
@@ -255,6 +283,16 @@ test('S-4.4 S-4.5 a special case is not evaluated and is paid by the agency rule
   });
   expect(special.status).toBe('special');
   expect((await lines(input.applicationNo)).map((l) => [l.kind, l.amountCents])).toEqual([['special', BASE_FEE]]);
+  expect((await handle.result()).stage).toBe('closed');
+});
+
+test("S-4.5 a special case is paid at its county centre's own coefficient", async () => {
+  const p = await agency();
+  const perCounty = { ...rules, specialCaseCoefficients: { [p.agency]: 0.5 } };
+  const { input, handle } = await grantedCase(p.agency, { rules: perCounty });
+  const { evaluation } = await toEvaluation(p, handle);
+  await executeStep(evaluation, markSpecial, { args: [{ reason: '本中心规定不予评估的案件', markedBy: 'head-1' }] });
+  expect((await lines(input.applicationNo)).map((l) => [l.kind, l.amountCents])).toEqual([['special', BASE_FEE / 2]]);
   expect((await handle.result()).stage).toBe('closed');
 });
 

@@ -29,13 +29,14 @@ afterAll(() => suite?.stop());
 
 const agency = () => `H${randomUUID().slice(0, 7)}` as AgencyCode;
 
-async function call(agencyCode: AgencyCode, receivedAt?: string) {
+async function call(agencyCode: AgencyCode, receivedAt?: string, extra: Partial<HotlineCallInput> = {}) {
   const callId = `H-${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const input: HotlineCallInput = {
     callId,
     agencyCode,
     channel: 'phone',
     receivedAt: receivedAt ?? new Date(await env.currentTimeMs()).toISOString(),
+    ...extra,
   };
   return env.client.workflow.start<typeof hotlineCallWorkflow>('hotlineCallWorkflow', {
     workflowId: hotlineCallWorkflowId(callId),
@@ -147,4 +148,18 @@ test('S-2.5 the 30th answered call credits a duty day paid at coefficient 1.0; t
   expect(credit).toMatchObject({ answeredCalls: 31, dutyDays: 1 });
   const lines = await prisma.payoutLine.findMany({ where: { memberId: officer, kind: 'duty' } });
   expect(lines.map((l) => [l.amountCents, Number(l.coefficient)])).toEqual([[40_000, 1]]);
+});
+
+test('S-2.5 only the configured channels count toward duty days: online only, a phone call earns no credit', async () => {
+  const agencyCode = agency();
+  const officer = `duty-${randomUUID().slice(0, 6)}`;
+  const rules = { dutyChannels: ['online' as const], callsPerDutyDay: 2 };
+  const phone = await answered(await call(agencyCode, undefined, { channel: 'phone', rules }), officer);
+  expect(phone.credit).toBeUndefined();
+  const online = await answered(await call(agencyCode, undefined, { channel: 'online', rules }), officer);
+  expect(online.credit).toEqual({ ordinal: 1, dutyDay: false });
+  const credit = await prisma.dutyCredit.findUnique({
+    where: { officerId_agencyCode: { officerId: officer, agencyCode } },
+  });
+  expect(credit).toMatchObject({ answeredCalls: 1, dutyDays: 0 });
 });

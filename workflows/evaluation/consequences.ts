@@ -18,6 +18,7 @@ import { movedText } from '../../domain/calendar';
 import { dayPeriod } from '../../domain/deadlines';
 import { ERROR_TYPES, poolImpactWorkflowId, type ScoreRecord } from '../../domain/definitions';
 import { needsInterview, removesMember, TIERS, tierOf, type Tier } from '../../domain/quality';
+import { specialCaseCoefficientFor } from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice } from '../case/context';
 import type { Notice } from '../support/recorder';
@@ -63,7 +64,9 @@ async function removal(e: Evaluation, score: number, version: number): Promise<v
   const requestId = `eval-${applicationNo}-v${version}`;
   if (removesMember(score, e.rules.removalThreshold)) {
     if (!s.removal?.removed || s.removal.reversed) {
-      const r = await e.attention.guard(() => acts.removeForScore({ memberId, applicationNo, score, requestId }));
+      const r = await e.attention.guard(() =>
+        acts.removeForScore({ memberId, applicationNo, score, threshold: e.rules.removalThreshold, requestId }),
+      );
       s.removal = { version, removed: r.removed };
     }
   } else if (s.removal?.removed && !s.removal.reversed) {
@@ -151,7 +154,7 @@ function payout({ input, state: s, rules }: Evaluation, version: number, special
     assignedOn,
     kind: special ? 'special' : 'payout',
     tier: special ? null : s.current!.tier,
-    coefficient: special ? rules.specialCaseCoefficient : s.current!.coefficient,
+    coefficient: special ? specialCaseCoefficientFor(rules, agencyCode) : s.current!.coefficient,
     scoreVersion: version,
     reason: special
       ? `特殊案件，按本机构规定发放（S-4.5）`

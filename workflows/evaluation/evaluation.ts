@@ -8,7 +8,7 @@ import { evaluationDeadlines, movesOf, recount } from '../../domain/case-deadlin
 import { endOfDayPeriod } from '../../domain/deadlines';
 import type { EvaluationInput, EvaluationOutcome, EvaluationState } from '../../domain/definitions';
 import { needsExpertReview, type Tier } from '../../domain/quality';
-import type { RuleConfig } from '../../domain/rule-config';
+import { specialCaseCoefficientFor, type RuleConfig } from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice, records } from '../case/context';
 import { Attention, withoutControlCharacters } from '../support/attention';
@@ -184,7 +184,8 @@ export class Evaluation {
       special: s.status === 'special',
       score: s.current?.score,
       tier: s.current?.tier,
-      coefficient: s.status === 'special' ? this.rules.specialCaseCoefficient : s.current?.coefficient,
+      coefficient:
+        s.status === 'special' ? specialCaseCoefficientFor(this.rules, s.agencyCode) : s.current?.coefficient,
       totalCents: s.payouts.at(-1)?.totalCents ?? 0,
     };
   }

@@ -21,7 +21,15 @@ import {
   type ScoreRecord,
   type SubmitScoreInput,
 } from '../../domain/definitions';
-import { needsExpertReview, scoreSheet, ScoreSheetError, TIERS, tierOf, type Tier } from '../../domain/quality';
+import {
+  atMostTwoDecimals,
+  needsExpertReview,
+  scoreSheet,
+  ScoreSheetError,
+  TIERS,
+  tierOf,
+  type Tier,
+} from '../../domain/quality';
 import { cstDateOf, formatCst } from '../../domain/time';
 import { fail, notice } from '../case/context';
 import type { Step } from '../support/steps';
@@ -86,7 +94,7 @@ function assign(e: Evaluation): Step<AssignEvaluatorInput, EvaluationState> {
 
 /** S-4.4: the evaluator's score; excellent and unqualified go to an expert first. */
 function score(e: Evaluation): Step<SubmitScoreInput, EvaluationState> {
-  const { state: s, input } = e;
+  const s = e.state;
   return {
     validate({ scoredBy, comments }) {
       if (s.status !== 'scoring') fail(`评估当前处于「${STATUS_LABELS[s.status]}」，不能评分`);
@@ -99,14 +107,7 @@ function score(e: Evaluation): Step<SubmitScoreInput, EvaluationState> {
       if (needsExpertReview(record.tier as Tier)) {
         // S-4.4: excellent and unqualified results are re-reviewed by an expert before they count.
         e.moveTo('expert_review', e.stepDue());
-        await e.save(
-          notice(
-            `expert-review-${s.seq + 1}`, // the seq of the write that carries it
-            'expert_review',
-            `【专家复评】法律援助案件 ${input.applicationNo} 初评为${TIERS[record.tier as Tier]}（${record.score} 分），须经专家复评（S-4.4）。`,
-            e.head,
-          ),
-        );
+        await e.save(expertNotice(e, record));
         return s;
       }
       await applyScore(e, record);
@@ -173,6 +174,12 @@ function decideObjection(e: Evaluation): Step<ReviewScoreInput, EvaluationState>
       const record = reviewed(e, review, 'objection');
       const changed = record.score !== s.current!.score;
       s.objection!.outcome = changed ? 'changed' : 'upheld';
+      if (changed && needsExpertReview(record.tier as Tier)) {
+        // S-4.4: a decision that lands on excellent or unqualified goes to an expert like any other such result.
+        e.moveTo('expert_review', e.stepDue());
+        await e.save(expertNotice(e, record));
+        return s;
+      }
       if (changed) await applyScore(e, record);
       e.finalize();
       await e.save();
@@ -225,9 +232,21 @@ function interviewHeld(e: Evaluation): Step<RecordInterviewInput, EvaluationStat
   };
 }
 
+/** S-4.4: the agency is asked for an expert's re-review of an excellent or unqualified result. */
+function expertNotice(e: Evaluation, record: ScoreRecord) {
+  const stage = record.step === 'scoring' ? '初评' : record.step === 'objection' ? '异议复核' : '复核';
+  return notice(
+    `expert-review-${e.state.seq + 1}`, // the seq of the write that carries it
+    'expert_review',
+    `【专家复评】法律援助案件 ${e.input.applicationNo} ${stage}为${TIERS[record.tier as Tier]}（${record.score} 分），须经专家复评（S-4.4）。`,
+    e.head,
+  );
+}
+
 /** The evaluator's score on the scoring sheet in force (S-4.4); refused, with nothing changed, when it cannot count. */
 async function scored(e: Evaluation, { points, comments, scoredBy }: SubmitScoreInput): Promise<ScoreRecord> {
-  const sheet = await acts.scoringSheetFor({ kind: e.state.sheetKind, on: cstDateOf(new Date()) });
+  const on = cstDateOf(new Date());
+  const sheet = await acts.scoringSheetFor({ kind: e.state.sheetKind, on, agencyCode: e.input.agencyCode });
   if (!sheet) fail('尚未载入适用的评分表，请联系市法律援助中心（S-4.4）');
   let score: number;
   try {
@@ -253,5 +272,6 @@ function reviewed(e: Evaluation, review: ReviewScoreInput, step: ScoreRecord['st
 
 function validScore({ score, comments }: ReviewScoreInput): void {
   if (!Number.isFinite(score) || score < 0 || score > 100) fail('分数应在 0 至 100 之间', ERROR_TYPES.invalidInput);
+  if (!atMostTwoDecimals(score)) fail('分数最多保留两位小数', ERROR_TYPES.invalidInput);
   if (!comments.trim()) fail('须写明复核意见', ERROR_TYPES.invalidInput);
 }
