@@ -681,7 +681,7 @@ async function main() {
     },
     // L-6, L-12, S-4.2, L-9: assigned; the delay of the agreement recorded, overdue (escalated), signed late;
     // progress reported; the matter ended and the closure report overdue (reminded, escalated); the member reports a
-    // termination ground and the agency terminates the aid; no objection within the window: closed.
+    // termination ground and the agency terminates the aid; no objection within the window: final, and evaluated.
     'l9-terminated-during-performance': async () => {
       const handle = await start(fixture('KQ-1998-000020', await now(), ALL_MATERIALS));
       await grant(handle, 'u');
@@ -702,7 +702,9 @@ async function main() {
         reason: '回放样例',
         terminatedBy: 'head-1',
       });
-      await finish(handle);
+      // Final after the objection window: the work done goes to the evaluation (S-4.4, every case evaluated).
+      await testEnv.sleep('20 days');
+      await waitFor(handle, (s) => s.stage === 'evaluating', 'the evaluation of the terminated aid');
       return [handle.workflowId];
     },
     // L-6, L-12, S-4.3, S-4.4, S-4.5: a whole case to its payout, with reminders and a returned file; 80: good (0.9).
@@ -866,7 +868,8 @@ async function main() {
       });
       await finish(handle);
       const member = await prisma.poolMember.findUniqueOrThrow({ where: { id: base.memberId } });
-      if (member.status !== 'active') throw new Error('pool-impact: the impact period did not end');
+      if (member.status !== 'pending')
+        throw new Error('pool-impact: the impact period did not end (awaiting re-entry)');
       return [handle.workflowId];
     },
     // complaintWorkflow, L-13: accepted late (escalated), a handler, an investigation step, the member's answer, one

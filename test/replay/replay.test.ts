@@ -43,6 +43,8 @@ test('the baseline: one recorded history per scenario (and its evaluation child)
       // verification (S-3.1): a field check; a credit lookup, a letter and inference
       'verified-then-granted.json',
       'verification-inferred-granted.json',
+      // accept-first (S-3.2, L-7): granted during verification, terminated when it refutes (S-3.1, L-9)
+      'accepted-first-verification-refuted.json',
       // L-9 and L-10 after the grant; assignment (S-3.3, S-2.9, S-2.10, L-3, L-4, L-11)
       'granted-terminated-objection-corrected.json',
       'assigned-conflict-replaced.json',
@@ -51,6 +53,7 @@ test('the baseline: one recorded history per scenario (and its evaluation child)
       'group-case.json',
       'earlier-stage-member.json',
       'notification-case-assigned.json',
+      'notification-returned.json',
       'nobody-eligible-terminated.json',
       // performance (L-6, L-12, S-4.2) ended by L-9
       'l9-terminated-during-performance.json',
@@ -73,6 +76,11 @@ test('the baseline: one recorded history per scenario (and its evaluation child)
       'evaluation-found-running-evaluation.json',
       'evaluation-unqualified-interview.json',
       'evaluation-unqualified-interview-evaluation.json',
+      'evaluation-objection-expert.json',
+      'evaluation-objection-expert-evaluation.json',
+      // complaintWorkflow (L-13); the calendar broadcast (Civil Code art. 203)
+      'complaint.json',
+      'calendar-broadcast.json',
       // poolImpactWorkflow (S-2.8(b)) and the schedules' jobs (issue 8)
       'pool-impact.json',
       'reconcile-read-model.json',
