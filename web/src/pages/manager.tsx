@@ -160,7 +160,10 @@ export function StuckBoard({ session }: { session: Session }) {
                   {it.ownerRoleLabel ?? it.ownerRole}
                   {it.ownerId ? ` ${it.ownerId}` : ''}
                 </td>
-                <td>{cst(it.dueAt)}</td>
+                <td>
+                  {cst(it.dueAt)}
+                  {it.dueMoved ? <span className="moved">（{it.dueMoved}）</span> : null}
+                </td>
                 <td>{it.overdue ? <span className="badge red">超期 {formatMinutes(it.overdueMinutes)}</span> : '—'}</td>
                 <td>{it.waitingDays}</td>
                 <td>

@@ -70,7 +70,10 @@ export function MyTasksPage({ session }: { session: Session }) {
                 {t.ownerRoleLabel ?? t.ownerRole}
                 {t.ownerId ? ` ${t.ownerId}` : ''}
               </td>
-              <td>{cst(t.dueAt)}</td>
+              <td>
+                {cst(t.dueAt)}
+                {t.dueMoved ? <span className="moved">（{t.dueMoved}）</span> : null}
+              </td>
               <td>{t.overdue ? <span className="badge red">已超期</span> : '未到期'}</td>
               <td>
                 <span className="rule">{t.ruleId}</span>
