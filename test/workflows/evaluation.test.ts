@@ -307,7 +307,7 @@ test('S-4.4 a step past its deadline: the owner is reminded, then the agency tol
   ]);
   expect(sent.filter((n) => n.template === 'evaluation_overdue')).toHaveLength(1);
   expect((await evaluation.query(getEvaluation)).status).toBe('scoring');
-});
+}, 300_000); // 17 days of reminder timers, each a workflow task: slow when the machine's cores are busy
 
 test('S-4.5 exactly one payout when the worker dies between recording the line and reporting it', async () => {
   // A worker whose recordPayout commits and then "crashes" once before acknowledging: Temporal retries the
