@@ -8,8 +8,34 @@ export interface NoticeRequest {
   obligationKey: string;
   template: string;
   body: string;
-  /** Absent or `applicant`: the applicant. Otherwise staff or an organ (`agency_head:YC`): in-app inbox only. */
+  /**
+   * Absent or `applicant`: the applicant. `complainant:<id>`: a named complainant (L-13), whose complaint's contact
+   * gets it by SMS too. Otherwise staff or an organ (`agency_head:YC`): in-app inbox only.
+   */
   recipient?: string;
+}
+
+const COMPLAINANT = 'complainant:';
+const toApplicant = (n: { recipient?: string | null }) => !n.recipient || n.recipient === 'applicant';
+const complaintOf = (n: { recipient?: string | null }) =>
+  n.recipient?.startsWith(COMPLAINANT) ? n.recipient.slice(COMPLAINANT.length) : undefined;
+
+/** The person a notice is for, as far as phone and e-mail go: the applicant's record or the complainant's. */
+async function contactOf(
+  db: Pick<Prisma.TransactionClient, 'application' | 'complaint'>,
+  n: { applicationNo: string; recipient?: string | null },
+): Promise<unknown> {
+  if (toApplicant(n)) {
+    const app = await db.application.findUnique({
+      where: { applicationNo: n.applicationNo },
+      select: { applicant: true },
+    });
+    return app?.applicant;
+  }
+  const complaintId = complaintOf(n);
+  if (complaintId === undefined) return undefined;
+  const row = await db.complaint.findUnique({ where: { id: complaintId }, select: { complainant: true } });
+  return row?.complainant;
 }
 
 function applicantField(applicant: unknown, field: 'phone' | 'email'): string | undefined {
@@ -36,25 +62,33 @@ export async function queueNoticesTx(
   { sms, mail }: NoticeChannels,
 ): Promise<string[]> {
   if (notices.length === 0) return [];
-  const toApplicant = notices.filter((n) => !n.recipient || n.recipient === 'applicant');
-  const caseNos = [...new Set(toApplicant.map((n) => n.applicationNo))];
-  const apps = caseNos.length
-    ? await tx.application.findMany({
-        where: { applicationNo: { in: caseNos } },
-        select: { applicationNo: true, applicant: true },
-      })
-    : [];
+  const caseNos = [...new Set(notices.filter(toApplicant).map((n) => n.applicationNo))];
+  const complaintIds = [...new Set(notices.map(complaintOf).filter((id): id is string => id !== undefined))];
+  const [apps, complaints] = await Promise.all([
+    caseNos.length
+      ? tx.application.findMany({
+          where: { applicationNo: { in: caseNos } },
+          select: { applicationNo: true, applicant: true },
+        })
+      : [],
+    complaintIds.length
+      ? tx.complaint.findMany({ where: { id: { in: complaintIds } }, select: { id: true, complainant: true } })
+      : [],
+  ]);
   const applicantOf = new Map(apps.map((a) => [a.applicationNo, a.applicant]));
+  const complainantOf = new Map(complaints.map((c) => [c.id, c.complainant]));
   const now = new Date();
   const rows = notices.flatMap((n) => {
-    const applicant = applicantOf.get(n.applicationNo);
+    const complaintId = complaintOf(n);
+    const person = toApplicant(n)
+      ? applicantOf.get(n.applicationNo)
+      : complaintId !== undefined
+        ? complainantOf.get(complaintId)
+        : undefined;
     const external =
-      !n.recipient || n.recipient === 'applicant'
-        ? [
-            ...(sms && applicantPhone(applicant) ? ['sms'] : []),
-            ...(mail && applicantEmail(applicant) ? ['email'] : []),
-          ]
-        : [];
+      person === undefined
+        ? []
+        : [...(sms && applicantPhone(person) ? ['sms'] : []), ...(mail && applicantEmail(person) ? ['email'] : [])];
     return [
       { ...n, channel: 'inbox', status: 'sent', sentAt: now, attempts: 1 },
       ...external.map((channel) => ({ ...n, channel })),
@@ -120,23 +154,17 @@ export function createNoticeOutbox({ prisma, sms, mail }: { prisma: PrismaClient
     try {
       if (row.channel === 'sms') {
         if (!sms) throw new Error('no SMS gateway configured');
-        const app = await prisma.application.findUnique({
-          where: { applicationNo: row.applicationNo },
-          select: { applicant: true },
-        });
-        const to = applicantPhone(app?.applicant);
-        if (!to) throw new Error('applicant has no phone number');
+        const to = applicantPhone(await contactOf(prisma, row));
+        if (!to) throw new Error('the recipient has no phone number');
         await sms.send({ to, content: row.body, idempotencyKey: `notice-${id}` });
       }
       if (row.channel === 'email') {
         if (!mail) throw new Error('no mail server configured');
-        const app = await prisma.application.findUnique({
-          where: { applicationNo: row.applicationNo },
-          select: { applicant: true },
-        });
-        const to = applicantEmail(app?.applicant);
-        if (!to) throw new Error('applicant has no e-mail address');
-        const subject = `法律援助通知（申请编号 ${row.applicationNo}）`;
+        const to = applicantEmail(await contactOf(prisma, row));
+        if (!to) throw new Error('the recipient has no e-mail address');
+        const subject = complaintOf(row)
+          ? `法律援助投诉处理通知（投诉编号 ${row.applicationNo}）`
+          : `法律援助通知（申请编号 ${row.applicationNo}）`;
         await mail.send({ to, subject, text: row.body, idempotencyKey: `notice-${id}` });
       }
       // The in-app inbox is the row itself: marking it sent makes it visible to the applicant.

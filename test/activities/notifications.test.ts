@@ -1,6 +1,6 @@
 /** The notification outbox and the SMS adapter, against the real PostgreSQL and a local fake SMS gateway. */
 import { createActivities, withSafeErrors } from '../../activities';
-import { createNoticeOutbox } from '../../activities/notifications';
+import { createNoticeOutbox, queueNoticesTx } from '../../activities/notifications';
 import type { ApplicationState } from '../../domain/definitions';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -136,5 +136,57 @@ test('e-mail notices go through SMTP (nodemailer) to a local SMTP server, once p
     ]);
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test('L-13 a named complainant is told by SMS too, at the phone given with the complaint; others only in the inbox', async () => {
+  const gateway = await startFakeSmsGateway();
+  try {
+    const sms = httpSmsGateway({ url: gateway.url, apiKey: 'k' });
+    const id = `TS-${Date.now()}${Math.floor(Math.random() * 1e6)}`.slice(0, 32);
+    const now = new Date();
+    await prisma.complaint.create({
+      data: {
+        id,
+        idempotencyKey: `k-${id}`,
+        requestHash: '0'.repeat(64),
+        agencyCode: 'KQ',
+        channel: 'window',
+        complainantKind: 'applicant',
+        anonymous: false,
+        complainant: { name: '投诉人', phone: '13900002222' },
+        details: { facts: '承办律师长期不联系' },
+        respondentKind: 'member',
+        respondentId: 'kq-m1',
+        ground: 'neglect',
+        filedBy: 'staff-1',
+        filedByRole: 'agency_staff',
+        status: 'received',
+        receivedAt: now,
+        acceptDueAt: now,
+      },
+    });
+    const notice = { applicationNo: id, template: 'complaint_result', body: '投诉处理结果' };
+    const ids = await prisma.$transaction((tx) =>
+      queueNoticesTx(
+        tx,
+        [
+          { ...notice, obligationKey: 'result', recipient: `complainant:${id}` },
+          { ...notice, obligationKey: 'to-staff', recipient: 'agency_head:KQ' },
+        ],
+        { sms },
+      ),
+    );
+    expect(ids).toHaveLength(1);
+    await outboxOf({ prisma, sms }).deliverNotice({ id: ids[0]! });
+    expect(gateway.received.map((r) => [r.to, r.content])).toEqual([['13900002222', '投诉处理结果']]);
+    const rows = await prisma.notification.findMany({ where: { applicationNo: id } });
+    expect(rows.map((r) => [r.obligationKey, r.channel]).sort()).toEqual([
+      ['result', 'inbox'],
+      ['result', 'sms'],
+      ['to-staff', 'inbox'],
+    ]);
+  } finally {
+    await gateway.close();
   }
 });
