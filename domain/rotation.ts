@@ -97,9 +97,12 @@ export function rotationOrder(institutions: readonly Institution[], members: rea
 
 /** S-2.9(g): the member's share of turns, raised for the member's and for the institution's excellent ratings. */
 export function weight(m: PoolMember, config: RotationConfig): number {
-  const raised = (ratings: number | undefined) =>
-    (ratings ?? 0) >= config.excellentThreshold ? config.excellentWeight : 1;
-  return raised(m.excellentRatings) * raised(m.institutionExcellentRatings);
+  return raised(m.excellentRatings, config) * raised(m.institutionExcellentRatings, config);
+}
+
+// Top level, not a closure per call: the pick's sort calls `weight` hundreds of times (bench:rotation).
+function raised(ratings: number | undefined, config: RotationConfig): number {
+  return (ratings ?? 0) >= config.excellentThreshold ? config.excellentWeight : 1;
 }
 
 /** A member's place in the rounds: turns used over their share per round ((g)). */
