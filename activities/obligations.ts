@@ -8,14 +8,18 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   applicationWorkflowId,
+  complaintWorkflowId,
   evaluationWorkflowId,
+  getComplaint,
   getEvaluation,
   getState,
   type ApplicationState,
+  type ComplaintState,
   type EvaluationState,
 } from '../domain/definitions';
 import {
   applicationObligations,
+  complaintObligations,
   evaluationObligations,
   OBLIGATION_KINDS,
   recipientOf,
@@ -147,6 +151,7 @@ export function sameObligations(a: Obligation[], b: Obligation[]): boolean {
 export interface StateReader {
   application(applicationNo: string): Promise<ApplicationState | null>;
   evaluation(applicationNo: string): Promise<EvaluationState | null>;
+  complaint(complaintId: string): Promise<ComplaintState | null>;
 }
 
 export function temporalStateReader(client: Client): StateReader {
@@ -161,6 +166,7 @@ export function temporalStateReader(client: Client): StateReader {
   return {
     application: (no) => read(() => client.workflow.getHandle(applicationWorkflowId(no)).query(getState)),
     evaluation: (no) => read(() => client.workflow.getHandle(evaluationWorkflowId(no)).query(getEvaluation)),
+    complaint: (id) => read(() => client.workflow.getHandle(complaintWorkflowId(id)).query(getComplaint)),
   };
 }
 
@@ -218,8 +224,70 @@ export async function reconcile(
     }
     options.onPage?.(totals.checked);
   }
+  // L-13: complaints not at rest, or with obligations still open, the same way (their obligations are keyed by the
+  // complaint's id in `application_no`, source `complaint`).
+  let afterComplaint = '';
+  for (;;) {
+    const page = await prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT c.id FROM complaint c
+      WHERE c.id > ${afterComplaint}
+        AND (${options.agencyCode ?? null}::text IS NULL OR c.agency_code = ${options.agencyCode ?? null})
+        AND (c.status <> ALL(${[...COMPLAINT_AT_REST]}::text[])
+             OR EXISTS (SELECT 1 FROM obligation o WHERE o.application_no = c.id AND o.source = 'complaint'
+                          AND o.resolved_at IS NULL))
+      ORDER BY c.id
+      LIMIT ${pageSize}`;
+    if (page.length === 0) break;
+    afterComplaint = page[page.length - 1]!.id;
+    for (let i = 0; i < page.length; i += concurrency) {
+      await Promise.all(
+        page.slice(i, i + concurrency).map(async (row) => {
+          totals.checked += 1;
+          try {
+            const outcome = await reconcileComplaint(prisma, reader, row.id);
+            if (outcome === 'repaired') totals.repaired += 1;
+            if (outcome === 'orphaned') totals.orphaned += 1;
+          } catch {
+            totals.failed += 1;
+          }
+        }),
+      );
+    }
+    options.onPage?.(totals.checked);
+  }
   await prisma.reconcileRun.update({ where: { id: run.id }, data: { ...totals, finishedAt: new Date() } });
   return { runId: run.id.toString(), ...totals };
+}
+
+/** A complaint's status once nothing more is owed on it. */
+const COMPLAINT_AT_REST = ['closed', 'refused', 'withdrawn'] as const;
+
+async function reconcileComplaint(
+  prisma: PrismaClient,
+  reader: StateReader,
+  complaintId: string,
+): Promise<'ok' | 'repaired' | 'orphaned'> {
+  const state = await reader.complaint(complaintId);
+  if (state === null) {
+    const { count } = await prisma.obligation.updateMany({
+      where: { applicationNo: complaintId, source: 'complaint', resolvedAt: null },
+      data: { resolvedAt: new Date() },
+    });
+    return count > 0 ? 'orphaned' : 'ok';
+  }
+  const wanted = complaintObligations(state);
+  const stored = await storedObligations(prisma, complaintId, 'complaint');
+  if (sameObligations(stored, wanted)) return 'ok';
+  const written = await prisma.$transaction((tx) =>
+    syncObligations(tx, {
+      applicationNo: complaintId,
+      source: 'complaint',
+      seq: state.seq,
+      obligations: wanted,
+      writtenBy: 'reconcile',
+    }),
+  );
+  return written ? 'repaired' : 'ok';
 }
 
 async function reconcileCase(

@@ -1,6 +1,7 @@
 /** Complaints (L-13) as workflows on the real time-skipping test server and PostgreSQL. */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { reconcile, temporalStateReader } from '../../activities/obligations';
 import type { AgencyCode } from '../../domain/agencies';
 import { handlingPeriod } from '../../domain/complaints';
 import { extendedPeriod } from '../../domain/deadlines';
@@ -319,4 +320,25 @@ test('L-13 the complainant withdraws while it is handled: recorded, the complain
   await handle.result();
   const open = await prisma.obligation.findMany({ where: { applicationNo: withdrawn.complaintId, resolvedAt: null } });
   expect(open).toEqual([]);
+});
+
+test('L-13 the read model reconciliation repairs a complaint’s obligations from its workflow, like a case’s', async () => {
+  const agencyCode = agency();
+  const handle = await file(agencyCode);
+  const { complaintId } = await handle.query(getComplaint);
+  const open = () => prisma.obligation.findMany({ where: { applicationNo: complaintId, resolvedAt: null } });
+  const before = await until(
+    open,
+    (rows) => rows.length > 0,
+    (rows) => `obligations ${JSON.stringify(rows)}`,
+  );
+  // Drift: the acceptance obligation lost.
+  await prisma.obligation.deleteMany({ where: { applicationNo: complaintId } });
+  const result = await reconcile(prisma, temporalStateReader(env.client), { agencyCode });
+  expect(result).toMatchObject({ repaired: 1, failed: 0 });
+  expect((await open()).map((o) => [o.key, o.dueAt?.toISOString()])).toEqual(
+    before.map((o) => [o.key, o.dueAt?.toISOString()]),
+  );
+  const again = await reconcile(prisma, temporalStateReader(env.client), { agencyCode });
+  expect(again).toMatchObject({ repaired: 0, failed: 0 });
 });
