@@ -40,6 +40,7 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
       monthlyHouseholdIncome: input.economicSituation?.monthlyHouseholdIncome ?? 0,
     },
     input.rules.hardshipStandard,
+    input.rules.excludedMatters,
   );
   // S-3.1: a statement to be verified opens the verification.
   if (eligibility.outcome.kind === 'verify') state.verification = { status: 'pending', tasks: [] };
