@@ -249,6 +249,7 @@ export const createApplicationBody = z
         extremePoverty: z.boolean().optional(),
         disabledOrSemiDisabled: z.boolean().optional(),
         seriousIllness: z.boolean().optional(),
+        mobilityImpaired: z.boolean().optional().describe('行动不便（S-2.3 建议上门服务）'),
         otherGroup: line('其他群体').max(64).optional(),
         documentsSeen: z
           .array(z.enum(Object.keys(SUPPORTING_DOCUMENTS) as [SupportingDocument, ...SupportingDocument[]]))

@@ -32,6 +32,7 @@ export type EligibilityClaims = Partial<
     | 'extremePoverty'
     | 'disabledOrSemiDisabled'
     | 'seriousIllness'
+    | 'mobilityImpaired'
     | 'otherGroup'
     | 'documentsSeen'
   >

@@ -72,6 +72,8 @@ export interface EligibilityFacts {
   extremePoverty?: boolean;
   disabledOrSemiDisabled?: boolean;
   seriousIllness?: boolean;
+  /** S-2.3: limited mobility (行动不便); no hardship ground, it advises a home visit. */
+  mobilityImpaired?: boolean;
   /** S-1.2(e): a group named in the configured list. */
   otherGroup?: string;
   documentsSeen: SupportingDocument[];

@@ -261,6 +261,22 @@ export function createVillageRepository({ prisma }: { prisma: PrismaClient }) {
       return rows.map((r) => ({ ...forwardingView(r, now), agencyCode: r.agencyCode }));
     },
 
+    /** S-2.3: the service point of a village agent's home visits: their first point as agent (by id), if any. */
+    async agentPoint(agentId: string): Promise<string | null> {
+      const row = await prisma.servicePointPerson.findFirst({
+        where: { personId: agentId, role: 'agent' },
+        orderBy: { servicePointId: 'asc' },
+        select: { servicePointId: true },
+      });
+      return row?.servicePointId ?? null;
+    },
+
+    /** S-2.3: the home visits recorded for an application, oldest first. */
+    async visitsOf(applicationNo: string) {
+      const rows = await prisma.homeVisit.findMany({ where: { applicationNo }, orderBy: { id: 'asc' } });
+      return rows.map(visitView);
+    },
+
     /** S-2.3: a home visit requested for the point (elderly or immobile applicant); idempotent by request id. */
     async requestVisit(input: {
       servicePointId: string;

@@ -396,6 +396,54 @@ describe('S-2.3 home visits', () => {
   });
 });
 
+describe('S-2.3 home visits advised at intake', () => {
+  test("S-2.3: an elderly applicant filed by a village agent is advised a home visit, requested once at the agent's point", async () => {
+    const elderly = {
+      ...body(),
+      applicant: { name: '钱老伯', idNumber: residentIdNumber('19500101', '654') },
+      eligibilityClaims: { mobilityImpaired: true },
+    };
+    const key = randomUUID();
+    const send = () =>
+      request(api.base).post('/applications').set(as('agentA')).set('Idempotency-Key', key).send(elderly);
+    const res = await send();
+    expect(res.status).toBe(201);
+    expect(res.body.homeVisit).toEqual({
+      advice: '建议上门服务（S-2.3）：申请人年满60周岁、行动不便',
+      visit: { id: expect.any(String), servicePointId: pointId },
+    });
+    const no = res.body.applicationNo as string;
+    // The same intake again: the same visit, no second request.
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(again.body.homeVisit.visit.id).toBe(res.body.homeVisit.visit.id);
+    expect(await api.prisma.homeVisit.count({ where: { applicationNo: no } })).toBe(1);
+    const point = await request(api.base).get(`/village/points/${pointId}`).set(as('agentB'));
+    expect(point.body.homeVisits).toContainEqual(
+      expect.objectContaining({ applicationNo: no, status: 'requested', requestedBy: id('agent-a') }),
+    );
+    // Staff see it on the stored case record.
+    const record = await eventually(
+      () => request(api.base).get(`/applications/${no}`).set(as('staff')),
+      (r) => r.status === 200,
+    );
+    expect(record.body.homeVisit).toEqual({
+      advice: '建议上门服务（S-2.3）：申请人年满60周岁、行动不便',
+      visits: [
+        { id: res.body.homeVisit.visit.id, servicePointId: pointId, status: 'requested', statusLabel: '已申请' },
+      ],
+    });
+    expect(record.body.history[0].note).toContain('建议上门服务（S-2.3）');
+  });
+
+  test('S-2.3: a 56-year-old applicant without limited mobility gets no home-visit advice and no request', async () => {
+    const res = await file('agentA');
+    expect(res.status).toBe(201);
+    expect(res.body.homeVisit).toBeNull();
+    expect(await api.prisma.homeVisit.count({ where: { applicationNo: res.body.applicationNo as string } })).toBe(0);
+  });
+});
+
 describe('S-3.1 field checks as tasks for the service point', () => {
   test('S-3.1 S-2.1 a field-check task flowing back into verification: another agent of the point reports it', async () => {
     const no = await filedBy('agentA');
