@@ -45,7 +45,7 @@ import type { AuditSink } from './auth/middleware';
 import { applicationRoutes } from './contract/applications';
 import { ApiError, notFound } from './errors';
 import { assertSuppliable, refusingBadCodes } from './correction-items';
-import { caseGuard } from './guards';
+import { caseGuard, loadApplicationScope } from './guards';
 import { submitApplication, type IntakeDeps } from './intake';
 import type { Mounter } from './mount';
 import { extendDeadlineBody, idempotencyKey } from './schemas';
@@ -423,6 +423,23 @@ export function mountApplications(
 
   // S-3.1: verification tasks, their results, and settling the statement.
   m.mount(C.requestVerification, onCase('application.verify'), async ({ params, body, principal }, req, res) => {
+    // S-3.1, S-2.1: a field check may be commissioned to a service point of the case's agency (the applicant's village).
+    if (body.servicePointId) {
+      const [point, app] = await Promise.all([
+        village.point(body.servicePointId),
+        loadApplicationScope(deps.prisma, params.applicationNo),
+      ]);
+      if (!point) {
+        throw new ApiError(404, 'SERVICE_POINT_NOT_FOUND', `没有编号为 ${body.servicePointId} 的村居法律服务点`);
+      }
+      if (point.agencyCode !== app?.agencyCode) {
+        throw new ApiError(
+          422,
+          'SERVICE_POINT_OTHER_AGENCY',
+          '只能委托本法律援助机构的村居法律服务点进行实地核实（S-3.1，S-2.1）',
+        );
+      }
+    }
     const input = { ...body, requestedBy: principal.userId };
     res.json(await act(params.applicationNo, requestVerification, input, `verify-task:${keyOf(req, principal)}`));
   });

@@ -330,8 +330,18 @@ export const verificationTaskBody = z
       .enum(Object.keys(VERIFICATION_ROUTES) as [VerificationRoute, ...VerificationRoute[]])
       .describe('核查方式（S-3.1）'),
     dueDays: z.int().min(1).max(30).default(5).describe('核查期限（日）'),
+    servicePointId: line('服务点编号')
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._:-]+$/, '服务点编号只能包含字母、数字和 . _ : -')
+      .optional()
+      .describe('实地核实委托的村居法律服务点（本机构的；S-3.1、S-2.1）；不填：代办申请的服务点'),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.servicePointId === undefined || b.route === 'field_check', {
+    message: '只有实地核实可以委托村居法律服务点（S-3.1）',
+    path: ['servicePointId'],
+  });
 
 export const verificationResultBody = z
   .object({

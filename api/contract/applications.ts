@@ -272,13 +272,20 @@ export const applicationRoutes = {
     supplyMaterialsBody,
     z.looseObject({ stage, materialsMissing: z.array(z.string()) }),
   ),
-  requestVerification: step(
-    '/verification/tasks',
-    '发起经济状况核查（S-3.1）',
-    'application.verify',
-    verificationTaskBody,
-    verificationState,
-  ),
+  requestVerification: route({
+    ...step(
+      '/verification/tasks',
+      '发起经济状况核查（S-3.1；实地核实可委托本机构的村居法律服务点）',
+      'application.verify',
+      verificationTaskBody,
+      verificationState,
+    ),
+    errors: {
+      ...STEP_ERRORS,
+      404: '申请或服务点不存在 (APPLICATION_NOT_FOUND, SERVICE_POINT_NOT_FOUND)',
+      422: '当前阶段不允许该操作，服务点不属于本机构，或同一幂等键用于不同请求 (INVALID_TRANSITION, INVALID_INPUT, SERVICE_POINT_OTHER_AGENCY, IDEMPOTENCY_KEY_REUSED)',
+    },
+  }),
   reportVerification: route({
     ...step(
       '/verification/tasks/:taskId/result',

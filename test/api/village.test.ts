@@ -511,3 +511,74 @@ describe('S-3.1 field checks as tasks for the service point', () => {
     expect(late.status).toBe(403);
   });
 });
+
+describe('S-3.1 S-2.1 field checks commissioned to a chosen service point', () => {
+  test("S-3.1 S-2.1: staff commission a walk-in case's field check to the applicant's village point; its people see and report it", async () => {
+    const filed = await request(api.base)
+      .post('/applications')
+      .set(as('staff'))
+      .set('Idempotency-Key', randomUUID())
+      .send({ ...body(), channel: 'walk_in', intake: { correctionCommitment: true } });
+    expect(filed.status).toBe(201);
+    const no = filed.body.applicationNo as string;
+    await eventually(
+      () => api.prisma.application.findUnique({ where: { applicationNo: no } }),
+      (row) => row?.stage === 'awaiting_materials',
+    );
+    const commission = (payload: object) =>
+      request(api.base).post(`/applications/${no}/verification/tasks`).set(as('staff')).send(payload);
+
+    // Only a field check names a point; the point must exist and be the agency's.
+    const phone = await commission({ route: 'phone', servicePointId: otherPointId });
+    expect(phone.status).toBe(400);
+    expect(phone.body.details[0].path).toBe('servicePointId');
+    const unknown = await commission({ route: 'field_check', servicePointId: id('nowhere') });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('SERVICE_POINT_NOT_FOUND');
+    const kqPoint = id('kq-point');
+    const registered = await request(api.base)
+      .post('/village/points')
+      .set(as('city'))
+      .send({ id: kqPoint, agencyCode: 'KQ', name: '柯桥测试村法律服务点', township: '柯桥街道' });
+    expect(registered.status).toBe(201);
+    const foreign = await commission({ route: 'field_check', servicePointId: kqPoint });
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.code).toBe('SERVICE_POINT_OTHER_AGENCY');
+    expect(foreign.body.message).toContain('S-3.1');
+
+    const task = await commission({ route: 'field_check', dueDays: 5, servicePointId: otherPointId });
+    expect(task.status).toBe(200);
+    const fieldCheck = (task.body.tasks as Array<{ id: string; route: string; servicePointId?: string }>).find(
+      (t) => t.route === 'field_check',
+    )!;
+    expect(fieldCheck.servicePointId).toBe(otherPointId);
+
+    // The commissioned point's agent has the task; the other point's people do not, and may not report it.
+    const listed = await eventually(
+      () => request(api.base).get('/village/tasks').set(as('outsider')),
+      (res) => (res.body.tasks as Array<{ applicationNo: string }>).some((t) => t.applicationNo === no),
+    );
+    expect(listed.body.tasks).toContainEqual(
+      expect.objectContaining({
+        applicationNo: no,
+        taskId: fieldCheck.id,
+        servicePointId: otherPointId,
+        filedBy: null,
+      }),
+    );
+    const others = await request(api.base).get('/village/tasks').set(as('agentA'));
+    expect((others.body.tasks as Array<{ applicationNo: string }>).map((t) => t.applicationNo)).not.toContain(no);
+    const notTheirs = await request(api.base)
+      .post(`/applications/${no}/verification/tasks/${fieldCheck.id}/result`)
+      .set(as('agentA'))
+      .send({ result: 'confirmed', note: '实地走访' });
+    expect(notTheirs.status).toBe(403);
+    expect((await request(api.base).get(`/applications/${no}`).set(as('outsider'))).status).toBe(403);
+    const reported = await request(api.base)
+      .post(`/applications/${no}/verification/tasks/${fieldCheck.id}/result`)
+      .set(as('outsider'))
+      .send({ result: 'confirmed', note: '实地走访，家庭收入情况属实' });
+    expect(reported.status).toBe(200);
+    expect(reported.body.status).toBe('verified');
+  });
+});
