@@ -533,7 +533,11 @@ export const createMemberBody = z
     entryRoute: z
       .enum(Object.keys(ENTRY_ROUTES) as [EntryRoute, ...EntryRoute[]])
       .describe('recruitment 公开招募；recommendation 机构推荐（S-2.8）'),
-    specialties: z.array(line('专业特长').trim().min(1).max(50)).max(20).default([]).describe('专业特长'),
+    specialties: z
+      .array(line('专业特长').trim().min(1).max(50))
+      .max(20)
+      .default([])
+      .describe('专业特长；刑事辩护专长填 criminal（或“刑事”“刑事辩护”），通知类案件在本轮优先（S-2.9(c)）'),
     practiceYears: z.int().min(0).max(70).default(0).describe('执业年限'),
     criminalDefenceYears: z.int().min(0).max(70).default(0).describe('刑事辩护年限（L-5）'),
     dutyLawyer: z.boolean().default(false).describe('值班律师（S-2.9(c)）'),
