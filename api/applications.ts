@@ -32,6 +32,10 @@ import type { StepDefinition } from '../domain/definitions';
 import { missingMaterials, requiredForIntake } from '../domain/materials';
 import { createCorrectionItemRepository } from '../repositories/correction-items';
 import { STAGES } from '../domain/stages';
+import { ageOn, birthDateFromIdNumber } from '../domain/eligibility';
+import type { IntakeCheck } from '../domain/intake';
+import { cstDateOf } from '../domain/time';
+import { homeVisitNote, homeVisitReasons, VISIT_STATUSES, type VisitStatus } from '../domain/village';
 import { createVillageRepository } from '../repositories/village';
 import { createIntakeLinks } from '../repositories/intake-links';
 import { terminable } from '../domain/termination';
@@ -41,7 +45,7 @@ import type { AuditSink } from './auth/middleware';
 import { applicationRoutes } from './contract/applications';
 import { ApiError, notFound } from './errors';
 import { assertSuppliable, refusingBadCodes } from './correction-items';
-import { caseGuard } from './guards';
+import { caseGuard, loadApplicationScope } from './guards';
 import { submitApplication, type IntakeDeps } from './intake';
 import type { Mounter } from './mount';
 import { extendDeadlineBody, idempotencyKey } from './schemas';
@@ -170,6 +174,31 @@ export function mountApplications(
     };
     const result = await submitApplication(deps, key, body, filer, required);
     res.locals.applicationNo = result.applicationNo;
+    // S-2.3: an elderly applicant or one with limited mobility is advised a home visit; when a village agent filed,
+    // it is requested at the agent's service point (one per application: the request id is the application's).
+    const birth = body.applicant.idNumber ? birthDateFromIdNumber(body.applicant.idNumber) : undefined;
+    const advice = notification
+      ? undefined
+      : homeVisitNote(
+          homeVisitReasons({
+            ...body.eligibilityClaims,
+            age: birth ? ageOn(birth, cstDateOf(new Date(result.receivedAt))) : undefined,
+          }),
+        );
+    let visit: { id: string; servicePointId: string } | null = null;
+    if (advice && role === 'village_agent') {
+      const servicePointId = await village.agentPoint(principal.userId);
+      if (servicePointId) {
+        const requested = await village.requestVisit({
+          servicePointId,
+          applicationNo: result.applicationNo,
+          note: advice,
+          requestedBy: principal.userId,
+          requestId: `application-home-visit:${result.applicationNo}`,
+        });
+        visit = { id: requested.visit.id, servicePointId };
+      }
+    }
     res
       .status(result.replayed ? 200 : 201)
       .setHeader('Location', `/applications/${result.applicationNo}`)
@@ -180,6 +209,7 @@ export function mountApplications(
         replayed: result.replayed,
         // Printed on the intake receipt (受理回执): with the number, it opens the public status lookup.
         statusCode: statusCode(deps.statusCodeSecret, result.applicationNo),
+        homeVisit: advice ? { advice, visit } : null,
       });
   });
 
@@ -280,6 +310,22 @@ export function mountApplications(
         : null,
       closedReason: app.closedReason,
       eligibility: app.eligibility,
+      homeVisit: await (async () => {
+        const checks = (app.intakeDetails as { checks?: IntakeCheck[] } | null)?.checks ?? [];
+        const advice = checks.find((c) => c.ruleId === 'S-2.3')?.note;
+        const visits = await village.visitsOf(app.applicationNo);
+        return advice || visits.length
+          ? {
+              advice: advice ?? null,
+              visits: visits.map((v) => ({
+                id: v.id,
+                servicePointId: v.servicePointId,
+                status: v.status,
+                statusLabel: VISIT_STATUSES[v.status as VisitStatus] ?? v.status,
+              })),
+            }
+          : null;
+      })(),
       intake: app.intakeDetails,
       verification: app.verification,
       applicant: app.applicant,
@@ -377,6 +423,23 @@ export function mountApplications(
 
   // S-3.1: verification tasks, their results, and settling the statement.
   m.mount(C.requestVerification, onCase('application.verify'), async ({ params, body, principal }, req, res) => {
+    // S-3.1, S-2.1: a field check may be commissioned to a service point of the case's agency (the applicant's village).
+    if (body.servicePointId) {
+      const [point, app] = await Promise.all([
+        village.point(body.servicePointId),
+        loadApplicationScope(deps.prisma, params.applicationNo),
+      ]);
+      if (!point) {
+        throw new ApiError(404, 'SERVICE_POINT_NOT_FOUND', `没有编号为 ${body.servicePointId} 的村居法律服务点`);
+      }
+      if (point.agencyCode !== app?.agencyCode) {
+        throw new ApiError(
+          422,
+          'SERVICE_POINT_OTHER_AGENCY',
+          '只能委托本法律援助机构的村居法律服务点进行实地核实（S-3.1，S-2.1）',
+        );
+      }
+    }
     const input = { ...body, requestedBy: principal.userId };
     res.json(await act(params.applicationNo, requestVerification, input, `verify-task:${keyOf(req, principal)}`));
   });

@@ -33,24 +33,34 @@ export async function loadApplicationScope(
 }
 
 /**
- * S-3.1, S-2.1: the people of the filing agent's service point(s), while the case has an open field check; only for
- * cases filed through a village agent or advisor (no extra query for the others).
+ * S-3.1, S-2.1: who may report the case's open field checks: the people of the service point each is commissioned to
+ * (`servicePointId`, any case), and for one without, the people of the filing agent's or advisor's point(s).
  */
 async function fieldCheckReporters(
   prisma: PrismaClient,
   applicationNo: string,
   intake: { filedBy: string | null; filedByRole: string | null } | null,
 ): Promise<string[]> {
-  if (!intake?.filedBy || (intake.filedByRole !== 'village_agent' && intake.filedByRole !== 'village_advisor')) {
-    return [];
-  }
-  const [app, people] = await Promise.all([
-    prisma.application.findUnique({ where: { applicationNo }, select: { verification: true } }),
-    createVillageRepository({ prisma }).colleaguesOf(intake.filedBy),
+  const app = await prisma.application.findUnique({ where: { applicationNo }, select: { verification: true } });
+  const v = app?.verification as {
+    status?: string;
+    tasks?: Array<{ route: string; result?: string; servicePointId?: string }>;
+  } | null;
+  if (v?.status !== 'pending') return [];
+  const open = (v.tasks ?? []).filter((t) => t.route === 'field_check' && !t.result);
+  if (open.length === 0) return [];
+  const points = [...new Set(open.flatMap((t) => (t.servicePointId ? [t.servicePointId] : [])))];
+  const byFiler =
+    open.some((t) => !t.servicePointId) &&
+    !!intake?.filedBy &&
+    (intake.filedByRole === 'village_agent' || intake.filedByRole === 'village_advisor');
+  const [commissioned, colleagues] = await Promise.all([
+    points.length
+      ? prisma.servicePointPerson.findMany({ where: { servicePointId: { in: points } }, select: { personId: true } })
+      : [],
+    byFiler ? createVillageRepository({ prisma }).colleaguesOf(intake.filedBy!) : [],
   ]);
-  const v = app?.verification as { status?: string; tasks?: Array<{ route: string; result?: string }> } | null;
-  const open = v?.status === 'pending' && (v.tasks ?? []).some((t) => t.route === 'field_check' && !t.result);
-  return open ? people : [];
+  return [...new Set([...commissioned.map((p) => p.personId), ...colleagues])];
 }
 
 /** The case of the path's `applicationNo`: 404 when there is none, 403 when the caller may not act on it. */

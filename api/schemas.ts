@@ -249,6 +249,7 @@ export const createApplicationBody = z
         extremePoverty: z.boolean().optional(),
         disabledOrSemiDisabled: z.boolean().optional(),
         seriousIllness: z.boolean().optional(),
+        mobilityImpaired: z.boolean().optional().describe('行动不便（S-2.3 建议上门服务）'),
         otherGroup: line('其他群体').max(64).optional(),
         documentsSeen: z
           .array(z.enum(Object.keys(SUPPORTING_DOCUMENTS) as [SupportingDocument, ...SupportingDocument[]]))
@@ -329,8 +330,18 @@ export const verificationTaskBody = z
       .enum(Object.keys(VERIFICATION_ROUTES) as [VerificationRoute, ...VerificationRoute[]])
       .describe('核查方式（S-3.1）'),
     dueDays: z.int().min(1).max(30).default(5).describe('核查期限（日）'),
+    servicePointId: line('服务点编号')
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._:-]+$/, '服务点编号只能包含字母、数字和 . _ : -')
+      .optional()
+      .describe('实地核实委托的村居法律服务点（本机构的；S-3.1、S-2.1）；不填：代办申请的服务点'),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.servicePointId === undefined || b.route === 'field_check', {
+    message: '只有实地核实可以委托村居法律服务点（S-3.1）',
+    path: ['servicePointId'],
+  });
 
 export const verificationResultBody = z
   .object({
@@ -522,7 +533,11 @@ export const createMemberBody = z
     entryRoute: z
       .enum(Object.keys(ENTRY_ROUTES) as [EntryRoute, ...EntryRoute[]])
       .describe('recruitment 公开招募；recommendation 机构推荐（S-2.8）'),
-    specialties: z.array(line('专业特长').trim().min(1).max(50)).max(20).default([]).describe('专业特长'),
+    specialties: z
+      .array(line('专业特长').trim().min(1).max(50))
+      .max(20)
+      .default([])
+      .describe('专业特长；刑事辩护专长填 criminal（或“刑事”“刑事辩护”），通知类案件在本轮优先（S-2.9(c)）'),
     practiceYears: z.int().min(0).max(70).default(0).describe('执业年限'),
     criminalDefenceYears: z.int().min(0).max(70).default(0).describe('刑事辩护年限（L-5）'),
     dutyLawyer: z.boolean().default(false).describe('值班律师（S-2.9(c)）'),

@@ -32,6 +32,7 @@ export type EligibilityClaims = Partial<
     | 'extremePoverty'
     | 'disabledOrSemiDisabled'
     | 'seriousIllness'
+    | 'mobilityImpaired'
     | 'otherGroup'
     | 'documentsSeen'
   >
@@ -390,6 +391,11 @@ export interface VerificationTask {
   dueAt: string;
   /** The days it was given (counted again when the calendar changes). */
   dueDays?: number;
+  /**
+   * S-3.1, S-2.1 field_check only: the village service point commissioned with it (the applicant's village), whose
+   * people see and report it; absent: the service point(s) of the agent or advisor who filed the case.
+   */
+  servicePointId?: string;
   result?: 'confirmed' | 'refuted' | 'inconclusive';
   /** credit_lookup only: the service's rating. */
   rating?: 'good' | 'bad' | 'none';
@@ -410,6 +416,8 @@ export interface RequestVerificationInput {
   route: VerificationRoute;
   /** Days the task has (calendar days, counted like every period). */
   dueDays: number;
+  /** field_check only: the agency's service point commissioned with it (checked by the API). */
+  servicePointId?: string;
   requestedBy: string;
 }
 

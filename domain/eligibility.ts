@@ -7,6 +7,7 @@
  * Every outcome is a decision record: the rule ids and the facts that produced it, to be stored with the case and
  * shown to staff. Meeting the standard (or having it waived) lifts the matter-scope limit (S-1.1).
  */
+import { MATTER_CATEGORIES, STATUTORY_MATTERS, type MatterCategory } from './matters';
 import { addCalendarDays, type CstDate } from './time';
 
 export const ELIGIBILITY_RULES_VERSION = 'shaoxing-2024-02-01.1';
@@ -71,6 +72,8 @@ export interface EligibilityFacts {
   extremePoverty?: boolean;
   disabledOrSemiDisabled?: boolean;
   seriousIllness?: boolean;
+  /** S-2.3: limited mobility (行动不便); no hardship ground, it advises a home visit. */
+  mobilityImpaired?: boolean;
   /** S-1.2(e): a group named in the configured list. */
   otherGroup?: string;
   documentsSeen: SupportingDocument[];
@@ -111,9 +114,68 @@ export interface EligibilityDecision {
   outcome: EligibilityOutcome;
   /** S-1.1: meeting the standard (or having it waived) lifts the statutory matter-scope limit. */
   anyMatter: boolean;
+  /** S-1.1: whether the matter may be granted on this outcome, and why. */
+  matterScope: MatterScope;
   facts: Fact[];
   /** A line for staff, in Chinese. */
   summary: string;
+}
+
+/** S-1.1: whether legal aid may be granted for the matter, with the line staff read. */
+export interface MatterScope {
+  /** In the statutory list (Law art. 31, arts. 24-29). */
+  statutory: boolean;
+  allowed: boolean;
+  ruleIds: string[];
+  note: string;
+}
+
+const matterLabel = (category: string) => MATTER_CATEGORIES[category as MatterCategory] ?? category;
+
+/**
+ * S-1.1: a matter in the statutory list is always in scope; so is any matter of a case with no hardship test (L-4
+ * notification, L-8: Law art. 32 names the matters itself). Otherwise a matter outside the list needs the hardship
+ * standard met (`anyMatter`: waived, or a declared income within the standard) and must not be one that a law,
+ * regulation or rule excludes (configured).
+ */
+export function matterScope(
+  category: string,
+  eligibility: { kind: EligibilityOutcome['kind']; anyMatter: boolean },
+  excludedMatters: readonly string[] = [],
+): MatterScope {
+  const label = matterLabel(category);
+  if (STATUTORY_MATTERS.has(category as MatterCategory)) {
+    return { statutory: true, allowed: true, ruleIds: ['S-1.1'], note: `「${label}」属于法定法律援助事项（S-1.1）` };
+  }
+  if (eligibility.kind === 'no_test') {
+    return {
+      statutory: false,
+      allowed: true,
+      ruleIds: ['S-1.1'],
+      note: `「${label}」不受经济困难条件限制，不受法定事项范围限制（S-1.1）`,
+    };
+  }
+  if (excludedMatters.includes(category)) {
+    return {
+      statutory: false,
+      allowed: false,
+      ruleIds: ['S-1.1'],
+      note: `「${label}」依照法律、法规、规章的规定不属于法律援助事项（S-1.1）`,
+    };
+  }
+  return eligibility.anyMatter
+    ? {
+        statutory: false,
+        allowed: true,
+        ruleIds: ['S-1.1'],
+        note: `「${label}」不在法定事项范围内，申请人符合经济困难标准，可以给予法律援助（S-1.1）`,
+      }
+    : {
+        statutory: false,
+        allowed: false,
+        ruleIds: ['S-1.1'],
+        note: `「${label}」不在法律援助法第三十一条所列事项范围内，申请人符合经济困难标准的才能给予法律援助（S-1.1）`,
+      };
 }
 
 /**
@@ -173,20 +235,29 @@ function claimedWaivers(f: EligibilityFacts, age: number | undefined, standard: 
   return claims;
 }
 
-export function decideEligibility(f: EligibilityFacts, standard: HardshipStandard): EligibilityDecision {
+export function decideEligibility(
+  f: EligibilityFacts,
+  standard: HardshipStandard,
+  excludedMatters: readonly string[] = [],
+): EligibilityDecision {
   const age = f.birthDate ? ageOn(f.birthDate, f.applicationDate) : undefined;
   const facts: Fact[] = [
     { name: 'applicationDate', value: f.applicationDate },
     ...(age !== undefined ? [{ name: 'age', value: age }] : []),
     { name: 'matterCategory', value: f.matterCategory },
   ];
-  const decision = (outcome: EligibilityOutcome, anyMatter: boolean, summary: string): EligibilityDecision => ({
-    version: ELIGIBILITY_RULES_VERSION,
-    outcome,
-    anyMatter,
-    facts,
-    summary,
-  });
+  const decision = (outcome: EligibilityOutcome, anyMatter: boolean, summary: string): EligibilityDecision => {
+    const scope = matterScope(f.matterCategory, { kind: outcome.kind, anyMatter }, excludedMatters);
+    return {
+      version: ELIGIBILITY_RULES_VERSION,
+      outcome,
+      anyMatter,
+      matterScope: scope,
+      facts,
+      // S-1.1: the matter-scope line only where the matter is outside the statutory list.
+      summary: scope.statutory ? summary : `${summary}；${scope.note}`,
+    };
+  };
 
   if (f.notification) {
     facts.push({ name: 'notification', value: true });

@@ -16,3 +16,26 @@ export const MATTER_CATEGORIES = {
 
 export type MatterCategory = keyof typeof MATTER_CATEGORIES;
 export const MATTER_CATEGORY_CODES = Object.keys(MATTER_CATEGORIES) as [MatterCategory, ...MatterCategory[]];
+
+/**
+ * S-1.1: the statutory list of matters — Law art. 31's civil and administrative matters, and the criminal matters of
+ * arts. 24-29. A matter outside it (婚姻家庭, other personal injury, other) gets legal aid only when the applicant meets
+ * the economic-hardship standard (and no law, regulation or rule excludes it: `RuleConfig.excludedMatters`).
+ */
+export const STATUTORY_MATTERS: ReadonlySet<MatterCategory> = new Set<MatterCategory>([
+  'labour_remuneration',
+  'work_injury',
+  'social_insurance',
+  'maintenance',
+  'traffic_accident',
+  'medical_dispute',
+  'state_compensation',
+  'criminal_defence',
+  'criminal_victim',
+]);
+
+/** The matters outside the statutory list: the only ones a configured exclusion (S-1.1 "unless ...") can name. */
+export const NON_STATUTORY_MATTERS = MATTER_CATEGORY_CODES.filter((c) => !STATUTORY_MATTERS.has(c)) as [
+  MatterCategory,
+  ...MatterCategory[],
+];

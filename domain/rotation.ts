@@ -30,6 +30,9 @@ export interface PoolMember {
   institutionKind?: 'law_firm' | 'grassroots_office';
   criminalDefenceYears?: number;
   juvenileCompetent?: boolean;
+  /** 专业特长 as recorded at entry; S-2.9(c) weighs the criminal-defence one (`CRIMINAL_SPECIALTY`). */
+  specialties?: readonly string[];
+  practiceYears?: number;
   /** Times rated excellent by the province or city (g). */
   excellentRatings?: number;
   /** Times the member's institution was rated excellent by the province or city (g). */
@@ -84,6 +87,14 @@ export interface LedgerEntry {
 export class RotationError extends Error {}
 
 const L5_CRIMINAL_YEARS = 3;
+
+/** S-2.9(c): the specialty code for criminal defence (the Chinese labels staff type are accepted too). */
+export const CRIMINAL_SPECIALTY = 'criminal';
+const CRIMINAL_LABELS = new Set([CRIMINAL_SPECIALTY, '刑事', '刑事辩护', '刑事辩护专长']);
+
+export function criminalSpecialist(m: PoolMember): boolean {
+  return (m.specialties ?? []).some((s) => CRIMINAL_LABELS.has(s.trim().toLowerCase()));
+}
 
 /** S-2.9: institutions in list order, their members interleaved: A1, B1, C1, A2, B2, ... */
 export function rotationOrder(institutions: readonly Institution[], members: readonly PoolMember[]): string[] {
@@ -174,9 +185,21 @@ export function pick(
     if (reason) skipped.push({ memberId: id, reason });
     else eligible.push(id);
   }
-  // (c) notification cases: duty lawyers first among the qualified, in rotation order.
+  // (c) notification cases: duty lawyers first among the qualified, in rotation order; within each group, the
+  // members of the group's current round whose specialties include criminal defence come first — only within that
+  // round, so nobody gets a second case before the others of the round had theirs.
+  const specialtyFirst = (group: string[]): string[] => {
+    if (group.length === 0) return group;
+    const current = Math.floor(score(group[0]!));
+    const inRound = (id: string) => Math.floor(score(id)) === current;
+    const first = group.filter((id) => inRound(id) && criminalSpecialist(byId.get(id)!));
+    return [...first, ...group.filter((id) => !first.includes(id))];
+  };
   const candidates = request.notification
-    ? [...eligible.filter((id) => byId.get(id)!.dutyLawyer), ...eligible.filter((id) => !byId.get(id)!.dutyLawyer)]
+    ? [
+        ...specialtyFirst(eligible.filter((id) => byId.get(id)!.dutyLawyer)),
+        ...specialtyFirst(eligible.filter((id) => !byId.get(id)!.dutyLawyer)),
+      ]
     : eligible;
   const next = candidates[0] ?? null;
   const consume = (id: string): Turns => ({ ...turns, [id]: (turns[id] ?? 0) + 1 });
@@ -184,12 +207,19 @@ export function pick(
   const passedOver = (chosen: string) => {
     const upTo = queue.indexOf(chosen);
     const before = (id: string) => queue.indexOf(id) < upTo;
-    const notDuty = request.notification
+    const duty = (id: string) => Boolean(byId.get(id)!.dutyLawyer);
+    const weighed = request.notification
       ? eligible
-          .filter((id) => before(id) && !byId.get(id)!.dutyLawyer)
-          .map((memberId) => ({ memberId, reason: '通知类案件优先指派值班律师（S-2.9(c)）' }))
+          .filter((id) => before(id))
+          .map((memberId) => ({
+            memberId,
+            reason:
+              !duty(memberId) && duty(chosen)
+                ? '通知类案件优先指派值班律师（S-2.9(c)）'
+                : '通知类案件本轮优先指派具有刑事辩护专长的人员（S-2.9(c)）',
+          }))
       : [];
-    return [...skipped.filter((x) => before(x.memberId)), ...notDuty];
+    return [...skipped.filter((x) => before(x.memberId)), ...weighed];
   };
 
   const p = request.priority;

@@ -1,4 +1,5 @@
 import type { HardshipStandard } from './eligibility';
+import type { MatterCategory } from './matters';
 import { DEFAULT_COMPLAINT_RULES, type ComplaintRules } from './complaints';
 import { DEFAULT_HOTLINE_RULES, type HotlineRules } from './hotline';
 import type { PoolReentry } from './pool';
@@ -29,6 +30,11 @@ export interface RuleConfig {
   objectionReviewDays: number;
   /** S-1.3: the city's one economic-hardship standard. */
   hardshipStandard: HardshipStandard;
+  /**
+   * S-1.1 "unless a law, regulation or rule says otherwise": matters outside the statutory list that are not granted
+   * even to applicants who meet the hardship standard (default none). Absent in inputs of cases started before it.
+   */
+  excludedMatters?: MatterCategory[];
   /** L-3, L-4: days after the grant or the notice letter within which the case must be assigned (law: 3). */
   assignmentDays: number;
   /** S-2.10: hours an institution has to confirm the member after the agency assigns it the case. */
@@ -87,6 +93,7 @@ export const DEFAULT_RULE_CONFIG: RuleConfig = {
   // Placeholder until the administrator sets the city's published figure (HARDSHIP_STANDARD_* variables): the
   // texts we have name no amount.
   hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
+  excludedMatters: [],
   assignmentDays: 3,
   // The texts set no number for S-2.10's confirmation, nor for group cases: our defaults, configurable per agency.
   memberConfirmHours: 24,

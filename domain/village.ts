@@ -50,3 +50,31 @@ export function checkVisitStep(status: string, step: 'schedule' | 'done'): void 
 export function cstYearBounds(year: number): { from: Date; to: Date } {
   return { from: startOfCstDay(`${year}-01-01`), to: startOfCstDay(`${year + 1}-01-01`) };
 }
+
+/** S-2.3: the age from which an applicant counts as elderly (老年人权益保障法: 六十周岁以上). */
+export const HOME_VISIT_AGE = 60;
+
+export const HOME_VISIT_ADVICE = '建议上门服务（S-2.3）';
+
+/**
+ * S-2.3: elderly people and people with limited mobility get home-visit service from the agent or advisor. The
+ * reasons, from the age (ID number) and what the eligibility claims say; none: no home visit advised.
+ */
+export function homeVisitReasons(facts: {
+  age?: number;
+  specialGroup?: string;
+  disabledOrSemiDisabled?: boolean;
+  mobilityImpaired?: boolean;
+}): string[] {
+  const reasons: string[] = [];
+  if (facts.age !== undefined && facts.age >= HOME_VISIT_AGE) reasons.push(`年满${HOME_VISIT_AGE}周岁`);
+  if (facts.specialGroup === 'disabled') reasons.push('残疾人');
+  if (facts.disabledOrSemiDisabled) reasons.push('失能、半失能');
+  if (facts.mobilityImpaired) reasons.push('行动不便');
+  return reasons;
+}
+
+/** The line staff read on the case: `建议上门服务（S-2.3）：申请人年满60周岁、行动不便`. */
+export function homeVisitNote(reasons: readonly string[]): string | undefined {
+  return reasons.length ? `${HOME_VISIT_ADVICE}：申请人${reasons.join('、')}` : undefined;
+}

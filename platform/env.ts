@@ -7,6 +7,7 @@ import { AGENCY_CODES } from '../domain/agencies';
 import { DEFAULT_TASK_QUEUE } from '../domain/definitions';
 import { DEFAULT_COMPLAINT_RULES } from '../domain/complaints';
 import { DEFAULT_HOTLINE_RULES } from '../domain/hotline';
+import { NON_STATUTORY_MATTERS } from '../domain/matters';
 import { atMostTwoDecimals } from '../domain/quality';
 import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../domain/rule-config';
 
@@ -169,6 +170,18 @@ const schema = z.object({
         .filter(Boolean),
     ),
 
+  // S-1.1: matters outside the statutory list that a law, regulation or rule excludes: `family,other` (default none).
+  RULE_EXCLUDED_MATTERS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(NON_STATUTORY_MATTERS))),
+
   CREDIT_SERVICE_URL: optionalString.pipe(z.url().optional()),
   CREDIT_SERVICE_API_KEY: optionalString,
   SMTP_URL: optionalString,
@@ -253,6 +266,7 @@ export function ruleConfig(env: Env): RuleConfig {
       notifyWorkingDays: env.COMPLAINT_NOTIFY_WORKING_DAYS,
       responseWorkingDays: env.COMPLAINT_RESPONSE_WORKING_DAYS,
     },
+    excludedMatters: env.RULE_EXCLUDED_MATTERS,
     hardshipStandard: {
       id: env.HARDSHIP_STANDARD_ID,
       monthlyIncomePerCapita: env.HARDSHIP_STANDARD_MONTHLY_PER_CAPITA,

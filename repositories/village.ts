@@ -261,6 +261,22 @@ export function createVillageRepository({ prisma }: { prisma: PrismaClient }) {
       return rows.map((r) => ({ ...forwardingView(r, now), agencyCode: r.agencyCode }));
     },
 
+    /** S-2.3: the service point of a village agent's home visits: their first point as agent (by id), if any. */
+    async agentPoint(agentId: string): Promise<string | null> {
+      const row = await prisma.servicePointPerson.findFirst({
+        where: { personId: agentId, role: 'agent' },
+        orderBy: { servicePointId: 'asc' },
+        select: { servicePointId: true },
+      });
+      return row?.servicePointId ?? null;
+    },
+
+    /** S-2.3: the home visits recorded for an application, oldest first. */
+    async visitsOf(applicationNo: string) {
+      const rows = await prisma.homeVisit.findMany({ where: { applicationNo }, orderBy: { id: 'asc' } });
+      return rows.map(visitView);
+    },
+
     /** S-2.3: a home visit requested for the point (elderly or immobile applicant); idempotent by request id. */
     async requestVisit(input: {
       servicePointId: string;
@@ -333,31 +349,41 @@ export function createVillageRepository({ prisma }: { prisma: PrismaClient }) {
     },
 
     /**
-     * S-3.1, S-2.1: the open field checks (route field_check, no result, statement still pending, case in review) of
-     * applications filed by `personId` or another person of their service point(s), soonest due first.
+     * S-3.1, S-2.1: the open field checks (route field_check, no result, statement still pending, case in review) that
+     * `personId` may report: those commissioned to their service point(s), on any case, and those without a point on
+     * applications filed by them or another person of their point(s); soonest due first.
      */
     async fieldCheckTasks(personId: string) {
-      const people = [...new Set([personId, ...(await colleaguesOf(personId))])];
+      const [people, mine] = await Promise.all([
+        colleaguesOf(personId),
+        prisma.servicePointPerson.findMany({ where: { personId }, select: { servicePointId: true } }),
+      ]);
+      const myPoints = mine.map((m) => m.servicePointId);
       const filed = await prisma.intakeRequest.findMany({
-        where: { filedBy: { in: people } },
+        where: { filedBy: { in: [...new Set([personId, ...people])] } },
         select: { applicationNo: true, filedBy: true },
       });
-      if (filed.length === 0) return [];
+      if (filed.length === 0 && myPoints.length === 0) return [];
+      const commissioned: Prisma.ApplicationWhereInput[] = myPoints.map((servicePointId) => ({
+        verification: { path: ['tasks'], array_contains: [{ servicePointId }] },
+      }));
       const apps = await prisma.application.findMany({
         where: {
-          applicationNo: { in: filed.map((f) => f.applicationNo) },
+          OR: [{ applicationNo: { in: filed.map((f) => f.applicationNo) } }, ...commissioned],
           stage: { in: ['awaiting_materials', 'under_review'] },
           verification: { not: Prisma.AnyNull },
         },
         select: { applicationNo: true, agencyCode: true, stage: true, verification: true },
       });
       const filer = new Map(filed.map((f) => [f.applicationNo, f.filedBy]));
+      const mayReport = (applicationNo: string, servicePointId: string | undefined) =>
+        servicePointId ? myPoints.includes(servicePointId) : filer.has(applicationNo);
       return apps
         .flatMap((app) => {
           const v = app.verification as unknown as VerificationState;
           if (v.status !== 'pending') return [];
           return v.tasks
-            .filter((t) => t.route === 'field_check' && !t.result)
+            .filter((t) => t.route === 'field_check' && !t.result && mayReport(app.applicationNo, t.servicePointId))
             .map((t) => ({
               applicationNo: app.applicationNo,
               agencyCode: app.agencyCode,
@@ -365,6 +391,7 @@ export function createVillageRepository({ prisma }: { prisma: PrismaClient }) {
               filedBy: filer.get(app.applicationNo) ?? null,
               taskId: t.id,
               route: t.route,
+              servicePointId: t.servicePointId ?? null,
               requestedAt: t.requestedAt,
               dueAt: t.dueAt,
             }));

@@ -284,8 +284,8 @@ export interface ApplicationScope {
   assignedMemberIds: string[];
   assignedInstitutionIds: string[];
   /**
-   * S-3.1, S-2.1: the people of the service point(s) of the agent/advisor who filed the case, while a field check of
-   * it is open: they may report that check (not read the case). Empty otherwise.
+   * S-3.1, S-2.1: while a field check of the case is open, the people of the service point it is commissioned to, or
+   * (none named) of the point(s) of the agent/advisor who filed the case: they may report it (not read the case).
    */
   fieldCheckReporters?: string[];
 }

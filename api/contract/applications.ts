@@ -51,6 +51,16 @@ const intakeAnswer = z.object({
   receivedAt: instant,
   replayed: z.boolean(),
   statusCode: z.string().describe('查询码：与申请编号一起用于公开查询'),
+  homeVisit: z
+    .object({
+      advice: z.string().describe('建议上门服务（S-2.3）及理由'),
+      visit: z
+        .object({ id: z.string(), servicePointId: z.string() })
+        .nullable()
+        .describe('代办人提交的：在其服务点登记的上门服务申请'),
+    })
+    .nullable()
+    .describe('S-2.3：老年人、行动不便的申请人建议上门服务'),
 });
 
 /** A staff step on a case (api/contract/case-step.ts). */
@@ -149,6 +159,15 @@ export const applicationRoutes = {
             .nullable(),
           closedReason: z.string().nullable(),
           eligibility: z.unknown(),
+          homeVisit: z
+            .object({
+              advice: z.string().nullable(),
+              visits: z.array(
+                z.object({ id: z.string(), servicePointId: z.string(), status: z.string(), statusLabel: z.string() }),
+              ),
+            })
+            .nullable()
+            .describe('S-2.3：建议上门服务及本案的上门服务记录'),
           intake: z.unknown(),
           verification: z.unknown(),
           applicant: z.unknown(),
@@ -253,13 +272,20 @@ export const applicationRoutes = {
     supplyMaterialsBody,
     z.looseObject({ stage, materialsMissing: z.array(z.string()) }),
   ),
-  requestVerification: step(
-    '/verification/tasks',
-    '发起经济状况核查（S-3.1）',
-    'application.verify',
-    verificationTaskBody,
-    verificationState,
-  ),
+  requestVerification: route({
+    ...step(
+      '/verification/tasks',
+      '发起经济状况核查（S-3.1；实地核实可委托本机构的村居法律服务点）',
+      'application.verify',
+      verificationTaskBody,
+      verificationState,
+    ),
+    errors: {
+      ...STEP_ERRORS,
+      404: '申请或服务点不存在 (APPLICATION_NOT_FOUND, SERVICE_POINT_NOT_FOUND)',
+      422: '当前阶段不允许该操作，服务点不属于本机构，或同一幂等键用于不同请求 (INVALID_TRANSITION, INVALID_INPUT, SERVICE_POINT_OTHER_AGENCY, IDEMPOTENCY_KEY_REUSED)',
+    },
+  }),
   reportVerification: route({
     ...step(
       '/verification/tasks/:taskId/result',

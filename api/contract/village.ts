@@ -244,7 +244,8 @@ export const villageRoutes = {
   tasks: route({
     method: 'get',
     path: '/village/tasks',
-    summary: '代办人的实地核实任务（S-3.1，S-2.1）：本人或同一服务点人员代办的申请中尚无结果的 field_check',
+    summary:
+      '代办人的实地核实任务（S-3.1，S-2.1）：委托本人服务点的，及本人或同一服务点人员代办的申请中尚无结果的 field_check',
     tag,
     access: 'village.tasks',
     answers: {
@@ -259,6 +260,7 @@ export const villageRoutes = {
               filedBy: z.string().nullable(),
               taskId: z.string(),
               route: z.literal('field_check'),
+              servicePointId: z.string().nullable().describe('委托的服务点；空：代办申请的服务点'),
               requestedAt: instant,
               dueAt: instant,
             }),

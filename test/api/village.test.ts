@@ -396,6 +396,54 @@ describe('S-2.3 home visits', () => {
   });
 });
 
+describe('S-2.3 home visits advised at intake', () => {
+  test("S-2.3: an elderly applicant filed by a village agent is advised a home visit, requested once at the agent's point", async () => {
+    const elderly = {
+      ...body(),
+      applicant: { name: '钱老伯', idNumber: residentIdNumber('19500101', '654') },
+      eligibilityClaims: { mobilityImpaired: true },
+    };
+    const key = randomUUID();
+    const send = () =>
+      request(api.base).post('/applications').set(as('agentA')).set('Idempotency-Key', key).send(elderly);
+    const res = await send();
+    expect(res.status).toBe(201);
+    expect(res.body.homeVisit).toEqual({
+      advice: '建议上门服务（S-2.3）：申请人年满60周岁、行动不便',
+      visit: { id: expect.any(String), servicePointId: pointId },
+    });
+    const no = res.body.applicationNo as string;
+    // The same intake again: the same visit, no second request.
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(again.body.homeVisit.visit.id).toBe(res.body.homeVisit.visit.id);
+    expect(await api.prisma.homeVisit.count({ where: { applicationNo: no } })).toBe(1);
+    const point = await request(api.base).get(`/village/points/${pointId}`).set(as('agentB'));
+    expect(point.body.homeVisits).toContainEqual(
+      expect.objectContaining({ applicationNo: no, status: 'requested', requestedBy: id('agent-a') }),
+    );
+    // Staff see it on the stored case record.
+    const record = await eventually(
+      () => request(api.base).get(`/applications/${no}`).set(as('staff')),
+      (r) => r.status === 200,
+    );
+    expect(record.body.homeVisit).toEqual({
+      advice: '建议上门服务（S-2.3）：申请人年满60周岁、行动不便',
+      visits: [
+        { id: res.body.homeVisit.visit.id, servicePointId: pointId, status: 'requested', statusLabel: '已申请' },
+      ],
+    });
+    expect(record.body.history[0].note).toContain('建议上门服务（S-2.3）');
+  });
+
+  test('S-2.3: a 56-year-old applicant without limited mobility gets no home-visit advice and no request', async () => {
+    const res = await file('agentA');
+    expect(res.status).toBe(201);
+    expect(res.body.homeVisit).toBeNull();
+    expect(await api.prisma.homeVisit.count({ where: { applicationNo: res.body.applicationNo as string } })).toBe(0);
+  });
+});
+
 describe('S-3.1 field checks as tasks for the service point', () => {
   test('S-3.1 S-2.1 a field-check task flowing back into verification: another agent of the point reports it', async () => {
     const no = await filedBy('agentA');
@@ -461,5 +509,76 @@ describe('S-3.1 field checks as tasks for the service point', () => {
       .set(as('agentB'))
       .send({ result: 'confirmed', note: '再次' });
     expect(late.status).toBe(403);
+  });
+});
+
+describe('S-3.1 S-2.1 field checks commissioned to a chosen service point', () => {
+  test("S-3.1 S-2.1: staff commission a walk-in case's field check to the applicant's village point; its people see and report it", async () => {
+    const filed = await request(api.base)
+      .post('/applications')
+      .set(as('staff'))
+      .set('Idempotency-Key', randomUUID())
+      .send({ ...body(), channel: 'walk_in', intake: { correctionCommitment: true } });
+    expect(filed.status).toBe(201);
+    const no = filed.body.applicationNo as string;
+    await eventually(
+      () => api.prisma.application.findUnique({ where: { applicationNo: no } }),
+      (row) => row?.stage === 'awaiting_materials',
+    );
+    const commission = (payload: object) =>
+      request(api.base).post(`/applications/${no}/verification/tasks`).set(as('staff')).send(payload);
+
+    // Only a field check names a point; the point must exist and be the agency's.
+    const phone = await commission({ route: 'phone', servicePointId: otherPointId });
+    expect(phone.status).toBe(400);
+    expect(phone.body.details[0].path).toBe('servicePointId');
+    const unknown = await commission({ route: 'field_check', servicePointId: id('nowhere') });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('SERVICE_POINT_NOT_FOUND');
+    const kqPoint = id('kq-point');
+    const registered = await request(api.base)
+      .post('/village/points')
+      .set(as('city'))
+      .send({ id: kqPoint, agencyCode: 'KQ', name: '柯桥测试村法律服务点', township: '柯桥街道' });
+    expect(registered.status).toBe(201);
+    const foreign = await commission({ route: 'field_check', servicePointId: kqPoint });
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.code).toBe('SERVICE_POINT_OTHER_AGENCY');
+    expect(foreign.body.message).toContain('S-3.1');
+
+    const task = await commission({ route: 'field_check', dueDays: 5, servicePointId: otherPointId });
+    expect(task.status).toBe(200);
+    const fieldCheck = (task.body.tasks as Array<{ id: string; route: string; servicePointId?: string }>).find(
+      (t) => t.route === 'field_check',
+    )!;
+    expect(fieldCheck.servicePointId).toBe(otherPointId);
+
+    // The commissioned point's agent has the task; the other point's people do not, and may not report it.
+    const listed = await eventually(
+      () => request(api.base).get('/village/tasks').set(as('outsider')),
+      (res) => (res.body.tasks as Array<{ applicationNo: string }>).some((t) => t.applicationNo === no),
+    );
+    expect(listed.body.tasks).toContainEqual(
+      expect.objectContaining({
+        applicationNo: no,
+        taskId: fieldCheck.id,
+        servicePointId: otherPointId,
+        filedBy: null,
+      }),
+    );
+    const others = await request(api.base).get('/village/tasks').set(as('agentA'));
+    expect((others.body.tasks as Array<{ applicationNo: string }>).map((t) => t.applicationNo)).not.toContain(no);
+    const notTheirs = await request(api.base)
+      .post(`/applications/${no}/verification/tasks/${fieldCheck.id}/result`)
+      .set(as('agentA'))
+      .send({ result: 'confirmed', note: '实地走访' });
+    expect(notTheirs.status).toBe(403);
+    expect((await request(api.base).get(`/applications/${no}`).set(as('outsider'))).status).toBe(403);
+    const reported = await request(api.base)
+      .post(`/applications/${no}/verification/tasks/${fieldCheck.id}/result`)
+      .set(as('outsider'))
+      .send({ result: 'confirmed', note: '实地走访，家庭收入情况属实' });
+    expect(reported.status).toBe(200);
+    expect(reported.body.status).toBe('verified');
   });
 });

@@ -31,6 +31,8 @@ export interface MemberSpec {
   dutyLawyer?: boolean;
   criminalDefenceYears?: number;
   juvenileCompetent?: boolean;
+  /** S-2.9(c): `criminal` marks a criminal-defence specialist. */
+  specialties?: string[];
   status?: string;
 }
 

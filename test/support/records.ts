@@ -8,6 +8,7 @@ const ELIGIBILITY: EligibilityDecision = {
   version: 'test',
   outcome: { kind: 'verify', ruleIds: ['S-1.3'] } as EligibilityDecision['outcome'],
   anyMatter: false,
+  matterScope: { statutory: true, allowed: true, ruleIds: ['S-1.1'], note: '测试用事项范围' },
   facts: [],
   summary: '测试用资格审查记录',
 };

@@ -2,6 +2,7 @@ import {
   ageOn,
   birthDateFromIdNumber,
   decideEligibility,
+  matterScope,
   NO_TEST_GROUNDS,
   type EligibilityFacts,
   type HardshipStandard,
@@ -185,6 +186,32 @@ describe('S-1.3 one city-wide standard; S-1.1 any matter when it is met', () => 
     expect(d.outcome).toMatchObject({ kind: 'verify', declaredWithinStandard: false });
     expect(d.anyMatter).toBe(false);
     expect(d.summary).toContain('高于');
+  });
+
+  test('S-1.1: the eligibility summary says whether a matter outside the statutory list may be granted', () => {
+    const above = decideEligibility(facts({ householdSize: 1, monthlyHouseholdIncome: 1500.01 }), standard);
+    expect(above.matterScope).toMatchObject({ statutory: false, allowed: false });
+    expect(above.summary).toContain('不在法律援助法第三十一条所列事项范围内');
+    const within = decideEligibility(facts({ householdSize: 2, monthlyHouseholdIncome: 3000 }), standard);
+    expect(within.matterScope).toMatchObject({ statutory: false, allowed: true });
+    expect(within.summary).toContain('申请人符合经济困难标准，可以给予法律援助（S-1.1）');
+    const excluded = decideEligibility(facts({ householdSize: 2, monthlyHouseholdIncome: 3000 }), standard, ['family']);
+    expect(excluded.matterScope.allowed).toBe(false);
+    // A statutory matter is in scope whatever the income; its summary stays as it was.
+    const labour = decideEligibility(
+      facts({ matterCategory: 'labour_remuneration', monthlyHouseholdIncome: 9000 }),
+      standard,
+    );
+    expect(labour.matterScope).toMatchObject({ statutory: true, allowed: true });
+    expect(labour.summary).not.toContain('事项');
+  });
+
+  test('S-1.1: L-8 grounds and notification cases are not limited by the matter list; exclusions bite only outside it', () => {
+    expect(matterScope('family', { kind: 'no_test', anyMatter: false }).allowed).toBe(true);
+    expect(matterScope('criminal_defence', { kind: 'verify', anyMatter: false }, ['criminal_defence']).allowed).toBe(
+      true,
+    );
+    expect(matterScope('other', { kind: 'waived', anyMatter: true }, ['other']).note).toContain('不属于法律援助事项');
   });
 
   test('every decision names its rules version and the facts it used', () => {

@@ -18,6 +18,7 @@ describe('configuration', () => {
       objectionWindowDays: 15,
       objectionReviewDays: 5,
       hardshipStandard: { id: 'SX-unset', monthlyIncomePerCapita: 2400, otherExemptGroups: [] },
+      excludedMatters: [],
       assignmentDays: 3, // L-3, L-4
       memberConfirmHours: 24, // S-2.10 (our default)
       poolReentryAfterImpact: 'confirm', // S-2.8(b): (b) is a removal
@@ -80,6 +81,12 @@ describe('configuration', () => {
     expect(specialCaseCoefficientFor(perCounty, 'YC')).toBe(1);
     expect(() => loadEnv({ RULE_SPECIAL_CASE_COEFFICIENTS: 'XX=1' })).toThrow(/RULE_SPECIAL_CASE_COEFFICIENTS/);
     expect(ruleConfig(loadEnv({ RULE_REMINDER_DAYS_BEFORE: '5,2' })).reminderDaysBefore).toEqual([5, 2]);
+    // S-1.1: excluded matters, only from outside the statutory list.
+    expect(ruleConfig(loadEnv({ RULE_EXCLUDED_MATTERS: 'family, other' })).excludedMatters).toEqual([
+      'family',
+      'other',
+    ]);
+    expect(() => loadEnv({ RULE_EXCLUDED_MATTERS: 'labour_remuneration' })).toThrow(/RULE_EXCLUDED_MATTERS/);
     expect(() => loadEnv({ RULE_REMINDER_DAYS_BEFORE: 'soon' })).toThrow(/RULE_REMINDER_DAYS_BEFORE/);
   });
 

@@ -121,6 +121,34 @@ describe('S-2.9 priorities (a)-(g)', () => {
     expect(grave.entry.skipped.find((x) => x.memberId === 'c1')?.reason).toContain('L-5');
   });
 
+  test('S-2.9(c) notification case: among duty lawyers, then others, criminal-defence specialists first within the current round', () => {
+    const weighed = pool.map((m) =>
+      m.id === 'b1' || m.id === 'c2'
+        ? { ...m, dutyLawyer: true, specialties: m.id === 'c2' ? ['criminal'] : ['劳动争议'] }
+        : m.id === 'a2'
+          ? { ...m, specialties: ['刑事辩护'] }
+          : m,
+    );
+    const first = pick(order, weighed, {}, { notification: {} });
+    expect(first.entry).toMatchObject({ chosen: 'c2', rule: 'S-2.9(c)', next: 'c2' });
+    expect(first.entry.skipped).toEqual([
+      { memberId: 'a1', reason: '通知类案件优先指派值班律师（S-2.9(c)）' },
+      { memberId: 'b1', reason: '通知类案件本轮优先指派具有刑事辩护专长的人员（S-2.9(c)）' },
+      { memberId: 'c1', reason: '通知类案件优先指派值班律师（S-2.9(c)）' },
+      { memberId: 'a2', reason: '通知类案件优先指派值班律师（S-2.9(c)）' },
+    ]);
+    // The specialist had the round's case: the other duty lawyer comes next, not a second case for the specialist.
+    const second = pick(order, weighed, first.turns, { notification: {} });
+    expect(second.entry.chosen).toBe('b1');
+    // Without duty lawyers free, the specialist among the others goes first in the round.
+    const noDuty = weighed.map((m) => ({ ...m, dutyLawyer: false }));
+    const other = pick(order, noDuty, { c2: 1 }, { notification: {} });
+    expect(other.entry.chosen).toBe('a2');
+    expect(other.entry.skipped.map((x) => x.memberId)).toEqual(['a1', 'b1', 'c1']);
+    // An ordinary case ignores specialties.
+    expect(pick(order, weighed, {}, {}).entry.chosen).toBe('a1');
+  });
+
   test('S-2.9(c) L-5 juvenile cases go to members competent for minors', () => {
     const competent = pool.map((m) => (m.id === 'c2' ? { ...m, juvenileCompetent: true } : m));
     expect(pick(order, competent, {}, { notification: { juvenile: true } }).entry.chosen).toBe('c2');

@@ -1,5 +1,12 @@
 import { isTrained, type TrainingFact } from '../../domain/training';
-import { checkVisitStep, cstYearBounds, daysOutstanding, VisitRuleError } from '../../domain/village';
+import {
+  checkVisitStep,
+  cstYearBounds,
+  daysOutstanding,
+  homeVisitNote,
+  homeVisitReasons,
+  VisitRuleError,
+} from '../../domain/village';
 import { loadEnv } from '../../platform/env';
 
 const record = (over: Partial<TrainingFact> = {}): TrainingFact => ({
@@ -61,5 +68,17 @@ describe('S-2.2 REQUIRE_TRAINING', () => {
     expect(loadEnv({}).REQUIRE_TRAINING).toBe(true);
     expect(loadEnv({ REQUIRE_TRAINING: 'false' }).REQUIRE_TRAINING).toBe(false);
     expect(() => loadEnv({ REQUIRE_TRAINING: 'maybe' })).toThrow(/REQUIRE_TRAINING/);
+  });
+});
+
+describe('S-2.3 home visits advised', () => {
+  test('S-2.3: 60 or more by the ID number, disabled, (semi-)disabled or limited mobility advise a home visit', () => {
+    expect(homeVisitReasons({ age: 59 })).toEqual([]);
+    expect(homeVisitReasons({ age: 60 })).toEqual(['年满60周岁']);
+    expect(
+      homeVisitReasons({ specialGroup: 'disabled', disabledOrSemiDisabled: true, mobilityImpaired: true }),
+    ).toEqual(['残疾人', '失能、半失能', '行动不便']);
+    expect(homeVisitNote([])).toBeUndefined();
+    expect(homeVisitNote(['行动不便'])).toBe('建议上门服务（S-2.3）：申请人行动不便');
   });
 });

@@ -272,7 +272,9 @@ describe('eligibility decided at intake and stored with the case (S-1.x, L-4, L-
     await start(input);
     const record = await recorded(input.applicationNo);
     expect(record.eligibility).toMatchObject({ outcome: { kind: 'waived', grounds: ['S-1.2(d)'] }, anyMatter: true });
-    expect(record.stageEvents[0]!.ruleIds).toEqual(['S-1.2(d)', 'S-1.1']);
+    // S-2.3: 70 is also elderly for the home-visit advice, an intake check of the first event.
+    expect(record.stageEvents[0]!.ruleIds).toEqual(['S-1.2(d)', 'S-1.1', 'S-2.3']);
+    expect(record.stageEvents[0]!.note).toContain('建议上门服务（S-2.3）：申请人年满60周岁');
   });
 
   test('S-1.3 L-8 a claimed ground of Law art. 32 needs no test; without one the city standard applies', async () => {

@@ -213,6 +213,22 @@ describe('S-2.9 priorities in the assignment stage', () => {
     expect(await p.turns()).toEqual({ a1: 0, duty1: 0, duty2: 1 });
   });
 
+  test('S-2.9(c) a notification case goes to the duty lawyer of the round whose stored specialties include criminal defence', async () => {
+    const p = await pool({
+      A: { duty1: { dutyLawyer: true, specialties: ['劳动争议'] } },
+      B: { duty2: { dutyLawyer: true, specialties: ['criminal'] } },
+    });
+    const { handle } = await notificationCase(p.agency, {});
+    expect((await handle.query(getState)).assignment!.slots[0]).toMatchObject({
+      proposedMemberId: p.id('duty2'),
+      rule: 'S-2.9(c)',
+    });
+    const [entry] = await p.ledger();
+    expect(entry!.skipped).toEqual([
+      { memberId: p.id('duty1'), reason: '通知类案件本轮优先指派具有刑事辩护专长的人员（S-2.9(c)）' },
+    ]);
+  });
+
   test('S-2.9(c) L-5 a juvenile notification case goes to a member competent for minors', async () => {
     const p = await pool({ A: { a1: {} }, B: { b1: { juvenileCompetent: true } } });
     const { handle } = await notificationCase(p.agency, { ground: 'minor' });

@@ -94,6 +94,7 @@ export function caseActions(no: string, materials: Record<string, string> = MATE
       fields: [
         { name: 'route', label: '核查方式', kind: 'select', options: VERIFICATION_ROUTE_LABELS },
         { name: 'dueDays', label: '期限（日）', kind: 'number' },
+        { name: 'servicePointId', label: '委托的村居服务点编号（仅实地核实，可不填）' },
       ],
     },
     {

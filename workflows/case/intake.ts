@@ -5,12 +5,13 @@
  */
 import type { CaseOpening } from '../../activities/application-records';
 import type { ApplicationInput, ApplicationState } from '../../domain/definitions';
-import { birthDateFromIdNumber, decideEligibility } from '../../domain/eligibility';
+import { ageOn, birthDateFromIdNumber, decideEligibility } from '../../domain/eligibility';
 import { acceptedFirstGrounds, intakeChecks } from '../../domain/intake';
 import { COMMON_CORE, missingMaterials } from '../../domain/materials';
 import type { Calendar } from '../../domain/calendar';
 import { endOfDayPeriod } from '../../domain/deadlines';
 import { cstDateOf } from '../../domain/time';
+import { homeVisitNote, homeVisitReasons } from '../../domain/village';
 
 export function openCase(input: ApplicationInput): { state: ApplicationState; opening: CaseOpening } {
   const receivedAt = new Date(input.receivedAt);
@@ -40,6 +41,7 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
       monthlyHouseholdIncome: input.economicSituation?.monthlyHouseholdIncome ?? 0,
     },
     input.rules.hardshipStandard,
+    input.rules.excludedMatters,
   );
   // S-3.1: a statement to be verified opens the verification.
   if (eligibility.outcome.kind === 'verify') state.verification = { status: 'pending', tasks: [] };
@@ -49,6 +51,18 @@ export function openCase(input: ApplicationInput): { state: ApplicationState; op
     anyMatter: eligibility.anyMatter,
   };
   const checks = intakeChecks(input.intake, receivedAt);
+  // S-2.3: elderly applicants and those with limited mobility are advised a home visit (not a notification case:
+  // the organ's letter brings no applicant to visit).
+  const birthDate = input.applicant.idNumber ? birthDateFromIdNumber(input.applicant.idNumber) : undefined;
+  const homeVisit = notification
+    ? undefined
+    : homeVisitNote(
+        homeVisitReasons({
+          ...input.eligibilityClaims,
+          age: birthDate ? ageOn(birthDate, cstDateOf(receivedAt)) : undefined,
+        }),
+      );
+  if (homeVisit) checks.push({ ruleId: 'S-2.3', ok: true, note: homeVisit });
   const acceptedFirst = acceptedFirstGrounds({
     applicationDate: cstDateOf(receivedAt),
     matterCategory: input.matter.category,

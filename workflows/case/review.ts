@@ -12,6 +12,7 @@ import {
   type DecideInput,
   type TerminateAidInput,
 } from '../../domain/definitions';
+import { matterScope } from '../../domain/eligibility';
 import { lastDayBefore, objectionWindow, type PeriodEnd } from '../../domain/deadlines';
 import { refusalNoticeText } from '../../domain/notices';
 import { formatCstDay } from '../../domain/time';
@@ -32,6 +33,11 @@ export function registerReviewSteps(ctx: CaseContext): void {
     validate: ({ decision, reason }: DecideInput) => {
       if (ctx.notification) fail(NOTIFICATION_NOT_DECIDED);
       assertTransition(state.stage, decision === 'grant' ? 'granted' : 'refused', state.acceptedFirst !== undefined);
+      // S-1.1: a matter outside the statutory list only for an applicant who meets the hardship standard.
+      if (decision === 'grant' && state.eligibility) {
+        const scope = matterScope(ctx.input.matter.category, state.eligibility, ctx.rules.excludedMatters);
+        if (!scope.allowed) fail(`${scope.note}，不能作出给予法律援助决定`);
+      }
       const blocked = decision === 'grant' ? grantBlockedByVerification(state) : undefined;
       if (blocked) fail(blocked);
       if (decision === 'refuse' && !reason?.trim()) fail('不予法律援助须书面说明理由（L-1）', ERROR_TYPES.invalidInput);

@@ -71,20 +71,33 @@ async function lookUpCredit(ctx: CaseContext, taskId: string): Promise<void> {
 export function registerVerificationSteps(ctx: CaseContext): void {
   const { state } = ctx;
   ctx.steps.on(requestVerification, {
-    validate: ({ route, dueDays }: RequestVerificationInput) => {
+    validate: ({ route, dueDays, servicePointId }: RequestVerificationInput) => {
       open(state);
       if (!(route in VERIFICATION_ROUTES)) fail('未知的核查方式', ERROR_TYPES.invalidInput);
+      if (servicePointId !== undefined && route !== 'field_check') {
+        fail('只有实地核实可以委托村居法律服务点（S-3.1）', ERROR_TYPES.invalidInput);
+      }
       if (!Number.isInteger(dueDays) || dueDays < 1 || dueDays > 30) {
         fail('核查期限应为 1 至 30 日', ERROR_TYPES.invalidInput);
       }
     },
-    run: async ({ route, dueDays, requestedBy }) => {
+    run: async ({ route, dueDays, servicePointId, requestedBy }) => {
       const v = state.verification!;
       const id = `${route}-${v.tasks.length + 1}`;
       const requestedAt = new Date().toISOString();
       const dueAt = endOfDayPeriod(new Date(requestedAt), dueDays, ctx.calendar).toISOString();
-      v.tasks.push({ id, route, requestedBy, requestedAt, dueAt, dueDays });
-      const note = `发起核查：${VERIFICATION_ROUTES[route]}（${id}）`;
+      v.tasks.push({
+        id,
+        route,
+        requestedBy,
+        requestedAt,
+        dueAt,
+        dueDays,
+        ...(servicePointId ? { servicePointId } : {}),
+      });
+      // S-3.1, S-2.1: a field check commissioned to the applicant's village service point.
+      const point = servicePointId ? `，委托村居法律服务点 ${servicePointId}` : '';
+      const note = `发起核查：${VERIFICATION_ROUTES[route]}（${id}）${point}`;
       await ctx.record({ actor: requestedBy, ruleIds: ['S-3.1'], note });
       if (route === 'credit_lookup') await lookUpCredit(ctx, id);
       return v;
