@@ -42,6 +42,8 @@ export interface RecordPayoutArgs {
   coefficient: number;
   scoreVersion: number;
   reason: string;
+  /** S-4.5: the share of the base fee the case is paid (a terminated case, 0..1); omitted: all of it. */
+  feeShare?: number;
 }
 
 export interface RecordPayoutResult {
@@ -66,6 +68,9 @@ function checkArgs(a: RecordPayoutArgs): void {
   }
   if (!Number.isFinite(a.coefficient) || a.coefficient < 0 || a.coefficient > 9.99) {
     throw invalid(`补贴系数应在 0 至 9.99 之间：${a.coefficient}`);
+  }
+  if (a.feeShare !== undefined && !(Number.isFinite(a.feeShare) && a.feeShare >= 0 && a.feeShare <= 1)) {
+    throw invalid(`基本补贴的发放比例应在 0 至 1 之间：${a.feeShare}`);
   }
   if (!Number.isInteger(a.scoreVersion) || a.scoreVersion < 0) throw invalid('评分版本应为非负整数');
   if (a.kind !== 'payout' && a.kind !== 'special') throw invalid(`补贴类型不正确：${String(a.kind)}`);
@@ -131,7 +136,7 @@ export function createPayoutActivities({ prisma }: { prisma: PrismaClient }) {
           const noLine = { baseFeeCents: fee.amountCents, feeScheduleId: fee.id, amountCents: 0, totalCents: paid };
           // A late call for an older score must not undo the adjustment of a newer one.
           if (lines.some((l) => l.scoreVersion > args.scoreVersion)) return { ...noLine, lineId: null };
-          const target = subsidyCents(fee.amountCents, args.coefficient);
+          const target = subsidyCents(fee.amountCents, args.coefficient, args.feeShare);
           const first = lines.length === 0;
           const amountCents = first ? target : target - paid;
           if (!first && amountCents === 0) return { ...noLine, lineId: null };

@@ -195,6 +195,8 @@ export interface ApplicationState {
   deadlineMoves?: Record<string, MovedLastDay>;
   /** L-9: why and from which stage aid was terminated (absent for withdrawal at the correction deadline, L-2). */
   termination?: { ground: L9Ground; reason: string; terminatedBy: string; at: string; fromStage: Stage };
+  /** S-4.5: the aid was terminated (final) after a member was assigned: its evaluation pays the terminated-case share. */
+  evaluatedAsTerminated?: true;
   /** L-10: an objection to the refusal, and the review's deadline and outcome. */
   objection?: {
     filedAt: string;
@@ -616,6 +618,8 @@ export interface EvaluationInput {
   caseStage: CaseStage;
   assignedOn: string;
   rules: RuleConfig;
+  /** S-4.5: the aid was terminated after the member was assigned: paid by the fee rule for terminated cases. */
+  terminated?: boolean;
 }
 
 export interface ScoreRecord {

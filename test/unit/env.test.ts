@@ -41,6 +41,7 @@ describe('configuration', () => {
       removalThreshold: 65, // S-2.8(a)
       specialCaseCoefficient: 1,
       specialCaseCoefficients: {},
+      terminatedCaseFeeShare: 0.5, // S-4.5 (our default: the texts give no number)
       hotline: {
         dayStartMinute: 510, // S-2.4 08:30
         dayEndMinute: 1320, // 22:00

@@ -154,6 +154,9 @@ async function evaluationOutcome(ctx: CaseContext, workflowId: string): Promise<
     caseStage: p.caseStage,
     assignedOn: p.assignedOn,
     rules: ctx.rules,
+    // S-4.5: aid terminated after the assignment (L-9, or documents of aid accepted first missing) is paid by the
+    // fee rule for terminated cases.
+    ...(ctx.state.evaluatedAsTerminated ? { terminated: true } : {}),
   };
   for (;;) {
     try {

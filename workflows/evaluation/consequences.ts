@@ -18,7 +18,7 @@ import { movedText } from '../../domain/calendar';
 import { dayPeriod } from '../../domain/deadlines';
 import { ERROR_TYPES, poolImpactWorkflowId, type ScoreRecord } from '../../domain/definitions';
 import { needsInterview, removesMember, TIERS, tierOf, type Tier } from '../../domain/quality';
-import { specialCaseCoefficientFor } from '../../domain/rule-config';
+import { shareText, specialCaseCoefficientFor, terminatedCaseFeeShareOf } from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice } from '../case/context';
 import type { Notice } from '../support/recorder';
@@ -141,9 +141,14 @@ export async function pay(e: Evaluation, version: number, special = false): Prom
   await e.save(...told);
 }
 
-/** The payout line for a score version (or a special case), as the state stands now. */
+/**
+ * The payout line for a score version (or a special case), as the state stands now. A case terminated after its
+ * member was assigned is paid the configured share of the base fee (S-4.5, the fee rule for terminated cases).
+ */
 function payout({ input, state: s, rules }: Evaluation, version: number, special: boolean): RecordPayoutArgs {
   const { applicationNo, agencyCode, memberId, institutionId, matterType, caseStage, assignedOn } = input;
+  const feeShare = input.terminated ? terminatedCaseFeeShareOf(rules) : undefined;
+  const terminated = feeShare === undefined ? '' : `；终止案件按基本补贴的 ${shareText(feeShare)} 发放`;
   return {
     applicationNo,
     agencyCode,
@@ -157,7 +162,8 @@ function payout({ input, state: s, rules }: Evaluation, version: number, special
     coefficient: special ? specialCaseCoefficientFor(rules, agencyCode) : s.current!.coefficient,
     scoreVersion: version,
     reason: special
-      ? `特殊案件，按本机构规定发放（S-4.5）`
-      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}（S-4.5）`,
+      ? `特殊案件，按本机构规定发放${terminated}（S-4.5）`
+      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}${terminated}（S-4.5）`,
+    ...(feeShare === undefined ? {} : { feeShare }),
   };
 }

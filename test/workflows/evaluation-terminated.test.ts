@@ -1,0 +1,124 @@
+/**
+ * S-4.5 the fee rule for terminated cases: a case terminated after its member was assigned is evaluated (or marked
+ * special) and paid the configured share of the base fee, on the real time-skipping test server and PostgreSQL. A
+ * file of its own: its cases sleep through the L-10 objection window, away from the other evaluations' clocks.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  assignEvaluator,
+  confirmMember,
+  evaluationWorkflowId,
+  getEvaluation,
+  getState,
+  markSpecial,
+  submitScore,
+  terminateAid,
+} from '../../domain/definitions';
+import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import type { PrismaClient } from '../../prisma/generated/client';
+import { caseFixtures, createPool } from '../support/cases';
+import { until, startWorkflowSuite, uniqueTaskQueue, untilStage, type WorkflowSuite } from '../support/context';
+import { executeStep } from '../../platform/step-client';
+
+let env: TestWorkflowEnvironment;
+let prisma: PrismaClient;
+let suite: WorkflowSuite | undefined;
+const taskQueue = uniqueTaskQueue('evaluation-terminated');
+const sheetVersion = Math.floor(Math.random() * 1e6) + 1000;
+const BASE_FEE = 150_000; // 1,500.00 yuan
+
+beforeAll(async () => {
+  suite = await startWorkflowSuite(taskQueue);
+  ({ env, prisma } = suite);
+  await prisma.scoringSheet.create({
+    data: {
+      id: `test-civil-${sheetVersion}`,
+      kind: 'civil_administrative',
+      version: sheetVersion,
+      title: '测试评分表',
+      items: [
+        { code: 'procedure', label: '办案程序', max: 40, weight: 1 },
+        { code: 'quality', label: '办案质量', max: 60, weight: 1 },
+      ],
+      effectiveFrom: new Date('2000-01-01'),
+      loadedBy: 'test',
+    },
+  });
+});
+afterAll(() => suite?.stop());
+
+const { grantedCase, settled } = caseFixtures(() => suite!, taskQueue);
+const rules = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 };
+
+async function agency() {
+  const p = await createPool(prisma, { A: { a1: {} } });
+  await prisma.feeSchedule.create({
+    data: {
+      agencyCode: p.agency,
+      matterType: 'civil',
+      caseStage: 'any',
+      amountCents: BASE_FEE,
+      effectiveFrom: new Date('2000-01-01'),
+      createdBy: 'test',
+    },
+  });
+  return p;
+}
+
+const lines = (applicationNo: string) =>
+  prisma.payoutLine.findMany({ where: { applicationNo }, orderBy: { id: 'asc' } });
+
+/**
+ * A case whose member was confirmed, then terminated on an L-9 ground by the head; no objection within the window
+ * (L-10): final, the work done goes to the evaluation, whose evaluator is then assigned.
+ */
+async function terminatedAfterAssignment(caseRules: typeof rules) {
+  const p = await agency();
+  const { input, handle } = await grantedCase(p.agency, { rules: caseRules });
+  await settled(handle);
+  const [slot] = (await handle.query(getState)).assignment!.slots;
+  await executeStep(handle, confirmMember, {
+    args: [{ ledgerSeq: slot!.ledgerSeq, memberId: slot!.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+  });
+  await untilStage(handle, prisma, 'assigned');
+  await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '受援人已自行委托律师', terminatedBy: 'head-1' });
+  await untilStage(handle, prisma, 'terminated');
+  await env.sleep(`${caseRules.objectionWindowDays + 3} days`);
+  await untilStage(handle, prisma, 'evaluating');
+  const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(input.applicationNo));
+  await until(
+    () =>
+      evaluation.query(getEvaluation).then(
+        () => true,
+        () => false,
+      ),
+    (started) => started,
+    () => 'the evaluation workflow never started',
+  );
+  await executeStep(evaluation, assignEvaluator, {
+    args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
+  });
+  return { input, handle, evaluation };
+}
+
+test('S-4.5 S-4.4 a case terminated (L-9) after its member was assigned is evaluated and paid the configured share of the base fee', async () => {
+  const { input, handle, evaluation } = await terminatedAfterAssignment(rules);
+  await executeStep(evaluation, submitScore, {
+    args: [{ points: { procedure: 40, quality: 40 }, comments: '', scoredBy: 'eval-1' }],
+  });
+  // Polled, not `handle.result()`: waiting on a result lets the test server skip to far-off timers of other cases.
+  await untilStage(handle, prisma, 'closed');
+  const paid = await lines(input.applicationNo);
+  // 1,500 x 0.5 (the default share for terminated cases) x 0.9 (good)
+  expect(paid.map((l) => [l.kind, l.amountCents])).toEqual([['payout', 67_500]]);
+  expect(paid[0]!.reason).toContain('终止案件按基本补贴的 50% 发放');
+});
+
+test('S-4.5 a terminated case marked special is paid its share of the base fee too', async () => {
+  const { input, handle, evaluation } = await terminatedAfterAssignment({ ...rules, terminatedCaseFeeShare: 0.3 });
+  await executeStep(evaluation, markSpecial, { args: [{ reason: '终止案件，按规定不予评估', markedBy: 'head-1' }] });
+  await untilStage(handle, prisma, 'closed');
+  const paid = await lines(input.applicationNo);
+  expect(paid.map((l) => [l.kind, l.amountCents])).toEqual([['special', 45_000]]); // 1,500 x 0.3 x 1
+  expect(paid[0]!.reason).toContain('终止案件按基本补贴的 30% 发放');
+});
