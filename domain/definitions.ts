@@ -620,6 +620,8 @@ export interface EvaluationInput {
   rules: RuleConfig;
   /** S-4.5: the aid was terminated after the member was assigned: paid by the fee rule for terminated cases. */
   terminated?: boolean;
+  /** S-3.3 a group case's other members (the lead is `memberId`): each is paid an equal part of the case's fee. */
+  otherMembers?: Array<{ memberId: string; institutionId: string }>;
 }
 
 export interface ScoreRecord {

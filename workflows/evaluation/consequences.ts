@@ -117,9 +117,15 @@ export async function pay(e: Evaluation, version: number, special = false): Prom
   const s = e.state;
   const told: Notice[] = [];
   try {
-    const args = payout(e, version, special);
-    const r = await e.attention.guard(() => acts.recordPayout(args));
-    s.payouts.push({ version, amountCents: r.amountCents, totalCents: r.totalCents });
+    // S-3.3: a group case pays each member their part (the lead first); a retry finds the lines already written.
+    let amountCents = 0;
+    let totalCents = 0;
+    for (const args of payouts(e, version, special)) {
+      const r = await e.attention.guard(() => acts.recordPayout(args));
+      amountCents += r.amountCents;
+      totalCents = r.totalCents;
+    }
+    s.payouts.push({ version, amountCents, totalCents });
     s.payoutPending = undefined;
     e.payoutRetryAt = undefined;
   } catch (err) {
@@ -142,14 +148,19 @@ export async function pay(e: Evaluation, version: number, special = false): Prom
 }
 
 /**
- * The payout line for a score version (or a special case), as the state stands now. A case terminated after its
- * member was assigned is paid the configured share of the base fee (S-4.5, the fee rule for terminated cases).
+ * The payout lines for a score version (or a special case), as the state stands now: one per member (S-3.3 group
+ * cases: each an equal part, the lead first). A case terminated after its member was assigned is paid the configured
+ * share of the base fee (S-4.5, the fee rule for terminated cases).
  */
-function payout({ input, state: s, rules }: Evaluation, version: number, special: boolean): RecordPayoutArgs {
-  const { applicationNo, agencyCode, memberId, institutionId, matterType, caseStage, assignedOn } = input;
-  const feeShare = input.terminated ? terminatedCaseFeeShareOf(rules) : undefined;
-  const terminated = feeShare === undefined ? '' : `；终止案件按基本补贴的 ${shareText(feeShare)} 发放`;
-  return {
+function payouts({ input, state: s, rules }: Evaluation, version: number, special: boolean): RecordPayoutArgs[] {
+  const { applicationNo, agencyCode, matterType, caseStage, assignedOn } = input;
+  const members = [{ memberId: input.memberId, institutionId: input.institutionId }, ...(input.otherMembers ?? [])];
+  const caseShare = input.terminated ? terminatedCaseFeeShareOf(rules) : 1;
+  const terminated = input.terminated ? `；终止案件按基本补贴的 ${shareText(caseShare)} 发放` : '';
+  const part = 1 / members.length;
+  const group = members.length > 1 ? `；集体承办（${members.length} 人），本人按 1/${members.length} 发放` : '';
+  const feeShare = caseShare * part;
+  return members.map(({ memberId, institutionId }, i) => ({
     applicationNo,
     agencyCode,
     memberId,
@@ -162,8 +173,9 @@ function payout({ input, state: s, rules }: Evaluation, version: number, special
     coefficient: special ? specialCaseCoefficientFor(rules, agencyCode) : s.current!.coefficient,
     scoreVersion: version,
     reason: special
-      ? `特殊案件，按本机构规定发放${terminated}（S-4.5）`
-      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}${terminated}（S-4.5）`,
-    ...(feeShare === undefined ? {} : { feeShare }),
-  };
+      ? `特殊案件，按本机构规定发放${terminated}${group}（S-4.5）`
+      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}${terminated}${group}（S-4.5）`,
+    ...(feeShare === 1 ? {} : { feeShare }),
+    ...(i > 0 ? { groupMember: true } : {}),
+  }));
 }

@@ -1,7 +1,8 @@
 /**
- * S-4.5 the fee rule for terminated cases: a case terminated after its member was assigned is evaluated (or marked
- * special) and paid the configured share of the base fee, on the real time-skipping test server and PostgreSQL. A
- * file of its own: its cases sleep through the L-10 objection window, away from the other evaluations' clocks.
+ * S-4.5 who is paid what: a case terminated after its member was assigned is evaluated (or marked special) and paid
+ * the configured share of the base fee; each member of a group case (S-3.3) is paid their part. On the real
+ * time-skipping test server and PostgreSQL, in a file of its own: its cases sleep through the L-10 objection window,
+ * away from the other evaluations' clocks.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -11,10 +12,14 @@ import {
   getEvaluation,
   getState,
   markSpecial,
+  recordEngagement,
+  reviewCaseFile,
+  submitCaseFile,
   submitScore,
   terminateAid,
 } from '../../domain/definitions';
 import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { cstDateOf } from '../../domain/time';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { caseFixtures, createPool } from '../support/cases';
 import { until, startWorkflowSuite, uniqueTaskQueue, untilStage, type WorkflowSuite } from '../support/context';
@@ -23,7 +28,7 @@ import { executeStep } from '../../platform/step-client';
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
 let suite: WorkflowSuite | undefined;
-const taskQueue = uniqueTaskQueue('evaluation-terminated');
+const taskQueue = uniqueTaskQueue('evaluation-fees');
 const sheetVersion = Math.floor(Math.random() * 1e6) + 1000;
 const BASE_FEE = 150_000; // 1,500.00 yuan
 
@@ -51,7 +56,7 @@ const { grantedCase, settled } = caseFixtures(() => suite!, taskQueue);
 const rules = { ...DEFAULT_RULE_CONFIG, spotCheckRate: 0 };
 
 async function agency() {
-  const p = await createPool(prisma, { A: { a1: {} } });
+  const p = await createPool(prisma, { A: { a1: {} }, B: { b1: {} } });
   await prisma.feeSchedule.create({
     data: {
       agencyCode: p.agency,
@@ -121,4 +126,53 @@ test('S-4.5 a terminated case marked special is paid its share of the base fee t
   const paid = await lines(input.applicationNo);
   expect(paid.map((l) => [l.kind, l.amountCents])).toEqual([['special', 45_000]]); // 1,500 x 0.3 x 1
   expect(paid[0]!.reason).toContain('终止案件按基本补贴的 30% 发放');
+});
+
+test('S-3.3 S-4.5 each member of a group case is paid their part of the fee (equal parts)', async () => {
+  const p = await agency();
+  const { input, handle } = await grantedCase(p.agency, { rules }, { assignment: { aidedPersons: 20 } });
+  await settled(handle);
+  const slots = (await handle.query(getState)).assignment!.slots;
+  expect(slots).toHaveLength(2);
+  for (const s of slots) {
+    await executeStep(handle, confirmMember, {
+      args: [{ ledgerSeq: s.ledgerSeq, memberId: s.proposedMemberId, confirmedBy: 'inst', by: 'institution' }],
+    });
+  }
+  await untilStage(handle, prisma, 'assigned');
+  const [lead, other] = slots.map((s) => s.proposedMemberId);
+  const today = cstDateOf(new Date(await env.currentTimeMs()));
+  await executeStep(handle, recordEngagement, { args: [{ signedOn: today, recordedBy: lead! }] });
+  await executeStep(handle, submitCaseFile, {
+    args: [{ documents: ['民事调解书'], report: '调解结案', matterEndedOn: today, submittedBy: lead! }],
+  });
+  await executeStep(handle, reviewCaseFile, { args: [{ approved: true, comments: '', reviewedBy: 'qm-1' }] });
+  await untilStage(handle, prisma, 'evaluating');
+  const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(input.applicationNo));
+  await until(
+    () =>
+      evaluation.query(getEvaluation).then(
+        () => true,
+        () => false,
+      ),
+    (started) => started,
+    () => 'the evaluation workflow never started',
+  );
+  await executeStep(evaluation, assignEvaluator, {
+    args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
+  });
+  await executeStep(evaluation, submitScore, {
+    args: [{ points: { procedure: 40, quality: 40 }, comments: '', scoredBy: 'eval-1' }],
+  });
+  await untilStage(handle, prisma, 'closed');
+  const paid = await lines(input.applicationNo);
+  // 1,500 x 0.9 (good), in two equal parts: the lead's line first.
+  expect(paid.map((l) => [l.memberId, l.kind, l.amountCents])).toEqual([
+    [lead, 'payout', 67_500],
+    [other, 'payout', 67_500],
+  ]);
+  expect(paid[1]!.institutionId).toBe(slots[1]!.institutionId);
+  expect(paid[0]!.reason).toContain('集体承办（2 人），本人按 1/2 发放');
+  const stored = await prisma.application.findUnique({ where: { applicationNo: input.applicationNo } });
+  expect(stored?.closedReason).toContain('1350.00');
 });
