@@ -682,6 +682,8 @@ export interface EvaluationState {
   };
   /** S-2.8(a): the member removed for this case's score, and whether it was reversed after a changed score. */
   removal?: { version: number; removed: boolean; reversed?: boolean };
+  /** S-3.3, S-2.8(a): the same for a group case's other members, by member id. */
+  memberRemovals?: Record<string, { version: number; removed: boolean; reversed?: boolean }>;
   /** S-4.5 payout lines written, per version: amount of the line and the case's total after it. */
   payouts: Array<{ version: number; amountCents: number; totalCents: number }>;
   payoutPending?: string;

@@ -128,7 +128,8 @@ test('S-4.5 a terminated case marked special is paid its share of the base fee t
   expect(paid[0]!.reason).toContain('终止案件按基本补贴的 30% 发放');
 });
 
-test('S-3.3 S-4.5 each member of a group case is paid their part of the fee (equal parts)', async () => {
+/** A group case (two members, S-3.3) through its approved file to the evaluation, its evaluator assigned. */
+async function groupCaseInEvaluation() {
   const p = await agency();
   const { input, handle } = await grantedCase(p.agency, { rules }, { assignment: { aidedPersons: 20 } });
   await settled(handle);
@@ -161,6 +162,11 @@ test('S-3.3 S-4.5 each member of a group case is paid their part of the fee (equ
   await executeStep(evaluation, assignEvaluator, {
     args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 'staff-1' }],
   });
+  return { input, handle, evaluation, slots, lead: lead!, other: other! };
+}
+
+test('S-3.3 S-4.5 each member of a group case is paid their part of the fee (equal parts)', async () => {
+  const { input, handle, evaluation, slots, lead, other } = await groupCaseInEvaluation();
   await executeStep(evaluation, submitScore, {
     args: [{ points: { procedure: 40, quality: 40 }, comments: '', scoredBy: 'eval-1' }],
   });
@@ -175,4 +181,30 @@ test('S-3.3 S-4.5 each member of a group case is paid their part of the fee (equ
   expect(paid[0]!.reason).toContain('集体承办（2 人），本人按 1/2 发放');
   const stored = await prisma.application.findUnique({ where: { applicationNo: input.applicationNo } });
   expect(stored?.closedReason).toContain('1350.00');
+});
+
+test('S-3.3 S-2.8(a) S-4.6 a group case scored 65 or below removes each member, and each is called to the interview', async () => {
+  const { input, evaluation, slots, lead, other } = await groupCaseInEvaluation();
+  await executeStep(evaluation, submitScore, {
+    args: [{ points: { procedure: 40, quality: 22 }, comments: '', scoredBy: 'eval-1' }],
+  });
+  const status = async (id: string) => (await prisma.poolMember.findUnique({ where: { id } }))!.status;
+  expect(await status(lead)).toBe('removed');
+  expect(await status(other)).toBe('removed');
+  const sent = await until(
+    () => prisma.notification.findMany({ where: { applicationNo: input.applicationNo } }),
+    (rows) => rows.filter((n) => n.template === 'interview_scheduled').length === 4,
+    () => 'not every member and institution was called to the interview',
+  );
+  const to = (template: string) =>
+    sent
+      .filter((n) => n.template === template)
+      .map((n) => n.recipient)
+      .sort();
+  expect(to('interview_scheduled')).toEqual(
+    [`member:${lead}`, `member:${other}`, ...slots.map((s) => `institution:${s.institutionId}`)].sort(),
+  );
+  expect(to('evaluation_result')).toEqual([`member:${lead}`, `member:${other}`].sort());
+  // 1,500 x 0.6 (pass), in two equal parts
+  expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([45_000, 45_000]);
 });
