@@ -18,7 +18,7 @@ import {
   submitScore,
   terminateAid,
 } from '../../domain/definitions';
-import { DEFAULT_RULE_CONFIG } from '../../domain/rule-config';
+import { DEFAULT_RULE_CONFIG, type RuleConfig } from '../../domain/rule-config';
 import { cstDateOf } from '../../domain/time';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { caseFixtures, createPool } from '../support/cases';
@@ -129,9 +129,9 @@ test('S-4.5 a terminated case marked special is paid its share of the base fee t
 });
 
 /** A group case (two members, S-3.3) through its approved file to the evaluation, its evaluator assigned. */
-async function groupCaseInEvaluation() {
+async function groupCaseInEvaluation(caseRules: RuleConfig = rules) {
   const p = await agency();
-  const { input, handle } = await grantedCase(p.agency, { rules }, { assignment: { aidedPersons: 20 } });
+  const { input, handle } = await grantedCase(p.agency, { rules: caseRules }, { assignment: { aidedPersons: 20 } });
   await settled(handle);
   const slots = (await handle.query(getState)).assignment!.slots;
   expect(slots).toHaveLength(2);
@@ -178,7 +178,7 @@ test('S-3.3 S-4.5 each member of a group case is paid their part of the fee (equ
     [other, 'payout', 67_500],
   ]);
   expect(paid[1]!.institutionId).toBe(slots[1]!.institutionId);
-  expect(paid[0]!.reason).toContain('集体承办（2 人），本人按 1/2 发放');
+  expect(paid[0]!.reason).toContain('集体承办（2 人），本人按 50% 发放');
   const stored = await prisma.application.findUnique({ where: { applicationNo: input.applicationNo } });
   expect(stored?.closedReason).toContain('1350.00');
 });
@@ -207,4 +207,19 @@ test('S-3.3 S-2.8(a) S-4.6 a group case scored 65 or below removes each member, 
   expect(to('evaluation_result')).toEqual([`member:${lead}`, `member:${other}`].sort());
   // 1,500 x 0.6 (pass), in two equal parts
   expect((await lines(input.applicationNo)).map((l) => l.amountCents)).toEqual([45_000, 45_000]);
+});
+
+test("S-3.3 S-4.5 a group case's fee split by the configured lead member's share, the rest to the others", async () => {
+  const { input, handle, evaluation, lead, other } = await groupCaseInEvaluation({ ...rules, groupLeadFeeShare: 0.6 });
+  await executeStep(evaluation, submitScore, {
+    args: [{ points: { procedure: 40, quality: 40 }, comments: '', scoredBy: 'eval-1' }],
+  });
+  await untilStage(handle, prisma, 'closed');
+  const paid = await lines(input.applicationNo);
+  // 1,350.00 (good): 60% to the lead, 40% to the other member
+  expect(paid.map((l) => [l.memberId, l.amountCents])).toEqual([
+    [lead, 81_000],
+    [other, 54_000],
+  ]);
+  expect(paid[1]!.reason).toContain('本人按 40% 发放');
 });

@@ -18,7 +18,12 @@ import { movedText } from '../../domain/calendar';
 import { dayPeriod } from '../../domain/deadlines';
 import { ERROR_TYPES, poolImpactWorkflowId, type EvaluationState, type ScoreRecord } from '../../domain/definitions';
 import { needsInterview, removesMember, TIERS, tierOf, type Tier } from '../../domain/quality';
-import { shareText, specialCaseCoefficientFor, terminatedCaseFeeShareOf } from '../../domain/rule-config';
+import {
+  groupFeeParts,
+  shareText,
+  specialCaseCoefficientFor,
+  terminatedCaseFeeShareOf,
+} from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice } from '../case/context';
 import type { Notice } from '../support/recorder';
@@ -198,9 +203,9 @@ function payouts({ input, state: s, rules }: Evaluation, version: number, specia
   const members = [{ memberId: input.memberId, institutionId: input.institutionId }, ...(input.otherMembers ?? [])];
   const caseShare = input.terminated ? terminatedCaseFeeShareOf(rules) : 1;
   const terminated = input.terminated ? `；终止案件按基本补贴的 ${shareText(caseShare)} 发放` : '';
-  const part = 1 / members.length;
-  const group = members.length > 1 ? `；集体承办（${members.length} 人），本人按 1/${members.length} 发放` : '';
-  const feeShare = caseShare * part;
+  const parts = groupFeeParts(rules, members.length);
+  const group = (i: number) =>
+    members.length > 1 ? `；集体承办（${members.length} 人），本人按 ${shareText(parts[i]!)} 发放` : '';
   return members.map(({ memberId, institutionId }, i) => ({
     applicationNo,
     agencyCode,
@@ -214,9 +219,9 @@ function payouts({ input, state: s, rules }: Evaluation, version: number, specia
     coefficient: special ? specialCaseCoefficientFor(rules, agencyCode) : s.current!.coefficient,
     scoreVersion: version,
     reason: special
-      ? `特殊案件，按本机构规定发放${terminated}${group}（S-4.5）`
-      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}${terminated}${group}（S-4.5）`,
-    ...(feeShare === 1 ? {} : { feeShare }),
+      ? `特殊案件，按本机构规定发放${terminated}${group(i)}（S-4.5）`
+      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}${terminated}${group(i)}（S-4.5）`,
+    ...(caseShare * parts[i]! === 1 ? {} : { feeShare: caseShare * parts[i]! }),
     ...(i > 0 ? { groupMember: true } : {}),
   }));
 }
