@@ -42,6 +42,13 @@ export interface RecordPayoutArgs {
   coefficient: number;
   scoreVersion: number;
   reason: string;
+  /**
+   * S-4.5: the share of the base fee this line's member is paid (0..1): a terminated case's share, times the member's
+   * part of a group case (S-3.3); omitted: all of it.
+   */
+  feeShare?: number;
+  /** S-3.3: a group case's other member (not the lead): the line is keyed by the member too. */
+  groupMember?: boolean;
 }
 
 export interface RecordPayoutResult {
@@ -54,7 +61,8 @@ export interface RecordPayoutResult {
   lineId: string | null;
 }
 
-export const payoutKey = (applicationNo: string, scoreVersion: number) => `payout:${applicationNo}:v${scoreVersion}`;
+export const payoutKey = (applicationNo: string, scoreVersion: number, memberId?: string) =>
+  `payout:${applicationNo}:v${scoreVersion}${memberId === undefined ? '' : `:${memberId}`}`;
 
 function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: PAYOUT_INVALID_INPUT, message, nonRetryable: true });
@@ -66,6 +74,9 @@ function checkArgs(a: RecordPayoutArgs): void {
   }
   if (!Number.isFinite(a.coefficient) || a.coefficient < 0 || a.coefficient > 9.99) {
     throw invalid(`补贴系数应在 0 至 9.99 之间：${a.coefficient}`);
+  }
+  if (a.feeShare !== undefined && !(Number.isFinite(a.feeShare) && a.feeShare >= 0 && a.feeShare <= 1)) {
+    throw invalid(`基本补贴的发放比例应在 0 至 1 之间：${a.feeShare}`);
   }
   if (!Number.isInteger(a.scoreVersion) || a.scoreVersion < 0) throw invalid('评分版本应为非负整数');
   if (a.kind !== 'payout' && a.kind !== 'special') throw invalid(`补贴类型不正确：${String(a.kind)}`);
@@ -93,7 +104,11 @@ export function createPayoutActivities({ prisma }: { prisma: PrismaClient }) {
      */
     async recordPayout(args: RecordPayoutArgs): Promise<RecordPayoutResult> {
       checkArgs(args);
-      const idempotencyKey = payoutKey(args.applicationNo, args.scoreVersion);
+      const idempotencyKey = payoutKey(
+        args.applicationNo,
+        args.scoreVersion,
+        args.groupMember ? args.memberId : undefined,
+      );
       return prisma.$transaction(
         async (tx) => {
           // One writer per case: retries, re-reviews and concurrent calls queue here (two-key form: its own space).
@@ -123,15 +138,22 @@ export function createPayoutActivities({ prisma }: { prisma: PrismaClient }) {
               nonRetryable: true,
             });
           }
+          // Each member's lines add up to their own part (S-3.3 group cases); the total is the case's.
           const lines = await tx.payoutLine.findMany({
-            where: { applicationNo: args.applicationNo, kind: { in: [...CASE_LINE_KINDS] } },
+            where: { applicationNo: args.applicationNo, memberId: args.memberId, kind: { in: [...CASE_LINE_KINDS] } },
             select: { amountCents: true, scoreVersion: true },
           });
           const paid = lines.reduce((sum, l) => sum + l.amountCents, 0);
-          const noLine = { baseFeeCents: fee.amountCents, feeScheduleId: fee.id, amountCents: 0, totalCents: paid };
+          const caseTotalNow = await caseTotal(tx, args.applicationNo);
+          const noLine = {
+            baseFeeCents: fee.amountCents,
+            feeScheduleId: fee.id,
+            amountCents: 0,
+            totalCents: caseTotalNow,
+          };
           // A late call for an older score must not undo the adjustment of a newer one.
           if (lines.some((l) => l.scoreVersion > args.scoreVersion)) return { ...noLine, lineId: null };
-          const target = subsidyCents(fee.amountCents, args.coefficient);
+          const target = subsidyCents(fee.amountCents, args.coefficient, args.feeShare);
           const first = lines.length === 0;
           const amountCents = first ? target : target - paid;
           if (!first && amountCents === 0) return { ...noLine, lineId: null };
@@ -152,7 +174,7 @@ export function createPayoutActivities({ prisma }: { prisma: PrismaClient }) {
               idempotencyKey,
             },
           });
-          return { ...noLine, amountCents, totalCents: paid + amountCents, lineId: line.id.toString() };
+          return { ...noLine, amountCents, totalCents: caseTotalNow + amountCents, lineId: line.id.toString() };
         },
         { maxWait: 30_000, timeout: 30_000 },
       );

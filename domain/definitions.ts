@@ -196,6 +196,8 @@ export interface ApplicationState {
   deadlineMoves?: Record<string, MovedLastDay>;
   /** L-9: why and from which stage aid was terminated (absent for withdrawal at the correction deadline, L-2). */
   termination?: { ground: L9Ground; reason: string; terminatedBy: string; at: string; fromStage: Stage };
+  /** S-4.5: the aid was terminated (final) after a member was assigned: its evaluation pays the terminated-case share. */
+  evaluatedAsTerminated?: true;
   /** L-10: an objection to the refusal, and the review's deadline and outcome. */
   objection?: {
     filedAt: string;
@@ -624,6 +626,10 @@ export interface EvaluationInput {
   caseStage: CaseStage;
   assignedOn: string;
   rules: RuleConfig;
+  /** S-4.5: the aid was terminated after the member was assigned: paid by the fee rule for terminated cases. */
+  terminated?: boolean;
+  /** S-3.3 a group case's other members (the lead is `memberId`): each is paid an equal part of the case's fee. */
+  otherMembers?: Array<{ memberId: string; institutionId: string }>;
 }
 
 export interface ScoreRecord {
@@ -684,6 +690,8 @@ export interface EvaluationState {
   };
   /** S-2.8(a): the member removed for this case's score, and whether it was reversed after a changed score. */
   removal?: { version: number; removed: boolean; reversed?: boolean };
+  /** S-3.3, S-2.8(a): the same for a group case's other members, by member id. */
+  memberRemovals?: Record<string, { version: number; removed: boolean; reversed?: boolean }>;
   /** S-4.5 payout lines written, per version: amount of the line and the case's total after it. */
   payouts: Array<{ version: number; amountCents: number; totalCents: number }>;
   payoutPending?: string;

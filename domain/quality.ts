@@ -72,9 +72,13 @@ export function needsExpertReview(tier: Tier): boolean {
   return tier === 'excellent' || tier === 'unqualified';
 }
 
-/** S-4.5: the subsidy in cents: the base labour fee times the coefficient, rounded to the cent. */
-export function subsidyCents(baseFeeCents: number, coefficient: number): number {
-  return Math.round((baseFeeCents * Math.round(coefficient * 100)) / 100);
+/**
+ * S-4.5: the subsidy in cents: the base labour fee (or `share` of it: a terminated case) times the coefficient,
+ * rounded to the cent.
+ */
+export function subsidyCents(baseFeeCents: number, coefficient: number, share = 1): number {
+  const base = Math.round(baseFeeCents * share);
+  return Math.round((base * Math.round(coefficient * 100)) / 100);
 }
 
 /**

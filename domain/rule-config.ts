@@ -75,6 +75,16 @@ export interface RuleConfig {
    * not listed uses `specialCaseCoefficient`.
    */
   specialCaseCoefficients?: Partial<Record<string, number>>;
+  /**
+   * S-4.5: a case terminated after its member was assigned (L-9, or aid accepted first whose documents never came) is
+   * paid this share of the base fee (0..1), times its tier's coefficient (the texts give no number: 0.5).
+   */
+  terminatedCaseFeeShare: number;
+  /**
+   * S-3.3 group cases: the lead member's share of the case's fee (0..1), the rest in equal parts to the others;
+   * absent: every member an equal part (the texts give no split).
+   */
+  groupLeadFeeShare?: number;
   /** S-2.4, S-2.5: hotline windows, limits and duty credit (each call starts with the values in force). */
   hotline: HotlineRules;
   /** L-13: complaint periods (each complaint starts with the values in force). */
@@ -114,9 +124,29 @@ export const DEFAULT_RULE_CONFIG: RuleConfig = {
   removalThreshold: DEFAULT_REMOVAL_THRESHOLD,
   specialCaseCoefficient: 1,
   specialCaseCoefficients: {},
+  terminatedCaseFeeShare: 0.5,
   hotline: DEFAULT_HOTLINE_RULES,
   complaints: DEFAULT_COMPLAINT_RULES,
 };
+
+/**
+ * S-4.5: the share of the base fee a terminated case is paid (cases started before the rule existed: the default).
+ */
+export function terminatedCaseFeeShareOf(rules: Partial<Pick<RuleConfig, 'terminatedCaseFeeShare'>>): number {
+  return rules.terminatedCaseFeeShare ?? DEFAULT_RULE_CONFIG.terminatedCaseFeeShare;
+}
+
+/** S-3.3: each member's part of a group case's fee, the lead first (one member: all of it). */
+export function groupFeeParts(rules: Pick<RuleConfig, 'groupLeadFeeShare'>, members: number): number[] {
+  if (members <= 1) return [1];
+  const lead = rules.groupLeadFeeShare ?? 1 / members;
+  return [lead, ...Array.from({ length: members - 1 }, () => (1 - lead) / (members - 1))];
+}
+
+/** `50%` for 0.5: how a fee share is shown in a payout's reason. */
+export function shareText(share: number): string {
+  return `${Math.round(share * 10_000) / 100}%`;
+}
 
 /** S-4.5: the coefficient a special (not evaluated) case of `agencyCode` is paid at: the county's own, else the default. */
 export function specialCaseCoefficientFor(

@@ -141,6 +141,10 @@ const schema = z.object({
     .refine(atMostTwoDecimals, '最多两位小数')
     .default(DEFAULT_RULE_CONFIG.removalThreshold),
   RULE_SPECIAL_CASE_COEFFICIENT: z.coerce.number().min(0).max(5).default(DEFAULT_RULE_CONFIG.specialCaseCoefficient),
+  // S-4.5: the share of the base fee a case terminated after assignment is paid (the texts give no number).
+  RULE_TERMINATED_CASE_FEE_SHARE: z.coerce.number().min(0).max(1).default(DEFAULT_RULE_CONFIG.terminatedCaseFeeShare),
+  // S-3.3: the lead member's share of a group case's fee; empty: equal parts.
+  RULE_GROUP_LEAD_FEE_SHARE: z.coerce.number().min(0).max(1).optional(),
   // S-4.5 per county centre: `KQ=0.8,ZJ=1` (agency code = coefficient); agencies not listed use the one above.
   RULE_SPECIAL_CASE_COEFFICIENTS: z
     .string()
@@ -249,6 +253,8 @@ export function ruleConfig(env: Env): RuleConfig {
     removalThreshold: env.RULE_REMOVAL_THRESHOLD,
     specialCaseCoefficient: env.RULE_SPECIAL_CASE_COEFFICIENT,
     specialCaseCoefficients: env.RULE_SPECIAL_CASE_COEFFICIENTS,
+    terminatedCaseFeeShare: env.RULE_TERMINATED_CASE_FEE_SHARE,
+    ...(env.RULE_GROUP_LEAD_FEE_SHARE === undefined ? {} : { groupLeadFeeShare: env.RULE_GROUP_LEAD_FEE_SHARE }),
     hotline: {
       dayStartMinute: env.HOTLINE_DAY_START,
       dayEndMinute: env.HOTLINE_DAY_END,

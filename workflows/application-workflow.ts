@@ -126,6 +126,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     // after a member started work: that work is evaluated and paid first (S-4.4, S-4.5).
     if (phase === 'objection' && (await objectionPhase(ctx)) === 'closed') {
       if (state.stage !== 'terminated' || !workDone(state)) break;
+      state.evaluatedAsTerminated = true;
       await ctx.transition('evaluating', {
         actor: 'system',
         ruleIds: ['L-9', 'S-4.4', 'S-4.5'],

@@ -788,6 +788,28 @@ async function main() {
       evaluated({ ...fixture('KQ-1998-000024', await now(), ALL_MATERIALS), rules: NO_SPOT_CHECK }, (e) =>
         executeStep(e, markSpecial, { args: [{ reason: '回放样例', markedBy: 'head-1' }] }),
       ),
+    // S-3.3, S-4.5: a group case (three members) evaluated once; each member is paid an equal part of the payout.
+    'evaluation-group-case': async () => {
+      const input = { ...fixture('KQ-1998-000033', await now(), ALL_MATERIALS), rules: NO_SPOT_CHECK };
+      input.intake = { assignment: { aidedPersons: 25 } };
+      return evaluated(input, (e) => score(e, 80));
+    },
+    // L-9 after the assignment, final after the objection window: the work done is evaluated and paid the
+    // terminated-case share of the base fee (S-4.4, S-4.5).
+    'evaluation-terminated-case': async () => {
+      const handle = await start({ ...fixture('KQ-1998-000034', await now(), ALL_MATERIALS), rules: NO_SPOT_CHECK });
+      await grant(handle, 'w');
+      await confirmAll(handle);
+      await handle.signal(terminateAid, { ground: 'own_lawyer', reason: '回放样例', terminatedBy: 'head-1' });
+      await testEnv.sleep('20 days');
+      const evaluation = await evaluationOf(handle);
+      await executeStep(evaluation, assignEvaluator, {
+        args: [{ evaluatorId: 'eval-1', kind: 'peer', assignedBy: 's' }],
+      });
+      await score(evaluation, 80);
+      await finish(handle);
+      return [handle.workflowId, evaluation.workflowId];
+    },
     // S-4.5: no fee schedule for administrative matters: the agency is told, the payout waits; once the schedule is
     // added, the daily retry pays and the evaluation ends.
     'evaluation-payout-retry': async () => {

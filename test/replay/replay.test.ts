@@ -78,6 +78,10 @@ test('the baseline: one recorded history per scenario (and its evaluation child)
       'evaluation-unqualified-interview-evaluation.json',
       'evaluation-objection-expert.json',
       'evaluation-objection-expert-evaluation.json',
+      'evaluation-group-case.json',
+      'evaluation-group-case-evaluation.json',
+      'evaluation-terminated-case.json',
+      'evaluation-terminated-case-evaluation.json',
       // complaintWorkflow (L-13); the calendar broadcast (Civil Code art. 203)
       'complaint.json',
       'calendar-broadcast.json',

@@ -42,6 +42,7 @@ describe('configuration', () => {
       removalThreshold: 65, // S-2.8(a)
       specialCaseCoefficient: 1,
       specialCaseCoefficients: {},
+      terminatedCaseFeeShare: 0.5, // S-4.5 (our default: the texts give no number)
       hotline: {
         dayStartMinute: 510, // S-2.4 08:30
         dayEndMinute: 1320, // 22:00
@@ -75,6 +76,9 @@ describe('configuration', () => {
     expect(ruleConfig(loadEnv({ RULE_REMOVAL_THRESHOLD: '70' })).removalThreshold).toBe(70);
     expect(() => loadEnv({ RULE_REMOVAL_THRESHOLD: '65.001' })).toThrow(/RULE_REMOVAL_THRESHOLD/);
     // S-4.5: special cases are paid as each county centre decides.
+    expect(ruleConfig(loadEnv({ RULE_TERMINATED_CASE_FEE_SHARE: '0.4' })).terminatedCaseFeeShare).toBe(0.4);
+    expect(ruleConfig(loadEnv({ RULE_GROUP_LEAD_FEE_SHARE: '0.6' })).groupLeadFeeShare).toBe(0.6);
+    expect(() => loadEnv({ RULE_GROUP_LEAD_FEE_SHARE: '1.5' })).toThrow(/RULE_GROUP_LEAD_FEE_SHARE/);
     const perCounty = ruleConfig(loadEnv({ RULE_SPECIAL_CASE_COEFFICIENTS: 'KQ=0.8, ZJ=1.2' }));
     expect(perCounty.specialCaseCoefficients).toEqual({ KQ: 0.8, ZJ: 1.2 });
     expect(specialCaseCoefficientFor(perCounty, 'KQ')).toBe(0.8);

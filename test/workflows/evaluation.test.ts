@@ -49,6 +49,7 @@ let suite: WorkflowSuite | undefined;
 const taskQueue = uniqueTaskQueue('evaluation');
 const sheetVersion = Math.floor(Math.random() * 1e6) + 1000;
 const BASE_FEE = 150_000; // 1,500.00 yuan
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 beforeAll(async () => {
   suite = await startWorkflowSuite(taskQueue);
@@ -300,8 +301,14 @@ test('S-4.4 a step past its deadline: the owner is reminded, then the agency tol
   const p = await agency();
   const { input, handle } = await grantedCase(p.agency, { rules });
   const { evaluation } = await toEvaluation(p, handle);
-  await env.sleep('17 days');
-  const sent = await prisma.notification.findMany({ where: { applicationNo: input.applicationNo } });
+  // Past the step's due time as counted (a last day on a rest day moves, Civil Code art. 203), plus a day.
+  const { dueAt } = await evaluation.query(getEvaluation);
+  await env.sleep(new Date(dueAt!).getTime() - (await env.currentTimeMs()) + DAY_MS);
+  const sent = await until(
+    () => prisma.notification.findMany({ where: { applicationNo: input.applicationNo } }),
+    (rows) => rows.some((n) => n.template === 'evaluation_overdue'),
+    () => 'the agency was never told of the overdue step',
+  );
   expect(sent.filter((n) => n.template === 'evaluation_reminder').map((n) => n.recipient)).toEqual([
     'evaluator:eval-1',
   ]);

@@ -222,6 +222,7 @@ async function terminateAtDeadline(ctx: CaseContext): Promise<void> {
     [toApplicant, ...toHandlers],
   );
   if (worked) {
+    state.evaluatedAsTerminated = true;
     await ctx.transition('evaluating', {
       actor: 'system',
       ruleIds: ['S-4.4', 'S-4.5'],

@@ -154,7 +154,17 @@ async function evaluationOutcome(ctx: CaseContext, workflowId: string): Promise<
     caseStage: p.caseStage,
     assignedOn: p.assignedOn,
     rules: ctx.rules,
+    // S-4.5: aid terminated after the assignment (L-9, or documents of aid accepted first missing) is paid by the
+    // fee rule for terminated cases.
+    ...(ctx.state.evaluatedAsTerminated ? { terminated: true } : {}),
   };
+  // S-3.3: a group case's other confirmed members, each paid their part (the lead is the performance's member).
+  const others = (ctx.state.assignment?.slots ?? []).filter(
+    (s) => !s.releasedAt && s.memberId && s.memberId !== p.memberId,
+  );
+  if (others.length > 0) {
+    input.otherMembers = others.map((s) => ({ memberId: s.memberId!, institutionId: s.institutionId }));
+  }
   for (;;) {
     try {
       return await executeChild<EvaluationWorkflow>('evaluationWorkflow', {

@@ -16,9 +16,14 @@ import type { RecordPayoutArgs } from '../../activities/payout';
 import type { poolImpactWorkflow } from '../pool-impact';
 import { movedText } from '../../domain/calendar';
 import { dayPeriod } from '../../domain/deadlines';
-import { ERROR_TYPES, poolImpactWorkflowId, type ScoreRecord } from '../../domain/definitions';
+import { ERROR_TYPES, poolImpactWorkflowId, type EvaluationState, type ScoreRecord } from '../../domain/definitions';
 import { needsInterview, removesMember, TIERS, tierOf, type Tier } from '../../domain/quality';
-import { specialCaseCoefficientFor } from '../../domain/rule-config';
+import {
+  groupFeeParts,
+  shareText,
+  specialCaseCoefficientFor,
+  terminatedCaseFeeShareOf,
+} from '../../domain/rule-config';
 import { formatCst } from '../../domain/time';
 import { notice } from '../case/context';
 import type { Notice } from '../support/recorder';
@@ -47,33 +52,67 @@ export async function applyScore(e: Evaluation, record: ScoreRecord): Promise<vo
   s.current = { score: record.score, tier: t.tier, coefficient: t.coefficient, version };
   await removal(e, record.score, version);
   const changed = before ? `，由 ${before.score} 分（${TIERS[before.tier as Tier]}）更正` : '';
-  const result = notice(
-    `evaluation-result-v${version}`,
-    'evaluation_result',
-    `【评估结果】法律援助案件 ${s.applicationNo}：${record.score} 分，${TIERS[t.tier]}，补贴系数 ${t.coefficient}${changed}（S-4.5）。`,
-    e.member,
+  // S-3.3: every member of a group case is told (the lead's notice keeps its key).
+  const results = e.members.map((to, i) =>
+    notice(
+      `evaluation-result-v${version}${i === 0 ? '' : `-${to}`}`,
+      'evaluation_result',
+      `【评估结果】法律援助案件 ${s.applicationNo}：${record.score} 分，${TIERS[t.tier]}，补贴系数 ${t.coefficient}${changed}（S-4.5）。`,
+      to,
+    ),
   );
-  await e.save(...interview(e, record.score, t.tier, version), result);
+  await e.save(...interview(e, record.score, t.tier, version), ...results);
   await pay(e, version);
 }
 
-/** S-2.8(a): a score of 65 or below removes the member at once; a score changed above it reverses the removal. */
+type Removal = NonNullable<EvaluationState['removal']>;
+
+/**
+ * S-2.8(a): a score of 65 or below removes the member at once; a score changed above it reverses the removal. In a
+ * group case (S-3.3) this holds for each member (the lead's in `removal`, the others' in `memberRemovals`).
+ */
 async function removal(e: Evaluation, score: number, version: number): Promise<void> {
   const s = e.state;
-  const { memberId, applicationNo } = e.input;
-  const requestId = `eval-${applicationNo}-v${version}`;
+  await removalOf(
+    e,
+    e.input.memberId,
+    score,
+    version,
+    '',
+    () => s.removal,
+    (r) => (s.removal = r),
+  );
+  for (const { memberId } of e.input.otherMembers ?? []) {
+    const of = () => s.memberRemovals?.[memberId];
+    const set = (r: Removal) => (s.memberRemovals = { ...s.memberRemovals, [memberId]: r });
+    await removalOf(e, memberId, score, version, `-${memberId}`, of, set);
+  }
+}
+
+async function removalOf(
+  e: Evaluation,
+  memberId: string,
+  score: number,
+  version: number,
+  keySuffix: string,
+  current: () => Removal | undefined,
+  set: (r: Removal) => void,
+): Promise<void> {
+  const { applicationNo } = e.input;
+  const requestId = `eval-${applicationNo}-v${version}${keySuffix}`;
+  const was = current();
   if (removesMember(score, e.rules.removalThreshold)) {
-    if (!s.removal?.removed || s.removal.reversed) {
+    if (!was?.removed || was.reversed) {
       const r = await e.attention.guard(() =>
         acts.removeForScore({ memberId, applicationNo, score, threshold: e.rules.removalThreshold, requestId }),
       );
-      s.removal = { version, removed: r.removed };
+      set({ version, removed: r.removed });
     }
-  } else if (s.removal?.removed && !s.removal.reversed) {
+  } else if (was?.removed && !was.reversed) {
     const r = await e.attention.guard(() =>
       acts.reverseScoreRemoval({ memberId, applicationNo, actor: 'system', requestId }),
     );
-    s.removal = { ...s.removal, reversed: r.reversed };
+    set({ ...was, reversed: r.reversed });
     // Back to an S-2.8(b) impact period still running: its timer must run for the reversal event.
     if (r.impactTimer) {
       const { eventId, until } = r.impactTimer;
@@ -102,9 +141,16 @@ function interview(e: Evaluation, score: number, tier: Tier, version: number): N
   const period = dayPeriod(new Date(scheduledAt), e.rules.interviewDays, e.calendar);
   const dueAt = period.dueAt.toISOString();
   s.interview = { version, scheduledAt, dueAt };
-  return [e.member, `institution:${e.input.institutionId}`].map((to) =>
+  // S-3.3: each member of a group case and the head of their institution (the lead's notices keep their keys).
+  const lead = [e.member, `institution:${e.input.institutionId}`];
+  const others = (e.input.otherMembers ?? []).flatMap((m) => [
+    `member:${m.memberId}`,
+    `institution:${m.institutionId}`,
+  ]);
+  const recipients = [...new Set([...lead, ...others])];
+  return recipients.map((to, i) =>
     notice(
-      `interview-${version}-${to.split(':')[0]}`,
+      i < 2 ? `interview-${version}-${to.split(':')[0]}` : `interview-${version}-${to}`,
       'interview_scheduled',
       `【约谈通知】法律援助案件 ${s.applicationNo} 评估为${TIERS[tier]}（${score} 分），法律援助机构将于 ${formatCst(new Date(dueAt))}${movedText(period.moved)} 前约谈承办人员及所在机构负责人（S-4.6）。`,
       to,
@@ -117,9 +163,15 @@ export async function pay(e: Evaluation, version: number, special = false): Prom
   const s = e.state;
   const told: Notice[] = [];
   try {
-    const args = payout(e, version, special);
-    const r = await e.attention.guard(() => acts.recordPayout(args));
-    s.payouts.push({ version, amountCents: r.amountCents, totalCents: r.totalCents });
+    // S-3.3: a group case pays each member their part (the lead first); a retry finds the lines already written.
+    let amountCents = 0;
+    let totalCents = 0;
+    for (const args of payouts(e, version, special)) {
+      const r = await e.attention.guard(() => acts.recordPayout(args));
+      amountCents += r.amountCents;
+      totalCents = r.totalCents;
+    }
+    s.payouts.push({ version, amountCents, totalCents });
     s.payoutPending = undefined;
     e.payoutRetryAt = undefined;
   } catch (err) {
@@ -141,10 +193,20 @@ export async function pay(e: Evaluation, version: number, special = false): Prom
   await e.save(...told);
 }
 
-/** The payout line for a score version (or a special case), as the state stands now. */
-function payout({ input, state: s, rules }: Evaluation, version: number, special: boolean): RecordPayoutArgs {
-  const { applicationNo, agencyCode, memberId, institutionId, matterType, caseStage, assignedOn } = input;
-  return {
+/**
+ * The payout lines for a score version (or a special case), as the state stands now: one per member (S-3.3 group
+ * cases: each an equal part, the lead first). A case terminated after its member was assigned is paid the configured
+ * share of the base fee (S-4.5, the fee rule for terminated cases).
+ */
+function payouts({ input, state: s, rules }: Evaluation, version: number, special: boolean): RecordPayoutArgs[] {
+  const { applicationNo, agencyCode, matterType, caseStage, assignedOn } = input;
+  const members = [{ memberId: input.memberId, institutionId: input.institutionId }, ...(input.otherMembers ?? [])];
+  const caseShare = input.terminated ? terminatedCaseFeeShareOf(rules) : 1;
+  const terminated = input.terminated ? `；终止案件按基本补贴的 ${shareText(caseShare)} 发放` : '';
+  const parts = groupFeeParts(rules, members.length);
+  const group = (i: number) =>
+    members.length > 1 ? `；集体承办（${members.length} 人），本人按 ${shareText(parts[i]!)} 发放` : '';
+  return members.map(({ memberId, institutionId }, i) => ({
     applicationNo,
     agencyCode,
     memberId,
@@ -157,7 +219,9 @@ function payout({ input, state: s, rules }: Evaluation, version: number, special
     coefficient: special ? specialCaseCoefficientFor(rules, agencyCode) : s.current!.coefficient,
     scoreVersion: version,
     reason: special
-      ? `特殊案件，按本机构规定发放（S-4.5）`
-      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}（S-4.5）`,
-  };
+      ? `特殊案件，按本机构规定发放${terminated}${group(i)}（S-4.5）`
+      : `质量等级${TIERS[s.current!.tier as Tier]}，系数 ${s.current!.coefficient}${terminated}${group(i)}（S-4.5）`,
+    ...(caseShare * parts[i]! === 1 ? {} : { feeShare: caseShare * parts[i]! }),
+    ...(i > 0 ? { groupMember: true } : {}),
+  }));
 }

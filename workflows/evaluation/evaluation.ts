@@ -35,6 +35,8 @@ export class Evaluation {
   readonly head: string;
   readonly city = 'city_centre:SX';
   readonly member: string;
+  /** Every member handling the case, the lead first (S-3.3 group cases: the others too), as recipients. */
+  readonly members: string[];
   /** S-4.5: when a payout that found no fee schedule is tried again (set by `pay`). */
   payoutRetryAt?: number;
   private readonly recorder: Recorder<never, EvaluationState>;
@@ -45,6 +47,7 @@ export class Evaluation {
   constructor(readonly input: EvaluationInput) {
     this.head = `agency_head:${input.agencyCode}`;
     this.member = `member:${input.memberId}`;
+    this.members = [this.member, ...(input.otherMembers ?? []).map((m) => `member:${m.memberId}`)];
     const { applicationNo, agencyCode, memberId, institutionId } = input;
     this.state = {
       ...{ applicationNo, agencyCode, memberId, institutionId },
