@@ -192,10 +192,20 @@ export function mountPerformance(m: Mounter, deps: PerformanceDeps): void {
   });
   m.mount(C.objectToScore, seen('evaluation.object'), async (input, req, res) => {
     const { principal } = input;
-    // Only the member whose case it is objects (an agency person may hand it in for them).
+    // Only a member whose case it is objects (an agency person may hand it in for them); S-3.3: any member of a
+    // group case, as the result removes each of them (S-2.8(a)).
     if (rolesFor('evaluation.object', principal).every((r) => r === 'lawyer')) {
-      const ev = await evaluationOf(input.params.applicationNo);
-      if (ev.memberId !== principal.userId) throw new ApiError(403, 'FORBIDDEN', '只能对本人承办案件的评估提出异议');
+      const [ev, app] = await Promise.all([
+        evaluationOf(input.params.applicationNo),
+        deps.prisma.application.findUnique({
+          where: { applicationNo: input.params.applicationNo },
+          select: { assignedMemberIds: true },
+        }),
+      ]);
+      const members = [ev.memberId, ...(app?.assignedMemberIds ?? [])];
+      if (!members.includes(principal.userId)) {
+        throw new ApiError(403, 'FORBIDDEN', '只能对本人承办案件的评估提出异议');
+      }
     }
     const arg = { ...input.body, filedBy: principal.userId };
     res.json(await onEvaluation(input, req, objectToScore, arg, 'evaluation-objection'));

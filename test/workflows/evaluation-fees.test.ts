@@ -9,6 +9,7 @@ import {
   assignEvaluator,
   confirmMember,
   evaluationWorkflowId,
+  expertReview,
   getEvaluation,
   getState,
   markSpecial,
@@ -222,4 +223,26 @@ test("S-3.3 S-4.5 a group case's fee split by the configured lead member's share
     [other, 54_000],
   ]);
   expect(paid[1]!.reason).toContain('本人按 40% 发放');
+});
+
+test('S-3.3 S-4.4 an unqualified group case invites every member to object, as it removes each of them', async () => {
+  const { input, evaluation, lead, other } = await groupCaseInEvaluation();
+  await executeStep(evaluation, submitScore, {
+    args: [{ points: { procedure: 30, quality: 20 }, comments: '', scoredBy: 'eval-1' }],
+  });
+  // S-4.4: an unqualified result goes to an expert first.
+  await executeStep(evaluation, expertReview, {
+    args: [{ score: 50, comments: '专家复核维持', reviewedBy: 'expert-1' }],
+  });
+  const sent = await until(
+    () => prisma.notification.findMany({ where: { applicationNo: input.applicationNo } }),
+    (rows) => rows.filter((n) => n.template === 'evaluation_unqualified').length === 2,
+    () => 'not every member was invited to object',
+  );
+  expect(
+    sent
+      .filter((n) => n.template === 'evaluation_unqualified')
+      .map((n) => n.recipient)
+      .sort(),
+  ).toEqual([`member:${lead}`, `member:${other}`].sort());
 });

@@ -146,12 +146,15 @@ export class Evaluation {
         'objection_window',
         endOfDayPeriod(new Date(), this.rules.evaluationObjectionDays, this.calendar).toISOString(),
       );
+      // S-3.3: each member of a group case is affected (S-2.8(a)) and may object; the lead's notice keeps its key.
       return this.save(
-        notice(
-          `evaluation-unqualified-${s.current!.version}`,
-          'evaluation_unqualified',
-          `【评估结果】法律援助案件 ${s.applicationNo} 评为不合格（${s.current!.score} 分）。如有异议，请于 ${formatCst(new Date(s.dueAt!))}${this.movedNote()} 前提出（S-4.4）。`,
-          this.member,
+        ...this.members.map((to, i) =>
+          notice(
+            `evaluation-unqualified-${s.current!.version}${i === 0 ? '' : `-${to}`}`,
+            'evaluation_unqualified',
+            `【评估结果】法律援助案件 ${s.applicationNo} 评为不合格（${s.current!.score} 分）。如有异议，请于 ${formatCst(new Date(s.dueAt!))}${this.movedNote()} 前提出（S-4.4）。`,
+            to,
+          ),
         ),
       );
     }
