@@ -4,8 +4,9 @@
  * under test-results/screenshots/ (not committed).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -77,9 +78,41 @@ export async function signIn(browser: Browser, base: string, token: string): Pro
   return page;
 }
 
+export const AXE_LOG = join(ROOT, 'test-results', 'axe.jsonl');
+
+/**
+ * Accessibility of what the page shows now (axe-core, WCAG 2.1 A/AA rules): fails on any serious or critical
+ * violation and appends one line per screen to test-results/axe.jsonl (every impact counted) for the reviewers.
+ */
+export async function checkAccessibility(page: Page, name: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
+  mkdirSync(dirname(AXE_LOG), { recursive: true });
+  appendFileSync(
+    AXE_LOG,
+    JSON.stringify({
+      screen: name,
+      critical: count('critical'),
+      serious: count('serious'),
+      moderate: count('moderate'),
+      minor: count('minor'),
+      passes: result.passes.length,
+    }) + '\n',
+  );
+  const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (blocking.length > 0) {
+    const lines = blocking.map(
+      (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`,
+    );
+    throw new Error(`accessibility violations on screen "${name}":\n${lines.join('\n')}`);
+  }
+}
+
+/** A full-page screenshot under test-results/screenshots/, after the screen passed the accessibility check. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  if (!name.startsWith('failed-')) await checkAccessibility(page, name);
 }
 
 /** Re-reads the case page until its stage shows `label` (workflows record their steps a moment after answering). */
