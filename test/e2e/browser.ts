@@ -102,7 +102,11 @@ export async function checkAccessibility(page: Page, name: string): Promise<void
   const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (blocking.length > 0) {
     const lines = blocking.map(
-      (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`,
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 5)
+          .join(', ')}`,
     );
     throw new Error(`accessibility violations on screen "${name}":\n${lines.join('\n')}`);
   }

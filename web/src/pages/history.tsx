@@ -108,7 +108,9 @@ export function HistorySection({ session, applicationNo }: { session: Session; a
                       <details>
                         <summary>摘要：{digest(e.data)}</summary>
                         <div className="muted">详细内容</div>
-                        <pre className="history-data" tabIndex={0}>{JSON.stringify(e.data, null, 2)}</pre>
+                        <pre className="history-data" tabIndex={0}>
+                          {JSON.stringify(e.data, null, 2)}
+                        </pre>
                       </details>
                     ) : (
                       <span className="muted">—</span>
